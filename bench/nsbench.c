@@ -1,0 +1,683 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * nsbench: what tracing namespace syscalls costs the machine being traced.
+ *
+ * It times loops of three syscalls in three modes:
+ *   untraced   nothing attached;
+ *   empty BPF  programs that return 0 on the hooks nswatch uses (the floor:
+ *              what any tracer on those hooks must pay);
+ *   nswatch    `nswatch trace` running host-wide, its output to /dev/null.
+ * The syscalls are setns() back into our own uts namespace (cheap, valid),
+ * unshare(CLONE_NEWUTS) (builds a namespace each time) and getppid(), which
+ * nobody traces but which pays for syscall tracepoints being enabled at all:
+ * the cost every other syscall on the host sees.
+ *
+ * Each mode runs several times, the modes taking turns in a rotating order
+ * so that drift in the machine (frequency, other load) spreads over all of
+ * them; the table shows the median of the repetitions.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "empty.skel.h"
+
+#define MAX_REPS 99
+#define START_TIMEOUT_MS 30000 /* loading and verifying BPF can be slow */
+#define STOP_TIMEOUT_MS 10000
+#define LINE_MAX_LEN 512
+#define TAIL_LINES 8
+
+enum mode { MODE_UNTRACED, MODE_EMPTY, MODE_NSWATCH, MODE_COUNT };
+enum op { OP_SETNS, OP_UNSHARE, OP_GETPPID, OP_COUNT };
+
+static const char *const mode_names[MODE_COUNT] = {
+	[MODE_UNTRACED] = "untraced",
+	[MODE_EMPTY] = "empty BPF",
+	[MODE_NSWATCH] = "nswatch",
+};
+
+static const char *const op_names[OP_COUNT] = {
+	[OP_SETNS] = "setns(own uts ns fd, CLONE_NEWUTS)",
+	[OP_UNSHARE] = "unshare(CLONE_NEWUTS)",
+	[OP_GETPPID] = "getppid()",
+};
+
+static const char *const op_short[OP_COUNT] = {
+	[OP_SETNS] = "setns",
+	[OP_UNSHARE] = "unshare",
+	[OP_GETPPID] = "getppid",
+};
+
+struct opts {
+	long iters;	    /* setns and getppid loops */
+	long unshare_iters; /* unshare costs far more per call */
+	int reps;
+	const char *nswatch;
+	bool no_nswatch;
+	bool verbose; /* print every sample, to see the spread */
+	char **nswatch_args; /* extra arguments after `--` */
+	int nswatch_argc;
+};
+
+/* The last lines a child wrote to stderr, to show when it fails. */
+struct tail {
+	char lines[TAIL_LINES][LINE_MAX_LEN];
+	int count;
+};
+
+struct nswatch {
+	pid_t pid;
+	int err_fd;
+	struct tail tail;
+};
+
+struct totals {
+	unsigned long long events;
+	unsigned long long lost;
+	int runs;
+	int runs_without_summary;
+};
+
+struct bench {
+	struct opts opts;
+	int uts_fd;
+	struct empty_bpf *skel;
+	struct nswatch nw;
+	struct totals totals;
+	int modes[MODE_COUNT];
+	int nmodes;
+	/* ns per op, [op][mode][repetition] */
+	double ns[OP_COUNT][MODE_COUNT][MAX_REPS];
+};
+
+static void die(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	fputs("nsbench: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
+}
+
+/*
+ * The loops. Each returns its elapsed time in ns, or 0 with errno set if
+ * a call failed: a failing syscall takes a shorter path and would time the
+ * wrong thing, so it is an error, not a figure.
+ */
+static uint64_t loop_getppid(long n)
+{
+	uint64_t t0 = now_ns();
+
+	/* syscall() rather than getppid(): no libc caching, ever. */
+	for (long i = 0; i < n; i++)
+		syscall(SYS_getppid);
+	return now_ns() - t0;
+}
+
+static uint64_t loop_setns(int fd, long n)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < n; i++)
+		if (setns(fd, CLONE_NEWUTS))
+			return 0;
+	return now_ns() - t0;
+}
+
+static uint64_t loop_unshare(long n)
+{
+	uint64_t t0 = now_ns();
+
+	for (long i = 0; i < n; i++)
+		if (unshare(CLONE_NEWUTS))
+			return 0;
+	return now_ns() - t0;
+}
+
+/* A short untimed run first, so caches and the slab are warm. */
+static long warmup(long n)
+{
+	return n / 10 + 1;
+}
+
+/*
+ * unshare() moves the caller into the new namespace, so the loop runs in
+ * a child: the parent stays where it is, and its setns() keeps rejoining
+ * the namespace it started in.
+ */
+static uint64_t time_unshare(long n)
+{
+	uint64_t elapsed = 0;
+	int pfd[2], status, err = 0;
+	pid_t pid;
+
+	if (pipe(pfd))
+		die("pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0)
+		die("fork: %s", strerror(errno));
+	if (pid == 0) {
+		close(pfd[0]);
+		elapsed = loop_unshare(warmup(n)) ? loop_unshare(n) : 0;
+		err = errno;
+		if (write(pfd[1], &elapsed, sizeof(elapsed)) < 0 ||
+		    write(pfd[1], &err, sizeof(err)) < 0)
+			_exit(2);
+		_exit(0);
+	}
+	close(pfd[1]);
+	if (read(pfd[0], &elapsed, sizeof(elapsed)) != sizeof(elapsed) ||
+	    read(pfd[0], &err, sizeof(err)) != sizeof(err))
+		die("unshare child died without reporting");
+	close(pfd[0]);
+	waitpid(pid, &status, 0);
+	if (!elapsed)
+		die("unshare(CLONE_NEWUTS): %s", strerror(err));
+	return elapsed;
+}
+
+static uint64_t time_op(struct bench *b, int op)
+{
+	long n = b->opts.iters;
+	uint64_t t = 0;
+
+	switch (op) {
+	case OP_SETNS:
+		if (loop_setns(b->uts_fd, warmup(n)))
+			t = loop_setns(b->uts_fd, n);
+		if (!t)
+			die("setns(/proc/self/ns/uts): %s", strerror(errno));
+		return t;
+	case OP_UNSHARE:
+		return time_unshare(b->opts.unshare_iters);
+	default:
+		loop_getppid(warmup(n));
+		return loop_getppid(n);
+	}
+}
+
+static long op_iters(const struct bench *b, int op)
+{
+	return op == OP_UNSHARE ? b->opts.unshare_iters : b->opts.iters;
+}
+
+static void run_ops(struct bench *b, int mode, int rep)
+{
+	for (int op = 0; op < OP_COUNT; op++) {
+		double ns = (double)time_op(b, op) / (double)op_iters(b, op);
+
+		b->ns[op][mode][rep] = ns;
+		if (b->opts.verbose)
+			fprintf(stderr, "nsbench: rep %d %-9s %-8s %8.1f ns/op\n",
+				rep + 1, mode_names[mode], op_short[op], ns);
+	}
+}
+
+/* ---- the nswatch child ---- */
+
+static void tail_add(struct tail *t, const char *line)
+{
+	if (t->count == TAIL_LINES) {
+		memmove(t->lines[0], t->lines[1],
+			sizeof(t->lines[0]) * (TAIL_LINES - 1));
+		t->count--;
+	}
+	snprintf(t->lines[t->count++], LINE_MAX_LEN, "%s", line);
+}
+
+static void tail_print(const struct tail *t)
+{
+	if (!t->count) {
+		fprintf(stderr, "  (it wrote nothing to stderr)\n");
+		return;
+	}
+	fprintf(stderr, "  its last lines on stderr:\n");
+	for (int i = 0; i < t->count; i++)
+		fprintf(stderr, "  | %s\n", t->lines[i]);
+}
+
+/*
+ * Read one line from @fd, a byte at a time: a child's stderr carries a few
+ * lines, and reading no further than the newline leaves the rest in the
+ * pipe for the next call. Returns the line length (>= 1, newline counted),
+ * 0 at end of file, -1 if @deadline (ns, CLOCK_MONOTONIC) passes.
+ */
+static int read_line(int fd, char *buf, size_t size, uint64_t deadline)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	size_t len = 0;
+	int total = 0;
+	char c;
+
+	for (;;) {
+		uint64_t now = now_ns();
+		ssize_t r;
+
+		if (now >= deadline)
+			return -1;
+		if (poll(&p, 1, (int)((deadline - now) / 1000000) + 1) <= 0)
+			continue;
+		r = read(fd, &c, 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		total++;
+		if (c == '\n')
+			break;
+		if (len + 1 < size)
+			buf[len++] = c;
+	}
+	buf[len] = '\0';
+	return total;
+}
+
+static void describe_status(const char *path, int status)
+{
+	if (WIFEXITED(status))
+		fprintf(stderr, "nsbench: %s exited with status %d\n", path,
+			WEXITSTATUS(status));
+	else if (WIFSIGNALED(status))
+		fprintf(stderr, "nsbench: %s was killed by signal %d (%s)\n",
+			path, WTERMSIG(status), strsignal(WTERMSIG(status)));
+}
+
+static void nswatch_exec(const struct opts *o, int err_fd)
+{
+	char *argv[o->nswatch_argc + 3];
+	int null = open("/dev/null", O_WRONLY);
+
+	/* If the bench dies, a host-wide tracer must not outlive it. */
+	prctl(PR_SET_PDEATHSIG, SIGINT);
+	if (null < 0 || dup2(null, STDOUT_FILENO) < 0 ||
+	    dup2(err_fd, STDERR_FILENO) < 0)
+		_exit(126);
+	argv[0] = (char *)o->nswatch;
+	argv[1] = "trace";
+	for (int i = 0; i < o->nswatch_argc; i++)
+		argv[i + 2] = o->nswatch_args[i];
+	argv[o->nswatch_argc + 2] = NULL;
+	execv(o->nswatch, argv);
+	fprintf(stderr, "exec %s: %s\n", o->nswatch, strerror(errno));
+	_exit(127);
+}
+
+/* Start `nswatch trace` and wait until it says it is tracing. */
+static void nswatch_start(struct bench *b)
+{
+	struct nswatch *nw = &b->nw;
+	uint64_t deadline = now_ns() + START_TIMEOUT_MS * 1000000ull;
+	char line[LINE_MAX_LEN];
+	int pfd[2], r, status;
+
+	if (pipe2(pfd, O_CLOEXEC))
+		die("pipe: %s", strerror(errno));
+	nw->tail.count = 0;
+	nw->pid = fork();
+	if (nw->pid < 0)
+		die("fork: %s", strerror(errno));
+	if (nw->pid == 0)
+		nswatch_exec(&b->opts, pfd[1]);
+	close(pfd[1]);
+	nw->err_fd = pfd[0];
+
+	while ((r = read_line(nw->err_fd, line, sizeof(line), deadline)) > 0) {
+		tail_add(&nw->tail, line);
+		if (!strncmp(line, "Tracing", 7))
+			return;
+	}
+	if (r < 0) {
+		kill(nw->pid, SIGKILL);
+		fprintf(stderr,
+			"nsbench: %s trace printed no 'Tracing' line in %d s\n",
+			b->opts.nswatch, START_TIMEOUT_MS / 1000);
+	}
+	waitpid(nw->pid, &status, 0);
+	nw->pid = 0;
+	describe_status(b->opts.nswatch, status);
+	tail_print(&nw->tail);
+	die("could not start %s trace (or run with --no-nswatch)",
+	    b->opts.nswatch);
+}
+
+/*
+ * SIGINT it, then read its stderr to the end for the Summary line. A run
+ * without one is counted and reported, not fatal: the timings still hold.
+ */
+static void nswatch_stop(struct bench *b)
+{
+	struct nswatch *nw = &b->nw;
+	uint64_t deadline = now_ns() + STOP_TIMEOUT_MS * 1000000ull;
+	unsigned long long events, lost;
+	char line[LINE_MAX_LEN];
+	bool found = false;
+	int r, status;
+
+	kill(nw->pid, SIGINT);
+	while ((r = read_line(nw->err_fd, line, sizeof(line), deadline)) > 0) {
+		if (sscanf(line, "Summary: events=%llu lost=%llu", &events,
+			   &lost) == 2)
+			found = true;
+		else
+			tail_add(&nw->tail, line);
+	}
+	if (r < 0) {
+		fprintf(stderr, "nsbench: %s did not exit %d s after SIGINT\n",
+			b->opts.nswatch, STOP_TIMEOUT_MS / 1000);
+		kill(nw->pid, SIGKILL);
+	}
+	close(nw->err_fd);
+	waitpid(nw->pid, &status, 0);
+	nw->pid = 0;
+	b->totals.runs++;
+	if (found) {
+		b->totals.events += events;
+		b->totals.lost += lost;
+	}
+	if (found && WIFEXITED(status) && !WEXITSTATUS(status))
+		return;
+	if (!found)
+		b->totals.runs_without_summary++;
+	fprintf(stderr, "nsbench: warning: %s trace ended badly%s\n",
+		b->opts.nswatch, found ? "" : " (no Summary line)");
+	describe_status(b->opts.nswatch, status);
+	tail_print(&nw->tail);
+}
+
+/* Called by exit(): never leave a host-wide tracer or programs behind. */
+static struct bench *cleanup_bench;
+
+static void cleanup(void)
+{
+	struct bench *b = cleanup_bench;
+
+	if (!b)
+		return;
+	if (b->nw.pid > 0) {
+		kill(b->nw.pid, SIGINT);
+		waitpid(b->nw.pid, NULL, 0);
+	}
+	if (b->skel)
+		empty_bpf__destroy(b->skel);
+}
+
+/* ---- modes ---- */
+
+static void mode_enter(struct bench *b, int mode)
+{
+	int err;
+
+	switch (mode) {
+	case MODE_EMPTY:
+		err = empty_bpf__attach(b->skel);
+		if (err)
+			die("attaching the empty programs: %s", strerror(-err));
+		break;
+	case MODE_NSWATCH:
+		nswatch_start(b);
+		break;
+	}
+}
+
+static void mode_leave(struct bench *b, int mode)
+{
+	switch (mode) {
+	case MODE_EMPTY:
+		empty_bpf__detach(b->skel);
+		break;
+	case MODE_NSWATCH:
+		nswatch_stop(b);
+		break;
+	}
+}
+
+/* Rotate the order each repetition so no mode always goes first. */
+static void run_all(struct bench *b)
+{
+	for (int rep = 0; rep < b->opts.reps; rep++) {
+		fprintf(stderr, "nsbench: repetition %d/%d\n", rep + 1,
+			b->opts.reps);
+		for (int k = 0; k < b->nmodes; k++) {
+			int mode = b->modes[(rep + k) % b->nmodes];
+
+			mode_enter(b, mode);
+			run_ops(b, mode, rep);
+			mode_leave(b, mode);
+		}
+	}
+}
+
+/* ---- report ---- */
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+struct stats {
+	double median, min, max;
+};
+
+static struct stats stats_of(const double *v, int n)
+{
+	double s[MAX_REPS];
+	struct stats st;
+
+	memcpy(s, v, sizeof(*v) * n);
+	qsort(s, n, sizeof(*s), cmp_double);
+	st.min = s[0];
+	st.max = s[n - 1];
+	st.median = n % 2 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
+	return st;
+}
+
+static void print_op(const struct bench *b, int op)
+{
+	struct stats base = stats_of(b->ns[op][MODE_UNTRACED], b->opts.reps);
+
+	printf("\n%s, %ld calls per loop\n", op_names[op], op_iters(b, op));
+	printf("  %-10s %10s %10s %10s %10s %11s\n", "mode", "ns/op", "min",
+	       "max", "+ns/op", "x untraced");
+	for (int mode = 0; mode < MODE_COUNT; mode++) {
+		struct stats st;
+
+		if (mode == MODE_NSWATCH && b->opts.no_nswatch)
+			continue;
+		st = stats_of(b->ns[op][mode], b->opts.reps);
+		printf("  %-10s %10.1f %10.1f %10.1f %10.1f %10.2fx\n",
+		       mode_names[mode], st.median, st.min, st.max,
+		       st.median - base.median, st.median / base.median);
+	}
+}
+
+static void print_lost(const struct bench *b)
+{
+	const struct totals *t = &b->totals;
+
+	if (b->opts.no_nswatch) {
+		printf("\nnswatch: not run (--no-nswatch)\n");
+		return;
+	}
+	printf("\nnswatch: %d runs, events=%llu lost=%llu", t->runs, t->events,
+	       t->lost);
+	if (t->events + t->lost)
+		printf(" (%.3f%% lost)",
+		       100.0 * t->lost / (double)(t->events + t->lost));
+	putchar('\n');
+	if (t->runs_without_summary)
+		printf("nswatch: %d of %d runs printed no Summary line; "
+		       "their losses are not counted\n",
+		       t->runs_without_summary, t->runs);
+}
+
+static void print_report(const struct bench *b)
+{
+	printf("nsbench: median of %d repetitions per mode, modes in "
+	       "rotating order\n",
+	       b->opts.reps);
+	for (int op = 0; op < OP_COUNT; op++)
+		print_op(b, op);
+	print_lost(b);
+}
+
+/* ---- setup ---- */
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"usage: nsbench [options] [-- extra `nswatch trace` args]\n"
+		"  -n, --iterations N   calls per setns and getppid loop "
+		"(default 200000)\n"
+		"  -u, --unshare N      calls per unshare loop (default 20000)\n"
+		"  -r, --repeats N      repetitions per mode, median taken "
+		"(default 7, max %d)\n"
+		"      --nswatch PATH   the tracer (default build/nswatch)\n"
+		"      --no-nswatch     skip the nswatch mode\n"
+		"  -v, --verbose        print every sample to stderr\n"
+		"  -h, --help\n"
+		"Needs root. Runs `PATH trace` host-wide, stdout to /dev/null.\n",
+		MAX_REPS);
+}
+
+static long parse_count(const char *s, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || *end || v < 1 || v > max)
+		die("bad count '%s': want 1..%ld", s, max);
+	return v;
+}
+
+static void parse_opts(struct opts *o, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "iterations", required_argument, NULL, 'n' },
+		{ "unshare", required_argument, NULL, 'u' },
+		{ "repeats", required_argument, NULL, 'r' },
+		{ "nswatch", required_argument, NULL, 'N' },
+		{ "no-nswatch", no_argument, NULL, 'X' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	*o = (struct opts){ .iters = 200000, .unshare_iters = 20000,
+			    .reps = 7, .nswatch = "build/nswatch" };
+	while ((c = getopt_long(argc, argv, "n:u:r:vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			o->iters = parse_count(optarg, 1000000000L);
+			break;
+		case 'u':
+			o->unshare_iters = parse_count(optarg, 100000000L);
+			break;
+		case 'r':
+			o->reps = parse_count(optarg, MAX_REPS);
+			break;
+		case 'N':
+			o->nswatch = optarg;
+			break;
+		case 'X':
+			o->no_nswatch = true;
+			break;
+		case 'v':
+			o->verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			exit(2);
+		}
+	}
+	o->nswatch_args = argv + optind;
+	o->nswatch_argc = argc - optind;
+}
+
+/* Check what would otherwise fail late and obscurely. */
+static void check_env(const struct opts *o)
+{
+	if (geteuid())
+		die("needs root: it loads BPF programs and calls setns/unshare");
+	if (access("/sys/kernel/tracing/events/syscalls", F_OK) &&
+	    access("/sys/kernel/debug/tracing/events/syscalls", F_OK))
+		die("no syscall tracepoints in tracefs: mount it with "
+		    "'mount -t tracefs tracefs /sys/kernel/tracing'");
+	if (!o->no_nswatch && access(o->nswatch, X_OK))
+		die("%s: %s (build it with make, or pass --no-nswatch)",
+		    o->nswatch, strerror(errno));
+}
+
+/* libbpf's info chatter would break up the table; keep warnings. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level != LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static void setup(struct bench *b)
+{
+	b->uts_fd = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC);
+	if (b->uts_fd < 0)
+		die("open /proc/self/ns/uts: %s", strerror(errno));
+	libbpf_set_print(libbpf_print);
+	b->skel = empty_bpf__open_and_load();
+	if (!b->skel)
+		die("loading the empty BPF programs: %s", strerror(errno));
+	b->modes[b->nmodes++] = MODE_UNTRACED;
+	b->modes[b->nmodes++] = MODE_EMPTY;
+	if (!b->opts.no_nswatch)
+		b->modes[b->nmodes++] = MODE_NSWATCH;
+}
+
+int main(int argc, char **argv)
+{
+	/* Large: static rather than on the stack. */
+	static struct bench b;
+
+	parse_opts(&b.opts, argc, argv);
+	check_env(&b.opts);
+	cleanup_bench = &b;
+	atexit(cleanup);
+	setup(&b);
+	run_all(&b);
+	print_report(&b);
+	return 0;
+}

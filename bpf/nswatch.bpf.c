@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Namespace operations, seen from the syscall tracepoints.
+ *
+ * sys_enter_* remembers the call (flags, the caller's ten namespaces) in a
+ * per-thread table; sched_process_fork adds the child's namespaces for clone
+ * and clone3, read from the new task itself; sys_exit_* adds the result and
+ * the caller's namespaces afterwards, and emits one event. Everything that
+ * can be filtered is filtered at entry, before any map write, because these
+ * programs run on every clone on the host.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "nswatch.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define NSFS_MAGIC 0x6e736673
+#define PID_FS_MAGIC 0x50494446
+#define ANON_INODE_FS_MAGIC 0x09041934
+#define CSIGNAL 0x000000ffULL
+#define CLONE_NEWTIME 0x00000080ULL
+#define CLONE_NS_MASK 0x7e020000ULL /* CLONE_NEW* except CLONE_NEWTIME */
+
+/* Settings, fixed before load by the reporter. */
+const volatile __u32 filter_tgid = 0;     /* 0: any process */
+const volatile __u32 self_tgid = 0;       /* the reporter: never traced */
+const volatile bool filter_comm_on = false;
+const volatile char filter_comm[NSW_COMM_LEN] = {};
+const volatile bool follow = false;       /* only tgids in traced_tgids */
+const volatile bool failed_only = false;
+const volatile __u32 type_mask = 0;       /* bits of enum nsw_slot; 0: any */
+const volatile bool all_clones = false;   /* report clones that change nothing */
+const volatile __u64 wakeup_bytes = 0;    /* wake userspace past this backlog */
+
+struct pending {
+	struct nsw_event ev;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22);
+} events SEC(".maps");
+
+/* In-flight syscalls, by thread id. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 8192);
+	__type(key, __u32);
+	__type(value, struct pending);
+} inflight SEC(".maps");
+
+/* Processes followed in `trace -- CMD` mode; the reporter seeds CMD. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, __u32);
+	__type(value, __u8);
+} traced_tgids SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, NSW_COUNTER_MAX);
+	__type(key, __u32);
+	__type(value, __u64);
+} counters SEC(".maps");
+
+/* Scratch space: a struct pending is too big for the 512-byte stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct pending);
+} scratch SEC(".maps");
+
+/* Kernels before 5.6 have no time namespace; CO-RE tells which we run on. */
+struct nsproxy___time {
+	struct time_namespace *time_ns;
+	struct time_namespace *time_ns_for_children;
+} __attribute__((preserve_access_index));
+
+static __always_inline void count(__u32 idx)
+{
+	__u64 *val = bpf_map_lookup_elem(&counters, &idx);
+
+	if (val)
+		(*val)++;
+}
+
+static __always_inline __u32 active_pid_ns_inum(struct task_struct *task)
+{
+	struct pid *pid = BPF_CORE_READ(task, thread_pid);
+	unsigned int level = BPF_CORE_READ(pid, level);
+	struct upid upid = {};
+
+	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 0x3f]);
+	return BPF_CORE_READ(upid.ns, ns.inum);
+}
+
+static __always_inline void read_ns(struct task_struct *task, __u32 *ns)
+{
+	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+
+	ns[NSW_SLOT_USER] = BPF_CORE_READ(task, cred, user_ns, ns.inum);
+	/* An exiting task has dropped its nsproxy; only the user ns is left. */
+	if (!nsp)
+		return;
+	ns[NSW_SLOT_MNT] = BPF_CORE_READ(nsp, mnt_ns, ns.inum);
+	ns[NSW_SLOT_UTS] = BPF_CORE_READ(nsp, uts_ns, ns.inum);
+	ns[NSW_SLOT_IPC] = BPF_CORE_READ(nsp, ipc_ns, ns.inum);
+	ns[NSW_SLOT_NET] = BPF_CORE_READ(nsp, net_ns, ns.inum);
+	ns[NSW_SLOT_CGROUP] = BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
+	ns[NSW_SLOT_PID] = active_pid_ns_inum(task);
+	ns[NSW_SLOT_PID_FOR_CHILDREN] =
+		BPF_CORE_READ(nsp, pid_ns_for_children, ns.inum);
+	if (bpf_core_field_exists(struct nsproxy___time, time_ns)) {
+		struct nsproxy___time *t = (void *)nsp;
+
+		ns[NSW_SLOT_TIME] = BPF_CORE_READ(t, time_ns, ns.inum);
+		ns[NSW_SLOT_TIME_FOR_CHILDREN] =
+			BPF_CORE_READ(t, time_ns_for_children, ns.inum);
+	}
+}
+
+static __always_inline bool comm_matches(const char *comm)
+{
+	for (int i = 0; i < NSW_COMM_LEN; i++) {
+		if (comm[i] != filter_comm[i])
+			return false;
+		if (!comm[i])
+			return true;
+	}
+	return true;
+}
+
+/* The cheap questions first: is this process one we report on at all? */
+static __always_inline bool process_wanted(__u32 tgid)
+{
+	if (filter_tgid && tgid != filter_tgid)
+		return false;
+	if (tgid == self_tgid)
+		return false;
+	if (follow && !bpf_map_lookup_elem(&traced_tgids, &tgid))
+		return false;
+	return true;
+}
+
+/* Map CLONE_NEW* bits to the slots they create or join. */
+static __always_inline __u32 flags_slot_mask(__u64 flags)
+{
+	__u32 m = 0;
+
+	if (flags & 0x00020000)
+		m |= 1U << NSW_SLOT_MNT;
+	if (flags & 0x04000000)
+		m |= 1U << NSW_SLOT_UTS;
+	if (flags & 0x08000000)
+		m |= 1U << NSW_SLOT_IPC;
+	if (flags & 0x40000000)
+		m |= 1U << NSW_SLOT_NET;
+	if (flags & 0x02000000)
+		m |= 1U << NSW_SLOT_CGROUP;
+	if (flags & 0x20000000)
+		m |= 1U << NSW_SLOT_PID;
+	if (flags & CLONE_NEWTIME)
+		m |= 1U << NSW_SLOT_TIME;
+	if (flags & 0x10000000)
+		m |= 1U << NSW_SLOT_USER;
+	return m;
+}
+
+/*
+ * Start an in-flight record. Returns NULL when the call is filtered out, so
+ * that an unwanted syscall costs a pid lookup and nothing else.
+ */
+static __always_inline struct pending *begin(__u32 op, __u64 flags)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32, tid = (__u32)id, zero = 0;
+	struct task_struct *task;
+	struct pending *p;
+
+	if (!process_wanted(tgid))
+		return NULL;
+	p = bpf_map_lookup_elem(&scratch, &zero);
+	if (!p)
+		return NULL;
+	bpf_get_current_comm(p->ev.comm, sizeof(p->ev.comm));
+	if (filter_comm_on && !comm_matches(p->ev.comm))
+		return NULL;
+
+	task = (struct task_struct *)bpf_get_current_task();
+	__builtin_memset(p->ev.ns_before, 0, sizeof(p->ev.ns_before));
+	__builtin_memset(p->ev.ns_after, 0, sizeof(p->ev.ns_after));
+	p->ev.ts_ns = bpf_ktime_get_ns();
+	p->ev.op = op;
+	p->ev.flags = flags;
+	p->ev.flags_valid = 1;
+	p->ev.pid = tgid;
+	p->ev.tid = tid;
+	p->ev.ppid = BPF_CORE_READ(task, real_parent, tgid);
+	p->ev.uid = BPF_CORE_READ(task, cred, uid.val);
+	p->ev.gid = BPF_CORE_READ(task, cred, gid.val);
+	p->ev.child_pid = 0;
+	p->ev.after_valid = 0;
+	p->ev.setns_fd = 0;
+	p->ev.target_kind = NSW_TARGET_NONE;
+	p->ev.target_inum = 0;
+	p->ev.target_slot = NSW_SLOT_COUNT;
+	p->ev.target_pid = 0;
+	read_ns(task, p->ev.ns_before);
+	return p;
+}
+
+static __always_inline void stash(struct pending *p)
+{
+	__u32 tid = p->ev.tid;
+
+	if (bpf_map_update_elem(&inflight, &tid, p, BPF_ANY))
+		count(NSW_LOST_PENDING);
+}
+
+/*
+ * A clone that asks for no namespace still moves the child into one when the
+ * parent's *_for_children slots differ from its own (after unshare of pid or
+ * time). Only those are worth an event; plain forks are not.
+ */
+static __always_inline bool clone_matters(struct pending *p)
+{
+	__u32 *b = p->ev.ns_before;
+
+	if (all_clones || flags_slot_mask(p->ev.flags))
+		return true;
+	return b[NSW_SLOT_PID] != b[NSW_SLOT_PID_FOR_CHILDREN] ||
+	       b[NSW_SLOT_TIME] != b[NSW_SLOT_TIME_FOR_CHILDREN];
+}
+
+SEC("tracepoint/syscalls/sys_enter_clone")
+int enter_clone(struct trace_event_raw_sys_enter *ctx)
+{
+	/* The low byte of clone()'s flags is the exit signal, not flags. */
+	struct pending *p = begin(NSW_OP_CLONE, ctx->args[0] & ~CSIGNAL);
+
+	if (p && clone_matters(p))
+		stash(p);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_clone3")
+int enter_clone3(struct trace_event_raw_sys_enter *ctx)
+{
+	struct pending *p = begin(NSW_OP_CLONE3, 0);
+	struct clone_args *uargs = (void *)ctx->args[0];
+
+	if (!p)
+		return 0;
+	if (bpf_probe_read_user(&p->ev.flags, sizeof(p->ev.flags), &uargs->flags))
+		p->ev.flags_valid = 0;
+	/* Unreadable flags: report the clone rather than guess it away. */
+	if (!p->ev.flags_valid || clone_matters(p))
+		stash(p);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_enter_unshare")
+int enter_unshare(struct trace_event_raw_sys_enter *ctx)
+{
+	struct pending *p = begin(NSW_OP_UNSHARE, ctx->args[0]);
+
+	if (p)
+		stash(p);
+	return 0;
+}
+
+static __always_inline __u32 slot_of_ns_name(const char *n)
+{
+	/* proc_ns_operations.name: the same names as /proc/PID/ns. */
+	switch (n[0]) {
+	case 'm':
+		return NSW_SLOT_MNT;
+	case 'i':
+		return NSW_SLOT_IPC;
+	case 'n':
+		return NSW_SLOT_NET;
+	case 'c':
+		return NSW_SLOT_CGROUP;
+	case 'p':
+		return NSW_SLOT_PID;
+	case 't':
+		return NSW_SLOT_TIME;
+	case 'u':
+		return n[1] == 't' ? NSW_SLOT_UTS : NSW_SLOT_USER;
+	}
+	return NSW_SLOT_COUNT;
+}
+
+/* What the setns fd refers to: read now, while the fd is surely open. */
+static __always_inline void read_setns_target(struct pending *p, int fd)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds = BPF_CORE_READ(fdt, fd);
+	struct file *file = NULL;
+	unsigned long magic;
+	char name[8] = {};
+
+	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return;
+	bpf_core_read(&file, sizeof(file), &fds[fd]);
+	if (!file)
+		return;
+	magic = BPF_CORE_READ(file, f_inode, i_sb, s_magic);
+	if (magic == NSFS_MAGIC) {
+		struct ns_common *ns = BPF_CORE_READ(file, f_inode, i_private);
+		const char *nsname = BPF_CORE_READ(ns, ops, name);
+
+		bpf_probe_read_kernel_str(name, sizeof(name), nsname);
+		p->ev.target_kind = NSW_TARGET_NSFS;
+		p->ev.target_inum = BPF_CORE_READ(ns, inum);
+		p->ev.target_slot = slot_of_ns_name(name);
+		return;
+	}
+	if (magic == ANON_INODE_FS_MAGIC) {
+		/* Before pidfs (6.9), a pidfd is the anon inode "[pidfd]". */
+		const unsigned char *dn = BPF_CORE_READ(file, f_path.dentry, d_name.name);
+
+		bpf_probe_read_kernel_str(name, sizeof(name), dn);
+		if (name[1] != 'p' || name[2] != 'i' || name[3] != 'd' ||
+		    name[4] != 'f' || name[5] != 'd')
+			return;
+	} else if (magic != PID_FS_MAGIC) {
+		return;
+	}
+	p->ev.target_kind = NSW_TARGET_PIDFD;
+	{
+		struct pid *pid = BPF_CORE_READ(file, private_data);
+
+		p->ev.target_pid = BPF_CORE_READ(pid, numbers[0].nr);
+	}
+}
+
+SEC("tracepoint/syscalls/sys_enter_setns")
+int enter_setns(struct trace_event_raw_sys_enter *ctx)
+{
+	struct pending *p = begin(NSW_OP_SETNS, ctx->args[1]);
+
+	if (!p)
+		return 0;
+	p->ev.setns_fd = (__u32)ctx->args[0];
+	read_setns_target(p, (int)ctx->args[0]);
+	stash(p);
+	return 0;
+}
+
+/* The child of a clone we watch: its namespaces are the "after" set. */
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptid = BPF_CORE_READ(parent, pid);
+	struct pending *p;
+
+	if (follow) {
+		__u32 ptgid = BPF_CORE_READ(parent, tgid);
+		__u32 ctgid = BPF_CORE_READ(child, tgid);
+		__u8 one = 1;
+
+		if (ctgid != ptgid && bpf_map_lookup_elem(&traced_tgids, &ptgid))
+			bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
+	}
+	p = bpf_map_lookup_elem(&inflight, &ptid);
+	if (!p)
+		return 0;
+	p->ev.child_pid = BPF_CORE_READ(child, tgid);
+	read_ns(child, p->ev.ns_after);
+	p->ev.after_valid = 1;
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *task)
+{
+	__u32 tgid = BPF_CORE_READ(task, tgid);
+
+	/* The group is gone once its last thread leaves. */
+	if (BPF_CORE_READ(task, signal, live.counter) == 0)
+		bpf_map_delete_elem(&traced_tgids, &tgid);
+	return 0;
+}
+
+static __always_inline __u32 changed_slots(const struct nsw_event *ev)
+{
+	__u32 m = 0;
+
+	for (int i = 0; i < NSW_SLOT_COUNT; i++)
+		if (ev->ns_before[i] != ev->ns_after[i])
+			m |= 1U << i;
+	return m;
+}
+
+/* --type: keep an event that asked for, made, joined or changed a type. */
+static __always_inline bool type_wanted(const struct nsw_event *ev)
+{
+	__u32 m;
+
+	if (!type_mask)
+		return true;
+	m = flags_slot_mask(ev->op == NSW_OP_CLONE ? ev->flags & ~CSIGNAL : ev->flags);
+	if (ev->target_slot < NSW_SLOT_COUNT)
+		m |= 1U << ev->target_slot;
+	if (ev->after_valid)
+		m |= changed_slots(ev);
+	/* pid_for_children and time_for_children count as pid and time. */
+	if (m & (1U << NSW_SLOT_PID_FOR_CHILDREN))
+		m |= 1U << NSW_SLOT_PID;
+	if (m & (1U << NSW_SLOT_TIME_FOR_CHILDREN))
+		m |= 1U << NSW_SLOT_TIME;
+	return m & type_mask;
+}
+
+static __always_inline int finish(long ret, bool read_after)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct pending *p = bpf_map_lookup_elem(&inflight, &tid);
+	struct nsw_event *ev;
+	__u64 flags = 0;
+
+	if (!p)
+		return 0;
+	p->ev.ret = ret;
+	p->ev.duration_ns = bpf_ktime_get_ns() - p->ev.ts_ns;
+	if (read_after) {
+		read_ns((void *)bpf_get_current_task(), p->ev.ns_after);
+		p->ev.after_valid = 1;
+	}
+	if ((failed_only && ret >= 0) || !type_wanted(&p->ev))
+		goto out_delete;
+
+	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
+	if (!ev) {
+		count(NSW_LOST_RINGBUF);
+		goto out_delete;
+	}
+	__builtin_memcpy(ev, &p->ev, sizeof(*ev));
+	/* Batch wakeups; the reporter polls every 100 ms regardless. */
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
+		flags = BPF_RB_NO_WAKEUP;
+	bpf_ringbuf_submit(ev, flags);
+out_delete:
+	bpf_map_delete_elem(&inflight, &tid);
+	return 0;
+}
+
+SEC("tracepoint/syscalls/sys_exit_clone")
+int exit_clone(struct trace_event_raw_sys_exit *ctx)
+{
+	return finish(ctx->ret, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_clone3")
+int exit_clone3(struct trace_event_raw_sys_exit *ctx)
+{
+	return finish(ctx->ret, false);
+}
+
+SEC("tracepoint/syscalls/sys_exit_unshare")
+int exit_unshare(struct trace_event_raw_sys_exit *ctx)
+{
+	return finish(ctx->ret, true);
+}
+
+SEC("tracepoint/syscalls/sys_exit_setns")
+int exit_setns(struct trace_event_raw_sys_exit *ctx)
+{
+	return finish(ctx->ret, true);
+}

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one header shared by the BPF programs and the reporter. Everything in
+ * it crosses the ring buffer or the map interface, so it holds fixed-width
+ * fields only: a layout both compilers agree on without padding surprises.
+ */
+#ifndef NSWATCH_H
+#define NSWATCH_H
+
+#define NSW_COMM_LEN 16
+
+/*
+ * The ten namespace slots of a task, in the order of docs/events.md. The pid
+ * slot is the task's own active pid namespace; the *_FOR_CHILDREN slots are
+ * where its next children will land.
+ */
+enum nsw_slot {
+	NSW_SLOT_MNT,
+	NSW_SLOT_UTS,
+	NSW_SLOT_IPC,
+	NSW_SLOT_NET,
+	NSW_SLOT_CGROUP,
+	NSW_SLOT_PID,
+	NSW_SLOT_PID_FOR_CHILDREN,
+	NSW_SLOT_TIME,
+	NSW_SLOT_TIME_FOR_CHILDREN,
+	NSW_SLOT_USER,
+	NSW_SLOT_COUNT,
+};
+
+enum nsw_op {
+	NSW_OP_CLONE = 1,
+	NSW_OP_CLONE3,
+	NSW_OP_UNSHARE,
+	NSW_OP_SETNS,
+	NSW_OP_MAX,
+};
+
+/* Bits of the in-kernel op filter: one bit per enum nsw_op value. */
+#define NSW_OP_BIT(op) (1U << (op))
+
+/* What a setns file descriptor turned out to be, read in the kernel. */
+enum nsw_target_kind {
+	NSW_TARGET_NONE,
+	NSW_TARGET_NSFS,  /* /proc/PID/ns/X or a bind mount of it */
+	NSW_TARGET_PIDFD, /* a pidfd: join several namespaces of a process */
+};
+
+/* Indexes of the per-CPU loss counters. */
+enum nsw_counter {
+	NSW_LOST_RINGBUF, /* bpf_ringbuf_reserve() failed: ring buffer full */
+	NSW_LOST_PENDING, /* the table of in-flight syscalls was full */
+	NSW_COUNTER_MAX,
+};
+
+struct nsw_event {
+	__u64 ts_ns;       /* CLOCK_MONOTONIC at syscall entry */
+	__u64 duration_ns; /* syscall entry to exit */
+	__u64 flags;       /* clone/unshare flags, clone3 args->flags, setns nstype */
+	__u64 ret;         /* syscall return value, a negative errno on failure */
+	__u32 op;          /* enum nsw_op */
+	__u32 pid;         /* thread group id, what userspace calls a pid */
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 gid;
+	__u32 child_pid;   /* clone, clone3: the child's pid, 0 if none */
+	__u32 after_valid; /* 1 if ns_after was read; 0 for a failed clone */
+	__u32 setns_fd;
+	__u32 target_kind; /* enum nsw_target_kind */
+	__u32 target_inum; /* nsfs target: its inode */
+	__u32 target_slot; /* nsfs target: its enum nsw_slot, or NSW_SLOT_COUNT */
+	__u32 target_pid;  /* pidfd target: its pid in the initial pid namespace */
+	__u32 flags_valid; /* 0 if clone3 args could not be read */
+	__u32 ns_before[NSW_SLOT_COUNT];
+	__u32 ns_after[NSW_SLOT_COUNT];
+	char comm[NSW_COMM_LEN];
+};
+
+#endif /* NSWATCH_H */

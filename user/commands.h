@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* One entry point per subcommand; main.c dispatches through a table. */
+#ifndef NSW_COMMANDS_H
+#define NSW_COMMANDS_H
+
+int cmd_trace(int argc, char **argv);
+
+#endif /* NSW_COMMANDS_H */
