@@ -1,0 +1,117 @@
+// SPDX-License-Identifier: GPL-2.0
+/* `nswatch trace` option parsing. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <string.h>
+#include <argp.h>
+#include <cmocka.h>
+#include "trace_opts.h"
+
+#define PARSE(opts, ...)                                                        \
+	({                                                                      \
+		char *argv_[] = { "nswatch trace", __VA_ARGS__, NULL };         \
+		trace_parse_args((int)(sizeof(argv_) / sizeof(argv_[0])) - 1,   \
+				 argv_, (opts), ARGP_NO_ERRS);                  \
+	})
+
+static void test_defaults(void **state)
+{
+	struct trace_opts o;
+	char *argv[] = { "nswatch trace", NULL };
+
+	(void)state;
+	assert_int_equal(trace_parse_args(1, argv, &o, ARGP_NO_ERRS), 0);
+	assert_int_equal(o.pid, 0);
+	assert_false(o.json);
+	assert_null(o.cmd);
+	assert_int_equal(o.type_mask, 0);
+	assert_int_equal(o.op_mask, NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3) |
+					    NSW_OP_BIT(NSW_OP_UNSHARE) | NSW_OP_BIT(NSW_OP_SETNS));
+	assert_int_equal(o.ring_size, NSW_DEFAULT_RING_SIZE);
+}
+
+static void test_filters(void **state)
+{
+	struct trace_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "--pid", "123", "--comm", "ip", "--type", "net,pid",
+			       "--op", "setns", "--failed", "--json"), 0);
+	assert_int_equal(o.pid, 123);
+	assert_true(o.comm_set);
+	assert_string_equal(o.comm, "ip");
+	assert_int_equal(o.type_mask, (1U << NSW_SLOT_NET) | (1U << NSW_SLOT_PID));
+	assert_int_equal(o.op_mask, NSW_OP_BIT(NSW_OP_SETNS));
+	assert_true(o.failed_only);
+	assert_true(o.json);
+}
+
+static void test_command_keeps_its_own_options(void **state)
+{
+	struct trace_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "--json", "--", "unshare", "--net", "--pid", "sh"), 0);
+	assert_non_null(o.cmd);
+	assert_string_equal(o.cmd[0], "unshare");
+	assert_string_equal(o.cmd[1], "--net");
+	assert_string_equal(o.cmd[2], "--pid");
+	assert_string_equal(o.cmd[3], "sh");
+	assert_null(o.cmd[4]);
+	assert_int_equal(o.pid, 0);
+}
+
+static void test_bad_values(void **state)
+{
+	struct trace_opts o;
+
+	(void)state;
+	assert_int_not_equal(PARSE(&o, "--pid", "0"), 0);
+	assert_int_not_equal(PARSE(&o, "--pid", "-5"), 0);
+	assert_int_not_equal(PARSE(&o, "--pid", "12x"), 0);
+	assert_int_not_equal(PARSE(&o, "--comm", "a-name-longer-than-15"), 0);
+	assert_int_not_equal(PARSE(&o, "--type", "netns"), 0);
+	assert_int_not_equal(PARSE(&o, "--op", "fork"), 0);
+	assert_int_not_equal(PARSE(&o, "--duration", "0"), 0);
+	assert_int_not_equal(PARSE(&o, "--duration", "soon"), 0);
+	assert_int_not_equal(PARSE(&o, "--ring-size", "3000"), 0);
+	assert_int_not_equal(PARSE(&o, "--ring-size", "1K"), 0);
+	assert_int_not_equal(PARSE(&o, "--no-such-option"), 0);
+}
+
+static void test_sizes_and_durations(void **state)
+{
+	struct trace_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "--ring-size", "64K", "--duration", "1.5"), 0);
+	assert_int_equal(o.ring_size, 64 * 1024);
+	assert_true(o.duration > 1.49 && o.duration < 1.51);
+	assert_int_equal(PARSE(&o, "--ring-size", "8M"), 0);
+	assert_int_equal(o.ring_size, 8 << 20);
+}
+
+static void test_conflicts(void **state)
+{
+	struct trace_opts o;
+
+	(void)state;
+	assert_int_not_equal(PARSE(&o, "--pid", "1", "--", "true"), 0);
+	assert_int_not_equal(PARSE(&o, "--duration", "5", "--", "true"), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_filters),
+		cmocka_unit_test(test_command_keeps_its_own_options),
+		cmocka_unit_test(test_bad_values),
+		cmocka_unit_test(test_sizes_and_durations),
+		cmocka_unit_test(test_conflicts),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
