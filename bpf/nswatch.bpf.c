@@ -67,14 +67,6 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
-/* Scratch space: a struct pending is too big for the 512-byte stack. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct pending);
-} scratch SEC(".maps");
-
 /* Kernels before 5.6 have no time namespace; CO-RE tells which we run on. */
 struct nsproxy___time {
 	struct time_namespace *time_ns;
@@ -172,46 +164,37 @@ static __always_inline __u32 flags_slot_mask(__u64 flags)
 }
 
 /*
- * Start an in-flight record. Returns NULL when the call is filtered out, so
- * that an unwanted syscall costs a pid lookup and nothing else.
+ * Fill an in-flight record. Returns false when the call is filtered out, so
+ * that an unwanted syscall costs a pid lookup and nothing else. The record
+ * lives on the stack: syscall tracepoints may be preempted, so a per-CPU
+ * scratch buffer could be overwritten under us.
  */
-static __always_inline struct pending *begin(__u32 op, __u64 flags)
+static __always_inline bool begin(struct pending *p, __u32 op, __u64 flags)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32, tid = (__u32)id, zero = 0;
+	__u32 tgid = id >> 32;
 	struct task_struct *task;
-	struct pending *p;
 
 	if (!process_wanted(tgid))
-		return NULL;
-	p = bpf_map_lookup_elem(&scratch, &zero);
-	if (!p)
-		return NULL;
+		return false;
+	__builtin_memset(p, 0, sizeof(*p));
 	bpf_get_current_comm(p->ev.comm, sizeof(p->ev.comm));
 	if (filter_comm_on && !comm_matches(p->ev.comm))
-		return NULL;
+		return false;
 
 	task = (struct task_struct *)bpf_get_current_task();
-	__builtin_memset(p->ev.ns_before, 0, sizeof(p->ev.ns_before));
-	__builtin_memset(p->ev.ns_after, 0, sizeof(p->ev.ns_after));
 	p->ev.ts_ns = bpf_ktime_get_ns();
 	p->ev.op = op;
 	p->ev.flags = flags;
 	p->ev.flags_valid = 1;
 	p->ev.pid = tgid;
-	p->ev.tid = tid;
+	p->ev.tid = (__u32)id;
 	p->ev.ppid = BPF_CORE_READ(task, real_parent, tgid);
 	p->ev.uid = BPF_CORE_READ(task, cred, uid.val);
 	p->ev.gid = BPF_CORE_READ(task, cred, gid.val);
-	p->ev.child_pid = 0;
-	p->ev.after_valid = 0;
-	p->ev.setns_fd = 0;
-	p->ev.target_kind = NSW_TARGET_NONE;
-	p->ev.target_inum = 0;
 	p->ev.target_slot = NSW_SLOT_COUNT;
-	p->ev.target_pid = 0;
 	read_ns(task, p->ev.ns_before);
-	return p;
+	return true;
 }
 
 static __always_inline void stash(struct pending *p)
@@ -240,37 +223,37 @@ static __always_inline bool clone_matters(struct pending *p)
 SEC("tracepoint/syscalls/sys_enter_clone")
 int enter_clone(struct trace_event_raw_sys_enter *ctx)
 {
-	/* The low byte of clone()'s flags is the exit signal, not flags. */
-	struct pending *p = begin(NSW_OP_CLONE, ctx->args[0] & ~CSIGNAL);
+	struct pending p;
 
-	if (p && clone_matters(p))
-		stash(p);
+	/* The low byte of clone()'s flags is the exit signal, not flags. */
+	if (begin(&p, NSW_OP_CLONE, ctx->args[0] & ~CSIGNAL) && clone_matters(&p))
+		stash(&p);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_clone3")
 int enter_clone3(struct trace_event_raw_sys_enter *ctx)
 {
-	struct pending *p = begin(NSW_OP_CLONE3, 0);
 	struct clone_args *uargs = (void *)ctx->args[0];
+	struct pending p;
 
-	if (!p)
+	if (!begin(&p, NSW_OP_CLONE3, 0))
 		return 0;
-	if (bpf_probe_read_user(&p->ev.flags, sizeof(p->ev.flags), &uargs->flags))
-		p->ev.flags_valid = 0;
+	if (bpf_probe_read_user(&p.ev.flags, sizeof(p.ev.flags), &uargs->flags))
+		p.ev.flags_valid = 0;
 	/* Unreadable flags: report the clone rather than guess it away. */
-	if (!p->ev.flags_valid || clone_matters(p))
-		stash(p);
+	if (!p.ev.flags_valid || clone_matters(&p))
+		stash(&p);
 	return 0;
 }
 
 SEC("tracepoint/syscalls/sys_enter_unshare")
 int enter_unshare(struct trace_event_raw_sys_enter *ctx)
 {
-	struct pending *p = begin(NSW_OP_UNSHARE, ctx->args[0]);
+	struct pending p;
 
-	if (p)
-		stash(p);
+	if (begin(&p, NSW_OP_UNSHARE, ctx->args[0]))
+		stash(&p);
 	return 0;
 }
 
@@ -344,13 +327,13 @@ static __always_inline void read_setns_target(struct pending *p, int fd)
 SEC("tracepoint/syscalls/sys_enter_setns")
 int enter_setns(struct trace_event_raw_sys_enter *ctx)
 {
-	struct pending *p = begin(NSW_OP_SETNS, ctx->args[1]);
+	struct pending p;
 
-	if (!p)
+	if (!begin(&p, NSW_OP_SETNS, ctx->args[1]))
 		return 0;
-	p->ev.setns_fd = (__u32)ctx->args[0];
-	read_setns_target(p, (int)ctx->args[0]);
-	stash(p);
+	p.ev.setns_fd = (__u32)ctx->args[0];
+	read_setns_target(&p, (int)ctx->args[0]);
+	stash(&p);
 	return 0;
 }
 
