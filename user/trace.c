@@ -429,8 +429,10 @@ static int trace_start(struct tracer *t, struct nsw_error *err)
 		return -1;
 	install_signals();
 	t->offset_ns = nsw_realtime_offset_ns();
-	if (!t->opts.json)
+	if (!t->opts.json) {
 		nsw_print_text_header(stdout);
+		fflush(stdout);
+	}
 	announce(t);
 	return 0;
 }
