@@ -23,7 +23,7 @@
 #include "trace_opts.h"
 #include "util.h"
 
-#define POLL_MS 100
+#define POLL_MS 50
 #define LOSS_CHECK_NS 1000000000LL
 
 struct tracer {
