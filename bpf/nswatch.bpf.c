@@ -426,9 +426,15 @@ static __always_inline int finish(long ret, bool read_after)
 		goto out_delete;
 	}
 	__builtin_memcpy(ev, &p->ev, sizeof(*ev));
-	/* Batch wakeups; the reporter polls every 100 ms regardless. */
+	/*
+	 * Batch wakeups: the reporter polls every 50 ms regardless, and is
+	 * woken early only when the backlog grows. The wakeup must be forced:
+	 * after unannounced records the kernel's own heuristic would not send one.
+	 */
 	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
 		flags = BPF_RB_NO_WAKEUP;
+	else
+		flags = BPF_RB_FORCE_WAKEUP;
 	bpf_ringbuf_submit(ev, flags);
 out_delete:
 	bpf_map_delete_elem(&inflight, &tid);
