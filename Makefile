@@ -39,13 +39,14 @@ BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 .SECONDARY:
 
-.PHONY: all deps vmlinux test unit integration bench tests-build format clean help
+.PHONY: all deps rootfs vmlinux test unit integration bench tests-build format clean help
 
 all: $(BUILD)/nswatch
 
 help:
 	@echo "make            build build/nswatch"
 	@echo "make deps       install every Debian package a fresh machine needs"
+	@echo "make rootfs     build the default container rootfs (busybox) in $(BUILD)/rootfs"
 	@echo "make test       unit and integration tests (root; ends with 'N passed, N failed')"
 	@echo "make bench      run the benchmarks in bench/ (root)"
 	@echo "make vmlinux    regenerate $(VMLINUX_H) from the running kernel's BTF"
@@ -53,6 +54,11 @@ help:
 
 deps:
 	bash scripts/deps.sh
+
+rootfs: $(BUILD)/rootfs/bin/busybox
+
+$(BUILD)/rootfs/bin/busybox: scripts/mkrootfs.sh | $(BUILD)
+	bash scripts/mkrootfs.sh $(BUILD)/rootfs
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX_H).tmp
