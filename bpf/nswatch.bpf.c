@@ -317,8 +317,11 @@ static __always_inline void read_setns_target(struct pending *p, int fd)
 		return;
 	}
 	p->ev.target_kind = NSW_TARGET_PIDFD;
+	/* pidfs keeps the struct pid in the inode, the anon inode in the file. */
 	{
-		struct pid *pid = BPF_CORE_READ(file, private_data);
+		struct pid *pid = magic == PID_FS_MAGIC ?
+					  BPF_CORE_READ(file, f_inode, i_private) :
+					  BPF_CORE_READ(file, private_data);
 
 		p->ev.target_pid = BPF_CORE_READ(pid, numbers[0].nr);
 	}

@@ -175,8 +175,7 @@ int main(int argc, char **argv)
 		die("clone3 returned no pidfd");
 	}
 
-	emit("{\"who\":\"parent\",\"pid\":%d,\"child_pid\":%d}\n", (int)getpid(),
-	     (int)child);
+	emit("{\"who\":\"parent\",\"pid\":%d,\"child_pid\":%d}\n", (int)getpid(), (int)child);
 
 	if (!read_byte(ready[0])) {
 		errno = 0;
@@ -188,8 +187,7 @@ int main(int argc, char **argv)
 		die("setns(pidfd, CLONE_NEWNET|CLONE_NEWUTS|CLONE_NEWPID)");
 	emit("{\"who\":\"joiner\",\"pid\":%d,\"ns\":{\"net\":%llu,\"uts\":%llu,"
 	     "\"pid_for_children\":%llu}}\n",
-	     (int)getpid(), ns_inode("net"), ns_inode("uts"),
-	     ns_inode("pid_for_children"));
+	     (int)getpid(), ns_inode("net"), ns_inode("uts"), ns_inode("pid_for_children"));
 
 	write_byte(release[1]);
 	close(release[1]);

@@ -29,7 +29,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define MAX_WORKERS 1024
+#define MAX_WORKERS    1024
 #define MAX_ITERATIONS 10000000L
 
 struct counts {
@@ -60,8 +60,7 @@ static long parse_count(const char *what, const char *s, long max)
 	errno = 0;
 	v = strtol(s, &end, 10);
 	if (errno || end == s || *end != '\0' || v < 1 || v > max) {
-		fprintf(stderr, "nsw_loadgen: bad %s '%s': want an integer 1..%ld\n",
-			what, s, max);
+		fprintf(stderr, "nsw_loadgen: bad %s '%s': want an integer 1..%ld\n", what, s, max);
 		usage(NULL);
 	}
 	return v;
@@ -114,8 +113,8 @@ int main(int argc, char **argv)
 	workers = parse_count("WORKERS", argv[1], MAX_WORKERS);
 	iterations = parse_count("ITERATIONS", argv[2], MAX_ITERATIONS);
 
-	counts = mmap(NULL, sizeof(*counts) * (size_t)workers,
-		      PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	counts = mmap(NULL, sizeof(*counts) * (size_t)workers, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (counts == MAP_FAILED) {
 		perror("nsw_loadgen: mmap");
 		return 1;
@@ -158,8 +157,7 @@ int main(int argc, char **argv)
 				return 1;
 			}
 		}
-		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 ||
-		    !counts[i].done) {
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || !counts[i].done) {
 			fprintf(stderr,
 				"nsw_loadgen: worker %d (pid %d) failed (wait status 0x%x)\n",
 				(int)i, (int)pids[i], status);
@@ -173,10 +171,8 @@ int main(int argc, char **argv)
 		return 1;
 
 	printf("{\"ops\":%llu,\"unshare\":%llu,\"setns\":%llu,\"failed\":%llu}\n",
-	       (unsigned long long)(unshare_total + setns_total),
-	       (unsigned long long)unshare_total,
-	       (unsigned long long)setns_total,
-	       (unsigned long long)failed_total);
+	       (unsigned long long)(unshare_total + setns_total), (unsigned long long)unshare_total,
+	       (unsigned long long)setns_total, (unsigned long long)failed_total);
 	if (fflush(stdout) != 0) {
 		perror("nsw_loadgen: stdout");
 		return 1;

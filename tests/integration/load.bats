@@ -1,0 +1,51 @@
+#!/usr/bin/env bats
+# Loss accounting under load: every namespace syscall nsw_loadgen made is
+# either an event line or counted in the summary's lost=M.
+
+load helpers
+
+setup() {
+	nsw_setup
+	require_root_btf
+	require_helper nsw_loadgen
+	require_cmd jq
+}
+
+teardown() {
+	nsw_teardown
+}
+
+# check_load WORKERS ITERATIONS
+check_load() {
+	local ops unshares setns failed lines n_unshare n_setns n_failed
+	nsw_trace --json --op unshare,setns -- \
+		sh -c 'exec "$0" "$1" "$2" >"$3"' "$NSW_HELPER_DIR/nsw_loadgen" "$1" "$2" "$W/load"
+	assert_trace_ok
+	ops=$(jq -r .ops "$W/load")
+	unshares=$(jq -r .unshare "$W/load")
+	setns=$(jq -r .setns "$W/load")
+	failed=$(jq -r .failed "$W/load")
+	assert_eq "ops nsw_loadgen made (sanity)" "$ops" $(($1 * $2 * 2))
+	lines=$(wc -l <"$NSW_OUT")
+	assert_eq "event lines ($lines) + lost ($NSW_LOST)" $((lines + NSW_LOST)) "$ops"
+	assert_no_event "an event that is not one of nsw_loadgen's" \
+		'.comm != "nsw_loadgen" or (.op != "unshare" and .op != "setns")'
+	if [ "$NSW_LOST" -eq 0 ]; then
+		# nothing lost: the events must match the counts one for one
+		n_unshare=$(nsw_count '.op == "unshare"')
+		n_setns=$(nsw_count '.op == "setns"')
+		n_failed=$(nsw_count '.ret < 0')
+		assert_eq "unshare events" "$n_unshare" "$unshares"
+		assert_eq "setns events" "$n_setns" "$setns"
+		assert_eq "failed events" "$n_failed" "$failed"
+	fi
+}
+
+@test "load: nsw_loadgen 8 500: event lines + lost == ops" {
+	check_load 8 500
+}
+
+@test "load: nsw_loadgen 2 50 (small enough to lose nothing): lines match the counts" {
+	check_load 2 50
+	assert_eq "lost" "$NSW_LOST" 0
+}
