@@ -208,25 +208,47 @@ static __always_inline void stash(struct pending *p)
 /*
  * A clone that asks for no namespace still moves the child into one when the
  * parent's *_for_children slots differ from its own (after unshare of pid or
- * time). Only those are worth an event; plain forks are not.
+ * time). Only those are worth an event; plain forks are not. Every fork on
+ * the host asks this, so it compares pointers, before any record is made.
  */
-static __always_inline bool clone_matters(struct pending *p)
+static __always_inline bool clone_wanted(__u64 flags)
 {
-	__u32 *b = p->ev.ns_before;
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct nsproxy *nsp;
+	struct pid *pid;
+	struct upid upid = {};
+	unsigned int level;
 
-	if (all_clones || flags_slot_mask(p->ev.flags))
+	if (all_clones || flags_slot_mask(flags))
 		return true;
-	return b[NSW_SLOT_PID] != b[NSW_SLOT_PID_FOR_CHILDREN] ||
-	       b[NSW_SLOT_TIME] != b[NSW_SLOT_TIME_FOR_CHILDREN];
+	nsp = BPF_CORE_READ(task, nsproxy);
+	pid = BPF_CORE_READ(task, thread_pid);
+	level = BPF_CORE_READ(pid, level);
+	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 0x3f]);
+	if (upid.ns != BPF_CORE_READ(nsp, pid_ns_for_children))
+		return true;
+	if (bpf_core_field_exists(struct nsproxy___time, time_ns)) {
+		struct nsproxy___time *t = (void *)nsp;
+
+		return BPF_CORE_READ(t, time_ns) != BPF_CORE_READ(t, time_ns_for_children);
+	}
+	return false;
+}
+
+static __always_inline bool clone_process_wanted(void)
+{
+	return process_wanted(bpf_get_current_pid_tgid() >> 32);
 }
 
 SEC("tracepoint/syscalls/sys_enter_clone")
 int enter_clone(struct trace_event_raw_sys_enter *ctx)
 {
+	/* The low byte of clone()'s flags is the exit signal, not flags. */
+	__u64 flags = ctx->args[0] & ~CSIGNAL;
 	struct pending p;
 
-	/* The low byte of clone()'s flags is the exit signal, not flags. */
-	if (begin(&p, NSW_OP_CLONE, ctx->args[0] & ~CSIGNAL) && clone_matters(&p))
+	if (clone_process_wanted() && clone_wanted(flags) &&
+	    begin(&p, NSW_OP_CLONE, flags))
 		stash(&p);
 	return 0;
 }
@@ -235,15 +257,20 @@ SEC("tracepoint/syscalls/sys_enter_clone3")
 int enter_clone3(struct trace_event_raw_sys_enter *ctx)
 {
 	struct clone_args *uargs = (void *)ctx->args[0];
+	__u64 flags = 0;
+	__u32 readable;
 	struct pending p;
 
-	if (!begin(&p, NSW_OP_CLONE3, 0))
+	if (!clone_process_wanted())
 		return 0;
-	if (bpf_probe_read_user(&p.ev.flags, sizeof(p.ev.flags), &uargs->flags))
-		p.ev.flags_valid = 0;
+	readable = !bpf_probe_read_user(&flags, sizeof(flags), &uargs->flags);
 	/* Unreadable flags: report the clone rather than guess it away. */
-	if (!p.ev.flags_valid || clone_matters(&p))
-		stash(&p);
+	if (readable && !clone_wanted(flags))
+		return 0;
+	if (!begin(&p, NSW_OP_CLONE3, flags))
+		return 0;
+	p.ev.flags_valid = readable;
+	stash(&p);
 	return 0;
 }
 
