@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
 #include "empty.skel.h"
@@ -43,6 +44,7 @@
 #define STOP_TIMEOUT_MS 10000
 #define LINE_MAX_LEN 512
 #define TAIL_LINES 8
+#define MAX_OWN_PROGS 16
 
 enum mode { MODE_UNTRACED, MODE_EMPTY, MODE_NSWATCH, MODE_COUNT };
 enum op { OP_SETNS, OP_UNSHARE, OP_GETPPID, OP_COUNT };
@@ -101,6 +103,9 @@ struct bench {
 	struct empty_bpf *skel;
 	struct nswatch nw;
 	struct totals totals;
+	__u32 own_ids[MAX_OWN_PROGS]; /* our empty programs, not foreign */
+	int own_count;
+	int foreign_samples; /* untraced or empty samples run beside others */
 	int modes[MODE_COUNT];
 	int nmodes;
 	/* ns per op, [op][mode][repetition] */
@@ -384,10 +389,13 @@ static void nswatch_stop(struct bench *b)
 	kill(nw->pid, SIGINT);
 	while ((r = read_line(nw->err_fd, line, sizeof(line), deadline)) > 0) {
 		if (sscanf(line, "Summary: events=%llu lost=%llu", &events,
-			   &lost) == 2)
+			   &lost) == 2) {
 			found = true;
-		else
+			if (b->opts.verbose)
+				fprintf(stderr, "nsbench: nswatch: %s\n", line);
+		} else {
 			tail_add(&nw->tail, line);
+		}
 	}
 	if (r < 0) {
 		fprintf(stderr, "nsbench: %s did not exit %d s after SIGINT\n",
@@ -429,12 +437,84 @@ static void cleanup(void)
 		empty_bpf__destroy(b->skel);
 }
 
+/* ---- other tracers ---- */
+
+/*
+ * Any other BPF program on a tracing hook makes "untraced" a lie: a single
+ * enabled syscall tracepoint puts every task on the slow syscall path. So
+ * before each untraced or empty sample, look for programs that are not ours.
+ * Loaded is not attached, but it is the best a bystander can see cheaply.
+ */
+static bool is_tracing_type(__u32 type)
+{
+	switch (type) {
+	case BPF_PROG_TYPE_KPROBE:
+	case BPF_PROG_TYPE_TRACEPOINT:
+	case BPF_PROG_TYPE_PERF_EVENT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT:
+	case BPF_PROG_TYPE_RAW_TRACEPOINT_WRITABLE:
+	case BPF_PROG_TYPE_TRACING:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static bool prog_info(int fd, struct bpf_prog_info *info)
+{
+	__u32 len = sizeof(*info);
+
+	memset(info, 0, sizeof(*info));
+	return !bpf_obj_get_info_by_fd(fd, info, &len);
+}
+
+static bool is_own(const struct bench *b, __u32 id)
+{
+	for (int i = 0; i < b->own_count; i++)
+		if (b->own_ids[i] == id)
+			return true;
+	return false;
+}
+
+static int count_foreign_tracers(const struct bench *b)
+{
+	struct bpf_prog_info info;
+	__u32 id = 0;
+	int n = 0;
+
+	while (!bpf_prog_get_next_id(id, &id)) {
+		int fd = bpf_prog_get_fd_by_id(id);
+
+		if (fd < 0)
+			continue;
+		if (prog_info(fd, &info) && is_tracing_type(info.type) &&
+		    !is_own(b, id))
+			n++;
+		close(fd);
+	}
+	return n;
+}
+
+static void remember_own_progs(struct bench *b)
+{
+	struct bpf_program *prog;
+	struct bpf_prog_info info;
+
+	bpf_object__for_each_program(prog, b->skel->obj) {
+		if (b->own_count < MAX_OWN_PROGS &&
+		    prog_info(bpf_program__fd(prog), &info))
+			b->own_ids[b->own_count++] = info.id;
+	}
+}
+
 /* ---- modes ---- */
 
 static void mode_enter(struct bench *b, int mode)
 {
 	int err;
 
+	if (mode != MODE_NSWATCH && count_foreign_tracers(b))
+		b->foreign_samples++;
 	switch (mode) {
 	case MODE_EMPTY:
 		err = empty_bpf__attach(b->skel);
@@ -501,9 +581,26 @@ static struct stats stats_of(const double *v, int n)
 	return st;
 }
 
+/*
+ * The overhead columns pair each sample with the untraced one of the same
+ * repetition, taken seconds apart rather than up to a minute: the machine's
+ * slow drift (a VM's neighbours, deferred frees) then cancels out, where a
+ * ratio of the two medians would carry it whole.
+ */
+static void paired(const struct bench *b, int op, int mode, double *diff,
+		   double *ratio)
+{
+	for (int rep = 0; rep < b->opts.reps; rep++) {
+		double base = b->ns[op][MODE_UNTRACED][rep];
+
+		diff[rep] = b->ns[op][mode][rep] - base;
+		ratio[rep] = b->ns[op][mode][rep] / base;
+	}
+}
+
 static void print_op(const struct bench *b, int op)
 {
-	struct stats base = stats_of(b->ns[op][MODE_UNTRACED], b->opts.reps);
+	double diff[MAX_REPS], ratio[MAX_REPS];
 
 	printf("\n%s, %ld calls per loop\n", op_names[op], op_iters(b, op));
 	printf("  %-10s %10s %10s %10s %10s %11s\n", "mode", "ns/op", "min",
@@ -514,9 +611,11 @@ static void print_op(const struct bench *b, int op)
 		if (mode == MODE_NSWATCH && b->opts.no_nswatch)
 			continue;
 		st = stats_of(b->ns[op][mode], b->opts.reps);
+		paired(b, op, mode, diff, ratio);
 		printf("  %-10s %10.1f %10.1f %10.1f %10.1f %10.2fx\n",
 		       mode_names[mode], st.median, st.min, st.max,
-		       st.median - base.median, st.median / base.median);
+		       stats_of(diff, b->opts.reps).median,
+		       stats_of(ratio, b->opts.reps).median);
 	}
 }
 
@@ -533,7 +632,11 @@ static void print_lost(const struct bench *b)
 	if (t->events + t->lost)
 		printf(" (%.3f%% lost)",
 		       100.0 * t->lost / (double)(t->events + t->lost));
-	putchar('\n');
+	/* Events below this, less the lost ones, would mean missed calls. */
+	printf("\nnswatch: the bench made %llu setns and unshare calls under it\n",
+	       (unsigned long long)t->runs *
+		       (b->opts.iters + warmup(b->opts.iters) +
+			b->opts.unshare_iters + warmup(b->opts.unshare_iters)));
 	if (t->runs_without_summary)
 		printf("nswatch: %d of %d runs printed no Summary line; "
 		       "their losses are not counted\n",
@@ -542,12 +645,19 @@ static void print_lost(const struct bench *b)
 
 static void print_report(const struct bench *b)
 {
-	printf("nsbench: median of %d repetitions per mode, modes in "
-	       "rotating order\n",
+	printf("nsbench: %d repetitions per mode, modes in rotating order;\n"
+	       "ns/op: median; +ns/op and x untraced: median over repetitions "
+	       "of the\ndifference and ratio to the untraced sample of the "
+	       "same repetition\n",
 	       b->opts.reps);
 	for (int op = 0; op < OP_COUNT; op++)
 		print_op(b, op);
 	print_lost(b);
+	if (b->foreign_samples)
+		printf("\nWARNING: %d untraced or empty BPF samples ran while "
+		       "other tracing BPF programs were loaded: those figures "
+		       "include someone else's tracer\n",
+		       b->foreign_samples);
 }
 
 /* ---- setup ---- */
@@ -661,6 +771,11 @@ static void setup(struct bench *b)
 	b->skel = empty_bpf__open_and_load();
 	if (!b->skel)
 		die("loading the empty BPF programs: %s", strerror(errno));
+	remember_own_progs(b);
+	if (count_foreign_tracers(b))
+		fprintf(stderr, "nsbench: warning: other tracing BPF programs "
+			"are loaded (see 'bpftool prog'): the untraced figures "
+			"will not be untraced\n");
 	b->modes[b->nmodes++] = MODE_UNTRACED;
 	b->modes[b->nmodes++] = MODE_EMPTY;
 	if (!b->opts.no_nswatch)
