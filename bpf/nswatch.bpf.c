@@ -81,14 +81,15 @@ static __always_inline void count(__u32 idx)
 		(*val)++;
 }
 
-static __always_inline __u32 active_pid_ns_inum(struct task_struct *task)
+/* The task's own pid namespace: the one its pid was allocated in last. */
+static __always_inline struct pid_namespace *active_pid_ns(struct task_struct *task)
 {
 	struct pid *pid = BPF_CORE_READ(task, thread_pid);
 	unsigned int level = BPF_CORE_READ(pid, level);
 	struct upid upid = {};
 
 	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 0x3f]);
-	return BPF_CORE_READ(upid.ns, ns.inum);
+	return upid.ns;
 }
 
 static __always_inline void read_ns(struct task_struct *task, __u32 *ns)
@@ -104,7 +105,7 @@ static __always_inline void read_ns(struct task_struct *task, __u32 *ns)
 	ns[NSW_SLOT_IPC] = BPF_CORE_READ(nsp, ipc_ns, ns.inum);
 	ns[NSW_SLOT_NET] = BPF_CORE_READ(nsp, net_ns, ns.inum);
 	ns[NSW_SLOT_CGROUP] = BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
-	ns[NSW_SLOT_PID] = active_pid_ns_inum(task);
+	ns[NSW_SLOT_PID] = BPF_CORE_READ(active_pid_ns(task), ns.inum);
 	ns[NSW_SLOT_PID_FOR_CHILDREN] =
 		BPF_CORE_READ(nsp, pid_ns_for_children, ns.inum);
 	if (bpf_core_field_exists(struct nsproxy___time, time_ns)) {
@@ -215,17 +216,11 @@ static __always_inline bool clone_wanted(__u64 flags)
 {
 	struct task_struct *task = (void *)bpf_get_current_task();
 	struct nsproxy *nsp;
-	struct pid *pid;
-	struct upid upid = {};
-	unsigned int level;
 
 	if (all_clones || flags_slot_mask(flags))
 		return true;
 	nsp = BPF_CORE_READ(task, nsproxy);
-	pid = BPF_CORE_READ(task, thread_pid);
-	level = BPF_CORE_READ(pid, level);
-	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 0x3f]);
-	if (upid.ns != BPF_CORE_READ(nsp, pid_ns_for_children))
+	if (active_pid_ns(task) != BPF_CORE_READ(nsp, pid_ns_for_children))
 		return true;
 	if (bpf_core_field_exists(struct nsproxy___time, time_ns)) {
 		struct nsproxy___time *t = (void *)nsp;
