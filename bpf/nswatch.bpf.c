@@ -128,9 +128,14 @@ static __always_inline bool comm_matches(const char *comm)
 	return true;
 }
 
-/* The cheap questions first: is this process one we report on at all? */
-static __always_inline bool process_wanted(__u32 tgid)
+/*
+ * The cheap questions first: is the current process one we report on at
+ * all? Every entry program asks this before anything else.
+ */
+static __always_inline bool current_wanted(void)
 {
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
 	if (filter_tgid && tgid != filter_tgid)
 		return false;
 	if (tgid == self_tgid)
@@ -165,19 +170,16 @@ static __always_inline __u32 flags_slot_mask(__u64 flags)
 }
 
 /*
- * Fill an in-flight record. Returns false when the call is filtered out, so
- * that an unwanted syscall costs a pid lookup and nothing else. The record
- * lives on the stack: syscall tracepoints may be preempted, so a per-CPU
- * scratch buffer could be overwritten under us.
+ * Fill an in-flight record for a process current_wanted() accepted. Returns
+ * false when the comm filter drops it. The record lives on the stack:
+ * syscall tracepoints may be preempted, so a per-CPU scratch buffer could be
+ * overwritten under us.
  */
 static __always_inline bool begin(struct pending *p, __u32 op, __u64 flags)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32;
 	struct task_struct *task;
 
-	if (!process_wanted(tgid))
-		return false;
 	__builtin_memset(p, 0, sizeof(*p));
 	bpf_get_current_comm(p->ev.comm, sizeof(p->ev.comm));
 	if (filter_comm_on && !comm_matches(p->ev.comm))
@@ -188,7 +190,7 @@ static __always_inline bool begin(struct pending *p, __u32 op, __u64 flags)
 	p->ev.op = op;
 	p->ev.flags = flags;
 	p->ev.flags_valid = 1;
-	p->ev.pid = tgid;
+	p->ev.pid = id >> 32;
 	p->ev.tid = (__u32)id;
 	p->ev.ppid = BPF_CORE_READ(task, real_parent, tgid);
 	p->ev.uid = BPF_CORE_READ(task, cred, uid.val);
@@ -230,11 +232,6 @@ static __always_inline bool clone_wanted(__u64 flags)
 	return false;
 }
 
-static __always_inline bool clone_process_wanted(void)
-{
-	return process_wanted(bpf_get_current_pid_tgid() >> 32);
-}
-
 SEC("tracepoint/syscalls/sys_enter_clone")
 int enter_clone(struct trace_event_raw_sys_enter *ctx)
 {
@@ -242,7 +239,7 @@ int enter_clone(struct trace_event_raw_sys_enter *ctx)
 	__u64 flags = ctx->args[0] & ~CSIGNAL;
 	struct pending p;
 
-	if (clone_process_wanted() && clone_wanted(flags) &&
+	if (current_wanted() && clone_wanted(flags) &&
 	    begin(&p, NSW_OP_CLONE, flags))
 		stash(&p);
 	return 0;
@@ -256,7 +253,7 @@ int enter_clone3(struct trace_event_raw_sys_enter *ctx)
 	__u32 readable;
 	struct pending p;
 
-	if (!clone_process_wanted())
+	if (!current_wanted())
 		return 0;
 	readable = !bpf_probe_read_user(&flags, sizeof(flags), &uargs->flags);
 	/* Unreadable flags: report the clone rather than guess it away. */
@@ -274,7 +271,7 @@ int enter_unshare(struct trace_event_raw_sys_enter *ctx)
 {
 	struct pending p;
 
-	if (begin(&p, NSW_OP_UNSHARE, ctx->args[0]))
+	if (current_wanted() && begin(&p, NSW_OP_UNSHARE, ctx->args[0]))
 		stash(&p);
 	return 0;
 }
@@ -354,7 +351,7 @@ int enter_setns(struct trace_event_raw_sys_enter *ctx)
 {
 	struct pending p;
 
-	if (!begin(&p, NSW_OP_SETNS, ctx->args[1]))
+	if (!current_wanted() || !begin(&p, NSW_OP_SETNS, ctx->args[1]))
 		return 0;
 	p.ev.setns_fd = (__u32)ctx->args[0];
 	read_setns_target(&p, (int)ctx->args[0]);
@@ -432,7 +429,7 @@ static __always_inline int finish(long ret, bool read_after)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *p = bpf_map_lookup_elem(&inflight, &tid);
 	struct nsw_event *ev;
-	__u64 flags = 0;
+	__u64 flags;
 
 	if (!p)
 		return 0;

@@ -34,11 +34,6 @@ static int64_t event_ret(const struct nsw_event *ev)
 	return (int64_t)ev->ret;
 }
 
-static bool is_create_op(unsigned int op)
-{
-	return op == NSW_OP_CLONE || op == NSW_OP_CLONE3 || op == NSW_OP_UNSHARE;
-}
-
 size_t nsw_event_ns_refs(const struct nsw_event *ev, struct nsw_ns_ref *refs,
 			 size_t max)
 {
@@ -57,8 +52,6 @@ size_t nsw_event_ns_refs(const struct nsw_event *ev, struct nsw_ns_ref *refs,
 		}
 		return 0;
 	}
-	if (!is_create_op(ev->op) && ev->op != NSW_OP_SETNS)
-		return 0;
 	if (!ev->flags_valid)
 		return 0;
 	/* Each new (or, through a pidfd, joined) type is where it lands. */
