@@ -12,7 +12,7 @@ VMLINUX_H := vmlinux/$(ARCH)/vmlinux.h
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD)
-LDLIBS := -lbpf -lelf -lz
+LDLIBS := -lbpf -ljson-c -lelf -lz
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-I$(dir $(VMLINUX_H)) -Iinclude
