@@ -12,6 +12,9 @@ VMLINUX_H := vmlinux/$(ARCH)/vmlinux.h
 
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD)
+# The rootfs `nswatch run` uses without --rootfs: the one `make rootfs` builds.
+ROOTFS_DIR ?= $(abspath $(BUILD))/rootfs
+CFLAGS += -DNSW_DEFAULT_ROOTFS='"$(ROOTFS_DIR)"'
 LDLIBS := -lbpf -ljson-c -lelf -lz
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
@@ -41,7 +44,7 @@ BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
 .PHONY: all deps rootfs vmlinux test unit integration bench tests-build format clean help
 
-all: $(BUILD)/nswatch
+all: $(BUILD)/nswatch rootfs
 
 help:
 	@echo "make            build build/nswatch"

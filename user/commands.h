@@ -4,5 +4,10 @@
 #define NSW_COMMANDS_H
 
 int cmd_trace(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_ps(int argc, char **argv);
+int cmd_kill(int argc, char **argv);
+int cmd_rm(int argc, char **argv);
 
 #endif /* NSW_COMMANDS_H */

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
+#include <stdbool.h>
 #include <string.h>
 #include "commands.h"
+#include "runtime.h"
 #include "util.h"
 
 #define NSWATCH_VERSION "0.1.0"
@@ -11,12 +13,20 @@ struct command {
 	int (*run)(int argc, char **argv);
 	const char *summary;
 	const char *prog; /* argv[0] for the subcommand's own messages */
+	bool sealed;	  /* runs from a sealed copy of itself (runtime.h) */
 };
 
 static const struct command commands[] = {
 	{ "trace", cmd_trace,
 	  "trace clone, clone3, unshare and setns with namespaces before and after",
-	  "nswatch trace" },
+	  "nswatch trace", false },
+	{ "run", cmd_run, "run a command in a new container", "nswatch run", true },
+	{ "exec", cmd_exec, "run a command inside a running container",
+	  "nswatch exec", true },
+	{ "ps", cmd_ps, "list containers, their status and namespaces",
+	  "nswatch ps", false },
+	{ "kill", cmd_kill, "send a signal to a container", "nswatch kill", false },
+	{ "rm", cmd_rm, "remove a container", "nswatch rm", false },
 };
 
 static void usage(FILE *f)
@@ -49,6 +59,12 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (!strcmp(argv[1], commands[i].name)) {
+			struct nsw_error err;
+
+			if (commands[i].sealed && nsw_reexec_sealed(argv, &err) < 0) {
+				nsw_error_print(&err);
+				return 125;
+			}
 			argv[1] = (char *)commands[i].prog;
 			return commands[i].run(argc - 1, argv + 1);
 		}

@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The container's first process, from clone3() to execvp(): it already sits
+ * in the new namespaces and waits for the monitor's SETUP before it touches
+ * anything (its uid map does not exist until then).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <limits.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/openat2.h>
+#include "netdev.h"
+#include "runtime.h"
+#include "util.h"
+
+extern char **environ;
+
+/*
+ * Resolve path inside the container's root: absolute symlinks and ".."
+ * stay under root_fd, so a symlink in the image cannot point a mount at
+ * the host.
+ */
+static int open_in_root(int root_fd, const char *path, int flags)
+{
+	struct open_how how = {
+		.flags = flags | O_CLOEXEC,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+	};
+
+	return syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+}
+
+/* Open path under root_fd as an O_PATH fd, making it (and its parents). */
+static int make_target(int root_fd, const char *path, bool is_file,
+		       struct nsw_error *err)
+{
+	char parent[PATH_MAX], *slash;
+	cleanup_close int pfd = -1;
+	const char *base;
+	int fd;
+
+	fd = open_in_root(root_fd, path, O_PATH);
+	if (fd >= 0 || errno != ENOENT)
+		goto done;
+	snprintf(parent, sizeof(parent), "%s", path);
+	slash = strrchr(parent, '/');
+	if (!slash || !slash[1])
+		return nsw_error(err, ENOENT, "mount target %s", path);
+	base = path + (slash - parent) + 1;
+	if (slash == parent)
+		strcpy(parent, "/");
+	else
+		*slash = '\0';
+	pfd = make_target(root_fd, parent, false, err);
+	if (pfd < 0)
+		return -1;
+	if (is_file) {
+		fd = openat(pfd, base, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC |
+					       O_NOFOLLOW, 0644);
+		if (fd >= 0)
+			close(fd);
+	} else {
+		fd = mkdirat(pfd, base, 0755);
+	}
+	if (fd < 0 && errno != EEXIST)
+		return nsw_error(err, errno, "cannot create mount target %s in the rootfs",
+				 path);
+	fd = open_in_root(root_fd, path, O_PATH);
+done:
+	if (fd < 0)
+		return nsw_error(err, errno, "mount target %s in the rootfs", path);
+	return fd;
+}
+
+/* "a=b,flag" -> fsconfig() calls. */
+static int fs_configure(int fsfd, const char *data, struct nsw_error *err)
+{
+	cleanup_free char *copy = data ? strdup(data) : NULL;
+	char *save = NULL;
+
+	if (data && !copy)
+		return nsw_error(err, ENOMEM, "mount options");
+	for (char *opt = copy ? strtok_r(copy, ",", &save) : NULL; opt;
+	     opt = strtok_r(NULL, ",", &save)) {
+		char *val = strchr(opt, '=');
+		int r;
+
+		if (val) {
+			*val++ = '\0';
+			r = fsconfig(fsfd, FSCONFIG_SET_STRING, opt, val, 0);
+		} else {
+			r = fsconfig(fsfd, FSCONFIG_SET_FLAG, opt, NULL, 0);
+		}
+		if (r < 0)
+			return nsw_error(err, errno, "mount option %s", opt);
+	}
+	if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return nsw_error(err, errno, "cannot create the filesystem");
+	return 0;
+}
+
+/* A detached mount of a new filesystem, or of a host path (a bind). */
+static int make_mount(const struct nsw_mount *m, struct nsw_error *err)
+{
+	cleanup_close int fsfd = -1;
+	int mfd;
+
+	if (!m->fstype) {
+		struct mount_attr attr = { .attr_set = m->attr };
+
+		mfd = open_tree(AT_FDCWD, m->source,
+				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+		if (mfd < 0)
+			return nsw_error(err, errno, "cannot bind %s", m->source);
+		if (m->attr && mount_setattr(mfd, "", AT_EMPTY_PATH | AT_RECURSIVE,
+					     &attr, sizeof(attr)) < 0) {
+			close(mfd);
+			return nsw_error(err, errno, "cannot set the flags of the bind of %s",
+					 m->source);
+		}
+		return mfd;
+	}
+	fsfd = fsopen(m->fstype, FSOPEN_CLOEXEC);
+	if (fsfd < 0)
+		return nsw_error(err, errno, "cannot mount %s on %s", m->fstype,
+				 m->target);
+	/* What mount(8) and /proc/self/mountinfo show as the device. */
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->fstype, 0) < 0)
+		return nsw_error(err, errno, "cannot mount %s on %s", m->fstype,
+				 m->target);
+	if (fs_configure(fsfd, m->data, err) < 0)
+		return nsw_error(err, err->errnum, "cannot mount %s on %s: %s",
+				 m->fstype, m->target, err->msg);
+	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, m->attr);
+	if (mfd < 0)
+		return nsw_error(err, errno, "cannot mount %s on %s", m->fstype,
+				 m->target);
+	return mfd;
+}
+
+static int do_mount(int root_fd, const struct nsw_mount *m,
+		    struct nsw_error *err)
+{
+	cleanup_close int tfd = -1, mfd = -1;
+
+	mfd = make_mount(m, err);
+	if (mfd < 0)
+		return -1;
+	tfd = make_target(root_fd, m->target, m->is_file, err);
+	if (tfd < 0)
+		return -1;
+	if (move_mount(mfd, "", tfd, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+		return nsw_error(err, errno, "cannot mount on %s", m->target);
+	return 0;
+}
+
+static const struct {
+	const char *name, *target;
+} dev_links[] = {
+	{ "/dev/ptmx", "pts/ptmx" },	    { "/dev/fd", "/proc/self/fd" },
+	{ "/dev/stdin", "/proc/self/fd/0" }, { "/dev/stdout", "/proc/self/fd/1" },
+	{ "/dev/stderr", "/proc/self/fd/2" }, { "/dev/core", "/proc/kcore" },
+};
+
+static int make_dev_links(int root_fd, struct nsw_error *err)
+{
+	cleanup_close int dev = open_in_root(root_fd, "/dev", O_PATH | O_DIRECTORY);
+
+	if (dev < 0)
+		return nsw_error(err, errno, "/dev in the container");
+	for (size_t i = 0; i < ARRAY_SIZE(dev_links); i++) {
+		const char *base = dev_links[i].name + strlen("/dev/");
+
+		if (symlinkat(dev_links[i].target, dev, base) < 0 && errno != EEXIST)
+			return nsw_error(err, errno, "cannot create %s",
+					 dev_links[i].name);
+	}
+	return 0;
+}
+
+/* The rootfs as a mount of its own, at its own path: pivot_root wants one. */
+static int attach_rootfs(const struct nsw_container *c, int tree_fd,
+			 struct nsw_error *err)
+{
+	if (tree_fd >= 0) {
+		if (move_mount(tree_fd, "", AT_FDCWD, c->rootfs,
+			       MOVE_MOUNT_F_EMPTY_PATH) < 0)
+			return nsw_error(err, errno, "cannot attach the idmapped rootfs %s",
+					 c->rootfs);
+		return 0;
+	}
+	if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+		return nsw_error(err, errno, "cannot bind the rootfs %s", c->rootfs);
+	return 0;
+}
+
+static int enter_rootfs(struct nsw_error *err)
+{
+	/* Stacking the old root under the new one, then dropping it. */
+	if (syscall(SYS_pivot_root, ".", ".") < 0)
+		return nsw_error(err, errno, "pivot_root");
+	if (umount2(".", MNT_DETACH) < 0)
+		return nsw_error(err, errno, "cannot detach the old root");
+	if (chdir("/") < 0)
+		return nsw_error(err, errno, "chdir /");
+	return 0;
+}
+
+static int mask_paths(const char *const *paths, struct nsw_error *err)
+{
+	for (; paths && *paths; paths++) {
+		cleanup_close int tfd = open_in_root(AT_FDCWD, *paths, O_PATH);
+		cleanup_close int mfd = -1;
+		struct stat st;
+
+		if (tfd < 0) {
+			if (errno == ENOENT)
+				continue;
+			return nsw_error(err, errno, "masked path %s", *paths);
+		}
+		if (fstat(tfd, &st) < 0)
+			return nsw_error(err, errno, "masked path %s", *paths);
+		if (S_ISDIR(st.st_mode)) {
+			struct nsw_mount m = { .fstype = "tmpfs", .target = (char *)*paths,
+					       .attr = MOUNT_ATTR_RDONLY };
+
+			mfd = make_mount(&m, err);
+		} else {
+			mfd = open_tree(AT_FDCWD, "/dev/null",
+					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+			if (mfd < 0)
+				nsw_error(err, errno, "cannot bind /dev/null");
+		}
+		if (mfd < 0)
+			return -1;
+		if (move_mount(mfd, "", tfd, "",
+			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return nsw_error(err, errno, "cannot mask %s", *paths);
+	}
+	return 0;
+}
+
+static int readonly_paths(const char *const *paths, struct nsw_error *err)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
+	for (; paths && *paths; paths++) {
+		cleanup_close int tfd = open_in_root(AT_FDCWD, *paths, O_PATH);
+		cleanup_close int mfd = -1;
+
+		if (tfd < 0) {
+			if (errno == ENOENT)
+				continue;
+			return nsw_error(err, errno, "read-only path %s", *paths);
+		}
+		mfd = open_tree(tfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+						 AT_RECURSIVE | AT_EMPTY_PATH);
+		if (mfd < 0 ||
+		    mount_setattr(mfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro,
+				  sizeof(ro)) < 0 ||
+		    move_mount(mfd, "", tfd, "",
+			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+			return nsw_error(err, errno, "cannot make %s read-only", *paths);
+	}
+	return 0;
+}
+
+static int setup_mounts(const struct nsw_container *c, int tree_fd,
+			struct nsw_error *err)
+{
+	cleanup_close int root_fd = -1;
+
+	/* Nothing we mount may propagate back to the host. */
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+		return nsw_error(err, errno, "cannot make the mounts private");
+	if (attach_rootfs(c, tree_fd, err) < 0)
+		return -1;
+	root_fd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (root_fd < 0)
+		return nsw_error(err, errno, "rootfs %s", c->rootfs);
+	for (int i = 0; i < c->n_mounts; i++)
+		if (do_mount(root_fd, &c->mounts[i], err) < 0)
+			return -1;
+	if (make_dev_links(root_fd, err) < 0)
+		return -1;
+	if (fchdir(root_fd) < 0)
+		return nsw_error(err, errno, "chdir to the rootfs");
+	if (enter_rootfs(err) < 0)
+		return -1;
+	if (mask_paths(c->masked_paths, err) < 0 ||
+	    readonly_paths(c->readonly_paths, err) < 0)
+		return -1;
+	if (c->readonly_root) {
+		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+
+		if (mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof(ro)) < 0)
+			return nsw_error(err, errno, "cannot make the root read-only");
+	}
+	return 0;
+}
+
+static int setup_network(const struct nsw_container *c,
+			 const struct nsw_instance *in, struct nsw_error *err)
+{
+	if (c->net == NSW_NET_HOST)
+		return 0;
+	if (nsw_link_up("lo", err) < 0)
+		return -1;
+	if (c->net == NSW_NET_BRIDGE &&
+	    nsw_if_configure("eth0", in->ip, in->gateway, err) < 0)
+		return -1;
+	return 0;
+}
+
+/* Become the container's root: the maps exist now, so uid 0 means us. */
+static int become_root(const struct nsw_container *c, struct nsw_error *err)
+{
+	if (!(c->ns_flags & CLONE_NEWUSER))
+		return 0;
+	if (setresgid(0, 0, 0) < 0)
+		return nsw_error(err, errno, "setresgid(0) in the user namespace");
+	if (setresuid(0, 0, 0) < 0)
+		return nsw_error(err, errno, "setresuid(0) in the user namespace");
+	return 0;
+}
+
+static int watch_parent(pid_t monitor, struct nsw_error *err)
+{
+	/* Cleared by every change of credentials: set it again after them. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
+		return nsw_error(err, errno, "PR_SET_PDEATHSIG");
+	if (getppid() != monitor)
+		return nsw_error(err, 0, "the monitor exited");
+	return 0;
+}
+
+static int setup(struct nsw_init_args *a, int tree_fd, pid_t monitor,
+		 struct nsw_error *err)
+{
+	const struct nsw_container *c = a->c;
+
+	if (become_root(c, err) < 0)
+		return -1;
+	/* After the monitor moved us: our cgroup is the namespace's root. */
+	if ((c->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+		return nsw_error(err, errno, "unshare(CLONE_NEWCGROUP)");
+	if (setup_network(c, a->in, err) < 0)
+		return -1;
+	if ((c->ns_flags & CLONE_NEWUTS) &&
+	    sethostname(c->hostname, strlen(c->hostname)) < 0)
+		return nsw_error(err, errno, "sethostname %s", c->hostname);
+	if (setup_mounts(c, tree_fd, err) < 0)
+		return -1;
+	if (nsw_apply_identity(c, err) < 0)
+		return -1;
+	if (chdir(c->workdir) < 0)
+		return nsw_error(err, errno, "--workdir %s in the container",
+				 c->workdir);
+	if (watch_parent(monitor, err) < 0)
+		return -1;
+	/* Whatever the caller left open must not reach the container. */
+	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return nsw_error(err, errno, "close_range");
+	return 0;
+}
+
+static __attribute__((noreturn)) void fail(int sock, int type,
+					   const struct nsw_error *err)
+{
+	struct nsw_msg m = { .type = type, .err = *err };
+
+	nsw_msg_send(sock, &m, -1);
+	_exit(type == NSW_MSG_EXEC_FAILED ? 127 : 1);
+}
+
+void nsw_container_init_main(struct nsw_init_args *a)
+{
+	struct nsw_error err = { 0 };
+	struct nsw_msg m;
+	pid_t monitor = getppid();
+	sigset_t all;
+	int tree_fd = -1;
+
+	/* Until exec, nothing in the container may ptrace or read us. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	sigemptyset(&all);
+	sigprocmask(SIG_SETMASK, &all, NULL);
+	if (watch_parent(monitor, &err) < 0)
+		fail(a->sock, NSW_MSG_ERROR, &err);
+	if (nsw_msg_recv(a->sock, &m, &tree_fd) <= 0 || m.type != NSW_MSG_SETUP)
+		_exit(1);
+	if (setup(a, tree_fd, monitor, &err) < 0)
+		fail(a->sock, NSW_MSG_ERROR, &err);
+	if (tree_fd >= 0)
+		close(tree_fd);
+	m = (struct nsw_msg){ .type = NSW_MSG_READY };
+	if (nsw_msg_send(a->sock, &m, -1) < 0)
+		_exit(1);
+	if (nsw_msg_recv(a->sock, &m, NULL) <= 0 || m.type != NSW_MSG_EXEC)
+		_exit(1);
+	environ = nsw_build_env(a->c);
+	if (!environ)
+		_exit(1);
+	execvp(a->c->argv[0], a->c->argv);
+	nsw_error(&err, errno, "%s", a->c->argv[0]);
+	fail(a->sock, NSW_MSG_EXEC_FAILED, &err);
+}

@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Creating a container: the monitor (runtime.c, on the host) and the
+ * container's first process (container_init.c, in the new namespaces) step
+ * through the setup together over a SOCK_SEQPACKET pair:
+ *
+ *   monitor                          container init
+ *   clone3(namespaces)  ----------->  waits
+ *   uid/gid maps, cgroup, veth,
+ *   idmapped rootfs     --SETUP(fd)->  ids, cgroupns, network, hostname,
+ *                                      mounts, pivot_root, security
+ *                       <--READY----   (or ERROR + message, and exit)
+ *   state file, prestart hook
+ *                       ---EXEC---->   execvp(); the socket is close-on-exec,
+ *                       <--EOF------   so EOF means the command runs
+ *                       <--EXECFAIL--  (or the errno of execvp)
+ */
+#ifndef NSW_RUNTIME_H
+#define NSW_RUNTIME_H
+
+#include "container.h"
+#include "error.h"
+#include "state.h"
+
+enum nsw_msg_type {
+	NSW_MSG_SETUP = 1,
+	NSW_MSG_READY,
+	NSW_MSG_EXEC,
+	NSW_MSG_ERROR,
+	NSW_MSG_EXEC_FAILED,
+};
+
+struct nsw_msg {
+	int type;
+	struct nsw_error err;	/* ERROR, EXEC_FAILED */
+};
+
+/* What the init needs beyond the description. */
+struct nsw_init_args {
+	const struct nsw_container *c;
+	const struct nsw_instance *in;
+	int sock;
+};
+
+/* The container's first process; never returns. */
+__attribute__((noreturn)) void nsw_container_init_main(struct nsw_init_args *a);
+
+/* One message, with an optional fd; fd_out receives one if sent (or -1). */
+int nsw_msg_send(int sock, const struct nsw_msg *m, int fd);
+int nsw_msg_recv(int sock, struct nsw_msg *m, int *fd_out);
+
+/* Create, start and wait for a container; returns its exit status. */
+int nsw_run(struct nsw_container *c, struct nsw_error *err);
+
+/* Remove what a container holds on the host (cgroup, veth, bridge, state). */
+int nsw_release(const struct nsw_instance *in, struct nsw_error *err);
+
+/* Process security shared by run and exec: ids, caps, no_new_privs. */
+int nsw_apply_identity(const struct nsw_container *c, struct nsw_error *err);
+/* The container environment (defaults, then --env) in a new NULL-ended array. */
+char **nsw_build_env(const struct nsw_container *c);
+/* The exit status a shell would give: code, or 128+N for signal N. */
+int nsw_wait_status(int status);
+
+/* Re-exec from a sealed memfd copy unless already (CVE-2019-5736). */
+int nsw_reexec_sealed(char **argv, struct nsw_error *err);
+
+#endif /* NSW_RUNTIME_H */
