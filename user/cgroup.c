@@ -300,7 +300,8 @@ static int find_mount(const char *mountinfo, const char *ctl, char *mnt, struct 
 			continue;
 		unescape_octal(point);
 		if (snprintf(mnt, PATH_MAX, "%s", point) >= PATH_MAX)
-			return nsw_error(err, ENAMETOOLONG, "cgroup mountpoint %s is too long", point);
+			return nsw_error(err, ENAMETOOLONG, "cgroup mountpoint %s is too long",
+					 point);
 		return 1;
 	}
 	if (ferror(f))
@@ -481,13 +482,13 @@ static int set_cpu(const struct nsw_cgroup_dir *d, const struct nsw_limits *lim,
 static int set_limits(const struct nsw_cgroup *cg, const struct plan *p,
 		      const struct nsw_limits *lim, struct nsw_error *err)
 {
-	const int *where = p->where;
+	int mem = p->where[CTL_MEMORY], pids = p->where[CTL_PIDS], cpu = p->where[CTL_CPU];
 
-	if (where[CTL_MEMORY] >= 0 && set_memory(&cg->dirs[where[CTL_MEMORY]], lim->memory_bytes, err))
+	if (mem >= 0 && set_memory(&cg->dirs[mem], lim->memory_bytes, err))
 		return -1;
-	if (where[CTL_PIDS] >= 0 && set_pids(&cg->dirs[where[CTL_PIDS]], lim->pids_max, err))
+	if (pids >= 0 && set_pids(&cg->dirs[pids], lim->pids_max, err))
 		return -1;
-	if (where[CTL_CPU] >= 0 && set_cpu(&cg->dirs[where[CTL_CPU]], lim, err))
+	if (cpu >= 0 && set_cpu(&cg->dirs[cpu], lim, err))
 		return -1;
 	return 0;
 }
@@ -563,7 +564,7 @@ static int remove_dir(const char *path, long long deadline)
 			return 0;
 		if (errno != EBUSY || now_ms() >= deadline)
 			return -1;
-		usleep(10000);
+		usleep(1000);
 	}
 	return 0;
 }

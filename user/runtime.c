@@ -536,6 +536,7 @@ static int start(struct monitor *m, int *code, struct nsw_error *err)
 	return nsw_state_save(&m->in, m->c, err);
 }
 
+/* err must start empty; it ends with the last failure, if any. */
 static void release_locked(const struct nsw_instance *in, struct nsw_error *err)
 {
 	struct nsw_error e2;
@@ -546,7 +547,8 @@ static void release_locked(const struct nsw_instance *in, struct nsw_error *err)
 		*err = e2;
 	if (in->bridge[0] && nsw_bridge_remove_if_unused(in->bridge, &e2) < 0)
 		*err = e2;
-	if (nsw_state_remove(in->name, &e2) < 0)
+	/* Keep the record of what is left, so that rm can try again. */
+	if (!err->msg[0] && nsw_state_remove(in->name, &e2) < 0)
 		*err = e2;
 }
 
@@ -726,7 +728,10 @@ fail:
 	if (m->claimed) {
 		if (m->lock < 0)
 			m->lock = nsw_state_lock(&e2);
+		memset(&e2, 0, sizeof(e2));
 		release_locked(&m->in, &e2);
+		if (e2.msg[0])
+			nsw_error_print(&e2);
 	}
 	if (m->lock >= 0)
 		close(m->lock);

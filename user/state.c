@@ -452,7 +452,8 @@ int nsw_state_list(char ***names, int *n, struct nsw_error *err)
 	return 0;
 }
 
-int nsw_proc_starttime(pid_t pid, unsigned long long *starttime)
+/* The state letter (field 3) and starttime (field 22) of /proc/PID/stat. */
+static int proc_stat(pid_t pid, char *state, unsigned long long *starttime)
 {
 	char path[64], buf[1024], *p;
 	cleanup_close int fd = -1;
@@ -466,35 +467,33 @@ int nsw_proc_starttime(pid_t pid, unsigned long long *starttime)
 	if (len <= 0)
 		return -1;
 	buf[len] = '\0';
+	/* comm may hold spaces and parentheses: start after the last ')'. */
 	p = strrchr(buf, ')');
-	if (!p)
+	if (!p || sscanf(p + 1, " %c", state) != 1)
 		return -1;
-	/* After "comm)": state is field 3; starttime is field 22. */
 	p++;
-	for (int field = 2; field < 22 && p; field++)
+	for (int field = 3; field < 22 && p; field++)
 		p = strchr(p + 1, ' ');
 	if (!p || sscanf(p, " %llu", starttime) != 1)
 		return -1;
 	return 0;
 }
 
+int nsw_proc_starttime(pid_t pid, unsigned long long *starttime)
+{
+	char state;
+
+	return proc_stat(pid, &state, starttime);
+}
+
 bool nsw_proc_same(pid_t pid, unsigned long long starttime)
 {
 	unsigned long long now;
-	char path[64], state = 0;
-	FILE *f;
+	char state;
 
-	if (pid <= 0 || nsw_proc_starttime(pid, &now) < 0 || now != starttime)
-		return false;
 	/* A zombie has finished: its container is over. */
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	f = fopen(path, "re");
-	if (f) {
-		if (fscanf(f, "%*d (%*[^)]) %c", &state) != 1)
-			state = 0;
-		fclose(f);
-	}
-	return state != 'Z';
+	return pid > 0 && proc_stat(pid, &state, &now) == 0 &&
+	       now == starttime && state != 'Z';
 }
 
 const char *nsw_instance_status(const struct nsw_instance *in)
