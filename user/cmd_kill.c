@@ -11,7 +11,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include "commands.h"
-#include "state.h"
+#include "runtime.h"
 
 struct kill_opts {
 	const char *name;

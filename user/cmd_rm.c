@@ -48,8 +48,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return ARGP_ERR_UNKNOWN;
 }
 
-int nsw_signal_container(const char *name, int sig, struct nsw_error *err);
-
 /* Give the monitor up to 10 s to finish its own cleanup. */
 static bool monitor_done(const struct nsw_instance *in)
 {

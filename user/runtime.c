@@ -634,6 +634,9 @@ static int claim(struct monitor *m, struct nsw_error *err)
 		goto unlock;
 	if (nsw_state_save(&m->in, m->c, err) < 0)
 		goto unlock;
+	if (m->c->rootless && !m->in.cg.n)
+		fprintf(stderr, "nswatch: note: rootless, and no cgroup is delegated to uid %u: the container runs without a cgroup of its own or limits\n",
+			geteuid());
 	if (m->c->net == NSW_NET_BRIDGE) {
 		m->bridged = true;
 		if (nsw_bridge_ensure(m->in.bridge, "10.89.0.1/24", err) < 0)

@@ -62,6 +62,9 @@ char **nsw_build_env(const struct nsw_container *c);
 /* The exit status a shell would give: code, or 128+N for signal N. */
 int nsw_wait_status(int status);
 
+/* Signal a container's init through a pidfd (kill, rm -f). */
+int nsw_signal_container(const char *name, int sig, struct nsw_error *err);
+
 /* Re-exec from a sealed memfd copy unless already (CVE-2019-5736). */
 int nsw_reexec_sealed(char **argv, struct nsw_error *err);
 
