@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include "commands.h"
 #include "runtime.h"
 #include "util.h"
@@ -61,9 +62,13 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[1], commands[i].name)) {
 			struct nsw_error err;
 
-			if (commands[i].sealed && nsw_reexec_sealed(argv, &err) < 0) {
-				nsw_error_print(&err);
-				return 125;
+			if (commands[i].sealed) {
+				if (nsw_reexec_sealed(argv, &err) < 0) {
+					nsw_error_print(&err);
+					return 125;
+				}
+				/* Not "memfd:nswatch" in ps and in trace events. */
+				prctl(PR_SET_NAME, "nswatch", 0, 0, 0);
 			}
 			argv[1] = (char *)commands[i].prog;
 			return commands[i].run(argc - 1, argv + 1);
