@@ -134,6 +134,38 @@ fail:
 	_exit(err.errnum == ENOENT || !err.errnum ? 127 : 126);
 }
 
+static int join_one_by_one(const struct nsw_instance *in, unsigned long flags,
+			   struct nsw_error *err)
+{
+	/* The user namespace first: it grants the rights to join the rest. */
+	static const char *const order[] = { "user", "mnt", "uts", "ipc",
+					     "net", "cgroup", "pid", "time" };
+	int fds[ARRAY_SIZE(order)];
+	int r = 0;
+
+	/* All opened before any is joined: /proc changes with the mnt ns. */
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
+		char path[64];
+
+		fds[i] = -1;
+		if (!(flags & nsw_type_flag(order[i])))
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/ns/%s", in->pid, order[i]);
+		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fds[i] < 0)
+			r = nsw_error(err, errno, "cannot open %s", path);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(order) && r == 0; i++)
+		if (fds[i] >= 0 && setns(fds[i], 0) < 0)
+			r = nsw_error(err, errno, "cannot join the %s namespace", order[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	if (r == 0)
+		errno = 0;
+	return r;
+}
+
 static int join(const struct nsw_instance *in, const struct nsw_container *c,
 		int pidfd, struct nsw_error *err)
 {
@@ -141,9 +173,12 @@ static int join(const struct nsw_instance *in, const struct nsw_container *c,
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (nsw_cgroup_add_pid(&in->cg, getpid(), err) < 0)
 		return -1;
-	if (setns(pidfd, c->ns_flags) < 0)
-		return nsw_error(err, errno, "cannot join the namespaces of %s",
-				 in->name);
+	if (setns(pidfd, c->ns_flags) < 0) {
+		/* Before 5.8, setns() takes one namespace file at a time. */
+		if (errno != EINVAL || join_one_by_one(in, c->ns_flags, err) < 0)
+			return nsw_error(err, errno ? errno : err->errnum,
+					 "cannot join the namespaces of %s", in->name);
+	}
 	if ((c->ns_flags & CLONE_NEWUSER) &&
 	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
 		return nsw_error(err, errno, "cannot become root in %s", in->name);

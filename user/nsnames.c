@@ -49,6 +49,14 @@ static const char *const op_names[NSW_OP_MAX] = {
 	[NSW_OP_SETNS] = "setns",
 };
 
+__u64 nsw_type_flag(const char *name)
+{
+	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
+		if (!strcmp(name, nsw_types[i].name))
+			return nsw_types[i].flag;
+	return 0;
+}
+
 const char *nsw_slot_name(unsigned int slot)
 {
 	return slot < NSW_SLOT_COUNT ? slot_names[slot] : "?";
