@@ -207,8 +207,9 @@ int nsw_parse_volume(struct nsw_container *c, const char *s,
 		free(m->target);
 		return nsw_error(err, ENOMEM, "--volume");
 	}
+	m->attr = MOUNT_ATTR_NODEV;
 	if (mode && !strcmp(mode, "ro"))
-		m->attr = MOUNT_ATTR_RDONLY;
+		m->attr |= MOUNT_ATTR_RDONLY;
 	m->volume = true;
 	c->n_mounts++;
 	return 0;
@@ -223,7 +224,9 @@ static const struct nsw_mount std_mounts[] = {
 	{ NULL, "/proc", "proc", NULL, NOSUID | NODEV | NOEXEC, false, false },
 	{ NULL, "/sys", "sysfs", NULL,
 	  MOUNT_ATTR_RDONLY | NOSUID | NODEV | NOEXEC, false, false },
-	{ NULL, "/dev", "tmpfs", "mode=755,size=65536k", NOSUID | NOEXEC, false, false },
+	/* nodev: only the bound nodes below work, never one made with mknod. */
+	{ NULL, "/dev", "tmpfs", "mode=755,size=65536k", NOSUID | NODEV | NOEXEC,
+	  false, false },
 	{ NULL, "/dev/pts", "devpts", "newinstance,ptmxmode=0666,mode=0620",
 	  NOSUID | NOEXEC, false, false },
 	{ NULL, "/dev/shm", "tmpfs", "mode=1777,size=65536k",

@@ -109,6 +109,19 @@ static int fs_configure(int fsfd, const char *data, struct nsw_error *err)
 	return 0;
 }
 
+/*
+ * A clone of a shared mount joins its peer group: anything later mounted
+ * on it would propagate back to the host. Every tree we attach is private.
+ */
+static int set_tree_attr(int tree, unsigned int attr_set)
+{
+	struct mount_attr attr = { .attr_set = attr_set,
+				   .propagation = MS_PRIVATE };
+
+	return mount_setattr(tree, "", AT_EMPTY_PATH | AT_RECURSIVE, &attr,
+			     sizeof(attr));
+}
+
 /* A detached mount of a new filesystem, or of a host path (a bind). */
 static int make_mount(const struct nsw_mount *m, struct nsw_error *err)
 {
@@ -116,14 +129,11 @@ static int make_mount(const struct nsw_mount *m, struct nsw_error *err)
 	int mfd;
 
 	if (!m->fstype) {
-		struct mount_attr attr = { .attr_set = m->attr };
-
 		mfd = open_tree(AT_FDCWD, m->source,
 				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		if (mfd < 0)
 			return nsw_error(err, errno, "cannot bind %s", m->source);
-		if (m->attr && mount_setattr(mfd, "", AT_EMPTY_PATH | AT_RECURSIVE,
-					     &attr, sizeof(attr)) < 0) {
+		if (set_tree_attr(mfd, m->attr) < 0) {
 			close(mfd);
 			return nsw_error(err, errno, "cannot set the flags of the bind of %s",
 					 m->source);
@@ -148,12 +158,14 @@ static int make_mount(const struct nsw_mount *m, struct nsw_error *err)
 	return mfd;
 }
 
-static int do_mount(int root_fd, const struct nsw_mount *m,
+/* bind_fd: the bind's tree, cloned earlier (-1 for a new filesystem). */
+static int do_mount(int root_fd, const struct nsw_mount *m, int bind_fd,
 		    struct nsw_error *err)
 {
-	cleanup_close int tfd = -1, mfd = -1;
+	cleanup_close int tfd = -1, mfd = bind_fd;
 
-	mfd = make_mount(m, err);
+	if (mfd < 0)
+		mfd = make_mount(m, err);
 	if (mfd < 0)
 		return -1;
 	tfd = make_target(root_fd, m->target, m->is_file, err);
@@ -189,20 +201,31 @@ static int make_dev_links(int root_fd, struct nsw_error *err)
 	return 0;
 }
 
-/* The rootfs as a mount of its own, at its own path: pivot_root wants one. */
-static int attach_rootfs(const struct nsw_container *c, int tree_fd,
-			 struct nsw_error *err)
+/*
+ * The rootfs as a mount of its own on its own directory (pivot_root wants
+ * one); returns the fd of that mount's root. tree_fd is the monitor's
+ * idmapped clone, or -1 to clone the directory here.
+ */
+static int attach_rootfs(int dir_fd, int tree_fd, struct nsw_error *err)
 {
-	if (tree_fd >= 0) {
-		if (move_mount(tree_fd, "", AT_FDCWD, c->rootfs,
-			       MOVE_MOUNT_F_EMPTY_PATH) < 0)
-			return nsw_error(err, errno, "cannot attach the idmapped rootfs %s",
-					 c->rootfs);
-		return 0;
+	int tree = tree_fd;
+
+	if (tree < 0)
+		tree = open_tree(dir_fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+					      AT_RECURSIVE | AT_EMPTY_PATH);
+	if (tree < 0)
+		return nsw_error(err, errno, "cannot bind the rootfs");
+	/* nodev: a node made with CAP_MKNOD must not open a host device. */
+	if (set_tree_attr(tree, MOUNT_ATTR_NODEV) < 0 ||
+	    move_mount(tree, "", dir_fd, "",
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		int e = errno;
+
+		if (tree != tree_fd)
+			close(tree);
+		return nsw_error(err, e, "cannot attach the rootfs");
 	}
-	if (mount(c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-		return nsw_error(err, errno, "cannot bind the rootfs %s", c->rootfs);
-	return 0;
+	return tree;
 }
 
 static int enter_rootfs(struct nsw_error *err)
@@ -276,22 +299,63 @@ static int readonly_paths(const char *const *paths, struct nsw_error *err)
 	return 0;
 }
 
-static int setup_mounts(const struct nsw_container *c, int tree_fd,
-			struct nsw_error *err)
-{
-	cleanup_close int root_fd = -1;
+/* What must be opened with the caller's own credentials, before become_root. */
+struct host_handles {
+	int rootfs_dir;
+	int binds[NSW_MAX_MOUNTS];
+};
 
+static void close_handles(struct host_handles *h, int n)
+{
+	if (h->rootfs_dir >= 0)
+		close(h->rootfs_dir);
+	for (int i = 0; i < n; i++)
+		if (h->binds[i] >= 0)
+			close(h->binds[i]);
+}
+
+/*
+ * The host paths (rootfs, bind sources) are reached as the user who ran
+ * nswatch: once the container's root is an unprivileged host uid, a
+ * directory above them may no longer be searchable.
+ */
+static int open_host_handles(const struct nsw_container *c,
+			     struct host_handles *h, struct nsw_error *err)
+{
+	h->rootfs_dir = -1;
+	for (int i = 0; i < c->n_mounts; i++)
+		h->binds[i] = -1;
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return nsw_error(err, errno, "cannot make the mounts private");
-	if (attach_rootfs(c, tree_fd, err) < 0)
-		return -1;
-	root_fd = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (root_fd < 0)
+	h->rootfs_dir = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (h->rootfs_dir < 0)
 		return nsw_error(err, errno, "rootfs %s", c->rootfs);
-	for (int i = 0; i < c->n_mounts; i++)
-		if (do_mount(root_fd, &c->mounts[i], err) < 0)
+	for (int i = 0; i < c->n_mounts; i++) {
+		if (c->mounts[i].fstype)
+			continue;
+		h->binds[i] = make_mount(&c->mounts[i], err);
+		if (h->binds[i] < 0)
 			return -1;
+	}
+	return 0;
+}
+
+static int setup_mounts(const struct nsw_container *c, int tree_fd,
+			struct host_handles *h, struct nsw_error *err)
+{
+	cleanup_close int root_fd = -1;
+
+	root_fd = attach_rootfs(h->rootfs_dir, tree_fd, err);
+	if (root_fd < 0)
+		return -1;
+	for (int i = 0; i < c->n_mounts; i++) {
+		int bind = h->binds[i];
+
+		h->binds[i] = -1; /* do_mount closes it */
+		if (do_mount(root_fd, &c->mounts[i], bind, err) < 0)
+			return -1;
+	}
 	if (make_dev_links(root_fd, err) < 0)
 		return -1;
 	if (fchdir(root_fd) < 0)
@@ -345,8 +409,8 @@ static int watch_parent(pid_t monitor, struct nsw_error *err)
 	return 0;
 }
 
-static int setup(struct nsw_init_args *a, int tree_fd, pid_t monitor,
-		 struct nsw_error *err)
+static int setup_namespaces(struct nsw_init_args *a, int tree_fd,
+			    struct host_handles *h, struct nsw_error *err)
 {
 	const struct nsw_container *c = a->c;
 
@@ -360,7 +424,21 @@ static int setup(struct nsw_init_args *a, int tree_fd, pid_t monitor,
 	if ((c->ns_flags & CLONE_NEWUTS) &&
 	    sethostname(c->hostname, strlen(c->hostname)) < 0)
 		return nsw_error(err, errno, "sethostname %s", c->hostname);
-	if (setup_mounts(c, tree_fd, err) < 0)
+	return setup_mounts(c, tree_fd, h, err);
+}
+
+static int setup(struct nsw_init_args *a, int tree_fd, pid_t monitor,
+		 struct nsw_error *err)
+{
+	const struct nsw_container *c = a->c;
+	struct host_handles h;
+	int r;
+
+	r = open_host_handles(c, &h, err);
+	if (r == 0)
+		r = setup_namespaces(a, tree_fd, &h, err);
+	close_handles(&h, c->n_mounts);
+	if (r < 0)
 		return -1;
 	if (nsw_apply_identity(c, err) < 0)
 		return -1;
@@ -374,6 +452,7 @@ static int setup(struct nsw_init_args *a, int tree_fd, pid_t monitor,
 		return nsw_error(err, errno, "close_range");
 	return 0;
 }
+
 
 static __attribute__((noreturn)) void fail(int sock, int type,
 					   const struct nsw_error *err)

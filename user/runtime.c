@@ -344,7 +344,9 @@ static int write_maps(pid_t pid, const struct nsw_container *c,
 static int idmapped_rootfs(pid_t pid, const struct nsw_container *c,
 			   struct nsw_error *err)
 {
-	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP };
+	/* Private: a clone of a shared mount would propagate to the host. */
+	struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP,
+				   .propagation = MS_PRIVATE };
 	cleanup_close int userns = -1;
 	char path[64];
 	int tree;
@@ -662,28 +664,6 @@ static void report(struct monitor *m, const char *text)
 	m->report = -1;
 }
 
-static int create_and_start(struct monitor *m, int *code, struct nsw_error *err)
-{
-	sigset_t set;
-
-	sigemptyset(&set);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
-	/* Blocked before the clone: a signal during setup waits for the init. */
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	if (claim(m, err) < 0)
-		return -1;
-	if (spawn(m, err) < 0)
-		return -1;
-	if (prepare(m, err) < 0)
-		return -1;
-	if (m->lock >= 0) {
-		close(m->lock);
-		m->lock = -1;
-	}
-	return start(m, code, err);
-}
-
 static void detach_stdio(const struct monitor *m)
 {
 	char log[PATH_MAX];
@@ -702,6 +682,32 @@ static void detach_stdio(const struct monitor *m)
 		close(null);
 }
 
+static int create_and_start(struct monitor *m, int *code, struct nsw_error *err)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(&set, forwarded[i]);
+	/* Blocked before the clone: a signal during setup waits for the init. */
+	sigprocmask(SIG_BLOCK, &set, NULL);
+	if (claim(m, err) < 0)
+		return -1;
+	/* --detach: the init must not inherit the caller's terminal or pipes. */
+	if (m->report >= 0)
+		detach_stdio(m);
+	if (spawn(m, err) < 0)
+		return -1;
+	if (prepare(m, err) < 0)
+		return -1;
+	if (m->lock >= 0) {
+		close(m->lock);
+		m->lock = -1;
+	}
+	return start(m, code, err);
+}
+
+
 static int monitor_main(struct monitor *m, struct nsw_error *err)
 {
 	struct nsw_error e2;
@@ -717,7 +723,6 @@ static int monitor_main(struct monitor *m, struct nsw_error *err)
 		char ok[NSW_NAME_MAX + 8];
 
 		snprintf(ok, sizeof(ok), "OK %s\n", m->c->name);
-		detach_stdio(m);
 		report(m, ok);
 	}
 	close(m->sock);
