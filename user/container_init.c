@@ -454,6 +454,17 @@ static int setup(struct nsw_init_args *a, int tree_fd, pid_t monitor,
 }
 
 
+static void own_ns_inodes(unsigned long long *inodes)
+{
+	for (size_t i = 0; i < NSW_TYPE_COUNT; i++) {
+		char path[64];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "/proc/self/ns/%s", nsw_types[i].name);
+		inodes[i] = stat(path, &st) == 0 ? st.st_ino : 0;
+	}
+}
+
 static __attribute__((noreturn)) void fail(int sock, int type,
 					   const struct nsw_error *err)
 {
@@ -471,19 +482,24 @@ void nsw_container_init_main(struct nsw_init_args *a)
 	sigset_t all;
 	int tree_fd = -1;
 
-	/* Until exec, nothing in the container may ptrace or read us. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
 	if (watch_parent(monitor, &err) < 0)
 		fail(a->sock, NSW_MSG_ERROR, &err);
 	if (nsw_msg_recv(a->sock, &m, &tree_fd) <= 0 || m.type != NSW_MSG_SETUP)
 		_exit(1);
+	/*
+	 * Until exec, nothing in the container may ptrace or read us. Not
+	 * earlier: a rootless monitor writes our uid_map through /proc/PID,
+	 * which non-dumpable makes root's. Until SETUP we only wait.
+	 */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 	if (setup(a, tree_fd, monitor, &err) < 0)
 		fail(a->sock, NSW_MSG_ERROR, &err);
 	if (tree_fd >= 0)
 		close(tree_fd);
 	m = (struct nsw_msg){ .type = NSW_MSG_READY };
+	own_ns_inodes(m.ns_inode);
 	if (nsw_msg_send(a->sock, &m, -1) < 0)
 		_exit(1);
 	if (nsw_msg_recv(a->sock, &m, NULL) <= 0 || m.type != NSW_MSG_EXEC)

@@ -330,9 +330,11 @@ static int write_maps(pid_t pid, const struct nsw_container *c,
 					maps[i].m[j].inside, maps[i].m[j].outside,
 					maps[i].m[j].count);
 		snprintf(path, sizeof(path), "/proc/%d/%s", pid, maps[i].file);
-		if (write_file(path, text, err) < 0)
-			return nsw_error(err, err->errnum, "cannot set the %s %s",
-					 maps[i].file, text);
+		if (write_file(path, text, err) < 0) {
+			text[strcspn(text, "\n")] = '\0';
+			return nsw_error(err, err->errnum, "cannot set the %s '%s'%s",
+					 maps[i].file, text, maps[i].n > 1 ? "..." : "");
+		}
 	}
 	return 0;
 }
@@ -426,20 +428,10 @@ static int spawn(struct monitor *m, struct nsw_error *err)
 	return 0;
 }
 
-static void read_ns_inodes(struct nsw_instance *in)
-{
-	for (size_t i = 0; i < NSW_TYPE_COUNT; i++) {
-		char path[64];
-		struct stat st;
-
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", in->pid,
-			 nsw_types[i].name);
-		in->ns_inode[i] = stat(path, &st) == 0 ? st.st_ino : 0;
-	}
-}
 
 /* The child's answer to a step: 0 on READY, -1 with its error. */
-static int await(struct monitor *m, int want, struct nsw_error *err)
+static int await(struct monitor *m, int want, struct nsw_msg *reply,
+		 struct nsw_error *err)
 {
 	struct nsw_msg msg;
 	int r = nsw_msg_recv(m->sock, &msg, NULL);
@@ -454,6 +446,7 @@ static int await(struct monitor *m, int want, struct nsw_error *err)
 	}
 	if (msg.type != want)
 		return nsw_error(err, 0, "unexpected message %d from the init", msg.type);
+	*reply = msg;
 	return 0;
 }
 
@@ -515,9 +508,10 @@ static int start(struct monitor *m, int *code, struct nsw_error *err)
 	struct nsw_msg msg = { .type = NSW_MSG_EXEC };
 	int r;
 
-	if (await(m, NSW_MSG_READY, err) < 0)
+	if (await(m, NSW_MSG_READY, &msg, err) < 0)
 		return -1;
-	read_ns_inodes(&m->in);
+	memcpy(m->in.ns_inode, msg.ns_inode, sizeof(m->in.ns_inode));
+	msg = (struct nsw_msg){ .type = NSW_MSG_EXEC };
 	snprintf(m->in.status, sizeof(m->in.status), "created");
 	if (nsw_state_save(&m->in, m->c, err) < 0 || run_hook(m, err) < 0)
 		return -1;

@@ -33,6 +33,12 @@ enum nsw_msg_type {
 struct nsw_msg {
 	int type;
 	struct nsw_error err;	/* ERROR, EXEC_FAILED */
+	/*
+	 * READY: the init's namespace inodes, by nsw_types[] index, read by
+	 * the init itself (a rootless monitor may not read a non-dumpable
+	 * process's /proc/PID/ns).
+	 */
+	unsigned long long ns_inode[NSW_TYPE_COUNT];
 };
 
 /* What the init needs beyond the description. */
