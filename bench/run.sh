@@ -39,3 +39,4 @@ if [ ! -x build/nswatch ]; then
 fi
 
 "$bin" "${args[@]}" "$@"
+bash bench/containers.sh
