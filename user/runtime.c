@@ -384,6 +384,7 @@ struct monitor {
 	int lock;		/* held while allocating */
 	int report;		/* --detach: the waiting caller's pipe */
 	bool claimed, bridged;
+	bool born_in_cgroup;	/* clone3 put the init in cg.dirs[0] */
 };
 
 static int child_fn(struct monitor *m, int child_sock)
@@ -401,13 +402,33 @@ static int spawn(struct monitor *m, struct nsw_error *err)
 		.pidfd = (uintptr_t)&m->pidfd,
 		.exit_signal = SIGCHLD,
 	};
+	cleanup_close int cgfd = -1;
 	int sv[2];
 	long pid;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return nsw_error(err, errno, "socketpair");
 	m->sock = sv[0];
+	/*
+	 * Born in its v2 cgroup: a write to cgroup.procs waits for an RCU
+	 * grace period (about 11 ms on an idle host), CLONE_INTO_CGROUP not.
+	 */
+	if (m->in.cg.n && m->in.cg.dirs[0].version == 2)
+		cgfd = open(m->in.cg.dirs[0].path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cgfd >= 0) {
+		args.flags |= CLONE_INTO_CGROUP;
+		args.cgroup = cgfd;
+	}
 	pid = syscall(SYS_clone3, &args, sizeof(args));
+	if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == E2BIG)) {
+		/* Before 5.7: no CLONE_INTO_CGROUP; prepare() writes cgroup.procs. */
+		args.flags &= ~CLONE_INTO_CGROUP;
+		args.cgroup = 0;
+		close(cgfd);
+		cgfd = -1;
+		pid = syscall(SYS_clone3, &args, sizeof(args));
+	}
+	m->born_in_cgroup = cgfd >= 0;
 	if (pid < 0) {
 		int e = errno;
 
@@ -479,6 +500,19 @@ static int run_hook(struct monitor *m, struct nsw_error *err)
 	return 0;
 }
 
+/* The init into each of its cgroups that clone3 did not already put it in. */
+static int add_to_cgroups(struct monitor *m, struct nsw_error *err)
+{
+	static struct nsw_cgroup rest;
+
+	rest = m->in.cg;
+	if (m->born_in_cgroup) {
+		rest.n--;
+		memmove(&rest.dirs[0], &rest.dirs[1], rest.n * sizeof(rest.dirs[0]));
+	}
+	return rest.n ? nsw_cgroup_add_pid(&rest, m->pid, err) : 0;
+}
+
 /* Everything the container needs before its init may go on. */
 static int prepare(struct monitor *m, struct nsw_error *err)
 {
@@ -487,7 +521,7 @@ static int prepare(struct monitor *m, struct nsw_error *err)
 
 	if (write_maps(m->pid, m->c, err) < 0)
 		return -1;
-	if (nsw_cgroup_add_pid(&m->in.cg, m->pid, err) < 0)
+	if (add_to_cgroups(m, err) < 0)
 		return -1;
 	if (m->c->net == NSW_NET_BRIDGE &&
 	    nsw_veth_create(m->in.host_if, "eth0", m->pid, m->in.bridge, err) < 0)
