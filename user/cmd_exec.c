@@ -217,37 +217,6 @@ static __attribute__((noreturn)) void joiner(const struct nsw_instance *in,
 	_exit(0);
 }
 
-static const int forwarded[] = {
-	SIGHUP, SIGINT, SIGQUIT, SIGTERM, SIGUSR1, SIGUSR2, SIGWINCH, SIGCONT,
-	SIGALRM,
-};
-
-/* Forward signals to the command until it exits; its exit status. */
-static int wait_command(pid_t pid, const sigset_t *set)
-{
-	int sfd = signalfd(-1, set, SFD_CLOEXEC);
-	int pidfd = syscall(SYS_pidfd_open, pid, 0);
-	siginfo_t si = { 0 };
-
-	for (;;) {
-		struct pollfd p[2] = { { pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
-		struct signalfd_siginfo ssi;
-
-		if (pidfd < 0 || poll(p, 2, -1) < 0 || p[0].revents)
-			break;
-		if ((p[1].revents & POLLIN) &&
-		    read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi))
-			syscall(SYS_pidfd_send_signal, pidfd, ssi.ssi_signo, NULL, 0);
-	}
-	while (waitid(P_PID, pid, &si, WEXITED) < 0 && errno == EINTR)
-		;
-	if (sfd >= 0)
-		close(sfd);
-	if (pidfd >= 0)
-		close(pidfd);
-	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
-}
-
 static int open_container(const char *name, struct nsw_instance *in,
 			  struct nsw_container *c, struct nsw_error *err)
 {
@@ -269,7 +238,7 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 		   struct nsw_error *err)
 {
 	struct nsw_instance in;
-	cleanup_close int pidfd = -1;
+	cleanup_close int pidfd = -1, cmd_fd = -1;
 	int errp[2], pidp[2], status;
 	struct nsw_error child_err;
 	pid_t joiner_pid, cmd = 0;
@@ -290,9 +259,7 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 	}
 	if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(pidp, O_CLOEXEC) < 0)
 		return nsw_error(err, errno, "pipe"), -125;
-	sigemptyset(&set);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
+	nsw_forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	fflush(stdout);
 	joiner_pid = fork();
@@ -309,7 +276,11 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 	if (read(pidp[0], &cmd, sizeof(cmd)) != sizeof(cmd))
 		cmd = 0;
 	close(pidp[0]);
-	status = cmd > 0 ? wait_command(cmd, &set) : 125;
+	status = 125;
+	if (cmd > 0) {
+		cmd_fd = syscall(SYS_pidfd_open, cmd, 0);
+		status = cmd_fd >= 0 ? nsw_forward_and_wait(cmd_fd) : 125;
+	}
 	/* EOF: the command was exec'd; a record: why it was not. */
 	if (read(errp[0], &child_err, sizeof(child_err)) == sizeof(child_err)) {
 		*err = child_err;

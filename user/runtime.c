@@ -598,19 +598,23 @@ int nsw_release(const struct nsw_instance *in, struct nsw_error *err)
 	return 0;
 }
 
-/* Forward signals until the init exits; its wait status. */
-static int wait_init(struct monitor *m)
+void nsw_forwarded_signals(sigset_t *set)
 {
+	sigemptyset(set);
+	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
+		sigaddset(set, forwarded[i]);
+}
+
+int nsw_forward_and_wait(int pidfd)
+{
+	siginfo_t si = { 0 };
 	sigset_t set;
-	siginfo_t si;
 	int sfd;
 
-	sigemptyset(&set);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
+	nsw_forwarded_signals(&set);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	for (;;) {
-		struct pollfd p[2] = { { m->pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		struct pollfd p[2] = { { pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
 		struct signalfd_siginfo ssi;
 
 		if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
@@ -619,17 +623,21 @@ static int wait_init(struct monitor *m)
 			break;
 		if (sfd >= 0 && (p[1].revents & POLLIN) &&
 		    read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi))
-			syscall(SYS_pidfd_send_signal, m->pidfd, ssi.ssi_signo, NULL, 0);
+			syscall(SYS_pidfd_send_signal, pidfd, ssi.ssi_signo, NULL, 0);
 	}
 	if (sfd >= 0)
 		close(sfd);
-	memset(&si, 0, sizeof(si));
-	while (waitid(P_PIDFD, m->pidfd, &si, WEXITED) < 0 && errno == EINTR)
+	while (waitid(P_PIDFD, pidfd, &si, WEXITED) < 0 && errno == EINTR)
 		;
+	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+}
+
+static int wait_init(struct monitor *m)
+{
+	int code = nsw_forward_and_wait(m->pidfd);
+
 	m->pid = 0;
-	if (si.si_code == CLD_EXITED)
-		return si.si_status;
-	return 128 + si.si_status;
+	return code;
 }
 
 static void kill_init(struct monitor *m)
@@ -714,9 +722,7 @@ static int create_and_start(struct monitor *m, int *code, struct nsw_error *err)
 {
 	sigset_t set;
 
-	sigemptyset(&set);
-	for (size_t i = 0; i < ARRAY_SIZE(forwarded); i++)
-		sigaddset(&set, forwarded[i]);
+	nsw_forwarded_signals(&set);
 	/* Blocked before the clone: a signal during setup waits for the init. */
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	if (claim(m, err) < 0)

@@ -18,6 +18,7 @@
 #ifndef NSW_RUNTIME_H
 #define NSW_RUNTIME_H
 
+#include <signal.h>
 #include "container.h"
 #include "error.h"
 #include "state.h"
@@ -65,6 +66,10 @@ int nsw_release(const struct nsw_instance *in, struct nsw_error *err);
 int nsw_apply_identity(const struct nsw_container *c, struct nsw_error *err);
 /* The container environment (defaults, then --env) in a new NULL-ended array. */
 char **nsw_build_env(const struct nsw_container *c);
+/* The signals run and exec pass on to their command (blocked meanwhile). */
+void nsw_forwarded_signals(sigset_t *set);
+/* Forward those signals to pidfd's process until it exits; its exit status. */
+int nsw_forward_and_wait(int pidfd);
 /* The exit status a shell would give: code, or 128+N for signal N. */
 int nsw_wait_status(int status);
 

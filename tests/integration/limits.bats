@@ -37,60 +37,6 @@ v1_dir() {
 	CGDIR=$mnt/nswatch/$2
 }
 
-# wait_cgroup DIR: wait until DIR exists and holds the container's init.
-wait_cgroup() {
-	local i
-	for ((i = 0; i < 100; i++)); do
-		grep -qx "$INIT_PID" "$1/cgroup.procs" 2>/dev/null && return 0
-		sleep 0.05
-	done
-	fail "the container's init $INIT_PID is not in $1 (exists: $([ -d "$1" ] && echo yes || echo no))"
-}
-
-# The workload of the limit tests: waits for /home/go, runs $1 (its status
-# to /home/rc, its stderr to /home/err), waits for /home/done, says so.
-limit_script() {
-	printf '%s\n' \
-		'while [ ! -e /home/go ]; do sleep 0.05; done' \
-		"$1"' 2>/home/err; echo $? >/home/rc' \
-		'while [ ! -e /home/done ]; do sleep 0.05; done' \
-		'echo survived'
-}
-
-# A bounded fork bomb: 40 background sleeps from a subshell, which dies
-# ("can't fork") when the kernel refuses one.
-FORK_BOMB='( i=0; while [ $i -lt 40 ]; do sleep 30 & i=$((i + 1)); done; wait )'
-
-# check_fork_bomb CGDIR LIMIT: start the bomb (touch go), sample
-# pids.current until it is over; then the forks must have been refused,
-# pids.current must never have exceeded LIMIT, and the container lives on.
-check_fork_bomb() {
-	local dir=$1 limit=$2 cur max=0 i events0 events1 peak
-	events0=$(awk '$1 == "max" {print $2}' "$dir/pids.events")
-	touch "$VOL/go"
-	for ((i = 0; i < 400; i++)); do
-		cur=$(cat "$dir/pids.current")
-		[ "$cur" -gt "$max" ] && max=$cur
-		[ -s "$VOL/rc" ] && break
-		sleep 0.01
-	done
-	rt_wait_file "$VOL/rc" 10
-	assert_ne "exit status of the fork bomb's subshell (its last fork must fail)" "$(cat "$VOL/rc")" 0
-	grep -q "fork" "$VOL/err" || fail "the fork bomb's stderr says nothing about fork: $(cat "$VOL/err")"
-	events1=$(awk '$1 == "max" {print $2}' "$dir/pids.events")
-	[ "$events1" -gt "$events0" ] || fail "pids.events max did not grow ($events0 -> $events1): no fork was refused by the limit"
-	[ "$max" -le "$limit" ] || fail "pids.current reached $max, above the limit $limit"
-	if [ -r "$dir/pids.peak" ]; then
-		peak=$(cat "$dir/pids.peak")
-		assert_eq "pids.peak (the bomb filled the limit, never more)" "$peak" "$limit"
-	fi
-	rt_alive "$INIT_PID" "$INIT_START" || fail "the container's init died in the fork bomb"
-	touch "$VOL/done"
-	nsw_wait_tracer 15
-	rt_assert_status 0
-	assert_eq "stdout of the container" "$(cat "$NSW_OUT")" survived
-}
-
 @test "the init is in its own cgroups (v1 and v2), and its cgroup namespace is rooted there" {
 	local n line path want
 	n=$(rt_name cg)
