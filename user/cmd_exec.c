@@ -60,12 +60,11 @@ static const struct argp_option options[] = {
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct exec_opts *o = state->input;
-	unsigned int uid, gid;
-	char extra;
+	struct nsw_error err;
 
 	switch (key) {
 	case 'e':
-		if (!strchr(arg, '=') || arg[0] == '=')
+		if (!nsw_env_valid(arg))
 			argp_error(state, "bad --env '%s': expected KEY=VALUE", arg);
 		else if (o->n_env < NSW_MAX_ENV)
 			o->env[o->n_env++] = arg;
@@ -76,14 +75,8 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		o->workdir = arg;
 		return 0;
 	case 'u':
-		if (sscanf(arg, "%u:%u%c", &uid, &gid, &extra) == 2) {
-			o->uid = uid;
-			o->gid = gid;
-		} else if (sscanf(arg, "%u%c", &uid, &extra) == 1 && arg[0] != '-') {
-			o->uid = o->gid = uid;
-		} else {
-			argp_error(state, "bad --user '%s': expected UID or UID:GID", arg);
-		}
+		if (nsw_parse_user(arg, &o->uid, &o->gid, &err) < 0)
+			argp_error(state, "%s", err.msg);
 		o->user_set = true;
 		return 0;
 	case ARGP_KEY_ARG:
@@ -217,23 +210,6 @@ static __attribute__((noreturn)) void joiner(const struct nsw_instance *in,
 	_exit(0);
 }
 
-static int open_container(const char *name, struct nsw_instance *in,
-			  struct nsw_container *c, struct nsw_error *err)
-{
-	int pidfd;
-
-	if (nsw_state_load(name, in, c, err) < 0)
-		return -1;
-	pidfd = syscall(SYS_pidfd_open, in->pid, 0);
-	/* Checked after the open: the pidfd now pins the process we meant. */
-	if (pidfd < 0 || !nsw_proc_same(in->pid, in->starttime)) {
-		if (pidfd >= 0)
-			close(pidfd);
-		return nsw_error(err, 0, "container '%s' is not running", name);
-	}
-	return pidfd;
-}
-
 static int exec_in(struct exec_opts *o, struct nsw_container *c,
 		   struct nsw_error *err)
 {
@@ -244,11 +220,12 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 	pid_t joiner_pid, cmd = 0;
 	sigset_t set;
 
-	pidfd = open_container(o->name, &in, c, err);
+	pidfd = nsw_open_init(o->name, &in, c, err);
 	if (pidfd < 0)
 		return -125;
-	for (int i = 0; i < o->n_env && c->n_env < NSW_MAX_ENV; i++)
-		c->env[c->n_env++] = strdup(o->env[i]);
+	for (int i = 0; i < o->n_env; i++)
+		if (nsw_container_add_env(c, o->env[i], err) < 0)
+			return -125;
 	if (o->workdir) {
 		free(c->workdir);
 		c->workdir = strdup(o->workdir);

@@ -75,14 +75,9 @@ int nsw_signal_container(const char *name, int sig, struct nsw_error *err)
 	struct nsw_instance in;
 	int pidfd, r = 0;
 
-	if (nsw_state_load(name, &in, NULL, err) < 0)
+	pidfd = nsw_open_init(name, &in, NULL, err);
+	if (pidfd < 0)
 		return -1;
-	pidfd = in.pid > 0 ? syscall(SYS_pidfd_open, in.pid, 0) : -1;
-	if (pidfd < 0 || !nsw_proc_same(in.pid, in.starttime)) {
-		if (pidfd >= 0)
-			close(pidfd);
-		return nsw_error(err, 0, "container '%s' is not running", name);
-	}
 	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
 		r = nsw_error(err, errno, "cannot signal container '%s'", name);
 	close(pidfd);

@@ -294,6 +294,50 @@ static int add_std_mounts(struct nsw_container *c, struct nsw_error *err)
 	return 0;
 }
 
+int nsw_parse_user(const char *s, uint32_t *uid, uint32_t *gid,
+		   struct nsw_error *err)
+{
+	unsigned long long u, g;
+	char *end;
+
+	errno = 0;
+	u = strtoull(s, &end, 10);
+	g = u;
+	if (*end == ':') {
+		const char *gs = end + 1;
+
+		g = strtoull(gs, &end, 10);
+		if (end == gs || *gs == '-')
+			end = (char *)gs - 1;
+	}
+	if (errno || end == s || *end || u > 0xfffffffeULL || g > 0xfffffffeULL ||
+	    s[0] == '-')
+		return nsw_error(err, 0,
+				 "bad --user '%s': expected numeric UID or UID:GID", s);
+	*uid = u;
+	*gid = g;
+	return 0;
+}
+
+bool nsw_env_valid(const char *kv)
+{
+	return kv[0] != '=' && strchr(kv, '=');
+}
+
+int nsw_container_add_env(struct nsw_container *c, const char *kv,
+			  struct nsw_error *err)
+{
+	if (!nsw_env_valid(kv))
+		return nsw_error(err, 0, "bad --env '%s': expected KEY=VALUE", kv);
+	if (c->n_env >= NSW_MAX_ENV)
+		return nsw_error(err, 0, "too many --env (at most %d)", NSW_MAX_ENV);
+	c->env[c->n_env] = strdup(kv);
+	if (!c->env[c->n_env])
+		return nsw_error(err, ENOMEM, "--env");
+	c->n_env++;
+	return 0;
+}
+
 static int validate_rootfs(struct nsw_container *c, struct nsw_error *err)
 {
 	char real[PATH_MAX];

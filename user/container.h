@@ -97,6 +97,13 @@ int nsw_parse_ns_list(const char *s, unsigned long *flags, struct nsw_error *err
 /* "0:100000:65536" -> one map (appended to maps). */
 int nsw_parse_idmap(const char *s, struct nsw_idmap *maps, int *n,
 		    struct nsw_error *err);
+/* "UID" or "UID:GID", numeric (run and exec --user). */
+int nsw_parse_user(const char *s, uint32_t *uid, uint32_t *gid,
+		   struct nsw_error *err);
+/* "K=V" with a non-empty K. */
+bool nsw_env_valid(const char *kv);
+int nsw_container_add_env(struct nsw_container *c, const char *kv,
+			  struct nsw_error *err);
 /* "SRC:DST[:ro]" -> an extra bind mount. */
 int nsw_parse_volume(struct nsw_container *c, const char *s,
 		     struct nsw_error *err);

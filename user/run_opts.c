@@ -96,44 +96,6 @@ static int set_string(char **dst, const char *s)
 	return 0;
 }
 
-static int parse_user(struct nsw_container *c, const char *s,
-		      struct nsw_error *err)
-{
-	unsigned long long uid, gid;
-	char *end;
-
-	errno = 0;
-	uid = strtoull(s, &end, 10);
-	gid = uid;
-	if (*end == ':') {
-		const char *g = end + 1;
-
-		gid = strtoull(g, &end, 10);
-		if (end == g)
-			end = (char *)g - 1;
-	}
-	if (errno || end == s || *end || uid > 0xfffffffeULL || gid > 0xfffffffeULL ||
-	    s[0] == '-')
-		return nsw_error(err, 0,
-				 "bad --user '%s': expected numeric UID or UID:GID", s);
-	c->uid = uid;
-	c->gid = gid;
-	return 0;
-}
-
-static int add_env(struct nsw_container *c, const char *s, struct nsw_error *err)
-{
-	if (!strchr(s, '=') || s[0] == '=')
-		return nsw_error(err, 0, "bad --env '%s': expected KEY=VALUE", s);
-	if (c->n_env >= NSW_MAX_ENV)
-		return nsw_error(err, 0, "too many --env (at most %d)", NSW_MAX_ENV);
-	c->env[c->n_env] = strdup(s);
-	if (!c->env[c->n_env])
-		return nsw_error(err, ENOMEM, "--env");
-	c->n_env++;
-	return 0;
-}
-
 static int parse_value(int key, const char *arg, struct nsw_container *c,
 		       struct nsw_error *err)
 {
@@ -167,9 +129,9 @@ static int parse_value(int key, const char *arg, struct nsw_container *c,
 			return nsw_error(err, 0, "bad --workdir '%s': an absolute path", arg);
 		return set_string(&c->workdir, arg) ? nsw_error(err, ENOMEM, "--workdir") : 0;
 	case 'e':
-		return add_env(c, arg, err);
+		return nsw_container_add_env(c, arg, err);
 	case 'u':
-		return parse_user(c, arg, err);
+		return nsw_parse_user(arg, &c->uid, &c->gid, err);
 	case OPT_CAP_ADD:
 	case OPT_CAP_DROP:
 		if (nsw_cap_parse(arg, &bits, err) < 0)

@@ -160,6 +160,25 @@ char **nsw_build_env(const struct nsw_container *c)
 	return env;
 }
 
+int nsw_open_init(const char *name, struct nsw_instance *in,
+		  struct nsw_container *c, struct nsw_error *err)
+{
+	int pidfd;
+
+	if (nsw_state_load(name, in, c, err) < 0)
+		return -1;
+	pidfd = in->pid > 0 ? syscall(SYS_pidfd_open, in->pid, 0) : -1;
+	/* Checked after the open: the pidfd now pins the process we meant. */
+	if (pidfd < 0 || !nsw_proc_same(in->pid, in->starttime)) {
+		if (pidfd >= 0)
+			close(pidfd);
+		if (c)
+			nsw_container_free(c);
+		return nsw_error(err, 0, "container '%s' is not running", name);
+	}
+	return pidfd;
+}
+
 int nsw_wait_status(int status)
 {
 	if (WIFEXITED(status))

@@ -73,6 +73,13 @@ int nsw_forward_and_wait(int pidfd);
 /* The exit status a shell would give: code, or 128+N for signal N. */
 int nsw_wait_status(int status);
 
+/*
+ * Load a container's state (and, if c is not NULL, its options) and open a
+ * pidfd on its init, checked to be the recorded process: the pidfd, or -1
+ * with "not running".
+ */
+int nsw_open_init(const char *name, struct nsw_instance *in,
+		  struct nsw_container *c, struct nsw_error *err);
 /* Signal a container's init through a pidfd (kill, rm -f). */
 int nsw_signal_container(const char *name, int sig, struct nsw_error *err);
 
