@@ -8,6 +8,18 @@
 #define NSWATCH_H
 
 #define NSW_COMM_LEN 16
+#define NSW_PATH_LEN 128
+
+/*
+ * Every ring buffer record starts with a __u32 kind, which says which of the
+ * structures below it is.
+ */
+enum nsw_kind {
+	NSW_KIND_NSOP = 1, /* struct nsw_event: clone, clone3, unshare, setns */
+	NSW_KIND_FORK,     /* struct nsw_proc_event: a new process */
+	NSW_KIND_EXEC,     /* struct nsw_proc_event: a process ran execve */
+	NSW_KIND_EXIT,     /* struct nsw_proc_event: a process's last thread left */
+};
 
 /*
  * The ten namespace slots of a task, in the order of docs/events.md. The pid
@@ -50,15 +62,17 @@ enum nsw_target_kind {
 enum nsw_counter {
 	NSW_LOST_RINGBUF, /* bpf_ringbuf_reserve() failed: ring buffer full */
 	NSW_LOST_PENDING, /* the table of in-flight syscalls was full */
+	NSW_LOST_PROC,    /* a fork, exec or exit record: ring buffer full */
 	NSW_COUNTER_MAX,
 };
 
 struct nsw_event {
+	__u32 kind;        /* NSW_KIND_NSOP */
+	__u32 op;          /* enum nsw_op */
 	__u64 ts_ns;       /* CLOCK_MONOTONIC at syscall entry */
 	__u64 duration_ns; /* syscall entry to exit */
 	__u64 flags;       /* clone/unshare flags, clone3 args->flags, setns nstype */
 	__u64 ret;         /* syscall return value, a negative errno on failure */
-	__u32 op;          /* enum nsw_op */
 	__u32 pid;         /* thread group id, what userspace calls a pid */
 	__u32 tid;
 	__u32 ppid;
@@ -74,7 +88,37 @@ struct nsw_event {
 	__u32 flags_valid; /* 0 if clone3 args could not be read */
 	__u32 ns_before[NSW_SLOT_COUNT];
 	__u32 ns_after[NSW_SLOT_COUNT];
+	/*
+	 * ns_common.ns_id of the ns_after slots and of an nsfs target: 64-bit
+	 * ids the kernel never reuses (6.18 and later), unlike inodes. 0 where
+	 * the kernel has none.
+	 */
+	__u64 ns_id_after[NSW_SLOT_COUNT];
+	__u64 target_ns_id;
 	char comm[NSW_COMM_LEN];
+};
+
+/*
+ * Process lifecycle, for the reporter's namespace table: who holds which
+ * namespace. Emitted for every process in scope, not printed by default.
+ */
+struct nsw_proc_event {
+	__u32 kind;        /* NSW_KIND_FORK, NSW_KIND_EXEC or NSW_KIND_EXIT */
+	__u32 pid;         /* FORK: the new process; else the process */
+	__u64 ts_ns;       /* CLOCK_MONOTONIC */
+	__u32 ppid;        /* FORK: the caller of fork/clone; else the real parent */
+	__u32 uid;
+	__u32 exit_code;   /* EXIT: the wait status, as waitpid() gives it */
+	/*
+	 * FORK: 1 if ns and ns_id hold the child's slots; 0 when they equal the
+	 * parent's (a plain fork), which the reporter already knows. EXEC,
+	 * EXIT: 0.
+	 */
+	__u32 ns_valid;
+	__u32 ns[NSW_SLOT_COUNT];
+	__u64 ns_id[NSW_SLOT_COUNT];
+	char comm[NSW_COMM_LEN];       /* EXEC: the new name */
+	char filename[NSW_PATH_LEN];   /* EXEC: the path execve was given */
 };
 
 #endif /* NSWATCH_H */
