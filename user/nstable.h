@@ -74,6 +74,8 @@ typedef void (*nsw_table_cb)(void *ctx, enum nsw_ns_change change,
  * means "unknown".
  */
 struct nsw_table_probe {
+	/* nsw_read_proc_ns(): 0 on success, -1 if the process is gone. */
+	int (*proc_ns)(void *ctx, pid_t pid, struct nsw_proc_ns *p);
 	/* nsw_ns_meta_pid(): 0 on success. */
 	int (*ns_meta)(void *ctx, pid_t pid, unsigned int type, __u32 inode,
 		       struct nsw_ns_meta *m);
