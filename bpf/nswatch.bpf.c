@@ -34,9 +34,15 @@ const volatile bool failed_only = false;
 const volatile __u32 type_mask = 0;       /* bits of enum nsw_slot; 0: any */
 const volatile bool all_clones = false;   /* report clones that change nothing */
 const volatile __u64 wakeup_bytes = 0;    /* wake userspace past this backlog */
+const volatile bool proc_events = false;  /* fork, exec, exit records for the table */
 
 struct pending {
 	struct nsw_event ev;
+	/*
+	 * A setns by a process outside the followed set into a followed
+	 * process's namespaces: it joins the set if the call succeeds.
+	 */
+	bool adopt;
 };
 
 struct {
@@ -60,6 +66,18 @@ struct {
 	__type(value, __u8);
 } traced_tgids SEC(".maps");
 
+/*
+ * Namespaces made by followed processes, by inode; the reporter fills it. A
+ * setns into one of them makes the caller followed too (nsenter into a
+ * traced container).
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u8);
+} watched_ns SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, NSW_COUNTER_MAX);
@@ -71,6 +89,11 @@ struct {
 struct nsproxy___time {
 	struct time_namespace *time_ns;
 	struct time_namespace *time_ns_for_children;
+} __attribute__((preserve_access_index));
+
+/* Kernels before 6.18 have no ns_common.ns_id; CO-RE tells which we run on. */
+struct ns_common___id {
+	__u64 ns_id;
 } __attribute__((preserve_access_index));
 
 static __always_inline void count(__u32 idx)
@@ -92,28 +115,42 @@ static __always_inline struct pid_namespace *active_pid_ns(struct task_struct *t
 	return upid.ns;
 }
 
-static __always_inline void read_ns(struct task_struct *task, __u32 *ns)
+/* One slot: the inode and, where the kernel has it and ids is set, the ns_id. */
+static __always_inline void read_slot(struct ns_common *c, int slot, __u32 *ns,
+				      __u64 *ids)
+{
+	ns[slot] = BPF_CORE_READ(c, inum);
+	if (ids && bpf_core_field_exists(struct ns_common___id, ns_id))
+		ids[slot] = BPF_CORE_READ((struct ns_common___id *)c, ns_id);
+}
+
+/* The task's ten slots; ids (may be NULL) gets their ns_ids. */
+static __always_inline void read_ns(struct task_struct *task, __u32 *ns, __u64 *ids)
 {
 	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
+	struct user_namespace *user = BPF_CORE_READ(task, cred, user_ns);
+	struct pid_namespace *pidns;
 
-	ns[NSW_SLOT_USER] = BPF_CORE_READ(task, cred, user_ns, ns.inum);
+	read_slot(&user->ns, NSW_SLOT_USER, ns, ids);
 	/* An exiting task has dropped its nsproxy; only the user ns is left. */
 	if (!nsp)
 		return;
-	ns[NSW_SLOT_MNT] = BPF_CORE_READ(nsp, mnt_ns, ns.inum);
-	ns[NSW_SLOT_UTS] = BPF_CORE_READ(nsp, uts_ns, ns.inum);
-	ns[NSW_SLOT_IPC] = BPF_CORE_READ(nsp, ipc_ns, ns.inum);
-	ns[NSW_SLOT_NET] = BPF_CORE_READ(nsp, net_ns, ns.inum);
-	ns[NSW_SLOT_CGROUP] = BPF_CORE_READ(nsp, cgroup_ns, ns.inum);
-	ns[NSW_SLOT_PID] = BPF_CORE_READ(active_pid_ns(task), ns.inum);
-	ns[NSW_SLOT_PID_FOR_CHILDREN] =
-		BPF_CORE_READ(nsp, pid_ns_for_children, ns.inum);
+	read_slot(&BPF_CORE_READ(nsp, mnt_ns)->ns, NSW_SLOT_MNT, ns, ids);
+	read_slot(&BPF_CORE_READ(nsp, uts_ns)->ns, NSW_SLOT_UTS, ns, ids);
+	read_slot(&BPF_CORE_READ(nsp, ipc_ns)->ns, NSW_SLOT_IPC, ns, ids);
+	read_slot(&BPF_CORE_READ(nsp, net_ns)->ns, NSW_SLOT_NET, ns, ids);
+	read_slot(&BPF_CORE_READ(nsp, cgroup_ns)->ns, NSW_SLOT_CGROUP, ns, ids);
+	pidns = active_pid_ns(task);
+	read_slot(&pidns->ns, NSW_SLOT_PID, ns, ids);
+	pidns = BPF_CORE_READ(nsp, pid_ns_for_children);
+	read_slot(&pidns->ns, NSW_SLOT_PID_FOR_CHILDREN, ns, ids);
 	if (bpf_core_field_exists(struct nsproxy___time, time_ns)) {
 		struct nsproxy___time *t = (void *)nsp;
+		struct time_namespace *tns = BPF_CORE_READ(t, time_ns);
 
-		ns[NSW_SLOT_TIME] = BPF_CORE_READ(t, time_ns, ns.inum);
-		ns[NSW_SLOT_TIME_FOR_CHILDREN] =
-			BPF_CORE_READ(t, time_ns_for_children, ns.inum);
+		read_slot(&tns->ns, NSW_SLOT_TIME, ns, ids);
+		tns = BPF_CORE_READ(t, time_ns_for_children);
+		read_slot(&tns->ns, NSW_SLOT_TIME_FOR_CHILDREN, ns, ids);
 	}
 }
 
@@ -187,6 +224,7 @@ static __always_inline bool begin(struct pending *p, __u32 op, __u64 flags)
 
 	task = (struct task_struct *)bpf_get_current_task();
 	p->ev.ts_ns = bpf_ktime_get_ns();
+	p->ev.kind = NSW_KIND_NSOP;
 	p->ev.op = op;
 	p->ev.flags = flags;
 	p->ev.flags_valid = 1;
@@ -196,7 +234,7 @@ static __always_inline bool begin(struct pending *p, __u32 op, __u64 flags)
 	p->ev.uid = BPF_CORE_READ(task, cred, uid.val);
 	p->ev.gid = BPF_CORE_READ(task, cred, gid.val);
 	p->ev.target_slot = NSW_SLOT_COUNT;
-	read_ns(task, p->ev.ns_before);
+	read_ns(task, p->ev.ns_before, NULL);
 	return true;
 }
 
@@ -320,8 +358,8 @@ static __always_inline void read_setns_target(struct pending *p, int fd)
 
 		bpf_probe_read_kernel_str(name, sizeof(name), nsname);
 		p->ev.target_kind = NSW_TARGET_NSFS;
-		p->ev.target_inum = BPF_CORE_READ(ns, inum);
 		p->ev.target_slot = slot_of_ns_name(name);
+		read_slot(ns, 0, &p->ev.target_inum, &p->ev.target_ns_id);
 		return;
 	}
 	if (magic == ANON_INODE_FS_MAGIC) {
@@ -346,17 +384,107 @@ static __always_inline void read_setns_target(struct pending *p, int fd)
 	}
 }
 
+/*
+ * Following a process tree, a setns from outside it into it (nswatch exec,
+ * nsenter) is part of the story: the target is a followed process's pidfd
+ * or a namespace a followed process made.
+ */
+static __always_inline bool joins_followed(const struct pending *p)
+{
+	__u32 key = p->ev.target_kind == NSW_TARGET_PIDFD ? p->ev.target_pid :
+							     p->ev.target_inum;
+
+	if (p->ev.target_kind == NSW_TARGET_PIDFD)
+		return bpf_map_lookup_elem(&traced_tgids, &key);
+	if (p->ev.target_kind == NSW_TARGET_NSFS)
+		return bpf_map_lookup_elem(&watched_ns, &key);
+	return false;
+}
+
 SEC("tracepoint/syscalls/sys_enter_setns")
 int enter_setns(struct trace_event_raw_sys_enter *ctx)
 {
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	bool wanted = current_wanted();
 	struct pending p;
 
-	if (!current_wanted() || !begin(&p, NSW_OP_SETNS, ctx->args[1]))
+	/* Outside the followed set only a join into it is of interest. */
+	if (!wanted && (!follow || tgid == self_tgid))
+		return 0;
+	if (!begin(&p, NSW_OP_SETNS, ctx->args[1]))
 		return 0;
 	p.ev.setns_fd = (__u32)ctx->args[0];
 	read_setns_target(&p, (int)ctx->args[0]);
+	if (!wanted) {
+		if (!joins_followed(&p))
+			return 0;
+		p.adopt = true;
+	}
 	stash(&p);
 	return 0;
+}
+
+/* Submit a ring buffer record, waking the reporter only past a backlog. */
+static __always_inline void submit(void *rec)
+{
+	/*
+	 * The reporter polls every 50 ms regardless, and is woken early only
+	 * when the backlog grows. The wakeup must be forced: after unannounced
+	 * records the kernel's own heuristic would not send one.
+	 */
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
+		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+	else
+		bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
+}
+
+/* Fork, exec and exit are reported for processes in scope only. */
+static __always_inline bool proc_wanted(__u32 tgid)
+{
+	if (!proc_events || tgid == self_tgid)
+		return false;
+	if (filter_tgid && tgid != filter_tgid)
+		return false;
+	if (follow && !bpf_map_lookup_elem(&traced_tgids, &tgid))
+		return false;
+	return true;
+}
+
+static __always_inline struct nsw_proc_event *proc_record(__u32 kind,
+							  struct task_struct *task)
+{
+	struct nsw_proc_event *rec;
+
+	rec = bpf_ringbuf_reserve(&events, sizeof(*rec), 0);
+	if (!rec) {
+		count(NSW_LOST_PROC);
+		return NULL;
+	}
+	__builtin_memset(rec, 0, sizeof(*rec));
+	rec->kind = kind;
+	rec->ts_ns = bpf_ktime_get_ns();
+	rec->pid = BPF_CORE_READ(task, tgid);
+	rec->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	rec->uid = BPF_CORE_READ(task, cred, uid.val);
+	BPF_CORE_READ_STR_INTO(&rec->comm, task, comm);
+	return rec;
+}
+
+/*
+ * A plain fork shares its caller's nsproxy and user namespace and lands in
+ * the caller's own pid namespace: the reporter copies the caller's slots and
+ * the kernel side reads nothing more.
+ */
+static __always_inline bool same_ns_as_caller(struct task_struct *parent,
+					      struct task_struct *child)
+{
+	struct nsproxy *nsp = BPF_CORE_READ(parent, nsproxy);
+
+	if (nsp != BPF_CORE_READ(child, nsproxy))
+		return false;
+	if (BPF_CORE_READ(parent, cred, user_ns) != BPF_CORE_READ(child, cred, user_ns))
+		return false;
+	return active_pid_ns(parent) == BPF_CORE_READ(nsp, pid_ns_for_children);
 }
 
 /* The child of a clone we watch: its namespaces are the "after" set. */
@@ -364,22 +492,50 @@ SEC("tp_btf/sched_process_fork")
 int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 {
 	__u32 ptid = BPF_CORE_READ(parent, pid);
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct nsw_proc_event *rec;
 	struct pending *p;
 
-	if (follow) {
-		__u32 ptgid = BPF_CORE_READ(parent, tgid);
-		__u32 ctgid = BPF_CORE_READ(child, tgid);
+	if (follow && ctgid != ptgid && bpf_map_lookup_elem(&traced_tgids, &ptgid)) {
 		__u8 one = 1;
 
-		if (ctgid != ptgid && bpf_map_lookup_elem(&traced_tgids, &ptgid))
-			bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
+		bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
 	}
 	p = bpf_map_lookup_elem(&inflight, &ptid);
-	if (!p)
+	if (p) {
+		p->ev.child_pid = ctgid;
+		read_ns(child, p->ev.ns_after, p->ev.ns_id_after);
+		p->ev.after_valid = 1;
+	}
+	if (ctgid == ptgid || !proc_wanted(ctgid))
 		return 0;
-	p->ev.child_pid = BPF_CORE_READ(child, tgid);
-	read_ns(child, p->ev.ns_after);
-	p->ev.after_valid = 1;
+	rec = proc_record(NSW_KIND_FORK, child);
+	if (!rec)
+		return 0;
+	rec->ppid = ptgid;
+	if (!same_ns_as_caller(parent, child)) {
+		read_ns(child, rec->ns, rec->ns_id);
+		rec->ns_valid = 1;
+	}
+	submit(rec);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
+	     struct linux_binprm *bprm)
+{
+	struct nsw_proc_event *rec;
+
+	if (!proc_wanted(BPF_CORE_READ(task, tgid)))
+		return 0;
+	rec = proc_record(NSW_KIND_EXEC, task);
+	if (!rec)
+		return 0;
+	bpf_probe_read_kernel_str(rec->filename, sizeof(rec->filename),
+				  BPF_CORE_READ(bprm, filename));
+	submit(rec);
 	return 0;
 }
 
@@ -387,9 +543,19 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task)
 {
 	__u32 tgid = BPF_CORE_READ(task, tgid);
+	struct nsw_proc_event *rec;
 
 	/* The group is gone once its last thread leaves. */
-	if (BPF_CORE_READ(task, signal, live.counter) == 0)
+	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+		return 0;
+	if (proc_wanted(tgid)) {
+		rec = proc_record(NSW_KIND_EXIT, task);
+		if (rec) {
+			rec->exit_code = BPF_CORE_READ(task, exit_code);
+			submit(rec);
+		}
+	}
+	if (follow)
 		bpf_map_delete_elem(&traced_tgids, &tgid);
 	return 0;
 }
@@ -429,15 +595,21 @@ static __always_inline int finish(long ret, bool read_after)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct pending *p = bpf_map_lookup_elem(&inflight, &tid);
 	struct nsw_event *ev;
-	__u64 flags;
 
 	if (!p)
 		return 0;
 	p->ev.ret = ret;
 	p->ev.duration_ns = bpf_ktime_get_ns() - p->ev.ts_ns;
 	if (read_after) {
-		read_ns((void *)bpf_get_current_task(), p->ev.ns_after);
+		read_ns((void *)bpf_get_current_task(), p->ev.ns_after,
+			p->ev.ns_id_after);
 		p->ev.after_valid = 1;
+	}
+	if (p->adopt && ret >= 0) {
+		__u32 tgid = p->ev.pid;
+		__u8 one = 1;
+
+		bpf_map_update_elem(&traced_tgids, &tgid, &one, BPF_ANY);
 	}
 	if ((failed_only && ret >= 0) || !type_wanted(&p->ev))
 		goto out_delete;
@@ -448,16 +620,7 @@ static __always_inline int finish(long ret, bool read_after)
 		goto out_delete;
 	}
 	__builtin_memcpy(ev, &p->ev, sizeof(*ev));
-	/*
-	 * Batch wakeups: the reporter polls every 50 ms regardless, and is
-	 * woken early only when the backlog grows. The wakeup must be forced:
-	 * after unannounced records the kernel's own heuristic would not send one.
-	 */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
-		flags = BPF_RB_NO_WAKEUP;
-	else
-		flags = BPF_RB_FORCE_WAKEUP;
-	bpf_ringbuf_submit(ev, flags);
+	submit(ev);
 out_delete:
 	bpf_map_delete_elem(&inflight, &tid);
 	return 0;
