@@ -4,6 +4,7 @@
 #include <inttypes.h>
 #include "output.h"
 #include "nsnames.h"
+#include "nstable.h"
 #include "json.h"
 #include "util.h"
 
@@ -46,8 +47,10 @@ size_t nsw_event_ns_refs(const struct nsw_event *ev, struct nsw_ns_ref *refs,
 		const struct nsw_type *t = nsw_type_of_slot(ev->target_slot);
 
 		if (t && max) {
+			memset(&refs[0], 0, sizeof(refs[0]));
 			refs[0].type = t->name;
 			refs[0].inode = ev->target_inum;
+			refs[0].ns_id = ev->target_ns_id;
 			return 1;
 		}
 		return 0;
@@ -58,8 +61,10 @@ size_t nsw_event_ns_refs(const struct nsw_event *ev, struct nsw_ns_ref *refs,
 	for (size_t i = 0; i < NSW_TYPE_COUNT && n < max; i++) {
 		if (!(flags & nsw_types[i].flag))
 			continue;
+		memset(&refs[n], 0, sizeof(refs[n]));
 		refs[n].type = nsw_types[i].name;
 		refs[n].inode = ev->ns_after[nsw_types[i].new_slot];
+		refs[n].ns_id = ev->ns_id_after[nsw_types[i].new_slot];
 		n++;
 	}
 	return n;
@@ -110,32 +115,62 @@ static void json_setns_target(FILE *f, const struct nsw_event *ev)
 	}
 }
 
-static void json_refs(FILE *f, const struct nsw_event *ev)
+static void json_labels(FILE *f, const char *container, const char *netns)
 {
-	struct nsw_ns_ref refs[NSW_TYPE_COUNT];
-	size_t n;
+	if (container && container[0]) {
+		fputs(",\"container\":", f);
+		json_write_string(f, container, strlen(container));
+	}
+	if (netns && netns[0]) {
+		fputs(",\"netns\":", f);
+		json_write_string(f, netns, strlen(netns));
+	}
+}
 
+static void json_refs(FILE *f, const struct nsw_event *ev,
+		      const struct nsw_event_labels *l)
+{
 	if (event_ret(ev) < 0)
 		return;
-	n = nsw_event_ns_refs(ev, refs, ARRAY_SIZE(refs));
 	fprintf(f, ",\"%s\":[", ev->op == NSW_OP_SETNS ? "joined" : "created");
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s{\"type\":\"%s\",\"inode\":%u}", i ? "," : "",
-			refs[i].type, refs[i].inode);
+	for (size_t i = 0; i < l->nrefs; i++) {
+		const struct nsw_ns_ref *r = &l->refs[i];
+
+		fprintf(f, "%s{\"type\":\"%s\",\"inode\":%u", i ? "," : "",
+			r->type, r->inode);
+		if (r->ns_id)
+			fprintf(f, ",\"ns_id\":%" PRIu64, (uint64_t)r->ns_id);
+		json_labels(f, r->container, r->netns);
+		fputc('}', f);
+	}
 	fputc(']', f);
 }
 
-void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns)
+/* Without the table's labels: just the namespaces. */
+static const struct nsw_event_labels *plain_labels(const struct nsw_event *ev,
+						   struct nsw_event_labels *buf)
+{
+	memset(buf, 0, sizeof(*buf));
+	buf->nrefs = nsw_event_ns_refs(ev, buf->refs, ARRAY_SIZE(buf->refs));
+	return buf;
+}
+
+void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
+		    const struct nsw_event_labels *l)
 {
 	char ts[40], ebuf[16];
 	int64_t ret = event_ret(ev);
+	struct nsw_event_labels plain;
 
+	if (!l)
+		l = plain_labels(ev, &plain);
 	nsw_format_rfc3339((int64_t)ev->ts_ns + offset_ns, ts, sizeof(ts));
 	fprintf(f, "{\"ts\":\"%s\",\"op\":\"%s\",\"pid\":%u,\"tid\":%u,\"ppid\":%u,"
 		   "\"uid\":%u,\"gid\":%u,\"comm\":",
 		ts, nsw_op_name(ev->op), ev->pid, ev->tid, ev->ppid, ev->uid,
 		ev->gid);
 	json_write_string(f, ev->comm, sizeof(ev->comm));
+	json_labels(f, l->container, NULL);
 	json_flags(f, ev);
 	fprintf(f, ",\"ret\":%" PRId64, ret);
 	if (ret < 0)
@@ -153,7 +188,7 @@ void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns)
 		json_ns_set(f, ev->ns_after);
 	else
 		fputs("null", f);
-	json_refs(f, ev);
+	json_refs(f, ev, l);
 	fputs("}\n", f);
 }
 
@@ -191,6 +226,20 @@ static void text_comm(const struct nsw_event *ev, char *buf)
 	buf[i] = '\0';
 }
 
+/* "container=runc:box net=red" for what the table could name, if anything. */
+static void text_labels(FILE *f, const struct nsw_event_labels *l)
+{
+	const char *ctr = l->container;
+
+	for (size_t i = 0; i < l->nrefs && !ctr[0]; i++)
+		ctr = l->refs[i].container;
+	if (ctr[0])
+		fprintf(f, " container=%s", ctr);
+	for (size_t i = 0; i < l->nrefs; i++)
+		if (l->refs[i].netns[0])
+			fprintf(f, " netns=%s", l->refs[i].netns);
+}
+
 static void text_namespaces(FILE *f, const struct nsw_event *ev)
 {
 	bool any = false;
@@ -218,8 +267,10 @@ static void text_namespaces(FILE *f, const struct nsw_event *ev)
 		fputc('-', f);
 }
 
-void nsw_print_text(FILE *f, const struct nsw_event *ev, int64_t offset_ns)
+void nsw_print_text(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
+		    const struct nsw_event_labels *l)
 {
+	struct nsw_event_labels plain;
 	int64_t real = (int64_t)ev->ts_ns + offset_ns;
 	time_t sec = real / 1000000000LL;
 	char flags[96], result[24], comm[NSW_COMM_LEN], clock[16];
@@ -242,5 +293,60 @@ void nsw_print_text(FILE *f, const struct nsw_event *ev, int64_t offset_ns)
 		(long)((real % 1000000000LL) / 1000), ev->pid, ev->ppid, comm,
 		nsw_op_name(ev->op), flags, result);
 	text_namespaces(f, ev);
+	text_labels(f, l ? l : plain_labels(ev, &plain));
+	fputc('\n', f);
+}
+
+static const char *const origin_name[] = {
+	[NSW_ORIGIN_SEEDED] = "seeded",
+	[NSW_ORIGIN_CREATED] = "created",
+	[NSW_ORIGIN_SEEN] = "seen",
+};
+
+void nsw_print_ns_empty_json(FILE *f, const struct nsw_ns_entry *e,
+			     const char *container, __u32 pid, __u64 ts_ns,
+			     int64_t offset_ns)
+{
+	char ts[40];
+
+	nsw_format_rfc3339((int64_t)ts_ns + offset_ns, ts, sizeof(ts));
+	fprintf(f, "{\"ts\":\"%s\",\"op\":\"ns_empty\",\"type\":\"%s\",\"inode\":%u",
+		ts, nsw_types[e->type].name, e->inode);
+	if (e->ns_id)
+		fprintf(f, ",\"ns_id\":%" PRIu64, (uint64_t)e->ns_id);
+	fprintf(f, ",\"last_pid\":%u,\"origin\":\"%s\"", pid, origin_name[e->origin]);
+	if (e->origin == NSW_ORIGIN_CREATED) {
+		fprintf(f, ",\"created_by\":{\"pid\":%u,\"comm\":", e->creator_pid);
+		json_write_string(f, e->creator_comm, sizeof(e->creator_comm));
+		fprintf(f, ",\"op\":\"%s\"}", nsw_op_name(e->creator_op));
+	}
+	json_labels(f, container, e->netns_name);
+	if (e->pinned_at[0]) {
+		fputs(",\"pinned_at\":", f);
+		json_write_string(f, e->pinned_at, strlen(e->pinned_at));
+	}
+	fputs("}\n", f);
+}
+
+void nsw_print_ns_empty_text(FILE *f, const struct nsw_ns_entry *e,
+			     const char *container, __u32 pid, __u64 ts_ns,
+			     int64_t offset_ns)
+{
+	int64_t real = (int64_t)ts_ns + offset_ns;
+	time_t sec = real / 1000000000LL;
+	char clock[16], by[48] = "-";
+	struct tm tm;
+
+	localtime_r(&sec, &tm);
+	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
+	if (e->origin == NSW_ORIGIN_CREATED)
+		snprintf(by, sizeof(by), "%.15s", e->creator_comm);
+	fprintf(f, "%s.%06ld %-7u %-7s %-16s %-7s %-22s %-8s %s:%u", clock,
+		(long)((real % 1000000000LL) / 1000), pid, "-", by, "ns_empty",
+		"-", "-", nsw_types[e->type].name, e->inode);
+	if (container && container[0])
+		fprintf(f, " container=%s", container);
+	if (e->netns_name[0])
+		fprintf(f, " netns=%s", e->netns_name);
 	fputc('\n', f);
 }

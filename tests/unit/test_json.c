@@ -80,7 +80,7 @@ static char *event_json(const struct nsw_event *ev)
 	size_t size = 0;
 	FILE *f = open_memstream(&buf, &size);
 
-	nsw_print_json(f, ev, 0);
+	nsw_print_json(f, ev, 0, NULL);
 	fclose(f);
 	return buf;
 }
