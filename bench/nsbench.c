@@ -2,7 +2,7 @@
 /*
  * nsbench: what tracing namespace syscalls costs the machine being traced.
  *
- * It times loops of three syscalls in three modes:
+ * It times loops of three syscalls, and of fork+exit+wait, in three modes:
  *   untraced   nothing attached;
  *   empty BPF  programs that return 0 on the hooks nswatch uses (the floor:
  *              what any tracer on those hooks must pay);
@@ -10,7 +10,9 @@
  * The syscalls are setns() back into our own uts namespace (cheap, valid),
  * unshare(CLONE_NEWUTS) (builds a namespace each time) and getppid(), which
  * nobody traces but which pays for syscall tracepoints being enabled at all:
- * the cost every other syscall on the host sees.
+ * the cost every other syscall on the host sees. fork() of a child that
+ * exits at once pays for the fork, exit and wait records the namespace
+ * table is kept with.
  *
  * Each mode runs several times, the modes taking turns in a rotating order
  * so that drift in the machine (frequency, other load) spreads over all of
@@ -47,7 +49,7 @@
 #define MAX_OWN_PROGS 16
 
 enum mode { MODE_UNTRACED, MODE_EMPTY, MODE_NSWATCH, MODE_COUNT };
-enum op { OP_SETNS, OP_UNSHARE, OP_GETPPID, OP_COUNT };
+enum op { OP_SETNS, OP_UNSHARE, OP_GETPPID, OP_FORK, OP_COUNT };
 
 static const char *const mode_names[MODE_COUNT] = {
 	[MODE_UNTRACED] = "untraced",
@@ -59,12 +61,14 @@ static const char *const op_names[OP_COUNT] = {
 	[OP_SETNS] = "setns(own uts ns fd, CLONE_NEWUTS)",
 	[OP_UNSHARE] = "unshare(CLONE_NEWUTS)",
 	[OP_GETPPID] = "getppid()",
+	[OP_FORK] = "fork(), _exit(0) in the child, waitpid()",
 };
 
 static const char *const op_short[OP_COUNT] = {
 	[OP_SETNS] = "setns",
 	[OP_UNSHARE] = "unshare",
 	[OP_GETPPID] = "getppid",
+	[OP_FORK] = "fork",
 };
 
 struct opts {
@@ -167,6 +171,24 @@ static uint64_t loop_unshare(long n)
 	return now_ns() - t0;
 }
 
+static uint64_t loop_fork(long n)
+{
+	uint64_t t0 = now_ns();
+	int status;
+
+	for (long i = 0; i < n; i++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return 0;
+		if (pid == 0)
+			_exit(0);
+		if (waitpid(pid, &status, 0) != pid)
+			return 0;
+	}
+	return now_ns() - t0;
+}
+
 /* A short untimed run first, so caches and the slab are warm. */
 static long warmup(long n)
 {
@@ -209,6 +231,14 @@ static uint64_t time_unshare(long n)
 	return elapsed;
 }
 
+/* A fork and wait costs some 100 times a setns: fewer of them. */
+static long op_iters(const struct bench *b, int op)
+{
+	if (op == OP_FORK)
+		return b->opts.unshare_iters / 10 + 1;
+	return op == OP_UNSHARE ? b->opts.unshare_iters : b->opts.iters;
+}
+
 static uint64_t time_op(struct bench *b, int op)
 {
 	long n = b->opts.iters;
@@ -223,16 +253,19 @@ static uint64_t time_op(struct bench *b, int op)
 		return t;
 	case OP_UNSHARE:
 		return time_unshare(b->opts.unshare_iters);
+	case OP_FORK:
+		n = op_iters(b, op);
+		if (loop_fork(warmup(n)))
+			t = loop_fork(n);
+		if (!t)
+			die("fork: %s", strerror(errno));
+		return t;
 	default:
 		loop_getppid(warmup(n));
 		return loop_getppid(n);
 	}
 }
 
-static long op_iters(const struct bench *b, int op)
-{
-	return op == OP_UNSHARE ? b->opts.unshare_iters : b->opts.iters;
-}
 
 static void run_ops(struct bench *b, int mode, int rep)
 {

@@ -61,9 +61,9 @@ static void on_nsop(void *ctx, const struct nsw_event *ev)
 
 	t->events++;
 	if (t->opts.json)
-		nsw_print_json(stdout, ev, t->offset_ns);
+		nsw_print_json(stdout, ev, t->offset_ns, NULL);
 	else
-		nsw_print_text(stdout, ev, t->offset_ns);
+		nsw_print_text(stdout, ev, t->offset_ns, NULL);
 }
 
 static int start_child(struct tracer *t, struct nsw_error *err)
