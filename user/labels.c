@@ -110,7 +110,7 @@ static bool match_component(const char *c, size_t n, const char *prev, size_t pn
 			return set_label(l, "nswatch", c, n);
 	}
 	if (n > 11 && !strncmp(c, "runc-", 5) &&
-	    !strcmp(c + n - 6, ".scope") && runc_id_valid(c + 5, n - 11))
+	    !strncmp(c + n - 6, ".scope", 6) && runc_id_valid(c + 5, n - 11))
 		return set_label(l, "runc", c + 5, n - 11);
 	return false;
 }
