@@ -270,6 +270,37 @@ bool nsw_pid_label(pid_t pid, struct nsw_label *l)
 	return nsw_runc_state_label(NSW_RUNC_ROOT, text, l);
 }
 
+/*
+ * A container whose init is alive (running, or created and waiting to
+ * start its command). Without --ns TYPE its TYPE inode is the host's
+ * namespace, which must not be labelled as the container's.
+ */
+static bool load_running(const char *name, struct nsw_container_ns *out)
+{
+	struct nsw_instance in;
+	struct nsw_container c;
+	struct nsw_error e;
+	const char *status;
+
+	/* Being created or removed meanwhile: not one to list. */
+	if (nsw_state_load(name, &in, &c, &e) < 0)
+		return false;
+	status = nsw_instance_status(&in);
+	if (strcmp(status, "running") && strcmp(status, "created")) {
+		nsw_container_free(&c);
+		return false;
+	}
+	memset(out, 0, sizeof(*out));
+	snprintf(out->name, sizeof(out->name), "%s", in.name);
+	out->pid = in.pid;
+	out->monitor_pid = in.monitor_pid;
+	for (size_t t = 0; t < NSW_TYPE_COUNT; t++)
+		if (c.ns_flags & nsw_types[t].flag)
+			out->ns_inode[t] = in.ns_inode[t];
+	nsw_container_free(&c);
+	return true;
+}
+
 int nsw_scan_nswatch_containers(struct nsw_container_ns **out, size_t *n,
 				struct nsw_error *err)
 {
@@ -289,23 +320,8 @@ int nsw_scan_nswatch_containers(struct nsw_container_ns **out, size_t *n,
 		return nsw_error(err, ENOMEM, "listing containers");
 	}
 	for (int i = 0; i < count; i++) {
-		struct nsw_instance in;
-		struct nsw_error e;
-		const char *status;
-
-		/* Being created or removed meanwhile: not one to list. */
-		if (nsw_state_load(names[i], &in, NULL, &e) == 0) {
-			status = nsw_instance_status(&in);
-			if (!strcmp(status, "running") || !strcmp(status, "created")) {
-				struct nsw_container_ns *c = &v[k++];
-
-				snprintf(c->name, sizeof(c->name), "%s", in.name);
-				c->pid = in.pid;
-				c->monitor_pid = in.monitor_pid;
-				for (size_t t = 0; t < NSW_TYPE_COUNT; t++)
-					c->ns_inode[t] = in.ns_inode[t];
-			}
-		}
+		if (load_running(names[i], &v[k]))
+			k++;
 		free(names[i]);
 	}
 	free(names);
