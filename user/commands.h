@@ -9,5 +9,6 @@ int cmd_exec(int argc, char **argv);
 int cmd_ps(int argc, char **argv);
 int cmd_kill(int argc, char **argv);
 int cmd_rm(int argc, char **argv);
+int cmd_ls(int argc, char **argv);
 
 #endif /* NSW_COMMANDS_H */

@@ -26,8 +26,22 @@ void nsw_label_format(const struct nsw_label *l, char *buf, size_t len);
 /* Parse the text of a /proc/PID/cgroup file; false if no engine is recognised. */
 bool nsw_cgroup_text_label(const char *text, struct nsw_label *l);
 
-/* The same for a live process; false if none or it is gone. */
+/*
+ * The same for a live process; false if none or it is gone. When the
+ * cgroup path names no engine, runc's state (NSW_RUNC_ROOT) is asked too.
+ */
 bool nsw_pid_label(pid_t pid, struct nsw_label *l);
+
+/* Where root's runc keeps one directory per container, with state.json. */
+#define NSW_RUNC_ROOT "/run/runc"
+
+/*
+ * The runc container (of those under root) whose live init has exactly
+ * this /proc/PID/cgroup text: runc's default cgroup path, /<id>, is too
+ * plain to be recognised by itself.
+ */
+bool nsw_runc_state_label(const char *root, const char *cgroup_text,
+			  struct nsw_label *l);
 
 /* A running nswatch container, as its state file records it. */
 struct nsw_container_ns {

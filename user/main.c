@@ -28,6 +28,8 @@ static const struct command commands[] = {
 	  "nswatch ps", false },
 	{ "kill", cmd_kill, "send a signal to a container", "nswatch kill", false },
 	{ "rm", cmd_rm, "remove a container", "nswatch rm", false },
+	{ "ls", cmd_ls, "list namespaces (as lsns), with their containers and owners",
+	  "nswatch ls", false },
 };
 
 static void usage(FILE *f)

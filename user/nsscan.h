@@ -21,12 +21,25 @@
 struct nsw_proc_ns {
 	pid_t pid;
 	pid_t ppid;
-	uid_t uid;                    /* real uid, as lsns's USER */
+	uid_t uid;                    /* real uid (Uid: of /proc/PID/status) */
+	/*
+	 * The owner of /proc/PID, which is what lsns shows as USER: the
+	 * effective uid, or root for a process that is not dumpable.
+	 */
+	uid_t proc_uid;
 	char comm[NSW_COMM_LEN];
 	__u32 ns[NSW_SLOT_COUNT];     /* inode per enum nsw_slot; 0 unreadable or absent */
+	/*
+	 * A kernel thread (PF_KTHREAD). Kernel threads hold the initial
+	 * namespaces and lsns counts them in NPROCS, so they are scanned too.
+	 */
+	bool kthread;
 };
 
-/* Read one process's slots; -1 if it is gone (or a kernel thread: no ns). */
+/*
+ * Read one process's slots; -1 if it is gone. A slot that cannot be read
+ * (EACCES without ptrace access, a zombie) is 0.
+ */
 int nsw_read_proc_ns(pid_t pid, struct nsw_proc_ns *p);
 
 /*

@@ -1,0 +1,328 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Container labels: every cgroup path form of docs/ls.md, in cgroup v1 and
+ * v2 files, and paths that must not be taken for a container; runc's state
+ * directory with a live process standing in for a container's init.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <cmocka.h>
+#include "labels.h"
+#include "state.h"
+
+#define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define ID2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+
+/* A cgroup file whose every line (v1 and v2) has path. */
+static void file_v1_v2(char *buf, size_t len, const char *path)
+{
+	snprintf(buf, len,
+		 "12:pids:%s\n11:memory:%s\n3:cpu,cpuacct:%s\n1:name=systemd:%s\n0::%s\n",
+		 path, path, path, path, path);
+}
+
+static void expect(const char *text, const char *engine, const char *id)
+{
+	struct nsw_label l;
+
+	memset(&l, 0x55, sizeof(l));
+	if (!nsw_cgroup_text_label(text, &l))
+		fail_msg("no label for:\n%s", text);
+	assert_string_equal(l.engine, engine);
+	assert_string_equal(l.id, id);
+}
+
+static void expect_none(const char *text)
+{
+	struct nsw_label l;
+
+	if (nsw_cgroup_text_label(text, &l))
+		fail_msg("label %s:%s for:\n%s", l.engine, l.id, text);
+}
+
+/* path in a v2-only file, a v1-only file and a hybrid file. */
+static void expect_everywhere(const char *path, const char *engine, const char *id)
+{
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf), "0::%s\n", path);
+	expect(buf, engine, id);
+	snprintf(buf, sizeof(buf), "5:devices:%s\n4:memory:%s\n", path, path);
+	expect(buf, engine, id);
+	file_v1_v2(buf, sizeof(buf), path);
+	expect(buf, engine, id);
+}
+
+static void expect_none_everywhere(const char *path)
+{
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf), "0::%s\n", path);
+	expect_none(buf);
+	file_v1_v2(buf, sizeof(buf), path);
+	expect_none(buf);
+}
+
+static void test_docker(void **state)
+{
+	(void)state;
+	expect_everywhere("/docker/" ID, "docker", ID);
+	expect_everywhere("/system.slice/docker-" ID ".scope", "docker", ID);
+	/* Docker in docker: the inner container is the process's. */
+	expect_everywhere("/docker/" ID "/docker/" ID2, "docker", ID2);
+	expect_none_everywhere("/docker");
+	expect_none_everywhere("/docker/0123456789ab");        /* short */
+	expect_none_everywhere("/docker/" ID "x");
+	expect_none_everywhere("/docker/0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF0123456789ABCDEF");
+	expect_none_everywhere("/system.slice/docker.service");
+	expect_none_everywhere("/system.slice/docker-" ID ".service");
+	expect_none_everywhere("/other/" ID);
+}
+
+static void test_containerd(void **state)
+{
+	(void)state;
+	expect_everywhere("/kubepods.slice/kubepods-besteffort.slice/"
+			  "kubepods-besteffort-pod1f2e3d4c_5b6a_7988_a1b2_c3d4e5f60718.slice/"
+			  "cri-containerd-" ID ".scope", "containerd", ID);
+	expect_everywhere("/kubepods/besteffort/pod1f2e3d4c-5b6a-7988-a1b2-c3d4e5f60718/" ID,
+			  "containerd", ID);
+	expect_everywhere("/kubepods/" ID, "containerd", ID);
+	expect_everywhere("/kubepods/burstable/podabc/" ID, "containerd", ID);
+	/* The pod's own cgroup is no container. */
+	expect_none_everywhere("/kubepods/burstable/pod1f2e3d4c-5b6a-7988-a1b2-c3d4e5f60718");
+	expect_none_everywhere("/kubepods.slice");
+	/* A 64-hex directory not under kubepods names nothing. */
+	expect_none_everywhere("/" ID);
+	expect_none_everywhere("/system.slice/containerd.service");
+}
+
+static void test_crio(void **state)
+{
+	(void)state;
+	expect_everywhere("/kubepods.slice/kubepods-burstable.slice/"
+			  "kubepods-burstable-podaa.slice/crio-" ID ".scope", "cri-o", ID);
+	expect_everywhere("/kubepods/burstable/podaa/crio-" ID, "cri-o", ID);
+	/* conmon, the monitor, is not the container. */
+	expect_none_everywhere("/machine.slice/crio-conmon-" ID ".scope");
+	expect_none_everywhere("/system.slice/crio.service");
+}
+
+static void test_podman(void **state)
+{
+	(void)state;
+	expect_everywhere("/machine.slice/libpod-" ID ".scope", "podman", ID);
+	expect_everywhere("/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-"
+			  ID ".scope/container", "podman", ID);
+	expect_everywhere("/libpod_parent/libpod-" ID, "podman", ID);
+	expect_none_everywhere("/machine.slice/libpod-conmon-" ID ".scope");
+	expect_none_everywhere("/libpod_parent/conmon");
+	expect_none_everywhere("/libpod-" ID);          /* no libpod_parent, no .scope */
+}
+
+static void test_nswatch(void **state)
+{
+	(void)state;
+	expect_everywhere("/nswatch/web", "nswatch", "web");
+	expect_everywhere("/nswatch/t1-2.a_b", "nswatch", "t1-2.a_b");
+	/* Below a cgroup of the caller's, and with sub-cgroups inside. */
+	expect_everywhere("/process_api/b3391efa/nswatch/box", "nswatch", "box");
+	expect_everywhere("/nswatch/box/sub", "nswatch", "box");
+	expect_none_everywhere("/nswatch");
+	expect_none_everywhere("/nswatch/-bad");
+	expect_none_everywhere("/nswatchx/box");
+}
+
+static void test_runc_scope(void **state)
+{
+	(void)state;
+	expect_everywhere("/system.slice/runc-mybox.scope", "runc", "mybox");
+	expect_everywhere("/system.slice/runc-" ID ".scope", "runc", ID);
+	expect_none_everywhere("/system.slice/runc-.scope");
+	expect_none_everywhere("/system.slice/runc-a/b.scope");
+	expect_none_everywhere("/system.slice/runc-box.service");
+	/* runc's default is /<id>: too plain (nsw_runc_state_label's job). */
+	expect_none_everywhere("/mybox");
+}
+
+static void test_not_containers(void **state)
+{
+	(void)state;
+	expect_none_everywhere("/");
+	expect_none_everywhere("/user.slice/user-1000.slice/session-3.scope");
+	expect_none_everywhere("/user.slice/user-1000.slice/user@1000.service/app.slice/"
+			       "app-gnome-firefox-1234.scope");
+	expect_none_everywhere("/system.slice/ssh.service");
+	expect_none_everywhere("/init.scope");
+	expect_none("");
+	expect_none("garbage");
+	expect_none("no colons here\n\n\n");
+	expect_none("0:docker/" ID "\n");        /* one colon: no path field */
+	expect_none("0::docker/" ID "\n");       /* not absolute */
+	expect_none("::\n:::\n0::\n");
+}
+
+/* cgroup v2 says which container; v1 lines only when it says nothing. */
+static void test_v2_first(void **state)
+{
+	(void)state;
+	expect("4:memory:/docker/" ID "\n0::/nswatch/box\n", "nswatch", "box");
+	expect("4:memory:/docker/" ID "\n0::/\n", "docker", ID);
+	expect("0::/\n4:memory:/docker/" ID "\n2:pids:/libpod_parent/libpod-" ID2 "\n",
+	       "docker", ID);
+	/* No trailing newline. */
+	expect("0::/docker/" ID, "docker", ID);
+}
+
+static void test_format(void **state)
+{
+	struct nsw_label l = { .engine = "docker", .id = ID };
+	char buf[128];
+
+	(void)state;
+	nsw_label_format(&l, buf, sizeof(buf));
+	assert_string_equal(buf, "docker:0123456789ab");
+	snprintf(l.engine, sizeof(l.engine), "nswatch");
+	snprintf(l.id, sizeof(l.id), "web");
+	nsw_label_format(&l, buf, sizeof(buf));
+	assert_string_equal(buf, "nswatch:web");
+	/* A long name that is not a hex id stays whole. */
+	snprintf(l.engine, sizeof(l.engine), "runc");
+	snprintf(l.id, sizeof(l.id), "my-very-long-container-name-1");
+	nsw_label_format(&l, buf, sizeof(buf));
+	assert_string_equal(buf, "runc:my-very-long-container-name-1");
+	/* A short hex name stays whole too. */
+	snprintf(l.id, sizeof(l.id), "abcdef");
+	nsw_label_format(&l, buf, sizeof(buf));
+	assert_string_equal(buf, "runc:abcdef");
+	/* Truncation by the buffer, never an overflow. */
+	nsw_label_format(&l, buf, 6);
+	assert_string_equal(buf, "runc:");
+}
+
+static char *read_file(const char *path)
+{
+	static char buf[16384];
+	FILE *f = fopen(path, "r");
+	size_t n;
+
+	assert_non_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	return buf;
+}
+
+static void write_state(const char *root, const char *id, pid_t pid,
+			unsigned long long start)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", root, id);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/%s/state.json", root, id);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "{\"id\":\"%s\",\"init_process_pid\":%d,\"init_process_start\":%llu,"
+		   "\"cgroup_paths\":{}}\n", id, pid, start);
+	fclose(f);
+}
+
+/*
+ * A child stands in for a runc container's init: it shares our cgroups,
+ * so its cgroup text is ours.
+ */
+static void test_runc_state(void **state)
+{
+	char root[] = "/tmp/nsw-test-runc.XXXXXX", text[16384], path[600];
+	unsigned long long start;
+	struct nsw_label l;
+	pid_t child;
+
+	(void)state;
+	assert_non_null(mkdtemp(root));
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		pause();
+		_exit(0);
+	}
+	assert_int_equal(nsw_proc_starttime(child, &start), 0);
+	snprintf(text, sizeof(text), "%s", read_file("/proc/self/cgroup"));
+
+	/* Nothing there yet; then a state whose init is another process. */
+	assert_false(nsw_runc_state_label(root, text, &l));
+	write_state(root, "stale", child, start + 1);
+	assert_false(nsw_runc_state_label(root, text, &l));
+	write_state(root, "box-1", child, start);
+	assert_true(nsw_runc_state_label(root, text, &l));
+	assert_string_equal(l.engine, "runc");
+	assert_string_equal(l.id, "box-1");
+	/* Another cgroup than the init's. */
+	assert_false(nsw_runc_state_label(root, "0::/elsewhere\n", &l));
+
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	/* The init is gone: the container is no more. */
+	assert_false(nsw_runc_state_label(root, text, &l));
+	assert_false(nsw_runc_state_label("/nonexistent/runc", text, &l));
+
+	for (const char *const *id = (const char *const[]){ "stale", "box-1", NULL }; *id; id++) {
+		snprintf(path, sizeof(path), "%s/%s/state.json", root, *id);
+		unlink(path);
+		snprintf(path, sizeof(path), "%s/%s", root, *id);
+		rmdir(path);
+	}
+	assert_int_equal(rmdir(root), 0);
+}
+
+static void test_container_by_ns(void **state)
+{
+	struct nsw_container_ns list[2] = {
+		{ .name = "a", .ns_inode = { 10, 11, 12, 13, 14, 15, 16, 17 } },
+		{ .name = "b", .ns_inode = { 20, 21, 22, 23, 24, 25, 26, 27 } },
+	};
+
+	(void)state;
+	assert_ptr_equal(nsw_container_by_ns(list, 2, 3, 13), &list[0]);
+	assert_ptr_equal(nsw_container_by_ns(list, 2, 7, 27), &list[1]);
+	/* Same inode, other type; unknown inode; 0; a bad type. */
+	assert_null(nsw_container_by_ns(list, 2, 2, 13));
+	assert_null(nsw_container_by_ns(list, 2, 0, 99));
+	list[1].ns_inode[4] = 0;
+	assert_null(nsw_container_by_ns(list, 2, 4, 0));
+	assert_null(nsw_container_by_ns(list, 2, NSW_TYPE_COUNT, 10));
+	assert_null(nsw_container_by_ns(list, 0, 0, 10));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_docker),
+		cmocka_unit_test(test_containerd),
+		cmocka_unit_test(test_crio),
+		cmocka_unit_test(test_podman),
+		cmocka_unit_test(test_nswatch),
+		cmocka_unit_test(test_runc_scope),
+		cmocka_unit_test(test_not_containers),
+		cmocka_unit_test(test_v2_first),
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_runc_state),
+		cmocka_unit_test(test_container_by_ns),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
