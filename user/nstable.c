@@ -917,6 +917,7 @@ const struct nsw_label *nsw_table_label(struct nsw_table *t,
 					const struct nsw_ns_entry *pe)
 {
 	struct ent *e = ent_of(pe);
+	struct tproc *init;
 	struct nsw_label l;
 	pid_t pid;
 
@@ -929,7 +930,12 @@ const struct nsw_label *nsw_table_label(struct nsw_table *t,
 	if (t->probe.nswatch_label &&
 	    t->probe.nswatch_label(t->probe.ctx, e->pub.type, e->pub.inode, &l))
 		goto out_found;
-	if (!t->probe.pid_label)
+	/*
+	 * A namespace of the host's init is the host's, whatever container
+	 * shares it (--network=host): a holder's cgroup would mislabel it.
+	 */
+	init = find_proc(t, 1);
+	if (!t->probe.pid_label || (init && has(init->slot, e)))
 		return NULL;
 	pid = holder_of(t, e);
 	if (pid && t->probe.pid_label(t->probe.ctx, pid, &l))
