@@ -593,6 +593,9 @@ static void test_recycled_inode_distinct_ids(void **state)
 	assert_int_equal(b->ns_id, 99);
 	assert_int_equal(b->creator_pid, 200);
 	assert_int_equal(b->holders, 1);
+	/* The child joined B at its fork already, never A. */
+	assert_int_equal(count_serial(f, NSW_NS_JOINED, b->serial), 1);
+	assert_int_equal(count_serial(f, NSW_NS_JOINED, a_serial), 1);
 	/* A is gone for good: said empty once, and not found by its id. */
 	assert_int_equal(count_serial(f, NSW_NS_EMPTIED, a_serial), 1);
 	assert_null(nsw_table_find(f->t, type_of("net"), 0, id_of(f, 6500)));
@@ -690,6 +693,42 @@ static void test_unshare_pid_fork_exits(void **state)
 	assert_int_equal(count_pid(f, NSW_NS_EMPTIED, P1, 200), 1);
 	assert_null(find(f, "pid", P1));
 	assert_int_equal(host_pid->holders, 1);
+}
+
+/*
+ * The first child after unshare(CLONE_NEWPID) exits before its parent's
+ * clone record, and /proc already shows another process with its pid.
+ */
+static void test_late_clone_of_reused_pid(void **state)
+{
+	struct fx *f = *state;
+	__u32 before[NSW_SLOT_COUNT], after[NSW_SLOT_COUNT];
+	const struct nsw_ns_entry *p1;
+	struct nsw_proc_ns reused = { .pid = 201 };
+	struct nsw_event ev;
+
+	seed(f, 1, NULL);
+	seed(f, 200, NULL);
+	host_slots(before);
+	memcpy(after, before, sizeof(after));
+	after[NSW_SLOT_PID_FOR_CHILDREN] = 7101;
+	ev = nsop(f, NSW_OP_UNSHARE, 200, 1000, CLONE_NEWPID, before, after);
+	nsw_table_apply_nsop(f->t, &ev);
+	after[NSW_SLOT_PID] = 7101;
+	fork_rec(f, 201, 200, 1100, after);
+	proc_rec(f, NSW_KIND_EXIT, 201, 1200);
+	host_slots(reused.ns);
+	f->procs[f->nprocs++] = reused;
+
+	ev = nsop(f, NSW_OP_CLONE, 200, 1090, SIGCHLD, before, after);
+	ev.child_pid = 201;
+	nsw_table_apply_nsop(f->t, &ev);
+	p1 = find(f, "pid", 7101);
+	assert_non_null(p1);
+	assert_int_equal(p1->members, 0);
+	assert_int_equal(p1->holders, 1);
+	assert_int_equal(nsw_table_procs(f->t), 2);
+	assert_int_equal(count_pid(f, NSW_NS_JOINED, 7101, 201), 1);
 }
 
 static void test_setns_pinned_netns(void **state)
@@ -984,6 +1023,7 @@ int main(void)
 		T(test_recycled_inode_stale_no_id, setup_no_ids),
 		T(test_unshare_pid_fork_exits, setup_ids),
 		T(test_unshare_pid_fork_exits, setup_no_ids),
+		T(test_late_clone_of_reused_pid, setup_ids),
 		T(test_setns_pinned_netns, setup_ids),
 		T(test_setns_pinned_netns, setup_no_ids),
 		T(test_setns_unknown_and_pidfd, setup_ids),
