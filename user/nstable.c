@@ -800,12 +800,59 @@ static void apply_move(struct nsw_table *t, const struct nsw_event *ev)
 	ask_meta_members(t, p);
 }
 
+/*
+ * The child its FORK record placed: that record said it all, and the child
+ * may have moved on since. Only a slot a retired entry left empty is filled.
+ */
+static void fill_child(struct nsw_table *t, struct tproc *child,
+		       struct ent *const *made, const struct nsw_event *ev)
+{
+	struct move mv = { .ts_ns = ev->ts_ns };
+	struct ent *nw[NSW_SLOT_COUNT];
+
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
+		unsigned int s = nsw_types[i].slot;
+
+		if (!made[i] || child->slot[s])
+			continue;
+		memcpy(nw, child->slot, sizeof(nw));
+		nw[s] = made[i];
+		proc_set(t, child, nw, &mv);
+	}
+}
+
+/* Its FORK record was lost: the clone record says where the child went. */
+static void add_late_child(struct nsw_table *t, pid_t child_pid,
+			   struct ent *const *made, const struct nsw_event *ev)
+{
+	struct ent *quiet[NSW_TYPE_COUNT] = { NULL };
+	struct move mv = { .ts_ns = ev->ts_ns, .quiet = quiet,
+			   .nquiet = NSW_TYPE_COUNT };
+	struct tproc *parent = find_proc(t, ev->pid);
+	struct ent *nw[NSW_SLOT_COUNT];
+	struct nsw_proc_ns pn;
+	struct tproc *child;
+
+	if (t->probe.proc_ns && t->probe.proc_ns(t->probe.ctx, child_pid, &pn))
+		return; /* gone too */
+	child = proc_add(t, child_pid, ev->comm);
+	if (!child)
+		return;
+	slots_after(t, NULL, ev, nw);
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
+		if (made[i])
+			nw[nsw_types[i].slot] = made[i];
+		if (parent)
+			quiet[i] = parent->slot[nsw_types[i].slot];
+	}
+	proc_set(t, child, nw, &mv);
+}
+
 static void apply_clone(struct nsw_table *t, const struct nsw_event *ev)
 {
 	pid_t child_pid = ev->child_pid;
 	struct ent *made[NSW_TYPE_COUNT];
-	struct ent *nw[NSW_SLOT_COUNT];
-	struct tproc *parent, *child;
+	struct tproc *child;
 	bool gone, any_dead;
 
 	if (!child_pid)
@@ -815,49 +862,17 @@ static void apply_clone(struct nsw_table *t, const struct nsw_event *ev)
 		apply_move(t, ev);
 		return;
 	}
+	/* Exited after the call began: this record must not bring it back. */
 	gone = exited_since(t, child_pid, ev->ts_ns);
 	made_by(t, ev, true, made, &any_dead, gone ? 0 : child_pid);
 	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
 		if (made[i])
 			mark_created(t, made[i], ev);
 	child = find_proc(t, child_pid);
-	if (child && !gone) {
-		/* Its FORK record said it all; it may even have moved on since. */
-		for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
-			unsigned int s = nsw_types[i].slot;
-
-			if (made[i] && !child->slot[s]) {
-				memcpy(nw, child->slot, sizeof(nw));
-				nw[s] = made[i];
-				proc_set(t, child, nw,
-					 &(struct move){ .ts_ns = ev->ts_ns });
-			}
-		}
-	} else if (!child && !gone && !any_dead) {
-		struct nsw_proc_ns pn;
-
-		/* Its FORK record was lost: the record says where it went. */
-		if (t->probe.proc_ns && t->probe.proc_ns(t->probe.ctx, child_pid, &pn))
-			goto out_empty;
-		parent = find_proc(t, ev->pid);
-		child = proc_add(t, child_pid, ev->comm);
-		if (!child)
-			goto out_empty;
-		slots_after(t, NULL, ev, nw);
-		for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
-			if (made[i])
-				nw[nsw_types[i].slot] = made[i];
-		{
-			struct ent *quiet[NSW_TYPE_COUNT] = { NULL };
-			struct move mv = { .ts_ns = ev->ts_ns, .quiet = quiet,
-					   .nquiet = NSW_TYPE_COUNT };
-
-			for (unsigned int i = 0; parent && i < NSW_TYPE_COUNT; i++)
-				quiet[i] = parent->slot[nsw_types[i].slot];
-			proc_set(t, child, nw, &mv);
-		}
-	}
-out_empty:
+	if (child && !gone)
+		fill_child(t, child, made, ev);
+	else if (!child && !gone && !any_dead)
+		add_late_child(t, child_pid, made, ev);
 	/* Made, but nobody we know holds it: its child is gone. */
 	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
 		if (made[i] && !made[i]->pub.holders)

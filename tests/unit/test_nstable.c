@@ -907,6 +907,33 @@ static void test_hot_path_reads_nothing(void **state)
 	assert_int_equal(count_cb(f, NSW_NS_LEFT, H_NET), 100);
 }
 
+/* Past the bounds of the recent-exit and freed-entry memories: nothing kept. */
+static void test_many_namespaces(void **state)
+{
+	struct fx *f = *state;
+	__u32 ns[NSW_SLOT_COUNT];
+
+	seed(f, 1, NULL);
+	host_slots(ns);
+	for (pid_t pid = 2; pid < 602; pid++) {
+		ns[NSW_SLOT_NET] = 20000 + pid;
+		fork_rec(f, pid, 1, pid * 10 + 1, ns);
+		clone_rec(f, 1, pid, pid * 10, CLONE_NEWNET, ns);
+		proc_rec(f, NSW_KIND_EXIT, pid, pid * 10 + 2);
+		assert_int_equal(count_cb(f, NSW_NS_CREATED, 20000 + pid), 1);
+		assert_int_equal(count_cb(f, NSW_NS_EMPTIED, 20000 + pid), 1);
+		f->nlog = 0;
+	}
+	for (pid_t pid = 1000; pid < 6000; pid++) {
+		fork_rec(f, pid, 1, pid * 10, NULL);
+		proc_rec(f, NSW_KIND_EXIT, pid, pid * 10 + 1);
+		f->nlog = 0;
+	}
+	assert_int_equal(nsw_table_count(f->t), 8);
+	assert_int_equal(nsw_table_procs(f->t), 1);
+	assert_null(find(f, "net", 20002));
+}
+
 static void test_fork_of_unknown_parent(void **state)
 {
 	struct fx *f = *state;
@@ -1030,6 +1057,8 @@ int main(void)
 		T(test_exec_time_for_children, setup_ids),
 		T(test_failed_ops_change_nothing, setup_ids),
 		T(test_hot_path_reads_nothing, setup_ids),
+		T(test_many_namespaces, setup_ids),
+		T(test_many_namespaces, setup_no_ids),
 		T(test_fork_of_unknown_parent, setup_no_ids),
 		T(test_fork_of_seeded_process, setup_ids),
 		T(test_labels_cached, setup_ids),
