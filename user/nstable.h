@@ -84,6 +84,8 @@ struct nsw_table_probe {
 	/* The nswatch container whose namespace this is: its name, or false. */
 	bool (*nswatch_label)(void *ctx, unsigned int type, __u32 inode,
 			      struct nsw_label *l);
+	/* nsw_ns_meta_fd() of an nsfs mount (path): 0 on success. */
+	int (*ns_meta_path)(void *ctx, const char *path, struct nsw_ns_meta *m);
 	void *ctx;
 };
 
@@ -112,7 +114,8 @@ void nsw_table_apply_proc(struct nsw_table *t, const struct nsw_proc_event *ev);
 
 /*
  * The live entry for a namespace of type (nsw_types[] index): by ns_id when
- * it is not 0, else by inode. NULL if unknown.
+ * it is not 0, else by inode (also when the entry's own ns_id is still
+ * unknown). NULL if unknown.
  */
 const struct nsw_ns_entry *nsw_table_find(struct nsw_table *t, unsigned int type,
 					  __u32 inode, __u64 ns_id);
