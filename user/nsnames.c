@@ -127,6 +127,10 @@ static int match_type(const char *word, __u32 *mask)
 
 static int match_op(const char *word, __u32 *mask)
 {
+	if (!strcmp(word, "ns_empty")) {
+		*mask |= NSW_OPMASK_NS_EMPTY;
+		return 0;
+	}
 	for (unsigned int op = 1; op < NSW_OP_MAX; op++) {
 		if (!strcmp(word, op_names[op])) {
 			*mask |= NSW_OP_BIT(op);

@@ -34,7 +34,10 @@ __u64 nsw_ns_flags(unsigned int op, __u64 flags);
 /* Comma-separated "net,uts" -> bits of enum nsw_slot (a type's own slot). */
 int nsw_parse_types(const char *list, __u32 *slot_mask, struct nsw_error *err);
 
-/* Comma-separated "clone,setns" -> NSW_OP_BIT()s. */
+/* In an op mask: the ns_empty lifecycle lines (not an operation the kernel sees). */
+#define NSW_OPMASK_NS_EMPTY (1U << 31)
+
+/* Comma-separated "clone,setns,ns_empty" -> NSW_OP_BIT()s | NSW_OPMASK_NS_EMPTY. */
 int nsw_parse_ops(const char *list, __u32 *op_mask, struct nsw_error *err);
 
 /* "EPERM" for 1; "E123" for an errno this libc cannot name. */

@@ -194,7 +194,7 @@ void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
 
 void nsw_print_text_header(FILE *f)
 {
-	fprintf(f, "%-15s %-7s %-7s %-16s %-7s %-22s %-8s %s\n", "TIME", "PID",
+	fprintf(f, "%-15s %-7s %-7s %-16s %-8s %-22s %-8s %s\n", "TIME", "PID",
 		"PPID", "COMM", "OP", "FLAGS", "RESULT", "NAMESPACES");
 }
 
@@ -289,7 +289,7 @@ void nsw_print_text(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
 	} else {
 		snprintf(result, sizeof(result), "%" PRId64, ret);
 	}
-	fprintf(f, "%s.%06ld %-7u %-7u %-16s %-7s %-22s %-8s ", clock,
+	fprintf(f, "%s.%06ld %-7u %-7u %-16s %-8s %-22s %-8s ", clock,
 		(long)((real % 1000000000LL) / 1000), ev->pid, ev->ppid, comm,
 		nsw_op_name(ev->op), flags, result);
 	text_namespaces(f, ev);
@@ -341,7 +341,7 @@ void nsw_print_ns_empty_text(FILE *f, const struct nsw_ns_entry *e,
 	strftime(clock, sizeof(clock), "%H:%M:%S", &tm);
 	if (e->origin == NSW_ORIGIN_CREATED)
 		snprintf(by, sizeof(by), "%.15s", e->creator_comm);
-	fprintf(f, "%s.%06ld %-7u %-7s %-16s %-7s %-22s %-8s %s:%u", clock,
+	fprintf(f, "%s.%06ld %-7u %-7s %-16s %-8s %-22s %-8s %s:%u", clock,
 		(long)((real % 1000000000LL) / 1000), pid, "-", by, "ns_empty",
 		"-", "-", nsw_types[e->type].name, e->inode);
 	if (container && container[0])

@@ -15,6 +15,9 @@
 #include <time.h>
 #include <unistd.h>
 #include "commands.h"
+#include "event_labels.h"
+#include "nsnames.h"
+#include "nstable.h"
 #include "error.h"
 #include "output.h"
 #include "trace_opts.h"
@@ -27,8 +30,22 @@
 struct tracer {
 	struct trace_opts opts;
 	struct nsw_tracer *bpf;
+	struct nsw_table *table;
 	int64_t offset_ns;
 	unsigned long long events;
+	unsigned long long emptied;
+	/*
+	 * ns_empty raised while an operation is applied waits for the
+	 * operation's own line: the cause comes before the effect.
+	 */
+	bool in_nsop;
+	size_t nheld;
+	struct held_empty {
+		struct nsw_ns_entry e;
+		char container[96];
+		__u32 pid;
+		__u64 ts_ns;
+	} held[16];
 	pid_t child;
 	int child_status;
 	bool child_done;
@@ -55,15 +72,85 @@ static int64_t now_mono_ns(void)
 	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
+static void print_empty(struct tracer *t, const struct nsw_ns_entry *e,
+			const char *container, __u32 pid, __u64 ts_ns)
+{
+	t->emptied++;
+	if (t->opts.json)
+		nsw_print_ns_empty_json(stdout, e, container, pid, ts_ns, t->offset_ns);
+	else
+		nsw_print_ns_empty_text(stdout, e, container, pid, ts_ns, t->offset_ns);
+}
+
 static void on_nsop(void *ctx, const struct nsw_event *ev)
 {
 	struct tracer *t = ctx;
+	struct nsw_event_labels l;
 
 	t->events++;
+	t->in_nsop = true;
+	nsw_table_apply_nsop(t->table, ev);
+	t->in_nsop = false;
+	nsw_event_labels_fill(t->table, ev, &l);
 	if (t->opts.json)
-		nsw_print_json(stdout, ev, t->offset_ns, NULL);
+		nsw_print_json(stdout, ev, t->offset_ns, &l);
 	else
-		nsw_print_text(stdout, ev, t->offset_ns, NULL);
+		nsw_print_text(stdout, ev, t->offset_ns, &l);
+	for (size_t i = 0; i < t->nheld; i++)
+		print_empty(t, &t->held[i].e, t->held[i].container, t->held[i].pid,
+			    t->held[i].ts_ns);
+	t->nheld = 0;
+}
+
+static void on_proc(void *ctx, const struct nsw_proc_event *ev)
+{
+	struct tracer *t = ctx;
+
+	nsw_table_apply_proc(t->table, ev);
+}
+
+/* --type: the types asked for, counting *_for_children as their type. */
+static bool type_shown(const struct tracer *t, unsigned int type)
+{
+	return !t->opts.type_mask || (t->opts.type_mask & (1U << nsw_types[type].slot));
+}
+
+static void on_change(void *ctx, enum nsw_ns_change change,
+		      const struct nsw_ns_entry *e, __u32 pid, __u64 ts_ns)
+{
+	struct tracer *t = ctx;
+	char ctr[96];
+
+	if (t->bpf && change == NSW_NS_CREATED && t->opts.cmd)
+		nsw_tracer_watch_ns(t->bpf, e->inode);
+	if (change != NSW_NS_EMPTIED)
+		return;
+	if (t->bpf && t->opts.cmd)
+		nsw_tracer_unwatch_ns(t->bpf, e->inode);
+	if (!type_shown(t, e->type) || !(t->opts.op_mask & NSW_OPMASK_NS_EMPTY) ||
+	    t->opts.failed_only)
+		return;
+	nsw_entry_container(t->table, e, ctr, sizeof(ctr));
+	if (t->in_nsop && t->nheld < ARRAY_SIZE(t->held)) {
+		struct held_empty *h = &t->held[t->nheld++];
+
+		h->e = *e;
+		memcpy(h->container, ctr, sizeof(ctr));
+		h->pid = pid;
+		h->ts_ns = ts_ns;
+		return;
+	}
+	print_empty(t, e, ctr, pid, ts_ns);
+}
+
+/*
+ * The table starts from the whole host in every mode: with -- CMD or
+ * --pid, processes outside the scope never exit as far as the table
+ * knows, so a namespace they hold is never called empty.
+ */
+static int seed_table(struct tracer *t, struct nsw_error *err)
+{
+	return nsw_table_seed(t->table, err);
 }
 
 static int start_child(struct tracer *t, struct nsw_error *err)
@@ -206,11 +293,13 @@ static void print_summary(struct tracer *t)
 
 	nsw_tracer_warn_loss(t->bpf);
 	nsw_tracer_lost(t->bpf, lost);
-	fprintf(stderr, "Summary: events=%llu lost=%llu (ring buffer full: %llu, in-flight table full: %llu)\n",
+	fprintf(stderr, "Summary: events=%llu lost=%llu (ring buffer full: %llu, in-flight table full: %llu) "
+			"ns_empty=%llu lifecycle_lost=%llu\n",
 		t->events,
 		(unsigned long long)(lost[NSW_LOST_RINGBUF] + lost[NSW_LOST_PENDING]),
 		(unsigned long long)lost[NSW_LOST_RINGBUF],
-		(unsigned long long)lost[NSW_LOST_PENDING]);
+		(unsigned long long)lost[NSW_LOST_PENDING], t->emptied,
+		(unsigned long long)lost[NSW_LOST_PROC]);
 }
 
 static int exit_status(const struct tracer *t)
@@ -238,12 +327,20 @@ static int trace_start(struct tracer *t, struct nsw_error *err)
 		.follow = t->opts.cmd != NULL,
 		/* Our own tracefs mount dance is not what the user asked about. */
 		.exclude_self = true,
+		.proc_events = true,
 	};
-	struct nsw_sink sink = { .nsop = on_nsop, .ctx = t };
+	struct nsw_sink sink = { .nsop = on_nsop, .proc = on_proc, .ctx = t };
 
+	t->table = nsw_table_new(on_change, t);
+	if (!t->table)
+		return nsw_error(err, ENOMEM, "allocating the namespace table");
+	nsw_table_use_kernel(t->table);
 	if (nsw_tracer_open(&t->bpf, &cfg, &sink, err) < 0)
 		return -1;
 	if (t->opts.cmd && (start_child(t, err) < 0 || follow_child(t, err) < 0))
+		return -1;
+	/* After the attach: nothing can change unseen between scan and records. */
+	if (seed_table(t, err) < 0)
 		return -1;
 	install_signals();
 	t->offset_ns = nsw_realtime_offset_ns();
@@ -278,5 +375,6 @@ out_error:
 out_cleanup:
 	abandon_child(&t);
 	nsw_tracer_close(t.bpf);
+	nsw_table_free(t.table);
 	return ret;
 }

@@ -29,7 +29,8 @@ static const char doc[] =
 	"time); --all-clones reports them all.\n"
 	"\n"
 	"TYPES: mnt, uts, ipc, net, cgroup, pid, time, user.\n"
-	"OPS: clone, clone3, unshare, setns.\n"
+	"OPS: clone, clone3, unshare, setns, and ns_empty: the line written when\n"
+	"the last known process of a namespace is gone (all by default).\n"
 	"\n"
 	"Examples:\n"
 	"  nswatch trace                          the whole host\n"
@@ -204,7 +205,8 @@ int trace_parse_args(int argc, char **argv, struct trace_opts *opts,
 
 	memset(opts, 0, sizeof(*opts));
 	opts->op_mask = NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3) |
-			NSW_OP_BIT(NSW_OP_UNSHARE) | NSW_OP_BIT(NSW_OP_SETNS);
+			NSW_OP_BIT(NSW_OP_UNSHARE) | NSW_OP_BIT(NSW_OP_SETNS) |
+			NSW_OPMASK_NS_EMPTY;
 	opts->ring_size = NSW_DEFAULT_RING_SIZE;
 	argp_err_exit_status = 2;
 	return argp_parse(&argp, argc, argv, argp_flags | ARGP_IN_ORDER, NULL, opts);

@@ -108,13 +108,23 @@ check_rejected() {
 # A jq condition that one event satisfies if it has the documented shape.
 SCHEMA='
 def slots: ["cgroup","ipc","mnt","net","pid","pid_for_children","time","time_for_children","user","uts"];
+def types: IN("mnt","uts","ipc","net","cgroup","pid","time","user");
 def ns10: type == "object" and (keys == slots) and all(.[]; type == "number" and . > 0);
-def nslist: type == "array" and all(.[]; type == "object" and (keys == ["inode","type"])
-	and (.type | IN("mnt","uts","ipc","net","cgroup","pid","time","user"))
-	and (.inode | type == "number" and . > 0));
+def nsref: type == "object" and has("inode") and has("type")
+	and all(keys[]; IN("inode","type","ns_id","container","netns"))
+	and (.type | types) and (.inode | type == "number" and . > 0)
+	and (if has("ns_id") then .ns_id | type == "number" and . > 0 else true end)
+	and all(.container, .netns; . == null or (type == "string" and length > 0));
+def nslist: type == "array" and all(.[]; nsref);
 def isclone: .op == "clone" or .op == "clone3";
-(.ts | type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$"))
-and (.op | IN("clone","clone3","unshare","setns"))
+def ts_ok: .ts | type == "string" and test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$");
+def ns_empty_ok: (.type | types) and (.inode | type == "number" and . > 0)
+	and (.last_pid | type == "number" and . > 0)
+	and (.origin | IN("created","seen","seeded"))
+	and ((.origin == "created") == has("created_by"))
+	and (if has("created_by") then (.created_by.pid | type == "number")
+		and (.created_by.op | IN("clone","clone3","unshare")) else true end);
+def op_ok: (.op | IN("clone","clone3","unshare","setns"))
 and all(.pid, .tid, .ppid, .uid, .flags_raw, .ret; type == "number")
 and (.comm | type == "string" and length > 0 and length < 16)
 and (.flags | type == "array" and all(.[]; type == "string" and test("^CLONE_NEW[A-Z]+$")))
@@ -124,7 +134,8 @@ and (if isclone then (.ret < 0 or (.child_pid | type == "number" and . > 0)) els
 and (.ns_before | ns10)
 and (if .ns_after == null then (isclone and .ret < 0) else (.ns_after | ns10) end)
 and (if .ret >= 0 then (if .op == "setns" then .joined else .created end | nslist)
-	else (if .op == "setns" then .joined else .created end | . == null or . == []) end)
+	else (if .op == "setns" then .joined else .created end | . == null or . == []) end);
+ts_ok and (if .op == "ns_empty" then ns_empty_ok else op_ok end)
 '
 
 @test "--json: every stdout line is one JSON object of the documented shape, ts within the run" {

@@ -386,19 +386,31 @@ assert_trace_ok() {
 	NSW_LOST=$(sed -E 's/^Summary: events=([0-9]+) lost=([0-9]+).*/\2/' <<<"$line")
 }
 
+# Which lines the event helpers below look at: the operation events
+# (clone, clone3, unshare, setns), or with NSW_LINES=all every line,
+# ns_empty lifecycle lines included. The ns_empty lines have tests of
+# their own (table.bats); the filter tests are about operations.
+nsw_lines_filter() {
+	if [ "${NSW_LINES:-ops}" = all ]; then
+		echo 'true'
+	else
+		echo '.op != "ns_empty"'
+	fi
+}
+
 # nsw_events JQ_CONDITION [JQ_ARGS...]: the events (one compact JSON per line)
 # for which the condition holds.
 nsw_events() {
 	local cond=$1
 	shift
-	jq -c "$@" "select($cond)" "$NSW_OUT"
+	jq -c "$@" "select($(nsw_lines_filter)) | select($cond)" "$NSW_OUT"
 }
 
 # nsw_count JQ_CONDITION [JQ_ARGS...]: how many events match.
 nsw_count() {
 	local cond=$1
 	shift
-	jq -n "$@" "[inputs | select($cond)] | length" "$NSW_OUT"
+	jq -n "$@" "[inputs | select($(nsw_lines_filter)) | select($cond)] | length" "$NSW_OUT"
 }
 
 # find_event DESCRIPTION JQ_CONDITION [JQ_ARGS...]: EV := the first matching

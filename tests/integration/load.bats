@@ -18,7 +18,7 @@ teardown() {
 # check_load WORKERS ITERATIONS
 check_load() {
 	local ops unshares setns failed lines n_unshare n_setns n_failed
-	nsw_trace --json --op unshare,setns -- \
+	nsw_trace --json --op unshare,setns,ns_empty -- \
 		sh -c 'exec "$0" "$1" "$2" >"$3"' "$NSW_HELPER_DIR/nsw_loadgen" "$1" "$2" "$W/load"
 	assert_trace_ok
 	ops=$(jq -r .ops "$W/load")
@@ -26,11 +26,23 @@ check_load() {
 	setns=$(jq -r .setns "$W/load")
 	failed=$(jq -r .failed "$W/load")
 	assert_eq "ops nsw_loadgen made (sanity)" "$ops" $(($1 * $2 * 2))
-	lines=$(wc -l <"$NSW_OUT")
+	lines=$(nsw_count 'true')
 	assert_eq "event lines ($lines) + lost ($NSW_LOST)" $((lines + NSW_LOST)) "$ops"
 	assert_no_event "an event that is not one of nsw_loadgen's" \
 		'.comm != "nsw_loadgen" or (.op != "unshare" and .op != "setns")'
+	NSW_LINES=all assert_no_event "an ns_empty of a namespace nsw_loadgen did not make" \
+		'.op == "ns_empty" and .created_by.comm != "nsw_loadgen"'
 	if [ "$NSW_LOST" -eq 0 ]; then
+		# Each successful unshare's uts namespace is left by the setns
+		# back and held by nobody else: the kernel frees it, so each
+		# one empties once, and no two share an ns_id although their
+		# inodes are recycled.
+		assert_eq "ns_empty lines (one per namespace made)" \
+			"$(NSW_LINES=all nsw_count '.op == "ns_empty"')" \
+			"$(nsw_count '.op == "unshare" and .ret == 0')"
+		assert_eq "distinct ns_ids among them" \
+			"$(jq -s '[.[] | select(.op == "ns_empty") | .ns_id] | unique | length' "$NSW_OUT")" \
+			"$(NSW_LINES=all nsw_count '.op == "ns_empty"')"
 		# nothing lost: the events must match the counts one for one
 		n_unshare=$(nsw_count '.op == "unshare"')
 		n_setns=$(nsw_count '.op == "setns"')

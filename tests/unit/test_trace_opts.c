@@ -28,7 +28,8 @@ static void test_defaults(void **state)
 	assert_null(o.cmd);
 	assert_int_equal(o.type_mask, 0);
 	assert_int_equal(o.op_mask, NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3) |
-					    NSW_OP_BIT(NSW_OP_UNSHARE) | NSW_OP_BIT(NSW_OP_SETNS));
+					    NSW_OP_BIT(NSW_OP_UNSHARE) | NSW_OP_BIT(NSW_OP_SETNS) |
+					    NSW_OPMASK_NS_EMPTY);
 	assert_int_equal(o.ring_size, NSW_DEFAULT_RING_SIZE);
 }
 
