@@ -224,6 +224,33 @@ static bool runc_init_of(const char *root, const char *id, pid_t *pid)
 	return ok;
 }
 
+/* A line of a /proc/PID/cgroup text whose path is /<id> or ends in /<id>. */
+static bool cgroup_path_ends_in(const char *text, const char *id)
+{
+	size_t n = strlen(id);
+
+	for (const char *line = text; line && *line;) {
+		const char *end = strchrnul(line, '\n');
+
+		if ((size_t)(end - line) > n + 1 && end[-(long)n - 1] == '/' &&
+		    !strncmp(end - n, id, n))
+			return true;
+		line = *end ? end + 1 : NULL;
+	}
+	return false;
+}
+
+/*
+ * runc records its init's pid only once the init runs, but makes the
+ * container's directory and cgroup before the init unshares anything: a
+ * directory without a live init, whose id ends the process's cgroup path,
+ * is a container being made.
+ */
+static bool runc_creating(const char *id, const char *text)
+{
+	return cgroup_path_ends_in(text, id);
+}
+
 bool nsw_runc_state_label(const char *root, const char *cgroup_text,
 			  struct nsw_label *l)
 {
@@ -239,8 +266,11 @@ bool nsw_runc_state_label(const char *root, const char *cgroup_text,
 
 		if (e->d_name[0] == '.' || !runc_id_valid(e->d_name, strlen(e->d_name)))
 			continue;
-		if (!runc_init_of(root, e->d_name, &pid))
+		if (!runc_init_of(root, e->d_name, &pid)) {
+			if (runc_creating(e->d_name, cgroup_text))
+				found = set_label(l, "runc", e->d_name, strlen(e->d_name));
 			continue;
+		}
 		init_text = proc_cgroup_text(pid);
 		if (init_text && !strcmp(init_text, cgroup_text))
 			found = set_label(l, "runc", e->d_name, strlen(e->d_name));

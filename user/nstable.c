@@ -965,6 +965,17 @@ out_found:
 	return &e->pub.label;
 }
 
+void nsw_table_label_proc(struct nsw_table *t, pid_t pid)
+{
+	struct tproc *p = find_proc(t, pid);
+
+	if (!p)
+		return;
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		if (p->slot[i])
+			nsw_table_label(t, &p->slot[i]->pub);
+}
+
 size_t nsw_table_count(const struct nsw_table *t)
 {
 	return HASH_CNT(hh_ino, t->by_ino);

@@ -124,6 +124,12 @@ const struct nsw_ns_entry *nsw_table_find(struct nsw_table *t, unsigned int type
 const struct nsw_label *nsw_table_label(struct nsw_table *t,
 					const struct nsw_ns_entry *e);
 
+/*
+ * Look up the labels of every namespace pid holds, while pid can still be
+ * read (see nsw_table_label).
+ */
+void nsw_table_label_proc(struct nsw_table *t, pid_t pid);
+
 /* Number of live entries and of known processes. */
 size_t nsw_table_count(const struct nsw_table *t);
 size_t nsw_table_procs(const struct nsw_table *t);

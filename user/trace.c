@@ -123,6 +123,13 @@ static void on_change(void *ctx, enum nsw_ns_change change,
 
 	if (t->bpf && change == NSW_NS_CREATED && t->opts.cmd)
 		nsw_tracer_watch_ns(t->bpf, e->inode);
+	/*
+	 * A process entering a namespace its parent is not in is usually a
+	 * container's first long-lived one: label now, while it can be read
+	 * (the one that unshared may be gone by the time its record comes).
+	 */
+	if (change == NSW_NS_JOINED)
+		nsw_table_label_proc(t->table, pid);
 	if (change != NSW_NS_EMPTIED)
 		return;
 	if (t->bpf && t->opts.cmd)
