@@ -12,8 +12,10 @@
  *
  *	min(kernel mark, runtime mark)
  *
- * kernel mark:  the newest kernel record added, or the last
- *               nsw_timeline_kernel_sync() (every record before it is in);
+ * kernel mark:  the last nsw_timeline_kernel_sync(): every record older
+ *               than it is in (the runtime calls it after each drain of
+ *               the ring buffer; records within one batch need not come
+ *               in order, so a record alone moves nothing);
  * runtime mark: while nsw_timeline_await_runtime() is on (the init is
  *               reporting), the newest runtime item; otherwise unbounded,
  *               because the monitor adds its own items as they happen.
