@@ -122,7 +122,7 @@ static void print_item(struct nsw_timeline *tl, const struct tl_item *it)
 	double ms = offset_ms(tl, it->ts);
 
 	if (tl->text) {
-		fprintf(tl->text, "%c%8.3f ms  %-7s  %-10s  ", ms < 0 ? '-' : '+',
+		fprintf(tl->text, "%c%8.3f ms  %-7s  %-12s  ", ms < 0 ? '-' : '+',
 			ms < 0 ? -ms : ms, source_names[it->src], it->what);
 		put_text_detail(tl->text, it->detail);
 		fputc('\n', tl->text);

@@ -162,9 +162,9 @@ static void test_offsets(void **state)
 	nsw_timeline_flush(o->tl);
 	fflush(o->tf);
 	assert_string_equal(o->text,
-			    "-   1.500 ms  kernel   clone3      before\n"
-			    "+   3.214 ms  runtime  mount       proc on /proc (nosuid,nodev,noexec)\n"
-			    "+1234.568 ms  runtime  exec        line break\n");
+			    "-   1.500 ms  kernel   clone3        before\n"
+			    "+   3.214 ms  runtime  mount         proc on /proc (nosuid,nodev,noexec)\n"
+			    "+1234.568 ms  runtime  exec          line break\n");
 }
 
 static void test_json_lines(void **state)
