@@ -110,23 +110,33 @@ static double offset_ms(const struct nsw_timeline *tl, __u64 ts)
 	return ((double)(int64_t)(ts - tl->start)) / 1e6;
 }
 
-/* detail on one line: a newline in a path must not start a fake item. */
-static void put_text_detail(FILE *f, const char *s)
+/*
+ * One write per line (stderr is unbuffered), and the detail on that line:
+ * a newline in a path must not start a fake item.
+ */
+static void print_text(struct nsw_timeline *tl, const struct tl_item *it, double ms)
 {
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+	char head[64], *line = NULL;
+	int len, start;
+
+	start = snprintf(head, sizeof(head), "%c%8.3f ms  %-7s  ", ms < 0 ? '-' : '+',
+			 ms < 0 ? -ms : ms, source_names[it->src]);
+	len = asprintf(&line, "%s%-12s  %s\n", head, it->what, it->detail);
+	if (len < 0)
+		return;
+	for (int i = start; i < len - 1; i++)
+		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
+			line[i] = ' ';
+	fputs(line, tl->text);
+	free(line);
 }
 
 static void print_item(struct nsw_timeline *tl, const struct tl_item *it)
 {
 	double ms = offset_ms(tl, it->ts);
 
-	if (tl->text) {
-		fprintf(tl->text, "%c%8.3f ms  %-7s  %-12s  ", ms < 0 ? '-' : '+',
-			ms < 0 ? -ms : ms, source_names[it->src], it->what);
-		put_text_detail(tl->text, it->detail);
-		fputc('\n', tl->text);
-	}
+	if (tl->text)
+		print_text(tl, it, ms);
 	if (tl->json) {
 		char ts[40];
 
@@ -331,7 +341,6 @@ static void summary_text(const struct nsw_timeline *tl, FILE *f)
 		(unsigned long long)(tl->lost_ring + tl->lost_inflight),
 		(unsigned long long)tl->lost_ring,
 		(unsigned long long)tl->lost_inflight);
-	fflush(f);
 }
 
 static void summary_json(const struct nsw_timeline *tl, FILE *f)
@@ -356,9 +365,19 @@ static void summary_json(const struct nsw_timeline *tl, FILE *f)
 
 void nsw_timeline_finish(struct nsw_timeline *tl)
 {
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
 	nsw_timeline_flush(tl);
-	if (tl->text)
-		summary_text(tl, tl->text);
+	/* Built whole, then one write: stderr is unbuffered. */
+	if (tl->text && (f = open_memstream(&text, &len))) {
+		summary_text(tl, f);
+		if (fclose(f) == 0)
+			fputs(text, tl->text);
+		fflush(tl->text);
+		free(text);
+	}
 	if (tl->json)
 		summary_json(tl, tl->json);
 }
