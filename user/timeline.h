@@ -106,7 +106,7 @@ void nsw_timeline_set_namespaces(struct nsw_timeline *tl, __u64 clone_flags,
 				 const unsigned long long *inode);
 
 /*
- * Flush, then the summary: on text, "Namespaces:", "Steps (ms):" and
+ * Flush, then the summary: on text, "Namespaces:", "Step times (ms):" and
  * "Summary: events=N lost=N ..." lines; on json, a last object
  * {"what":"summary","namespaces":[{"type","inode"}],"steps":[{"name",
  * "ms"}],"events":N,"lost":N}.
