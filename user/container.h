@@ -78,7 +78,17 @@ struct nsw_container {
 	enum nsw_net_mode net;
 	bool detach;
 	char *prestart_hook;	/* sh -c, on the host, before exec */
+
+	/* --trace: the start and the container's namespace operations */
+	bool trace;		/* as text, on stderr */
+	const char *trace_json;	/* as JSON lines to this file (borrowed) */
 };
+
+/* Is the run traced (--trace or --trace-json)? */
+static inline bool nsw_container_traced(const struct nsw_container *c)
+{
+	return c->trace || c->trace_json;
+}
 
 /* Defaults: all namespaces, default caps, the built-in rootfs, a fresh name. */
 int nsw_container_init(struct nsw_container *c, struct nsw_error *err);

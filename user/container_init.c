@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,9 +22,93 @@
 #include <linux/openat2.h>
 #include "netdev.h"
 #include "runtime.h"
+#include "timeline.h"
 #include "util.h"
 
 extern char **environ;
+
+/*
+ * --trace: the socket to report each step on (PHASE), -1 untraced. A
+ * global of the init's own process: the monitor never sets it.
+ */
+static int trace_sock = -1;
+
+/* When a step begins; 0 untraced, where no clock is read. */
+static __u64 phase_now(void)
+{
+	return trace_sock >= 0 ? nsw_timeline_now() : 0;
+}
+
+/*
+ * Report a step done now: an item what (NULL: none) and, if step is not
+ * NULL, the span begin..now of that summary step.
+ */
+static __attribute__((format(printf, 5, 6))) void
+phase(const char *what, const char *step, __u64 begin, const char *fields,
+      const char *fmt, ...)
+{
+	struct nsw_msg m = { .type = NSW_MSG_PHASE };
+	struct nsw_phase *p = &m.phase;
+	va_list ap;
+
+	if (trace_sock < 0)
+		return;
+	p->ts = nsw_timeline_now();
+	p->begin = begin;
+	snprintf(p->what, sizeof(p->what), "%s", what ? what : "");
+	snprintf(p->step, sizeof(p->step), "%s", step ? step : "");
+	snprintf(p->fields, sizeof(p->fields), "%s", fields ? fields : "");
+	va_start(ap, fmt);
+	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
+	va_end(ap);
+	/* If the monitor is gone, PDEATHSIG ends us anyway. */
+	nsw_msg_send(trace_sock, &m, -1);
+}
+
+/* A mount for the timeline: "proc on /proc (nosuid,nodev,noexec)". */
+static void phase_mount(const struct nsw_mount *m)
+{
+	static const struct {
+		unsigned int attr;
+		const char *name;
+	} attrs[] = {
+		{ MOUNT_ATTR_RDONLY, "ro" },	 { MOUNT_ATTR_NOSUID, "nosuid" },
+		{ MOUNT_ATTR_NODEV, "nodev" },	 { MOUNT_ATTR_NOEXEC, "noexec" },
+	};
+	char flags[64] = "", list[96] = "", fields[sizeof(((struct nsw_phase *)0)->fields)] = "";
+	size_t off = 0, loff = 0;
+
+	if (trace_sock < 0)
+		return;
+	if (!m->fstype)
+		off += snprintf(flags, sizeof(flags), "bind");
+	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
+		if (!(m->attr & attrs[i].attr))
+			continue;
+		off += snprintf(flags + off, sizeof(flags) - off, "%s%s",
+				off ? "," : "", attrs[i].name);
+		loff += snprintf(list + loff, sizeof(list) - loff, "%s\"%s\"",
+				 loff ? "," : "", attrs[i].name);
+	}
+	/* One member, "mount": {...}; "source" is the item's own key. */
+	strcpy(fields, "\"mount\":{");
+	nsw_json_field_str(fields + strlen(fields), sizeof(fields) - strlen(fields),
+			   "source", m->fstype ? m->fstype : m->source);
+	nsw_json_field_str(fields, sizeof(fields), "fstype",
+			   m->fstype ? m->fstype : "bind");
+	nsw_json_field_str(fields, sizeof(fields), "target", m->target);
+	if (m->data)
+		nsw_json_field_str(fields, sizeof(fields), "options", m->data);
+	off = strlen(fields);
+	/* Whole or not at all: the fields must stay valid JSON. */
+	if (off + loff + sizeof(",\"flags\":[]}") <= sizeof(fields))
+		snprintf(fields + off, sizeof(fields) - off, ",\"flags\":[%s]}", list);
+	else
+		fields[0] = '\0';
+	phase("mount", NULL, 0, fields, "%s on %s (%s%s%s)",
+	      m->fstype ? m->fstype : m->source, m->target, flags,
+	      m->data ? "; " : "", m->data ? m->data : "");
+}
 
 /*
  * Resolve path inside the container's root: absolute symlinks and ".."
@@ -240,8 +325,11 @@ static int enter_rootfs(struct nsw_error *err)
 	return 0;
 }
 
+/* The number of paths masked (those that exist), or -1. */
 static int mask_paths(const char *const *paths, struct nsw_error *err)
 {
+	int n = 0;
+
 	for (; paths && *paths; paths++) {
 		cleanup_close int tfd = open_in_root(AT_FDCWD, *paths, O_PATH);
 		cleanup_close int mfd = -1;
@@ -270,13 +358,16 @@ static int mask_paths(const char *const *paths, struct nsw_error *err)
 		if (move_mount(mfd, "", tfd, "",
 			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			return nsw_error(err, errno, "cannot mask %s", *paths);
+		n++;
 	}
-	return 0;
+	return n;
 }
 
+/* The number of paths made read-only (those that exist), or -1. */
 static int readonly_paths(const char *const *paths, struct nsw_error *err)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	int n = 0;
 
 	for (; paths && *paths; paths++) {
 		cleanup_close int tfd = open_in_root(AT_FDCWD, *paths, O_PATH);
@@ -295,8 +386,9 @@ static int readonly_paths(const char *const *paths, struct nsw_error *err)
 		    move_mount(mfd, "", tfd, "",
 			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
 			return nsw_error(err, errno, "cannot make %s read-only", *paths);
+		n++;
 	}
-	return 0;
+	return n;
 }
 
 /* What must be opened with the caller's own credentials, before become_root. */
@@ -328,6 +420,7 @@ static int open_host_handles(const struct nsw_container *c,
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return nsw_error(err, errno, "cannot make the mounts private");
+	phase("private", NULL, 0, NULL, "every mount private (MS_REC|MS_PRIVATE): nothing propagates to the host");
 	h->rootfs_dir = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (h->rootfs_dir < 0)
 		return nsw_error(err, errno, "rootfs %s", c->rootfs);
@@ -345,32 +438,48 @@ static int setup_mounts(const struct nsw_container *c, int tree_fd,
 			struct host_handles *h, struct nsw_error *err)
 {
 	cleanup_close int root_fd = -1;
+	__u64 t = phase_now();
+	int masked, ro;
 
 	root_fd = attach_rootfs(h->rootfs_dir, tree_fd, err);
 	if (root_fd < 0)
 		return -1;
+	phase("rootfs", NULL, 0, NULL, "%s on itself (%s, nodev)", c->rootfs,
+	      tree_fd >= 0 ? "the idmapped tree" : "a bind");
 	for (int i = 0; i < c->n_mounts; i++) {
 		int bind = h->binds[i];
 
 		h->binds[i] = -1; /* do_mount closes it */
 		if (do_mount(root_fd, &c->mounts[i], bind, err) < 0)
 			return -1;
+		phase_mount(&c->mounts[i]);
 	}
 	if (make_dev_links(root_fd, err) < 0)
 		return -1;
+	phase("dev_links", "mounts", t, NULL, "%zu links in /dev: ptmx, fd, stdin, stdout, stderr, core",
+	      ARRAY_SIZE(dev_links));
+	t = phase_now();
 	if (fchdir(root_fd) < 0)
 		return nsw_error(err, errno, "chdir to the rootfs");
 	if (enter_rootfs(err) < 0)
 		return -1;
-	if (mask_paths(c->masked_paths, err) < 0 ||
-	    readonly_paths(c->readonly_paths, err) < 0)
+	phase("pivot_root", "pivot_root", t, NULL, "into %s; the old root detached",
+	      c->rootfs);
+	t = phase_now();
+	masked = mask_paths(c->masked_paths, err);
+	if (masked < 0)
+		return -1;
+	ro = readonly_paths(c->readonly_paths, err);
+	if (ro < 0)
 		return -1;
 	if (c->readonly_root) {
-		struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
 
-		if (mount_setattr(AT_FDCWD, "/", 0, &ro, sizeof(ro)) < 0)
+		if (mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof(attr)) < 0)
 			return nsw_error(err, errno, "cannot make the root read-only");
 	}
+	phase("masks", "masks", t, NULL, "%d paths masked, %d read-only%s", masked,
+	      ro, c->readonly_root ? "; the root read-only" : "");
 	return 0;
 }
 
@@ -413,17 +522,34 @@ static int setup_namespaces(struct nsw_init_args *a, int tree_fd,
 			    struct host_handles *h, struct nsw_error *err)
 {
 	const struct nsw_container *c = a->c;
+	__u64 t;
 
 	if (become_root(c, err) < 0)
 		return -1;
+	if (c->ns_flags & CLONE_NEWUSER)
+		phase("become_root", NULL, 0, NULL, "uid 0, gid 0 in the user namespace");
 	/* After the monitor moved us: our cgroup is the namespace's root. */
-	if ((c->ns_flags & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
-		return nsw_error(err, errno, "unshare(CLONE_NEWCGROUP)");
+	if (c->ns_flags & CLONE_NEWCGROUP) {
+		t = phase_now();
+		if (unshare(CLONE_NEWCGROUP) < 0)
+			return nsw_error(err, errno, "unshare(CLONE_NEWCGROUP)");
+		phase("cgroupns", "cgroup", t, NULL,
+		      "unshare(CLONE_NEWCGROUP): the init's cgroup is the namespace's root");
+	}
+	t = phase_now();
 	if (setup_network(c, a->in, err) < 0)
 		return -1;
-	if ((c->ns_flags & CLONE_NEWUTS) &&
-	    sethostname(c->hostname, strlen(c->hostname)) < 0)
-		return nsw_error(err, errno, "sethostname %s", c->hostname);
+	if (c->net != NSW_NET_HOST)
+		phase("network", "network", t, NULL, "lo up%s%s%s%s",
+		      c->net == NSW_NET_BRIDGE ? "; eth0 " : "",
+		      c->net == NSW_NET_BRIDGE ? a->in->ip : "",
+		      c->net == NSW_NET_BRIDGE ? " via " : "",
+		      c->net == NSW_NET_BRIDGE ? a->in->gateway : "");
+	if (c->ns_flags & CLONE_NEWUTS) {
+		if (sethostname(c->hostname, strlen(c->hostname)) < 0)
+			return nsw_error(err, errno, "sethostname %s", c->hostname);
+		phase("hostname", NULL, 0, NULL, "%s", c->hostname);
+	}
 	return setup_mounts(c, tree_fd, h, err);
 }
 
@@ -432,19 +558,28 @@ static int setup(struct nsw_init_args *a, int tree_fd, pid_t monitor,
 {
 	const struct nsw_container *c = a->c;
 	struct host_handles h;
+	__u64 t = phase_now();
 	int r;
 
 	r = open_host_handles(c, &h, err);
+	/* The bind sources, cloned with the caller's credentials. */
+	phase(NULL, "mounts", t, NULL, " ");
 	if (r == 0)
 		r = setup_namespaces(a, tree_fd, &h, err);
 	close_handles(&h, c->n_mounts);
 	if (r < 0)
 		return -1;
+	t = phase_now();
 	if (nsw_apply_identity(c, err) < 0)
 		return -1;
+	phase("identity", "identity", t, NULL,
+	      "uid %u, gid %u, no supplementary groups, capabilities 0x%016llx",
+	      c->uid, c->gid, (unsigned long long)c->caps);
+	phase("no_new_privs", NULL, 0, NULL, "PR_SET_NO_NEW_PRIVS: exec gains no privileges");
 	if (chdir(c->workdir) < 0)
 		return nsw_error(err, errno, "--workdir %s in the container",
 				 c->workdir);
+	phase("workdir", NULL, 0, NULL, "%s", c->workdir);
 	if (watch_parent(monitor, err) < 0)
 		return -1;
 	/* Whatever the caller left open must not reach the container. */
@@ -463,6 +598,21 @@ static void own_ns_inodes(unsigned long long *inodes)
 		snprintf(path, sizeof(path), "/proc/self/ns/%s", nsw_types[i].name);
 		inodes[i] = stat(path, &st) == 0 ? st.st_ino : 0;
 	}
+}
+
+/* The last report: the command is about to be executed. */
+static void phase_exec(char **argv)
+{
+	char cmd[200] = "", fields[sizeof(((struct nsw_phase *)0)->fields)] = "";
+	size_t off = 0;
+
+	if (trace_sock < 0)
+		return;
+	for (int i = 0; argv[i] && off < sizeof(cmd); i++)
+		off += snprintf(cmd + off, sizeof(cmd) - off, "%s%s", i ? " " : "",
+				argv[i]);
+	nsw_json_field_str(fields, sizeof(fields), "argv0", argv[0]);
+	phase("exec", NULL, 0, fields, "execvp %s", cmd);
 }
 
 static __attribute__((noreturn)) void fail(int sock, int type,
@@ -484,6 +634,8 @@ void nsw_container_init_main(struct nsw_init_args *a)
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
+	if (a->trace)
+		trace_sock = a->sock;
 	if (watch_parent(monitor, &err) < 0)
 		fail(a->sock, NSW_MSG_ERROR, &err);
 	if (nsw_msg_recv(a->sock, &m, &tree_fd) <= 0 || m.type != NSW_MSG_SETUP)
@@ -507,6 +659,7 @@ void nsw_container_init_main(struct nsw_init_args *a)
 	environ = nsw_build_env(a->c);
 	if (!environ)
 		_exit(1);
+	phase_exec(a->c->argv);
 	execvp(a->c->argv[0], a->c->argv);
 	nsw_error(&err, errno, "%s", a->c->argv[0]);
 	fail(a->sock, NSW_MSG_EXEC_FAILED, &err);

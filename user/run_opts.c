@@ -21,6 +21,8 @@ enum {
 	OPT_CAP_ADD,
 	OPT_CAP_DROP,
 	OPT_HOOK,
+	OPT_TRACE,
+	OPT_TRACE_JSON,
 };
 
 static const char doc[] =
@@ -41,6 +43,13 @@ static const char doc[] =
 	"SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, "
 	"AUDIT_WRITE and SETFCAP by default.\n"
 	"\n"
+	"Tracing (root): --trace prints the start as a timeline on stderr, the "
+	"runtime's steps (namespaces, id maps, cgroup, mounts, pivot_root, "
+	"exec) and the kernel's (the container's namespace operations), with "
+	"offsets since the start, then a summary: the namespaces the container "
+	"got, the time of each step, events lost. --trace-json FILE writes the "
+	"same as JSON lines.\n"
+	"\n"
 	"Exit status: CMD's; 125 if the container could not be created, 126 if "
 	"CMD could not be run, 127 if CMD was not found, 2 for a bad option.\n"
 	"\n"
@@ -49,6 +58,7 @@ static const char doc[] =
 	"  nswatch run --name web --net bridge -d -- httpd -f -p 80\n"
 	"  nswatch run --memory 64m --pids-limit 32 --cpus 0.5 -- sh\n"
 	"  nswatch run -v /srv/data:/data:ro --read-only -- ls /data\n"
+	"  nswatch run --trace --trace-json start.json -- true\n"
 	"\n"
 	"See docs/run.md.";
 
@@ -82,6 +92,10 @@ static const struct argp_option options[] = {
 	{ "cpus", OPT_CPUS, "N", 0, "CPU time, in CPUs, e.g. 0.5", 4 },
 	{ "net", OPT_NET, "MODE", 0,
 	  "none (loopback only, the default) or bridge (a veth on bridge nswatch0, 10.89.0.0/24)", 5 },
+	{ "trace", OPT_TRACE, NULL, 0,
+	  "Show the start and the container's namespace operations as a timeline on stderr, then a summary (root; not with --detach)", 6 },
+	{ "trace-json", OPT_TRACE_JSON, "FILE", 0,
+	  "Write the timeline and the summary as JSON lines to FILE (replaced; implies tracing)", 6 },
 	{ 0 },
 };
 
@@ -174,6 +188,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_READ_ONLY:
 		c->readonly_root = true;
 		return 0;
+	case OPT_TRACE:
+		c->trace = true;
+		return 0;
+	case OPT_TRACE_JSON:
+		if (!arg[0]) {
+			argp_error(state, "--trace-json needs a file name");
+			return EINVAL;
+		}
+		c->trace_json = arg;
+		return 0;
 	case ARGP_KEY_ARG:
 		/* The command and its own options are not ours to parse. */
 		c->argv = &state->argv[state->next - 1];
@@ -182,6 +206,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!c->argv) {
 			argp_error(state, "no command given");
+			return EINVAL;
+		}
+		/* The timeline is written by the run that waits for the container. */
+		if (nsw_container_traced(c) && c->detach) {
+			argp_error(state, "--trace and --trace-json cannot be used with --detach");
 			return EINVAL;
 		}
 		return 0;

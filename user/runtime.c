@@ -10,6 +10,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,8 +25,11 @@
 #include <unistd.h>
 #include <linux/sched.h>
 #include "caps.h"
+#include "json.h"
 #include "netdev.h"
+#include "run_trace.h"
 #include "runtime.h"
+#include "timeline.h"
 #include "util.h"
 
 #define NSW_BRIDGE "nswatch0"
@@ -299,6 +303,83 @@ static int allocate(struct nsw_container *c, struct nsw_instance *in,
 
 /* ---- the monitor ---- */
 
+struct monitor {
+	struct nsw_container *c;
+	struct nsw_instance in;
+	int sock;		/* our end of the pair */
+	int pidfd;
+	pid_t pid;
+	int lock;		/* held while allocating */
+	int report;		/* --detach: the waiting caller's pipe */
+	bool claimed, bridged;
+	bool born_in_cgroup;	/* clone3 put the init in cg.dirs[0] */
+	/* --trace: all NULL otherwise */
+	struct nsw_timeline *tl;
+	struct nsw_run_trace *rt;
+	FILE *json;
+};
+
+/*
+ * The timeline of a traced run. Every helper is a no-op untraced, and
+ * tl_now() reads no clock then: the untraced start stays as it was.
+ */
+static __u64 tl_now(const struct monitor *m)
+{
+	return m->tl ? nsw_timeline_now() : 0;
+}
+
+static __attribute__((format(printf, 5, 6))) void
+tl_item(struct monitor *m, __u64 ts, const char *what, const char *fields,
+	const char *fmt, ...)
+{
+	char detail[1024];
+	va_list ap;
+
+	if (!m->tl)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	nsw_timeline_add(m->tl, NSW_TL_RUNTIME, ts, what, detail, fields);
+}
+
+/* A step that began at begin ends now. */
+static void tl_step(struct monitor *m, const char *name, __u64 begin)
+{
+	if (m->tl)
+		nsw_timeline_step(m->tl, name, begin, nsw_timeline_now());
+}
+
+/* The kernel records so far onto the timeline. */
+static void tl_consume(struct monitor *m)
+{
+	__u64 now;
+
+	if (!m->tl)
+		return;
+	now = nsw_timeline_now();
+	if (m->rt)
+		nsw_run_trace_consume(m->rt);
+	/* The ring is drained: every record older than now is in. */
+	nsw_timeline_kernel_sync(m->tl, now);
+}
+
+/* One of the init's steps, as it reported it. */
+static void tl_phase(struct monitor *m, struct nsw_phase *p)
+{
+	if (!m->tl)
+		return;
+	p->what[sizeof(p->what) - 1] = '\0';
+	p->step[sizeof(p->step) - 1] = '\0';
+	p->detail[sizeof(p->detail) - 1] = '\0';
+	p->fields[sizeof(p->fields) - 1] = '\0';
+	if (p->what[0])
+		nsw_timeline_add(m->tl, NSW_TL_RUNTIME, p->ts, p->what, p->detail,
+				 p->fields);
+	if (p->step[0])
+		nsw_timeline_step(m->tl, p->step, p->begin, p->ts);
+}
+
 static void now_rfc3339(char *buf, size_t len)
 {
 	time_t t = time(NULL);
@@ -320,9 +401,9 @@ static int write_file(const char *path, const char *text, struct nsw_error *err)
 	return 0;
 }
 
-static int write_maps(pid_t pid, const struct nsw_container *c,
-		      struct nsw_error *err)
+static int write_maps(struct monitor *m, struct nsw_error *err)
 {
+	const struct nsw_container *c = m->c;
 	const struct {
 		const char *file;
 		const struct nsw_idmap *m;
@@ -332,14 +413,17 @@ static int write_maps(pid_t pid, const struct nsw_container *c,
 		{ "gid_map", c->gid_maps, c->n_gid_maps },
 	};
 	char path[64], text[NSW_MAX_IDMAPS * 40];
+	__u64 t;
 
 	if (!(c->ns_flags & CLONE_NEWUSER))
 		return 0;
 	/* Unprivileged gid maps are only allowed once setgroups is off. */
 	if (c->rootless) {
-		snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
+		t = tl_now(m);
+		snprintf(path, sizeof(path), "/proc/%d/setgroups", m->pid);
 		if (write_file(path, "deny", err) < 0)
 			return -1;
+		tl_item(m, t, "setgroups", NULL, "deny, in %s", path);
 	}
 	for (size_t i = 0; i < ARRAY_SIZE(maps); i++) {
 		size_t off = 0;
@@ -348,11 +432,22 @@ static int write_maps(pid_t pid, const struct nsw_container *c,
 			off += snprintf(text + off, sizeof(text) - off, "%u %u %u\n",
 					maps[i].m[j].inside, maps[i].m[j].outside,
 					maps[i].m[j].count);
-		snprintf(path, sizeof(path), "/proc/%d/%s", pid, maps[i].file);
+		snprintf(path, sizeof(path), "/proc/%d/%s", m->pid, maps[i].file);
+		t = tl_now(m);
 		if (write_file(path, text, err) < 0) {
 			text[strcspn(text, "\n")] = '\0';
 			return nsw_error(err, err->errnum, "cannot set the %s '%s'%s",
 					 maps[i].file, text, maps[i].n > 1 ? "..." : "");
+		}
+		if (m->tl) {
+			char fields[sizeof(text) + 32] = "";
+
+			nsw_json_field_str(fields, sizeof(fields), "map", text);
+			text[off ? off - 1 : 0] = '\0';
+			for (char *nl = text; (nl = strchr(nl, '\n'));)
+				*nl = ',';
+			tl_item(m, t, maps[i].file, fields, "%s (in out count), pid %d",
+				text, m->pid);
 		}
 	}
 	return 0;
@@ -394,24 +489,39 @@ static int idmapped_rootfs(pid_t pid, const struct nsw_container *c,
 	return tree;
 }
 
-struct monitor {
-	struct nsw_container *c;
-	struct nsw_instance in;
-	int sock;		/* our end of the pair */
-	int pidfd;
-	pid_t pid;
-	int lock;		/* held while allocating */
-	int report;		/* --detach: the waiting caller's pipe */
-	bool claimed, bridged;
-	bool born_in_cgroup;	/* clone3 put the init in cg.dirs[0] */
-};
-
 static int child_fn(struct monitor *m, int child_sock)
 {
-	struct nsw_init_args a = { .c = m->c, .in = &m->in, .sock = child_sock };
+	struct nsw_init_args a = { .c = m->c, .in = &m->in, .sock = child_sock,
+				   .trace = m->tl != NULL };
 
 	close(m->sock);
 	nsw_container_init_main(&a);
+}
+
+/* The clone3 that made the init: which namespaces, and its pid. */
+static void tl_clone3(struct monitor *m, __u64 ts, __u64 flags)
+{
+	char names[128] = "", fields[512], *f = fields;
+	size_t off = 0;
+
+	if (!m->tl)
+		return;
+	f += sprintf(f, "\"pid\":%d,\"flags\":[", m->pid);
+	for (size_t i = 0; i < NSW_TYPE_COUNT; i++) {
+		if (!(flags & nsw_types[i].flag))
+			continue;
+		off += snprintf(names + off, sizeof(names) - off, "%s%s",
+				off ? "," : "", nsw_types[i].name);
+		f += sprintf(f, "%s\"%s\"", f[-1] == '[' ? "" : ",",
+			     nsw_types[i].name);
+	}
+	sprintf(f, "]");
+	if (m->born_in_cgroup)
+		nsw_json_field_str(fields, sizeof(fields), "cgroup",
+				   m->in.cg.dirs[0].path);
+	tl_item(m, ts, "clone3", fields, "new %s namespaces%s%s -> init pid %d",
+		names, m->born_in_cgroup ? ", into cgroup " : "",
+		m->born_in_cgroup ? m->in.cg.dirs[0].path : "", m->pid);
 }
 
 static int spawn(struct monitor *m, struct nsw_error *err)
@@ -424,6 +534,7 @@ static int spawn(struct monitor *m, struct nsw_error *err)
 	cleanup_close int cgfd = -1;
 	int sv[2];
 	long pid;
+	__u64 t;
 
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return nsw_error(err, errno, "socketpair");
@@ -438,6 +549,7 @@ static int spawn(struct monitor *m, struct nsw_error *err)
 		args.flags |= CLONE_INTO_CGROUP;
 		args.cgroup = cgfd;
 	}
+	t = tl_now(m);
 	pid = syscall(SYS_clone3, &args, sizeof(args));
 	if (pid < 0 && cgfd >= 0 && (errno == EINVAL || errno == E2BIG)) {
 		/* Before 5.7: no CLONE_INTO_CGROUP; prepare() writes cgroup.procs. */
@@ -465,16 +577,35 @@ static int spawn(struct monitor *m, struct nsw_error *err)
 	m->pid = pid;
 	m->in.pid = pid;
 	nsw_proc_starttime(pid, &m->in.starttime);
+	tl_clone3(m, t, args.flags);
+	tl_step(m, "namespaces", t);
 	return 0;
 }
 
+
+/*
+ * The next message of the init that is not a PHASE (those go onto the
+ * timeline, with the kernel records of meanwhile): > 0, 0 on EOF, -1.
+ */
+static int recv_step(struct monitor *m, struct nsw_msg *msg)
+{
+	int r;
+
+	while ((r = nsw_msg_recv(m->sock, msg, NULL)) > 0 &&
+	       msg->type == NSW_MSG_PHASE) {
+		tl_phase(m, &msg->phase);
+		tl_consume(m);
+	}
+	tl_consume(m);
+	return r;
+}
 
 /* The child's answer to a step: 0 on READY, -1 with its error. */
 static int await(struct monitor *m, int want, struct nsw_msg *reply,
 		 struct nsw_error *err)
 {
 	struct nsw_msg msg;
-	int r = nsw_msg_recv(m->sock, &msg, NULL);
+	int r = recv_step(m, &msg);
 
 	if (r < 0)
 		return nsw_error(err, errno, "reading from the container's init");
@@ -494,12 +625,14 @@ static int run_hook(struct monitor *m, struct nsw_error *err)
 {
 	char pid[16], state[PATH_MAX];
 	int status;
+	__u64 t;
 	pid_t p;
 
 	if (!m->c->prestart_hook)
 		return 0;
 	snprintf(pid, sizeof(pid), "%d", m->pid);
 	snprintf(state, sizeof(state), "%s/%s/state.json", nsw_state_root(), m->in.name);
+	t = tl_now(m);
 	p = fork();
 	if (p < 0)
 		return nsw_error(err, errno, "fork for the prestart hook");
@@ -513,6 +646,9 @@ static int run_hook(struct monitor *m, struct nsw_error *err)
 	while (waitpid(p, &status, 0) < 0)
 		if (errno != EINTR)
 			return nsw_error(err, errno, "waiting for the prestart hook");
+	tl_item(m, t, "hook", NULL, "prestart hook (pid %d): sh -c '%s', exit status %d",
+		p, m->c->prestart_hook, nsw_wait_status(status));
+	tl_step(m, "prestart_hook", t);
 	if (nsw_wait_status(status) != 0)
 		return nsw_error(err, 0, "the prestart hook failed (exit status %d)",
 				 nsw_wait_status(status));
@@ -529,7 +665,14 @@ static int add_to_cgroups(struct monitor *m, struct nsw_error *err)
 		rest.n--;
 		memmove(&rest.dirs[0], &rest.dirs[1], rest.n * sizeof(rest.dirs[0]));
 	}
-	return rest.n ? nsw_cgroup_add_pid(&rest, m->pid, err) : 0;
+	if (!rest.n)
+		return 0;
+	if (nsw_cgroup_add_pid(&rest, m->pid, err) < 0)
+		return -1;
+	for (int i = 0; i < rest.n; i++)
+		tl_item(m, tl_now(m), "cgroup", NULL, "pid %d into %s", m->pid,
+			rest.dirs[i].path);
+	return 0;
 }
 
 /* Everything the container needs before its init may go on. */
@@ -537,40 +680,100 @@ static int prepare(struct monitor *m, struct nsw_error *err)
 {
 	struct nsw_msg msg = { .type = NSW_MSG_SETUP };
 	cleanup_close int tree = -1;
+	__u64 t = tl_now(m);
 
-	if (write_maps(m->pid, m->c, err) < 0)
+	if (write_maps(m, err) < 0)
 		return -1;
+	tl_step(m, "id_maps", t);
+	t = tl_now(m);
 	if (add_to_cgroups(m, err) < 0)
 		return -1;
-	if (m->c->net == NSW_NET_BRIDGE &&
-	    nsw_veth_create(m->in.host_if, "eth0", m->pid, m->in.bridge, err) < 0)
-		return -1;
+	tl_step(m, "cgroup", t);
+	if (m->c->net == NSW_NET_BRIDGE) {
+		t = tl_now(m);
+		if (nsw_veth_create(m->in.host_if, "eth0", m->pid, m->in.bridge, err) < 0)
+			return -1;
+		tl_item(m, t, "veth", NULL, "%s on %s, its peer eth0 in pid %d's network namespace",
+			m->in.host_if, m->in.bridge, m->pid);
+		tl_step(m, "network", t);
+	}
 	if (m->c->idmap_rootfs) {
+		t = tl_now(m);
 		tree = idmapped_rootfs(m->pid, m->c, err);
 		if (tree < 0)
 			return -1;
+		tl_item(m, t, "idmap", NULL, "%s, mapped through pid %d's user namespace",
+			m->c->rootfs, m->pid);
+		tl_step(m, "rootfs_idmap", t);
 	}
+	/* From here the init reports its steps: they come in late. */
+	t = tl_now(m);
+	if (m->tl)
+		nsw_timeline_await_runtime(m->tl, true);
+	tl_item(m, t, "setup", NULL, "SETUP to the init%s",
+		tree >= 0 ? ", with the idmapped rootfs" : "");
 	if (nsw_msg_send(m->sock, &msg, tree) < 0)
 		return nsw_error(err, errno, "cannot reach the container's init");
 	return 0;
+}
+
+/* READY: the init is set up; a phase boundary of the timeline. */
+static void tl_ready(struct monitor *m)
+{
+	char list[NSW_TYPE_COUNT * 32] = "";
+	size_t off = 0;
+
+	if (!m->tl)
+		return;
+	nsw_timeline_await_runtime(m->tl, false);
+	nsw_timeline_set_namespaces(m->tl, m->c->ns_flags, m->in.ns_inode);
+	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
+		if (m->c->ns_flags & nsw_types[i].flag)
+			off += snprintf(list + off, sizeof(list) - off, " %s:[%llu]",
+					nsw_types[i].name, m->in.ns_inode[i]);
+	tl_item(m, nsw_timeline_now(), "ready", NULL, "the init is set up; its namespaces:%s",
+		list);
+	nsw_timeline_flush(m->tl);
+}
+
+/* EOF after EXEC: the command runs. */
+static void tl_running(struct monitor *m, __u64 exec_sent)
+{
+	__u64 now;
+
+	if (!m->tl)
+		return;
+	now = nsw_timeline_now();
+	nsw_timeline_await_runtime(m->tl, false);
+	nsw_timeline_step(m->tl, "exec", exec_sent, now);
+	nsw_timeline_step(m->tl, "total_to_exec", nsw_timeline_start_ns(m->tl), now);
+	tl_item(m, now, "running", NULL, "%s runs as pid %d (exec done: the socket closed)",
+		m->c->argv[0], m->pid);
+	nsw_timeline_flush(m->tl);
 }
 
 /* 0: the command runs; -1 with err; exit status through *code. */
 static int start(struct monitor *m, int *code, struct nsw_error *err)
 {
 	struct nsw_msg msg = { .type = NSW_MSG_EXEC };
+	__u64 t;
 	int r;
 
 	if (await(m, NSW_MSG_READY, &msg, err) < 0)
 		return -1;
 	memcpy(m->in.ns_inode, msg.ns_inode, sizeof(m->in.ns_inode));
+	tl_ready(m);
 	msg = (struct nsw_msg){ .type = NSW_MSG_EXEC };
 	snprintf(m->in.status, sizeof(m->in.status), "created");
 	if (nsw_state_save(&m->in, m->c, err) < 0 || run_hook(m, err) < 0)
 		return -1;
+	t = tl_now(m);
+	if (m->tl)
+		nsw_timeline_await_runtime(m->tl, true);
+	tl_item(m, t, "start", NULL, "EXEC to the init");
 	if (nsw_msg_send(m->sock, &msg, -1) < 0)
 		return nsw_error(err, errno, "cannot reach the container's init");
-	r = nsw_msg_recv(m->sock, &msg, NULL);
+	r = recv_step(m, &msg);
 	if (r > 0 && msg.type == NSW_MSG_EXEC_FAILED) {
 		int e = msg.err.errnum;
 
@@ -581,6 +784,7 @@ static int start(struct monitor *m, int *code, struct nsw_error *err)
 		*err = msg.err;
 		return -1;
 	}
+	tl_running(m, t);
 	snprintf(m->in.status, sizeof(m->in.status), "running");
 	return nsw_state_save(&m->in, m->c, err);
 }
@@ -624,7 +828,12 @@ void nsw_forwarded_signals(sigset_t *set)
 		sigaddset(set, forwarded[i]);
 }
 
-int nsw_forward_and_wait(int pidfd)
+/*
+ * Forward signals to pidfd's process until it exits; while waiting, call
+ * ready(arg) whenever extra_fd (-1: none) polls readable.
+ */
+static int wait_loop(int pidfd, int extra_fd, void (*ready)(void *),
+		     void *arg)
 {
 	siginfo_t si = { 0 };
 	sigset_t set;
@@ -633,16 +842,20 @@ int nsw_forward_and_wait(int pidfd)
 	nsw_forwarded_signals(&set);
 	sfd = signalfd(-1, &set, SFD_CLOEXEC);
 	for (;;) {
-		struct pollfd p[2] = { { pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+		/* poll() skips the entries whose fd is negative. */
+		struct pollfd p[3] = { { pidfd, POLLIN, 0 }, { sfd, POLLIN, 0 },
+				       { extra_fd, POLLIN, 0 } };
 		struct signalfd_siginfo ssi;
 
-		if (poll(p, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+		if (poll(p, 3, -1) < 0 && errno != EINTR)
 			break;
 		if (p[0].revents)
 			break;
 		if (sfd >= 0 && (p[1].revents & POLLIN) &&
 		    read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi))
 			syscall(SYS_pidfd_send_signal, pidfd, ssi.ssi_signo, NULL, 0);
+		if (p[2].revents & POLLIN)
+			ready(arg);
 	}
 	if (sfd >= 0)
 		close(sfd);
@@ -651,10 +864,28 @@ int nsw_forward_and_wait(int pidfd)
 	return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
 }
 
+int nsw_forward_and_wait(int pidfd)
+{
+	return wait_loop(pidfd, -1, NULL, NULL);
+}
+
+static void consume_ready(void *arg)
+{
+	tl_consume(arg);
+}
+
 static int wait_init(struct monitor *m)
 {
-	int code = nsw_forward_and_wait(m->pidfd);
+	int code;
 
+	if (m->tl)
+		/* The container's own namespace operations, as they happen. */
+		code = wait_loop(m->pidfd, m->rt ? nsw_run_trace_fd(m->rt) : -1,
+				 consume_ready, m);
+	else
+		code = nsw_forward_and_wait(m->pidfd);
+	tl_item(m, tl_now(m), "exited", NULL, "the init (pid %d) ended: exit status %d",
+		m->pid, code);
 	m->pid = 0;
 	return code;
 }
@@ -671,10 +902,44 @@ static void kill_init(struct monitor *m)
 	m->pid = 0;
 }
 
+/* The cgroups made for the container, with their limits. */
+static void tl_cgroups(struct monitor *m, __u64 t)
+{
+	const struct nsw_limits *l = &m->c->limits;
+	char lim[128] = "none";
+	size_t off = 0;
+
+	if (!m->tl)
+		return;
+	if (l->memory_bytes)
+		off += snprintf(lim + off, sizeof(lim) - off, "memory %lld bytes ",
+				l->memory_bytes);
+	if (l->pids_max)
+		off += snprintf(lim + off, sizeof(lim) - off, "pids %lld ", l->pids_max);
+	if (l->cpu_quota_us)
+		off += snprintf(lim + off, sizeof(lim) - off, "cpu %llu/%llu us ",
+				l->cpu_quota_us, l->cpu_period_us);
+	if (off)
+		lim[off - 1] = '\0';
+	for (int i = 0; i < m->in.cg.n; i++) {
+		char fields[4200] = "";
+
+		nsw_json_field_str(fields, sizeof(fields), "path", m->in.cg.dirs[i].path);
+		tl_item(m, t, "cgroup", fields, "created %s (v%d%s%s), limits: %s",
+			m->in.cg.dirs[i].path, m->in.cg.dirs[i].version,
+			m->in.cg.dirs[i].controller[0] ? ", " : "",
+			m->in.cg.dirs[i].controller, lim);
+	}
+	if (!m->in.cg.n)
+		tl_item(m, t, "cgroup", NULL, "none (no cgroup is delegated)");
+	tl_step(m, "cgroup", t);
+}
+
 /* Claim the name and what the container gets, all under the lock. */
 static int claim(struct monitor *m, struct nsw_error *err)
 {
 	int r = -1;
+	__u64 t;
 
 	m->lock = nsw_state_lock(err);
 	if (m->lock < 0)
@@ -687,8 +952,10 @@ static int claim(struct monitor *m, struct nsw_error *err)
 	snprintf(m->in.status, sizeof(m->in.status), "creating");
 	if (nsw_state_save(&m->in, m->c, err) < 0)
 		goto unlock;
+	t = tl_now(m);
 	if (nsw_cgroup_create(&m->in.cg, m->c->name, &m->c->limits, err) < 0)
 		goto unlock;
+	tl_cgroups(m, t);
 	if (nsw_state_save(&m->in, m->c, err) < 0)
 		goto unlock;
 	if (m->c->rootless && !m->in.cg.n)
@@ -696,8 +963,12 @@ static int claim(struct monitor *m, struct nsw_error *err)
 			geteuid());
 	if (m->c->net == NSW_NET_BRIDGE) {
 		m->bridged = true;
+		t = tl_now(m);
 		if (nsw_bridge_ensure(m->in.bridge, "10.89.0.1/24", err) < 0)
 			goto unlock;
+		tl_item(m, t, "bridge", NULL, "%s (10.89.0.1/24) is there; the container gets %s",
+			m->in.bridge, m->in.ip);
+		tl_step(m, "network", t);
 	}
 	r = 0;
 unlock:
@@ -761,6 +1032,64 @@ static int create_and_start(struct monitor *m, int *code, struct nsw_error *err)
 }
 
 
+/* --trace: the timeline, and the tracer on us before anything is made. */
+static int trace_begin(struct monitor *m, struct nsw_error *err)
+{
+	const struct nsw_container *c = m->c;
+
+	if (geteuid() != 0)
+		return nsw_error(err, 0, "--trace and --trace-json need root: the tracer loads BPF programs");
+	if (c->trace_json) {
+		m->json = fopen(c->trace_json, "we");
+		if (!m->json)
+			return nsw_error(err, errno, "--trace-json: cannot create %s",
+					 c->trace_json);
+	}
+	m->tl = nsw_timeline_new(c->trace ? stderr : NULL, m->json);
+	if (!m->tl)
+		return nsw_error(err, ENOMEM, "the trace timeline");
+	if (nsw_run_trace_start(&m->rt, m->tl, getpid(), err) < 0)
+		return -1;
+	/* Time zero: the tracer is on and nothing is made yet. */
+	nsw_timeline_set_start(m->tl, nsw_timeline_now());
+	tl_item(m, nsw_timeline_start_ns(m->tl), "create", NULL,
+		"container %s, rootfs %s, command %s (monitor pid %d)", c->name,
+		c->rootfs, c->argv[0], getpid());
+	return 0;
+}
+
+/* No BPF program stays attached; the last records go onto the timeline. */
+static void trace_stop(struct monitor *m)
+{
+	nsw_run_trace_stop(m->rt);
+	m->rt = NULL;
+}
+
+/* The rest of the timeline and the summary; err: why the run failed. */
+static void trace_finish(struct monitor *m, const struct nsw_error *err)
+{
+	trace_stop(m);
+	if (m->tl) {
+		if (err)
+			tl_item(m, nsw_timeline_now(), "error", NULL, "%s%s%s", err->msg,
+				err->errnum ? ": " : "",
+				err->errnum ? strerror(err->errnum) : "");
+		nsw_timeline_finish(m->tl);
+		nsw_timeline_free(m->tl);
+		m->tl = NULL;
+	}
+	if (m->json) {
+		struct nsw_error e2;
+
+		if (ferror(m->json) | fclose(m->json)) {
+			nsw_error(&e2, errno, "--trace-json: cannot write %s",
+				  m->c->trace_json);
+			nsw_error_print(&e2);
+		}
+		m->json = NULL;
+	}
+}
+
 static int monitor_main(struct monitor *m, struct nsw_error *err)
 {
 	struct nsw_error e2;
@@ -770,6 +1099,8 @@ static int monitor_main(struct monitor *m, struct nsw_error *err)
 	m->in.monitor_pid = getpid();
 	nsw_proc_starttime(m->in.monitor_pid, &m->in.monitor_starttime);
 	now_rfc3339(m->in.created, sizeof(m->in.created));
+	if (nsw_container_traced(m->c) && trace_begin(m, err) < 0)
+		goto fail;
 	if (create_and_start(m, &code, err) < 0)
 		goto fail;
 	if (m->report >= 0) {
@@ -781,11 +1112,21 @@ static int monitor_main(struct monitor *m, struct nsw_error *err)
 	close(m->sock);
 	m->sock = -1;
 	code = wait_init(m);
+	/* The init's exit and its namespaces' end are the last records. */
+	trace_stop(m);
 	if (nsw_release(&m->in, &e2) < 0)
 		nsw_error_print(&e2);
+	else
+		tl_item(m, tl_now(m), "released", NULL, "cgroups, veth and state of %s removed",
+			m->in.name);
+	trace_finish(m, NULL);
 	return code;
 fail:
+	if (m->pid > 0)
+		tl_item(m, tl_now(m), "kill", NULL, "the init (pid %d): the start failed",
+			m->pid);
 	kill_init(m);
+	trace_stop(m);
 	if (m->claimed) {
 		if (m->lock < 0)
 			m->lock = nsw_state_lock(&e2);
@@ -793,9 +1134,13 @@ fail:
 		release_locked(&m->in, &e2);
 		if (e2.msg[0])
 			nsw_error_print(&e2);
+		else
+			tl_item(m, tl_now(m), "released", NULL,
+				"cgroups, veth and state of %s removed", m->in.name);
 	}
 	if (m->lock >= 0)
 		close(m->lock);
+	trace_finish(m, err);
 	return -code;
 }
 
@@ -854,7 +1199,13 @@ int nsw_run(struct nsw_container *c, struct nsw_error *err)
 	struct monitor m = { .c = c, .sock = -1, .pidfd = -1, .lock = -1,
 			     .report = -1 };
 
-	if (c->detach)
+	if (c->detach) {
+		/* The timeline is written by the run that waits for the container. */
+		if (nsw_container_traced(c)) {
+			nsw_error(err, 0, "--trace cannot be used with --detach");
+			return -2;
+		}
 		return detach(c, err);
+	}
 	return monitor_main(&m, err);
 }

@@ -14,6 +14,11 @@
  *                       ---EXEC---->   execvp(); the socket is close-on-exec,
  *                       <--EOF------   so EOF means the command runs
  *                       <--EXECFAIL--  (or the errno of execvp)
+ *
+ * Under --trace only, the init also reports each of its steps as a PHASE
+ * message (any number of them before READY, and one, "exec", before the
+ * EOF), so that the monitor can put them on the run's timeline. An
+ * untraced start sends none.
  */
 #ifndef NSW_RUNTIME_H
 #define NSW_RUNTIME_H
@@ -29,6 +34,17 @@ enum nsw_msg_type {
 	NSW_MSG_EXEC,
 	NSW_MSG_ERROR,
 	NSW_MSG_EXEC_FAILED,
+	NSW_MSG_PHASE,
+};
+
+/* PHASE: one step of the init, as a timeline item and/or a step's span. */
+struct nsw_phase {
+	unsigned long long ts;		/* CLOCK_MONOTONIC ns, when it was done */
+	unsigned long long begin;	/* when it began, for step; else 0 */
+	char what[16];			/* the item ("mount"); "": a span only */
+	char step[16];			/* the summary step it counts to, or "" */
+	char detail[256];		/* for people */
+	char fields[384];		/* JSON members for the item, or "" */
 };
 
 struct nsw_msg {
@@ -40,6 +56,7 @@ struct nsw_msg {
 	 * process's /proc/PID/ns).
 	 */
 	unsigned long long ns_inode[NSW_TYPE_COUNT];
+	struct nsw_phase phase;	/* PHASE */
 };
 
 /* What the init needs beyond the description. */
@@ -47,6 +64,7 @@ struct nsw_init_args {
 	const struct nsw_container *c;
 	const struct nsw_instance *in;
 	int sock;
+	bool trace;	/* report each step (PHASE) */
 };
 
 /* The container's first process; never returns. */

@@ -112,6 +112,13 @@ static void test_bad_options(void **state)
 		ARGV("--cpus", "-1", "true"),
 		ARGV("--net", "host", "true"),
 		ARGV("--read-only"),
+		/* The timeline needs the run that waits for the container. */
+		ARGV("--trace", "-d", "true"),
+		ARGV("-d", "--trace", "true"),
+		ARGV("--trace-json", "/tmp/t.json", "--detach", "true"),
+		ARGV("--trace-json", "", "true"),
+		ARGV("--trace-json"),
+		ARGV("--trace"),
 	};
 
 	(void)state;
@@ -121,6 +128,38 @@ static void test_bad_options(void **state)
 		assert_int_not_equal(parse(&c, bad[i]), 0);
 		nsw_container_free(&c);
 	}
+}
+
+static void test_trace(void **state)
+{
+	struct nsw_container c;
+
+	(void)state;
+	assert_int_equal(parse(&c, ARGV("true")), 0);
+	assert_false(c.trace);
+	assert_null(c.trace_json);
+	assert_false(nsw_container_traced(&c));
+	nsw_container_free(&c);
+
+	assert_int_equal(parse(&c, ARGV("--trace", "sh", "--trace-json", "x")), 0);
+	assert_true(c.trace);
+	assert_null(c.trace_json);
+	/* After CMD, options are the command's. */
+	assert_string_equal(c.argv[1], "--trace-json");
+	nsw_container_free(&c);
+
+	/* --trace-json alone traces, without text on stderr. */
+	assert_int_equal(parse(&c, ARGV("--trace-json", "/tmp/t.json", "--", "true")), 0);
+	assert_false(c.trace);
+	assert_string_equal(c.trace_json, "/tmp/t.json");
+	assert_true(nsw_container_traced(&c));
+	nsw_container_free(&c);
+
+	assert_int_equal(parse(&c, ARGV("--trace", "--trace-json=out.json", "true")), 0);
+	assert_true(c.trace);
+	assert_string_equal(c.trace_json, "out.json");
+	assert_false(c.detach);
+	nsw_container_free(&c);
 }
 
 static void test_idmaps(void **state)
@@ -174,6 +213,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),  cmocka_unit_test(test_options),
 		cmocka_unit_test(test_bad_options), cmocka_unit_test(test_idmaps),
 		cmocka_unit_test(test_caps),	  cmocka_unit_test(test_names),
+		cmocka_unit_test(test_trace),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

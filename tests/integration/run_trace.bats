@@ -1,0 +1,256 @@
+#!/usr/bin/env bats
+# nswatch run --trace and --trace-json: the runtime's side of the timeline
+# (its steps in order, the summary) checked against the kernel: the mounts
+# the container's own process finds in its /proc/self/mountinfo, the
+# namespaces it reads in /proc/self/ns, exit statuses, what is left on the
+# host (the teardown of runtime_helpers.bash).
+#
+# These tests do not depend on what the tracer reports. Those marked
+# "KERNEL ITEMS" are to check the kernel's items too once run_trace.c (the
+# tracer inside run --trace) lands: which ones and what is said there.
+
+load helpers
+load runtime_helpers
+
+setup() {
+	rt_setup
+	require_root_runtime
+	require_root_btf
+}
+
+teardown() {
+	rt_teardown
+}
+
+READ_NS='for t in mnt uts ipc net cgroup pid time user; do readlink /proc/self/ns/$t; done'
+
+# tl_items FILE: the timeline lines of FILE (nswatch's stderr) as
+# "OFFSET SOURCE WHAT DETAIL...", the offset signed and unpadded.
+tl_items() {
+	sed -n -E 's/^([+-]) *([0-9]+\.[0-9]{3}) ms  /\1\2 /p' "$1"
+}
+
+# tl_whats FILE [SOURCE]: the "what" of each item (of SOURCE only), in order.
+tl_whats() {
+	tl_items "$1" | awk -v s="${2:-}" 's == "" || $2 == s { print $3 }'
+}
+
+# tl_first_index FILE WHAT: the line number of WHAT's first item among the
+# runtime items (1-based), or 0.
+tl_first_index() {
+	tl_whats "$1" runtime | awk -v w="$2" '$0 == w { print NR; found = 1; exit } END { if (!found) print 0 }'
+}
+
+# tl_assert_order FILE WHAT...: each WHAT appears among the runtime items, in
+# this order (by first appearance).
+tl_assert_order() {
+	local f=$1 prev=0 prevw="(start)" w i
+	shift
+	for w in "$@"; do
+		i=$(tl_first_index "$f" "$w")
+		[ "$i" -gt 0 ] || { fail "no '$w' item in the timeline"; return 1; }
+		[ "$i" -gt "$prev" ] || { fail "'$w' (item $i) comes before '$prevw' (item $prev)"; return 1; }
+		prev=$i prevw=$w
+	done
+}
+
+# tl_assert_offsets_increase FILE: the offsets never go back, the first is 0
+# or more.
+tl_assert_offsets_increase() {
+	local bad
+	bad=$(tl_items "$1" | awk '
+		NR == 1 && $1 + 0 < 0 { print "first offset " $1 " is negative"; exit }
+		NR > 1 && $1 + 0 < prev { print "offset " $1 " (" $3 ") after " prev; exit }
+		{ prev = $1 + 0 }')
+	[ -z "$bad" ] || fail "timeline offsets: $bad"
+}
+
+# summary_ns FILE TYPE: the inode of TYPE on the summary's Namespaces line.
+summary_ns() {
+	sed -n 's/^Namespaces: //p' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# summary_step FILE NAME: the ms of step NAME on the "Step times (ms):" line.
+summary_step() {
+	sed -n 's/^Step times (ms): //p' "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+# ---------------------------------------------------------------------------
+
+# KERNEL ITEMS: also the kernel's clone3 of the init (its pid as in the
+# runtime's clone3 item), its unshare(CLONE_NEWCGROUP) and the exec of CMD,
+# interleaved in ts order with the runtime's items.
+@test "--trace: the runtime's steps in order, with offsets that never go back" {
+	local n mi t
+	n=$(rt_name order)
+	rt_run --name "$n" --trace -- sh -c 'cat /proc/self/mountinfo; echo RAN' "$n"
+	rt_assert_status 0
+	assert_eq "last line of stdout (the command's own)" "$(tail -n 1 "$NSW_OUT")" RAN
+	tl_items "$NSW_OUT" | grep -q . && fail "timeline items on stdout: it is the command's"
+	tl_assert_order "$NSW_ERR" create clone3 uid_map gid_map setup mount pivot_root \
+		ready start exec running exited released
+	tl_assert_offsets_increase "$NSW_ERR"
+	# The last mount comes before pivot_root, which comes before exec.
+	local last_mount
+	last_mount=$(tl_whats "$NSW_ERR" runtime | awk '$0 == "mount" { n = NR } END { print n + 0 }')
+	[ "$last_mount" -lt "$(tl_first_index "$NSW_ERR" pivot_root)" ] ||
+		fail "a mount item comes after pivot_root"
+	# Each mount item's target is a mount point the container's process sees.
+	mi=$(awk '{ print $5 }' "$NSW_OUT")
+	while read -r t; do
+		grep -qxF -- "$t" <<<"$mi" || fail "the timeline mounts $t, but it is no mount point in the container's mountinfo"
+	done < <(tl_items "$NSW_ERR" | awk '$2 == "runtime" && $3 == "mount" { for (i = 4; i < NF; i++) if ($i == "on") { print $(i + 1); break } }')
+	[ "$(tl_whats "$NSW_ERR" runtime | grep -cx mount)" -ge 6 ] ||
+		fail "fewer than 6 mount items (proc, sys, dev, pts, shm, the device binds)"
+	tl_items "$NSW_ERR" | awk '$2 == "runtime" && $3 == "exec" && $4 == "execvp" && $5 == "sh" && $6 == "-c" { f = 1 } END { exit !f }' ||
+		fail "the exec item does not name the command"
+	grep -q '^Summary: events=[0-9]* lost=[0-9]* ' "$NSW_ERR" || fail "no Summary: events= lost= line"
+}
+
+# KERNEL ITEMS: also events=N on the Summary line, N > 0 (at least the
+# init's clone3 and exec).
+@test "--trace: the summary's namespaces are the container's own, and the steps fit in the time to exec" {
+	local n t got want sum total s v
+	n=$(rt_name ns)
+	rt_run --name "$n" --trace -- sh -c "$READ_NS" "$n"
+	rt_assert_status 0
+	for t in $RT_NS_TYPES; do
+		want=$(sed -n "s/^$t:\[\([0-9]*\)\]$/\1/p" "$NSW_OUT")
+		[ -n "$want" ] || { fail "the workload printed no $t namespace"; return 1; }
+		assert_ne "the container's $t namespace" "$want" "$(host_ns "$t")"
+		got=$(summary_ns "$NSW_ERR" "$t")
+		assert_eq "the summary's $t namespace" "$got" "$want"
+	done
+	total=$(summary_step "$NSW_ERR" total_to_exec)
+	[ -n "$total" ] || { fail "no total_to_exec step"; return 1; }
+	sum=0
+	for s in namespaces id_maps cgroup network rootfs_idmap mounts pivot_root masks identity exec; do
+		v=$(summary_step "$NSW_ERR" "$s")
+		[ -n "$v" ] || { fail "no $s step in the summary"; return 1; }
+		sum=$(awk -v a="$sum" -v b="$v" 'BEGIN { print a + b }')
+	done
+	# The steps do not overlap: they cannot add up to more than the whole.
+	awk -v s="$sum" -v t="$total" 'BEGIN { exit !(s > 0 && s <= t + 0.01) }' ||
+		fail "the steps add up to $sum ms, the start took $total ms"
+}
+
+@test "--trace with --ns mnt,pid: only those two namespaces, and no id maps" {
+	local n t want
+	n=$(rt_name nssub)
+	rt_run --name "$n" --ns mnt,pid --trace -- sh -c "$READ_NS" "$n"
+	rt_assert_status 0
+	assert_eq "the summary's namespace types" \
+		"$(sed -n 's/^Namespaces: //p' "$NSW_ERR" | tr ' ' '\n' | sed 's/=.*//' | sort | tr '\n' ' ')" "mnt pid "
+	for t in mnt pid; do
+		want=$(sed -n "s/^$t:\[\([0-9]*\)\]$/\1/p" "$NSW_OUT")
+		assert_eq "the summary's $t namespace" "$(summary_ns "$NSW_ERR" "$t")" "$want"
+	done
+	assert_eq "the container's net namespace (not created)" \
+		"$(sed -n 's/^net:\[\([0-9]*\)\]$/\1/p' "$NSW_OUT")" "$(host_ns net)"
+	tl_whats "$NSW_ERR" runtime | grep -qx uid_map && fail "a uid_map item without a user namespace"
+	tl_assert_order "$NSW_ERR" clone3 mount pivot_root exec running
+}
+
+# KERNEL ITEMS: also lines with "source":"kernel" (clone3 with its ns
+# members, exec, exit), and "events" > 0 in the summary.
+@test "--trace-json FILE: JSON lines, the same items as the text, ending with the summary" {
+	local n f t want
+	n=$(rt_name json)
+	f="$BATS_TEST_TMPDIR/trace.json"
+	rt_run --name "$n" --trace --trace-json "$f" -- sh -c "$READ_NS" "$n"
+	rt_assert_status 0
+	[ -s "$f" ] || { fail "$f is missing or empty"; return 1; }
+	# Every line is one JSON object.
+	while IFS= read -r line; do
+		jq -e 'type == "object"' <<<"$line" >/dev/null ||
+			{ fail "not a JSON object: $line"; return 1; }
+	done <"$f"
+	assert_eq "the last line's what" "$(tail -n 1 "$f" | jq -r .what)" summary
+	assert_eq "summary objects" "$(jq -r 'select(.what == "summary") | .what' "$f" | wc -l)" 1
+	# Each item has its members, the offsets never go back, ts is RFC 3339.
+	jq -e -s '.[:-1] | all(has("t_ms") and has("ts") and has("source") and has("what") and has("detail"))' "$f" >/dev/null ||
+		fail "an item lacks t_ms, ts, source, what or detail"
+	jq -e -s '.[:-1] | [.[].t_ms] | . == sort' "$f" >/dev/null || fail "t_ms goes back"
+	jq -e -s '.[:-1] | all(.ts | test("^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{6}Z$"))' "$f" >/dev/null ||
+		fail "a ts is not RFC 3339 UTC"
+	# The same items as the text on stderr, in the same order.
+	assert_eq "the items of the JSON file" "$(jq -r 'select(.what != "summary") | .source + " " + .what' "$f")" \
+		"$(tl_items "$NSW_ERR" | awk '{ print $2 " " $3 }')"
+	# The mounts carry their members; the summary its namespaces.
+	jq -e -s '[.[] | select(.what == "mount")] | length > 0 and all(.mount.target | startswith("/"))' "$f" >/dev/null ||
+		fail "mount items without mount.target"
+	for t in $RT_NS_TYPES; do
+		want=$(sed -n "s/^$t:\[\([0-9]*\)\]$/\1/p" "$NSW_OUT")
+		assert_eq "the JSON summary's $t namespace" \
+			"$(tail -n 1 "$f" | jq -r --arg t "$t" '.namespaces[] | select(.type == $t) | .inode')" "$want"
+	done
+	tail -n 1 "$f" | jq -e '(.events | type == "number") and (.lost | type == "number") and (.steps | map(.name) | index("total_to_exec") != null)' >/dev/null ||
+		fail "the summary lacks events, lost or the total_to_exec step"
+}
+
+@test "--trace-json FILE alone: the file, and nothing more on stderr" {
+	local n f
+	n=$(rt_name jsononly)
+	f="$BATS_TEST_TMPDIR/only.json"
+	rt_run --name "$n" --trace-json "$f" -- sh -c 'echo RAN' "$n"
+	rt_assert_status 0
+	assert_eq "stdout" "$(cat "$NSW_OUT")" RAN
+	assert_eq "stderr" "$(cat "$NSW_ERR")" ""
+	assert_eq "the last line's what" "$(tail -n 1 "$f" | jq -r .what)" summary
+	jq -e -s 'map(.what) | index("pivot_root") != null' "$f" >/dev/null || fail "no pivot_root item in $f"
+}
+
+# ---------------------------------------------------------------------------
+# Errors: the timeline ends with the error and the summary; nothing is left
+# (the teardown checks state directories, cgroups, processes, interfaces).
+
+@test "error: --trace and --trace-json with --detach are refused" {
+	local f="$BATS_TEST_TMPDIR/detached.json"
+	rt_check_refused 2 "--detach" "$(rt_name det1)" --trace -d
+	rt_check_refused 2 "--detach" "$(rt_name det2)" --detach --trace-json "$f"
+	[ ! -e "$f" ] || fail "$f was created"
+}
+
+@test "error: --trace-json FILE that cannot be created" {
+	rt_check_refused 125 "/nonexistent/$RT_PREFIX/t.json" "$(rt_name nojson)" \
+		--trace-json "/nonexistent/$RT_PREFIX/t.json"
+}
+
+@test "error: a failing prestart hook ends the timeline with the error" {
+	local n f
+	n=$(rt_name hook)
+	f="$BATS_TEST_TMPDIR/hook.json"
+	rt_run --name "$n" --trace --trace-json "$f" --prestart-hook 'exit 3' -- sh -c 'echo RAN' "$n"
+	rt_assert_status 125
+	rt_assert_err "prestart hook failed"
+	assert_eq "stdout" "$(cat "$NSW_OUT")" ""
+	tl_assert_order "$NSW_ERR" clone3 pivot_root ready hook kill released error
+	tl_whats "$NSW_ERR" runtime | grep -qx running && fail "a running item, but the command never ran"
+	grep -q '^Summary: events=' "$NSW_ERR" || fail "no summary after the error"
+	assert_eq "the JSON file's last line" "$(tail -n 1 "$f" | jq -r .what)" summary
+	assert_eq "the JSON file's error" "$(jq -r 'select(.what == "error") | .detail' "$f")" \
+		"the prestart hook failed (exit status 3)"
+	[ ! -e "$RT_STATE/$n" ] || fail "$RT_STATE/$n was left behind"
+}
+
+@test "error: a command not found: exit 127, exec is the init's last step" {
+	local n
+	n=$(rt_name nocmd)
+	rt_run --name "$n" --trace -- "nosuch-$RT_PREFIX"
+	rt_assert_status 127
+	rt_assert_err "nosuch-$RT_PREFIX" "not found"
+	tl_assert_order "$NSW_ERR" pivot_root ready start exec kill released error
+	tl_whats "$NSW_ERR" runtime | grep -qx running && fail "a running item, but exec failed"
+	[ ! -e "$RT_STATE/$n" ] || fail "$RT_STATE/$n was left behind"
+}
+
+@test "error: --trace without root: exit 125, nothing made" {
+	local n
+	n=$(rt_name rootless)
+	rt_rootless_setup
+	rt_user_nsw run --trace --rootfs "$RT_ROOTLESS/rootfs" --name "$n" -- sh -c 'echo RAN' "$n"
+	rt_assert_status 125
+	rt_assert_err "need root"
+	assert_eq "stdout" "$(cat "$NSW_OUT")" ""
+	[ ! -e "$RT_USER_STATE/$n" ] || fail "$RT_USER_STATE/$n was created"
+}
