@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include "nswatch.h"
+#include "nsnames.h"
 
 #define NSW_DEFAULT_RING_SIZE (4U << 20)
 

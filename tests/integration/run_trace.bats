@@ -5,9 +5,9 @@
 # namespaces it reads in /proc/self/ns, exit statuses, what is left on the
 # host (the teardown of runtime_helpers.bash).
 #
-# These tests do not depend on what the tracer reports. Those marked
-# "KERNEL ITEMS" are to check the kernel's items too once run_trace.c (the
-# tracer inside run --trace) lands: which ones and what is said there.
+# The first tests check the runtime's items; the last ones what the tracer
+# inside run --trace reported from the kernel, against the inodes the
+# container's processes read themselves.
 
 load helpers
 load runtime_helpers
@@ -77,9 +77,6 @@ summary_step() {
 
 # ---------------------------------------------------------------------------
 
-# KERNEL ITEMS: also the kernel's clone3 of the init (its pid as in the
-# runtime's clone3 item), its unshare(CLONE_NEWCGROUP) and the exec of CMD,
-# interleaved in ts order with the runtime's items.
 @test "--trace: the runtime's steps in order, with offsets that never go back" {
 	local n mi t
 	n=$(rt_name order)
@@ -107,8 +104,6 @@ summary_step() {
 	grep -q '^Summary: events=[0-9]* lost=[0-9]* ' "$NSW_ERR" || fail "no Summary: events= lost= line"
 }
 
-# KERNEL ITEMS: also events=N on the Summary line, N > 0 (at least the
-# init's clone3 and exec).
 @test "--trace: the summary's namespaces are the container's own, and the steps fit in the time to exec" {
 	local n t got want sum total s v
 	n=$(rt_name ns)
@@ -151,8 +146,6 @@ summary_step() {
 	tl_assert_order "$NSW_ERR" clone3 mount pivot_root exec running
 }
 
-# KERNEL ITEMS: also lines with "source":"kernel" (clone3 with its ns
-# members, exec, exit), and "events" > 0 in the summary.
 @test "--trace-json FILE: JSON lines, the same items as the text, ending with the summary" {
 	local n f t want
 	n=$(rt_name json)
@@ -253,4 +246,84 @@ summary_step() {
 	rt_assert_err "need root"
 	assert_eq "stdout" "$(cat "$NSW_OUT")" ""
 	[ ! -e "$RT_USER_STATE/$n" ] || fail "$RT_USER_STATE/$n was created"
+}
+
+# ---------------------------------------------------------------------------
+# The kernel's side: what the tracer inside run --trace saw, against what the
+# container's own processes read in /proc/self/ns.
+
+# ns_in_file FILE TYPE: the inode in "TYPE:[N]" lines of FILE (a workload's readlinks).
+ns_in_file() {
+	sed -n "s/^$2:\[\([0-9]*\)\]$/\1/p" "$1"
+}
+
+# kernel_created JSON TYPE: the inodes of TYPE the kernel items say were made.
+kernel_created() {
+	jq -r --arg t "$2" 'select(.source == "kernel" and .event != null and .event.ret >= 0)
+		| .event.created // [] | .[] | select(.type == $t) | .inode' "$1"
+}
+
+@test "--trace: the kernel saw each namespace made, the exec of CMD, and each one empty at the end" {
+	local n f t want init
+	n=$(rt_name kern)
+	f="$BATS_TEST_TMPDIR/trace.json"
+	rt_run --name "$n" --trace-json "$f" -- sh -c "$READ_NS" "$n"
+	rt_assert_status 0
+	cp "$NSW_OUT" "$BATS_TEST_TMPDIR/ns"
+	# The init: the child of the monitor's clone3, as the kernel reported it.
+	init=$(jq -r 'select(.source == "kernel" and .what == "clone3") | .event.child_pid' "$f")
+	[ -n "$init" ] && [ "$init" -gt 0 ] || { fail "no kernel clone3 item with a child"; return 1; }
+	for t in $RT_NS_TYPES; do
+		want=$(ns_in_file "$BATS_TEST_TMPDIR/ns" "$t")
+		[ -n "$want" ] || { fail "the workload printed no $t namespace"; return 1; }
+		# Made once, by the monitor's clone3 or (cgroup) the init's unshare.
+		assert_eq "kernel items that made the container's $t namespace" \
+			"$(kernel_created "$f" "$t")" "$want"
+		assert_eq "ns_empty items for the container's $t namespace" \
+			"$(jq -r --arg t "$t" --argjson i "$want" \
+				'select(.what == "ns_empty" and .type == $t and .inode == $i) | .inode' "$f" | wc -l)" 1
+	done
+	assert_eq "the cgroup namespace's maker" \
+		"$(jq -r 'select(.source == "kernel" and .what == "unshare") | .event | select(.created[0].type == "cgroup") | .pid' "$f")" "$init"
+	assert_eq "exec items of the init" \
+		"$(jq -r --argjson p "$init" 'select(.source == "kernel" and .what == "exec" and .pid == $p) | .filename' "$f")" /bin/sh
+	# Cause before effect: each ns_empty after the init's exit.
+	jq -e -s --argjson p "$init" '(map(.what == "exit" and .pid == $p) | index(true)) as $x
+		| $x != null and ([.[] | select(.what == "ns_empty")] | length) == 8
+		and all(to_entries[] | select(.value.what == "ns_empty"); .key > $x)' "$f" >/dev/null ||
+		fail "ns_empty items do not all follow the init's exit"
+	tail -n 1 "$f" | jq -e '.events >= 3 and .lost == 0' >/dev/null ||
+		fail "the summary's events and lost: $(tail -n 1 "$f")"
+}
+
+@test "--trace: nswatch exec into the container shows up as joins of the container's own namespaces" {
+	local n f t want pid
+	n=$(rt_name join)
+	f="$BATS_TEST_TMPDIR/trace.json"
+	rt_run_bg --name "$n" --trace-json "$f" -- sh -c 'while :; do sleep 0.1; done' "$n"
+	rt_find_init "$n"
+	for t in $RT_NS_TYPES; do
+		echo "$t:[$(stat -L -c %i "/proc/$INIT_PID/ns/$t")]"
+	done >"$BATS_TEST_TMPDIR/init-ns"
+	timeout 20 "$NSWATCH" exec "$n" sh -c 'echo $$ >/tmp/.execpid; readlink /proc/self/ns/net' \
+		</dev/null >"$BATS_TEST_TMPDIR/exec-out" 3>&- || fail "nswatch exec $n failed"
+	timeout 10 "$NSWATCH" kill "$n" KILL </dev/null 3>&- || fail "nswatch kill $n failed"
+	nsw_wait_tracer 20
+	assert_eq "exit status of the traced run" "$NSW_STATUS" 137
+	# The exec's setns: one item, from outside the container's tree, that
+	# joined the init's namespaces by their inodes.
+	pid=$(jq -r 'select(.source == "kernel" and .what == "setns" and .event.ret == 0) | .event.pid' "$f" | sort -u)
+	[ -n "$pid" ] || { fail "no successful kernel setns item"; return 1; }
+	for t in $RT_NS_TYPES; do
+		want=$(ns_in_file "$BATS_TEST_TMPDIR/init-ns" "$t")
+		assert_eq "the setns joined the container's $t namespace" \
+			"$(jq -r --arg t "$t" 'select(.source == "kernel" and .what == "setns" and .event.ret == 0)
+				| .event.joined[] | select(.type == $t) | .inode' "$f" | sort -u)" "$want"
+		assert_eq "ns_empty items for the container's $t namespace" \
+			"$(jq -r --arg t "$t" --argjson i "$want" \
+				'select(.what == "ns_empty" and .type == $t and .inode == $i) | .inode' "$f" | wc -l)" 1
+	done
+	# What the exec'd command itself read is the container's net namespace.
+	assert_eq "the exec'd command's net namespace" "$(cat "$BATS_TEST_TMPDIR/exec-out")" \
+		"$(grep '^net:' "$BATS_TEST_TMPDIR/init-ns")"
 }
