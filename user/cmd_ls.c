@@ -484,14 +484,6 @@ static void print_json(struct ns_ent **v, size_t n, bool tree)
 	printf("\n}\n");
 }
 
-static unsigned int type_index(const char *name)
-{
-	for (unsigned int t = 0; t < NSW_TYPE_COUNT; t++)
-		if (!strcmp(nsw_types[t].name, name))
-			return t;
-	return NSW_TYPE_COUNT;
-}
-
 static struct ns_ent *find_shown(struct ls_state *s, unsigned int type, __u32 inode)
 {
 	struct ns_key k;
@@ -513,7 +505,7 @@ static struct ns_ent *find_shown(struct ls_state *s, unsigned int type, __u32 in
  */
 static struct ns_ent *tree_parent(struct ls_state *s, const struct ns_ent *e)
 {
-	unsigned int user = type_index("user"), pid = type_index("pid");
+	unsigned int user = nsw_type_index("user"), pid = nsw_type_index("pid");
 	struct ns_ent *p;
 
 	if (!e->meta_ok)
@@ -685,7 +677,7 @@ static int list(const struct ls_opts *o, struct nsw_error *err)
 {
 	struct ls_state s = { 0 };
 	cleanup_free struct ns_ent **v = NULL;
-	unsigned int user = type_index("user");
+	unsigned int user = nsw_type_index("user");
 	struct ns_ent *e, *tmp;
 	size_t n = 0;
 	ssize_t roots;

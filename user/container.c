@@ -102,11 +102,8 @@ int nsw_parse_ns_list(const char *s, unsigned long *flags,
 	*flags = 0;
 	for (char *w = strtok_r(copy, ",", &save); w;
 	     w = strtok_r(NULL, ",", &save)) {
-		size_t i;
+		unsigned int i = nsw_type_index(w);
 
-		for (i = 0; i < NSW_TYPE_COUNT; i++)
-			if (!strcmp(w, nsw_types[i].name))
-				break;
 		if (i == NSW_TYPE_COUNT)
 			return nsw_error(err, 0,
 					 "--ns: unknown namespace type '%s' (known: mnt, uts, ipc, net, cgroup, pid, time, user)",

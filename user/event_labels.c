@@ -15,14 +15,6 @@ void nsw_entry_container(struct nsw_table *t, const struct nsw_ns_entry *e,
 		nsw_label_format(l, buf, len);
 }
 
-static int type_index(const char *name)
-{
-	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
-		if (!strcmp(nsw_types[i].name, name))
-			return (int)i;
-	return -1;
-}
-
 void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
 			   struct nsw_event_labels *l)
 {
@@ -32,15 +24,14 @@ void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
 	l->nrefs = nsw_event_ns_refs(ev, l->refs, ARRAY_SIZE(l->refs));
 	for (size_t i = 0; i < l->nrefs; i++) {
 		struct nsw_ns_ref *r = &l->refs[i];
-		int type = type_index(r->type);
-
-		e = type < 0 ? NULL : nsw_table_find(t, type, r->inode, r->ns_id);
+		e = nsw_table_find(t, nsw_type_index(r->type), r->inode, r->ns_id);
 		if (!e)
 			continue;
 		nsw_entry_container(t, e, r->container, sizeof(r->container));
 		snprintf(r->netns, sizeof(r->netns), "%s", e->netns_name);
 	}
 	/* The caller's container: the one its mount namespace belongs to. */
-	e = nsw_table_find(t, 0, ev->ns_before[NSW_SLOT_MNT], 0);
+	e = nsw_table_find(t, nsw_type_of_slot(NSW_SLOT_MNT) - nsw_types,
+			   ev->ns_before[NSW_SLOT_MNT], 0);
 	nsw_entry_container(t, e, l->container, sizeof(l->container));
 }

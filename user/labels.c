@@ -240,17 +240,6 @@ static bool cgroup_path_ends_in(const char *text, const char *id)
 	return false;
 }
 
-/*
- * runc records its init's pid only once the init runs, but makes the
- * container's directory and cgroup before the init unshares anything: a
- * directory without a live init, whose id ends the process's cgroup path,
- * is a container being made.
- */
-static bool runc_creating(const char *id, const char *text)
-{
-	return cgroup_path_ends_in(text, id);
-}
-
 bool nsw_runc_state_label(const char *root, const char *cgroup_text,
 			  struct nsw_label *l)
 {
@@ -267,7 +256,14 @@ bool nsw_runc_state_label(const char *root, const char *cgroup_text,
 		if (e->d_name[0] == '.' || !runc_id_valid(e->d_name, strlen(e->d_name)))
 			continue;
 		if (!runc_init_of(root, e->d_name, &pid)) {
-			if (runc_creating(e->d_name, cgroup_text))
+			/*
+			 * runc records its init's pid only once the init runs,
+			 * but makes the container's directory and cgroup before
+			 * the init unshares anything: a directory without a live
+			 * init whose id ends the process's cgroup path is a
+			 * container being made.
+			 */
+			if (cgroup_path_ends_in(cgroup_text, e->d_name))
 				found = set_label(l, "runc", e->d_name, strlen(e->d_name));
 			continue;
 		}

@@ -49,12 +49,21 @@ static const char *const op_names[NSW_OP_MAX] = {
 	[NSW_OP_SETNS] = "setns",
 };
 
+unsigned int nsw_type_index(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < NSW_TYPE_COUNT; i++)
+		if (!strcmp(name, nsw_types[i].name))
+			break;
+	return i;
+}
+
 __u64 nsw_type_flag(const char *name)
 {
-	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
-		if (!strcmp(name, nsw_types[i].name))
-			return nsw_types[i].flag;
-	return 0;
+	unsigned int i = nsw_type_index(name);
+
+	return i < NSW_TYPE_COUNT ? nsw_types[i].flag : 0;
 }
 
 const char *nsw_slot_name(unsigned int slot)
@@ -116,13 +125,12 @@ static int parse_list(const char *list, const char *what,
 
 static int match_type(const char *word, __u32 *mask)
 {
-	for (size_t i = 0; i < NSW_TYPE_COUNT; i++) {
-		if (!strcmp(word, nsw_types[i].name)) {
-			*mask |= 1U << nsw_types[i].slot;
-			return 0;
-		}
-	}
-	return -1;
+	unsigned int i = nsw_type_index(word);
+
+	if (i == NSW_TYPE_COUNT)
+		return -1;
+	*mask |= 1U << nsw_types[i].slot;
+	return 0;
 }
 
 static int match_op(const char *word, __u32 *mask)

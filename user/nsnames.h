@@ -21,6 +21,8 @@ struct nsw_type {
 extern const struct nsw_type nsw_types[NSW_TYPE_COUNT];
 
 const char *nsw_slot_name(unsigned int slot);
+/* The nsw_types[] index of a type name ("net"); NSW_TYPE_COUNT if unknown. */
+unsigned int nsw_type_index(const char *name);
 /* CLONE_NEW* of a type name ("net"); 0 if unknown. */
 __u64 nsw_type_flag(const char *name);
 const char *nsw_op_name(unsigned int op);

@@ -331,9 +331,7 @@ static int load_options(struct json_object *o, struct nsw_container *c,
 		for (size_t i = 0; i < json_object_array_length(a); i++) {
 			const char *n = json_object_get_string(json_object_array_get_idx(a, i));
 
-			for (size_t t = 0; t < NSW_TYPE_COUNT; t++)
-				if (!strcmp(n, nsw_types[t].name))
-					c->ns_flags |= nsw_types[t].flag;
+			c->ns_flags |= nsw_type_flag(n);
 		}
 	if (json_object_object_get_ex(opt, "capabilities", &a))
 		for (size_t i = 0; i < json_object_array_length(a); i++) {

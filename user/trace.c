@@ -150,16 +150,6 @@ static void on_change(void *ctx, enum nsw_ns_change change,
 	print_empty(t, e, ctr, pid, ts_ns);
 }
 
-/*
- * The table starts from the whole host in every mode: with -- CMD or
- * --pid, processes outside the scope never exit as far as the table
- * knows, so a namespace they hold is never called empty.
- */
-static int seed_table(struct tracer *t, struct nsw_error *err)
-{
-	return nsw_table_seed(t->table, err);
-}
-
 static int start_child(struct tracer *t, struct nsw_error *err)
 {
 	int fds[2];
@@ -346,8 +336,13 @@ static int trace_start(struct tracer *t, struct nsw_error *err)
 		return -1;
 	if (t->opts.cmd && (start_child(t, err) < 0 || follow_child(t, err) < 0))
 		return -1;
-	/* After the attach: nothing can change unseen between scan and records. */
-	if (seed_table(t, err) < 0)
+	/*
+	 * After the attach: nothing can change unseen between scan and
+	 * records. The whole host in every mode: with -- CMD or --pid,
+	 * processes outside the scope never exit as far as the table knows,
+	 * so a namespace they hold is never called empty.
+	 */
+	if (nsw_table_seed(t->table, err) < 0)
 		return -1;
 	install_signals();
 	t->offset_ns = nsw_realtime_offset_ns();
