@@ -10,22 +10,26 @@ CC ?= cc
 
 VMLINUX_H := vmlinux/$(ARCH)/vmlinux.h
 
+# The project's own flags always apply; CFLAGS and CPPFLAGS given on the
+# command line (make CFLAGS=-O0) add to them instead of replacing them.
 CFLAGS ?= -O2 -g
-CFLAGS += -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD)
 # The rootfs `nswatch run` uses without --rootfs: the one `make rootfs` builds.
 ROOTFS_DIR ?= $(abspath $(BUILD))/rootfs
-CFLAGS += -DNSW_DEFAULT_ROOTFS='"$(ROOTFS_DIR)"'
-LDLIBS := -lbpf -ljson-c -lelf -lz
+NSW_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Iuser \
+	-I$(BUILD) -DNSW_DEFAULT_ROOTFS='"$(ROOTFS_DIR)"' -MMD -MP
+ALL_CFLAGS = $(NSW_CFLAGS) $(CPPFLAGS) $(CFLAGS)
+LDLIBS := -lbpf -ljson-c -lsmartcols -lmount -lmnl -lcap -lelf -lz
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
-	-I$(dir $(VMLINUX_H)) -Iinclude
+	-I$(dir $(VMLINUX_H)) -Iinclude -MMD -MP
 
-# Every user/*.c goes into a library that the binary and the unit tests link;
-# main.c alone holds main().
-USER_SRCS := $(wildcard user/*.c)
+# Every user/<room>/*.c goes into a library that the binary and the unit
+# tests link; cli/main.c alone holds main().
+USER_SRCS := $(wildcard user/*/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/user/%.o,$(USER_SRCS))
-LIB_OBJS := $(filter-out $(BUILD)/user/main.o,$(USER_OBJS))
+LIB_OBJS := $(filter-out $(BUILD)/user/cli/main.o,$(USER_OBJS))
 LIB := $(BUILD)/libnswatch.a
+ROOMS := $(sort $(dir $(USER_OBJS)))
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
@@ -40,20 +44,28 @@ BENCH_SKELS := $(patsubst bench/%.bpf.c,$(BUILD)/bench/%.skel.h,$(BENCH_BPF_SRCS
 BENCH_SRCS := $(filter-out $(BENCH_BPF_SRCS),$(wildcard bench/*.c))
 BENCH_BINS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 
+# One integration file or directory, or several: make integration T=tests/integration/ls.bats
+T ?= tests/integration
+
 .SECONDARY:
 
-.PHONY: all deps rootfs vmlinux test unit integration bench tests-build format clean help
+.PHONY: all deps rootfs vmlinux test unit integration bench tests-build \
+	unit-build format rooms clean help
 
 all: $(BUILD)/nswatch rootfs
 
 help:
-	@echo "make            build build/nswatch"
-	@echo "make deps       install every Debian package a fresh machine needs"
-	@echo "make rootfs     build the default container rootfs (busybox) in $(BUILD)/rootfs"
-	@echo "make test       unit and integration tests (root; ends with 'N passed, N failed')"
-	@echo "make bench      run the benchmarks in bench/ (root)"
-	@echo "make vmlinux    regenerate $(VMLINUX_H) from the running kernel's BTF"
-	@echo "make format     clang-format the C sources"
+	@echo "make                 build build/nswatch and the default rootfs"
+	@echo "make deps            install every Debian package a fresh machine needs"
+	@echo "make rootfs          build the default container rootfs (busybox) in $(BUILD)/rootfs"
+	@echo "make test            unit and integration tests (root; ends with 'N passed, N failed')"
+	@echo "make unit            the cmocka unit tests only"
+	@echo "make integration     the bats tests; T=tests/integration/ls.bats runs one file"
+	@echo "make rooms           check that no two folders of user/ include each other in a circle"
+	@echo "make bench           run the benchmarks in bench/ (root)"
+	@echo "make vmlinux         regenerate $(VMLINUX_H) from the running kernel's BTF"
+	@echo "make format          clang-format the C sources"
+	@echo "CFLAGS=... adds to the project's compiler flags (make CFLAGS=-O0)"
 
 deps:
 	bash scripts/deps.sh
@@ -67,28 +79,30 @@ vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > $(VMLINUX_H).tmp
 	mv $(VMLINUX_H).tmp $(VMLINUX_H)
 
-$(BUILD)/%.bpf.o: bpf/%.bpf.c include/nswatch.h $(VMLINUX_H) | $(BUILD)
+$(BUILD)/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@.tmp
 	mv $@.tmp $@
 
-$(BUILD)/user/%.o: user/%.c $(wildcard user/*.h) include/nswatch.h $(SKELS) | $(BUILD)/user
-	$(CC) $(CFLAGS) -c $< -o $@
+# Header dependencies come from -MMD; the skeletons must exist before the
+# first compile, which is what discovers that tracer.c includes one.
+$(BUILD)/user/%.o: user/%.c | $(SKELS) $(ROOMS)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(LIB): $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/nswatch: $(BUILD)/user/main.o $(LIB)
-	$(CC) $(CFLAGS) $^ $(LDLIBS) -o $@
+$(BUILD)/nswatch: $(BUILD)/user/cli/main.o $(LIB)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) | $(BUILD)/tests
-	$(CC) $(CFLAGS) $< $(LIB) -lcmocka $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB) -lcmocka $(LDLIBS) -o $@
 
 $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
-	$(CC) $(CFLAGS) $< -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@
 
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(VMLINUX_H) | $(BUILD)/bench
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -98,21 +112,34 @@ $(BUILD)/bench/%.skel.h: $(BUILD)/bench/%.bpf.o
 	mv $@.tmp $@
 
 $(BUILD)/bench/%: bench/%.c $(BENCH_SKELS) | $(BUILD)/bench
-	$(CC) $(CFLAGS) -I$(BUILD)/bench $< $(LDLIBS) -o $@
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -I$(BUILD)/bench $< $(LDLIBS) -o $@
 
-$(BUILD) $(BUILD)/user $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench:
+$(BUILD) $(ROOMS) $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench:
 	mkdir -p $@
 
-tests-build: $(BUILD)/nswatch $(UNIT_BINS) $(HELPER_BINS)
+unit-build: $(UNIT_BINS)
+
+tests-build: $(BUILD)/nswatch rootfs $(UNIT_BINS) $(HELPER_BINS)
 
 test: tests-build
 	bash tests/run.sh
+
+unit: unit-build
+	bash tests/run.sh --unit
+
+integration: tests-build
+	bash tests/run.sh --integration $(T)
+
+rooms:
+	bash scripts/rooms.sh
 
 bench: $(BUILD)/nswatch $(BENCH_BINS)
 	bash bench/run.sh
 
 format:
-	clang-format -i $(wildcard bpf/*.c user/*.c user/*.h include/*.h tests/unit/*.c tests/helpers/*.c bench/*.c)
+	clang-format -i $(wildcard bpf/*.c user/*/*.c user/*/*.h include/*.h tests/unit/*.c tests/helpers/*.c bench/*.c)
 
 clean:
 	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -20,9 +20,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define NSFS_MAGIC 0x6e736673
 #define PID_FS_MAGIC 0x50494446
 #define ANON_INODE_FS_MAGIC 0x09041934
-#define CSIGNAL 0x000000ffULL
-#define CLONE_NEWTIME 0x00000080ULL
-#define CLONE_NS_MASK 0x7e020000ULL /* CLONE_NEW* except CLONE_NEWTIME */
 
 /* Settings, fixed before load by the reporter. */
 const volatile __u32 filter_tgid = 0;     /* 0: any process */
@@ -47,7 +44,7 @@ struct pending {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 1 << 22);
+	__uint(max_entries, NSW_RING_SIZE_DEFAULT);
 } events SEC(".maps");
 
 /* In-flight syscalls, by thread id. */
@@ -187,21 +184,21 @@ static __always_inline __u32 flags_slot_mask(__u64 flags)
 {
 	__u32 m = 0;
 
-	if (flags & 0x00020000)
+	if (flags & CLONE_NEWNS)
 		m |= 1U << NSW_SLOT_MNT;
-	if (flags & 0x04000000)
+	if (flags & CLONE_NEWUTS)
 		m |= 1U << NSW_SLOT_UTS;
-	if (flags & 0x08000000)
+	if (flags & CLONE_NEWIPC)
 		m |= 1U << NSW_SLOT_IPC;
-	if (flags & 0x40000000)
+	if (flags & CLONE_NEWNET)
 		m |= 1U << NSW_SLOT_NET;
-	if (flags & 0x02000000)
+	if (flags & CLONE_NEWCGROUP)
 		m |= 1U << NSW_SLOT_CGROUP;
-	if (flags & 0x20000000)
+	if (flags & CLONE_NEWPID)
 		m |= 1U << NSW_SLOT_PID;
 	if (flags & CLONE_NEWTIME)
 		m |= 1U << NSW_SLOT_TIME;
-	if (flags & 0x10000000)
+	if (flags & CLONE_NEWUSER)
 		m |= 1U << NSW_SLOT_USER;
 	return m;
 }

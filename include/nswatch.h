@@ -11,6 +11,29 @@
 #define NSW_PATH_LEN 128
 
 /*
+ * The ring buffer's size when nobody asks for another (trace --ring-size):
+ * the BPF map's max_entries and the reporter's default, one number.
+ */
+#define NSW_RING_SIZE_DEFAULT (4U << 20)
+
+#ifdef __bpf__
+/*
+ * Kernel UAPI constants the BPF side needs. vmlinux.h carries types, not
+ * macros, and <linux/sched.h> clashes with it; userspace takes the same
+ * names from <linux/sched.h>.
+ */
+#define CSIGNAL 0x000000ffULL
+#define CLONE_NEWTIME 0x00000080ULL
+#define CLONE_NEWNS 0x00020000ULL
+#define CLONE_NEWCGROUP 0x02000000ULL
+#define CLONE_NEWUTS 0x04000000ULL
+#define CLONE_NEWIPC 0x08000000ULL
+#define CLONE_NEWUSER 0x10000000ULL
+#define CLONE_NEWPID 0x20000000ULL
+#define CLONE_NEWNET 0x40000000ULL
+#endif
+
+/*
  * Every ring buffer record starts with a __u32 kind, which says which of the
  * structures below it is.
  */

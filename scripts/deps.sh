@@ -6,7 +6,8 @@ set -euo pipefail
 packages=(
 	make gcc clang llvm pkg-config
 	libbpf-dev bpftool libelf-dev zlib1g-dev
-	libjson-c-dev uthash-dev libcmocka-dev bats jq
+	libjson-c-dev libsmartcols-dev libmount-dev libmnl-dev libcap-dev
+	uthash-dev libcmocka-dev bats jq
 	busybox-static iproute2 util-linux
 	runc bubblewrap hyperfine
 )

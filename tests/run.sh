@@ -7,6 +7,11 @@
 #   2. the integration tests: bats --tap tests/integration (or the bats files
 #      or directories given as arguments).
 #
+#   tests/run.sh --unit                 the unit tests only (make unit)
+#   tests/run.sh --integration [T...]   the integration tests only, of the
+#                                       bats files or directories T (make
+#                                       integration T=tests/integration/ls.bats)
+#
 # A suite that fails or crashes does not stop the others. With CI=true a
 # skipped test counts as a failure. Exits non-zero if anything failed or if
 # no test ran at all. Build first: make tests-build (make test does both).
@@ -16,6 +21,19 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 2
 
 ci=false
 [ "${CI:-}" = true ] && ci=true
+
+run_unit=true
+run_integration=true
+case "${1:-}" in
+--unit)
+	run_integration=false
+	shift
+	;;
+--integration)
+	run_unit=false
+	shift
+	;;
+esac
 
 passed=0
 failed=0
@@ -78,6 +96,9 @@ count_tap() {
 # 1. Unit tests.
 units=0
 for bin in build/tests/test_*; do
+	if ! $run_unit; then
+		break
+	fi
 	if [ ! -f "$bin" ] || [ ! -x "$bin" ]; then
 		continue
 	fi
@@ -89,7 +110,7 @@ for bin in build/tests/test_*; do
 	status=${PIPESTATUS[0]}
 	count_tap "$label" "$out" "$status"
 done
-if [ "$units" -eq 0 ]; then
+if $run_unit && [ "$units" -eq 0 ]; then
 	echo "# no unit test binaries in build/tests (make tests-build builds them)"
 fi
 
@@ -99,16 +120,18 @@ if [ $# -gt 0 ]; then
 else
 	targets=(tests/integration)
 fi
-echo "# integration: bats --tap ${targets[*]}"
-if command -v bats >/dev/null 2>&1; then
+if ! $run_integration; then
+	:
+elif ! command -v bats >/dev/null 2>&1; then
+	echo "# bats is not installed"
+	failed=$((failed + 1))
+	failures+=("bats: not installed")
+else
+	echo "# integration: bats --tap ${targets[*]}"
 	out="$tmp/bats.tap"
 	bats --tap "${targets[@]}" </dev/null | tee "$out"
 	status=${PIPESTATUS[0]}
 	count_tap bats "$out" "$status"
-else
-	echo "# bats is not installed"
-	failed=$((failed + 1))
-	failures+=("bats: not installed")
 fi
 
 echo

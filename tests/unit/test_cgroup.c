@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
-#include "cgroup.h"
+#include "runtime/cgroup.h"
 
 struct fx {
 	char root[64];

@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sched.h>
 #include <cmocka.h>
-#include "json.h"
-#include "output.h"
+#include "lib/json.h"
+#include "session/output.h"
 
 static char *escape(const char *s, size_t len)
 {

@@ -26,7 +26,7 @@
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
-#include "netdev.h"
+#include "runtime/netdev.h"
 
 /* Names and addresses of our own, so that nothing of the host's is touched. */
 #define BR	 "nswtest0"

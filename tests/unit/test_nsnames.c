@@ -8,7 +8,7 @@
 #include <signal.h>
 #include <string.h>
 #include <cmocka.h>
-#include "nsnames.h"
+#include "lib/nsnames.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

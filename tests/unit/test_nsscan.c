@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <cmocka.h>
-#include "nsscan.h"
-#include "nsnames.h"
+#include "table/nsscan.h"
+#include "lib/nsnames.h"
 
 static __u32 self_ns(const char *slot)
 {

@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "nstable.h"
-#include "nsnames.h"
+#include "table/nstable.h"
+#include "lib/nsnames.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

@@ -9,8 +9,8 @@
 #include <sched.h>
 #include <argp.h>
 #include <cmocka.h>
-#include "caps.h"
-#include "run_opts.h"
+#include "runtime/caps.h"
+#include "cli/run_opts.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080

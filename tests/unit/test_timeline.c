@@ -10,7 +10,7 @@
 #include <sched.h>
 #include <cmocka.h>
 #include <json-c/json.h>
-#include "timeline.h"
+#include "timeline/timeline.h"
 
 #define MS 1000000ULL
 #define T0 (5000 * MS)

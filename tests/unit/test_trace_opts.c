@@ -7,7 +7,7 @@
 #include <string.h>
 #include <argp.h>
 #include <cmocka.h>
-#include "trace_opts.h"
+#include "cli/trace_opts.h"
 
 #define PARSE(opts, ...)                                                        \
 	({                                                                      \
@@ -30,7 +30,7 @@ static void test_defaults(void **state)
 	assert_int_equal(o.op_mask, NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3) |
 					    NSW_OP_BIT(NSW_OP_UNSHARE) | NSW_OP_BIT(NSW_OP_SETNS) |
 					    NSW_OPMASK_NS_EMPTY);
-	assert_int_equal(o.ring_size, NSW_DEFAULT_RING_SIZE);
+	assert_int_equal(o.ring_size, NSW_RING_SIZE_DEFAULT);
 }
 
 static void test_filters(void **state)

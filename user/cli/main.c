@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdbool.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include "cli/commands.h"
+#include "runtime/runtime.h"
+#include "lib/util.h"
+
+#define NSWATCH_VERSION "0.1.0"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+	const char *prog; /* argv[0] for the subcommand's own messages */
+	bool sealed;	  /* runs from a sealed copy of itself (runtime.h) */
+};
+
+static const struct command commands[] = {
+	{ "trace", cmd_trace,
+	  "trace clone, clone3, unshare and setns with namespaces before and after",
+	  "nswatch trace", false },
+	{ "run", cmd_run, "run a command in a new container", "nswatch run", true },
+	{ "exec", cmd_exec, "run a command inside a running container",
+	  "nswatch exec", true },
+	{ "ps", cmd_ps, "list containers, their status and namespaces",
+	  "nswatch ps", false },
+	{ "kill", cmd_kill, "send a signal to a container", "nswatch kill", false },
+	{ "rm", cmd_rm, "remove a container", "nswatch rm", false },
+	{ "ls", cmd_ls, "list namespaces (as lsns), with their containers and owners",
+	  "nswatch ls", false },
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "Usage: nswatch COMMAND [OPTIONS]\n\n"
+		   "Namespace observability: who created or joined which namespace, when,\n"
+		   "with what result, and what its namespaces were before and after.\n\n"
+		   "Commands:\n");
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\nRun 'nswatch COMMAND --help' for a command's options.\n"
+		   "  -h, --help     this text\n"
+		   "  -V, --version  the version\n");
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		usage(stderr);
+		return 2;
+	}
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "-V") || !strcmp(argv[1], "--version")) {
+		printf("nswatch %s\n", NSWATCH_VERSION);
+		return 0;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			struct nsw_error err;
+
+			if (commands[i].sealed) {
+				if (nsw_reexec_sealed(argv, &err) < 0) {
+					nsw_error_print(&err);
+					return 125;
+				}
+				/* Not "memfd:nswatch" in ps and in trace events. */
+				prctl(PR_SET_NAME, "nswatch", 0, 0, 0);
+			}
+			argv[1] = (char *)commands[i].prog;
+			return commands[i].run(argc - 1, argv + 1);
+		}
+	}
+	fprintf(stderr, "nswatch: unknown command '%s'\n"
+			"Run 'nswatch --help' for the list of commands.\n", argv[1]);
+	return 2;
+}

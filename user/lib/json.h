@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The one JSON writer: every JSON line and file nswatch writes goes through
+ * it (json-c only parses). A streaming writer in the style of bpftool's
+ * json_writer: it places the commas and colons itself, so no caller can
+ * leave one out, and writes any length (to a FILE, or to memory through
+ * nsw_json_open_mem()). Strings are validated: valid UTF-8 passes, anything
+ * else (a comm can hold any byte) is escaped, so the output always parses.
+ */
+#ifndef NSW_JSON_H
+#define NSW_JSON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#define NSW_JSON_MAX_DEPTH 32
+
+struct nsw_json {
+	FILE *f;
+	int depth;
+	bool need_comma[NSW_JSON_MAX_DEPTH];
+	bool after_key;
+	/* nsw_json_open_mem(): the buffer open_memstream() fills. */
+	char *mem;
+	size_t mem_size;
+};
+
+/* Write to f (not closed by the writer). */
+void nsw_json_init(struct nsw_json *w, FILE *f);
+/* Write to memory; nsw_json_take_mem() returns the text. -1 if out of memory. */
+int nsw_json_open_mem(struct nsw_json *w);
+/* The text written since nsw_json_open_mem(), malloc()ed; NULL if out of memory. */
+char *nsw_json_take_mem(struct nsw_json *w);
+
+void nsw_json_object_begin(struct nsw_json *w);
+void nsw_json_object_end(struct nsw_json *w);
+void nsw_json_array_begin(struct nsw_json *w);
+void nsw_json_array_end(struct nsw_json *w);
+/* A member's name; the next value is its value. */
+void nsw_json_key(struct nsw_json *w, const char *key);
+
+void nsw_json_string(struct nsw_json *w, const char *s);
+/* At most len bytes of s, stopping at a NUL: for fixed arrays (comm). */
+void nsw_json_string_n(struct nsw_json *w, const char *s, size_t len);
+void nsw_json_uint(struct nsw_json *w, unsigned long long v);
+void nsw_json_int(struct nsw_json *w, long long v);
+/* Fixed-point with the given number of decimals: 12.345 */
+void nsw_json_fixed(struct nsw_json *w, double v, int decimals);
+void nsw_json_bool(struct nsw_json *w, bool v);
+void nsw_json_null(struct nsw_json *w);
+
+/* Members: nsw_json_key() then the value. */
+void nsw_json_kv_string(struct nsw_json *w, const char *key, const char *s);
+void nsw_json_kv_uint(struct nsw_json *w, const char *key, unsigned long long v);
+void nsw_json_kv_int(struct nsw_json *w, const char *key, long long v);
+void nsw_json_kv_bool(struct nsw_json *w, const char *key, bool v);
+
+/* A newline: after each top-level value of a JSON-lines stream. */
+void nsw_json_newline(struct nsw_json *w);
+
+/*
+ * Write s (at most len bytes, stopping at NUL) as a JSON string. Valid UTF-8
+ * passes through; control characters and bytes that are not UTF-8 become
+ * \u00XX escapes, so the line always parses. The writer's string primitive.
+ */
+void json_write_string(FILE *f, const char *s, size_t len);
+
+#endif /* NSW_JSON_H */

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A container's cgroups: one directory <mountpoint>/nswatch/NAME per
+ * hierarchy it needs, on cgroup v2, v1 or both (a "hybrid" host), found
+ * from mountinfo.
+ */
+#ifndef NSW_CGROUP_H
+#define NSW_CGROUP_H
+
+#include <sys/types.h>
+#include "lib/error.h"
+
+struct nsw_limits {
+	long long memory_bytes;	/* 0: no limit */
+	long long pids_max;	/* 0: no limit */
+	unsigned long long cpu_quota_us, cpu_period_us; /* quota 0: no limit */
+};
+
+/*
+ * "67108864", "64k", "64m", "1g", "512M": binary units, case-insensitive,
+ * optional trailing b/B. At least 1 MiB: the kernel OOM-kills a container
+ * with less before it starts.
+ */
+int nsw_parse_memory(const char *s, long long *bytes, struct nsw_error *err);
+
+/* A positive number of tasks, at most the kernel's PID_MAX_LIMIT. */
+int nsw_parse_pids(const char *s, long long *max, struct nsw_error *err);
+
+/*
+ * A number of CPUs, "0.5", "2", "1.25", from 0.01 (1000 us of quota, the
+ * kernel's minimum) to 1024, as a quota per 100000 us period.
+ */
+int nsw_parse_cpus(const char *s, unsigned long long *quota_us,
+		   unsigned long long *period_us, struct nsw_error *err);
+
+#define NSW_CGROUP_MAX_DIRS 8
+
+struct nsw_cgroup {
+	int n;
+	struct nsw_cgroup_dir {
+		int version;		/* 1 or 2 */
+		char controller[32];	/* v1: the controller it was made for; v2: "" */
+		char path[4096];	/* absolute, e.g. /sys/fs/cgroup/unified/nswatch/NAME */
+	} dirs[NSW_CGROUP_MAX_DIRS];
+};
+
+/*
+ * Make the cgroups of container NAME (already validated by the caller) and
+ * apply lim (NULL: no limits). Each controller a limit needs comes from
+ * cgroup v2 if its root lists it, else from the v1 hierarchy it is mounted
+ * in. The v2 directory, when cgroup2 is mounted, is always made and comes
+ * first. On failure nothing made stays behind and cg->n is 0.
+ *
+ * Not root: limits are an error; without them, returns 0 with cg->n = 0.
+ */
+int nsw_cgroup_create(struct nsw_cgroup *cg, const char *name,
+		      const struct nsw_limits *lim, struct nsw_error *err);
+
+/* The same for any euid, with the mounts read from mountinfo_path. */
+int nsw_cgroup_create_at(struct nsw_cgroup *cg, const char *mountinfo_path,
+			 const char *name, const struct nsw_limits *lim,
+			 struct nsw_error *err);
+
+/* Move process pid (all its threads) into every directory of cg. */
+int nsw_cgroup_add_pid(const struct nsw_cgroup *cg, pid_t pid,
+		       struct nsw_error *err);
+
+/*
+ * Remove every directory of cg, waiting up to about 2 s for exiting tasks
+ * to leave, then the shared nswatch/ parents that are left empty. A
+ * directory already gone is no error. Tries all; reports the first failure.
+ */
+int nsw_cgroup_destroy(const struct nsw_cgroup *cg, struct nsw_error *err);
+
+#endif /* NSW_CGROUP_H */

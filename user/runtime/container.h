@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The description of one container: what `nswatch run` builds. The command
+ * line fills it (run_opts.c); a later OCI config.json reader can fill the
+ * same structure, and nothing below the parser knows where it came from.
+ */
+#ifndef NSW_CONTAINER_H
+#define NSW_CONTAINER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/mount.h>
+#include <sys/types.h>
+#include <linux/sched.h>
+#include "runtime/cgroup.h"
+#include "lib/error.h"
+
+#define NSW_NAME_MAX 63
+#define NSW_MAX_MOUNTS 64
+#define NSW_MAX_ENV 256
+#define NSW_MAX_IDMAPS 8
+
+/* Every CLONE_NEW* flag of nsw_types[] (nsnames.c): the default --ns. */
+#define NSW_NS_ALL                                                            \
+	((unsigned long)(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |          \
+			 CLONE_NEWNET | CLONE_NEWCGROUP | CLONE_NEWPID |      \
+			 CLONE_NEWTIME | CLONE_NEWUSER))
+
+struct nsw_idmap {
+	uint32_t inside, outside, count;
+};
+
+enum nsw_net_mode {
+	NSW_NET_NONE,	/* a network namespace with lo only */
+	NSW_NET_BRIDGE,	/* plus a veth pair to the nswatch bridge */
+	NSW_NET_HOST,	/* no network namespace (--ns without net) */
+};
+
+struct nsw_mount {
+	char *source;	/* host path for binds; NULL for a filesystem */
+	char *target;	/* absolute, inside the container */
+	char *fstype;	/* NULL for a bind */
+	char *data;	/* fsconfig key=value,... */
+	unsigned int attr; /* MOUNT_ATTR_* (RDONLY, NOSUID, NODEV, NOEXEC) */
+	bool is_file;	/* a file bind (device nodes, masks) */
+	bool volume;	/* from --volume */
+};
+
+struct nsw_container {
+	char name[NSW_NAME_MAX + 1];
+	char hostname[65];
+	char *rootfs;		/* absolute */
+	bool readonly_root;
+	unsigned long ns_flags;	/* CLONE_NEW* */
+
+	/* user namespace */
+	int n_uid_maps, n_gid_maps;
+	struct nsw_idmap uid_maps[NSW_MAX_IDMAPS], gid_maps[NSW_MAX_IDMAPS];
+	bool rootless;		/* run by a non-root user */
+	bool idmap_rootfs;	/* present the rootfs root-owned inside */
+
+	/*
+	 * Every mount, in order: the standard set (/proc, /sys, /dev, ...)
+	 * that nsw_container_validate() puts first, then --volume ones.
+	 */
+	int n_mounts;
+	struct nsw_mount mounts[NSW_MAX_MOUNTS];
+	/* Hidden (a file under /dev/null, a directory under an empty tmpfs). */
+	const char *const *masked_paths;
+	/* Bound read-only over themselves. */
+	const char *const *readonly_paths;
+
+	/* process */
+	char **argv;		/* borrowed from main's argv */
+	int n_env;
+	char *env[NSW_MAX_ENV];	/* K=V, applied over the defaults */
+	char *workdir;
+	uint32_t uid, gid;	/* inside */
+	uint64_t caps;		/* capability bits kept */
+
+	struct nsw_limits limits;
+	enum nsw_net_mode net;
+	bool detach;
+	char *prestart_hook;	/* sh -c, on the host, before exec */
+
+	/* --trace: the start and the container's namespace operations */
+	bool trace;		/* as text, on stderr */
+	const char *trace_json;	/* as JSON lines to this file (borrowed) */
+};
+
+/* Is the run traced (--trace or --trace-json)? */
+static inline bool nsw_container_traced(const struct nsw_container *c)
+{
+	return c->trace || c->trace_json;
+}
+
+/* Defaults: all namespaces, default caps, the built-in rootfs, a fresh name. */
+int nsw_container_init(struct nsw_container *c, struct nsw_error *err);
+void nsw_container_free(struct nsw_container *c);
+
+/* Checks that need the whole description (and the host): rootfs, maps... */
+int nsw_container_validate(struct nsw_container *c, struct nsw_error *err);
+
+/* After the default id maps are picked: is root and --user mapped? */
+int nsw_container_check_ids(const struct nsw_container *c,
+			    struct nsw_error *err);
+
+bool nsw_name_valid(const char *name);
+/* "mnt,uts" -> CLONE_NEW* bits. */
+int nsw_parse_ns_list(const char *s, unsigned long *flags, struct nsw_error *err);
+/* "0:100000:65536" -> one map (appended to maps). */
+int nsw_parse_idmap(const char *s, struct nsw_idmap *maps, int *n,
+		    struct nsw_error *err);
+/* "UID" or "UID:GID", numeric (run and exec --user). */
+int nsw_parse_user(const char *s, uint32_t *uid, uint32_t *gid,
+		   struct nsw_error *err);
+/* "K=V" with a non-empty K. */
+bool nsw_env_valid(const char *kv);
+int nsw_container_add_env(struct nsw_container *c, const char *kv,
+			  struct nsw_error *err);
+/* "SRC:DST[:ro]" -> an extra bind mount. */
+int nsw_parse_volume(struct nsw_container *c, const char *s,
+		     struct nsw_error *err);
+
+#endif /* NSW_CONTAINER_H */

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Which container a namespace belongs to. nswatch's own containers are
+ * known by their state files; other engines by the container id they put
+ * in their processes' cgroup paths (docs/ls.md lists the recognised forms).
+ */
+#ifndef NSW_LABELS_H
+#define NSW_LABELS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include "runtime/container.h"
+#include "lib/error.h"
+#include "lib/nsnames.h"
+
+struct nsw_label {
+	char engine[16];   /* "nswatch", "docker", "containerd", "cri-o", "podman", "runc" */
+	char id[80];       /* the container name or full id */
+};
+
+/* "runc:mybox", "docker:0123456789ab" (long hex ids cut to 12). */
+void nsw_label_format(const struct nsw_label *l, char *buf, size_t len);
+
+/* Parse the text of a /proc/PID/cgroup file; false if no engine is recognised. */
+bool nsw_cgroup_text_label(const char *text, struct nsw_label *l);
+
+/*
+ * The same for a live process; false if none or it is gone. When the
+ * cgroup path names no engine, runc's state (NSW_RUNC_ROOT) is asked too.
+ */
+bool nsw_pid_label(pid_t pid, struct nsw_label *l);
+
+/* Where root's runc keeps one directory per container, with state.json. */
+#define NSW_RUNC_ROOT "/run/runc"
+
+/*
+ * The runc container (of those under root) whose live init has exactly
+ * this /proc/PID/cgroup text: runc's default cgroup path, /<id>, is too
+ * plain to be recognised by itself.
+ */
+bool nsw_runc_state_label(const char *root, const char *cgroup_text,
+			  struct nsw_label *l);
+
+/* A running nswatch container, as its state file records it. */
+struct nsw_container_ns {
+	char name[NSW_NAME_MAX + 1];
+	pid_t pid;                        /* its init */
+	pid_t monitor_pid;
+	__u32 ns_inode[NSW_TYPE_COUNT];   /* by nsw_types[] index; 0 unknown */
+};
+
+/* The running containers of this user's state root; *out is malloc()ed. */
+int nsw_scan_nswatch_containers(struct nsw_container_ns **out, size_t *n,
+				struct nsw_error *err);
+
+/* The container among list whose namespace of type (nsw_types[] index) is inode. */
+const struct nsw_container_ns *
+nsw_container_by_ns(const struct nsw_container_ns *list, size_t n,
+		    unsigned int type, __u32 inode);
+
+#endif /* NSW_LABELS_H */

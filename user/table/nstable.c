@@ -1,0 +1,987 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The reporter's namespace table. docs/table.md tells the story: the keys,
+ * the two orders in which a clone's records arrive, members and holders, and
+ * when a namespace is said to be empty.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <uthash.h>
+#include "table/nstable.h"
+#include "lib/nsnames.h"
+#include "lib/util.h"
+
+/* Freed entries a late clone record may still name (its child exited first). */
+#define NSW_DEAD_KEEP 256
+/* Recent exits, so that a late clone record does not bring its child back. */
+#define NSW_EXITS_KEEP 4096
+/* /proc is asked at most this often about one entry: host namespaces have no label. */
+#define NSW_LABEL_TRIES 3
+#define NSW_META_TRIES 2
+
+/* Hashed as bytes: three fields and no padding. */
+struct ns_key {
+	__u64 val; /* ns_id or inode */
+	__u32 type;
+	__u32 zero;
+};
+
+struct ent {
+	struct nsw_ns_entry pub;
+	struct ns_key id_key;
+	struct ns_key ino_key;
+	bool in_id;
+	bool in_ino;
+	bool pinned;
+	unsigned int label_tries;
+	unsigned int meta_tries;
+	pid_t hint; /* a process that held it lately, for its label */
+	UT_hash_handle hh_id;
+	UT_hash_handle hh_ino;
+};
+
+struct tproc {
+	pid_t pid;
+	char comm[NSW_COMM_LEN];
+	struct ent *slot[NSW_SLOT_COUNT];
+	UT_hash_handle hh;
+};
+
+struct texit {
+	pid_t pid;
+	__u64 ts_ns;
+	UT_hash_handle hh;
+};
+
+struct nsw_table {
+	nsw_table_cb cb;
+	void *ctx;
+	struct nsw_table_probe probe;
+	struct ent *by_id;
+	struct ent *by_ino;
+	struct tproc *procs;
+	struct texit *exits;
+	struct ent *dead[NSW_DEAD_KEEP];
+	size_t dead_next;
+	__u64 serial;
+	unsigned int slot_type[NSW_SLOT_COUNT]; /* nsw_types[] index of a slot */
+};
+
+/* How one process moves from its slots to new ones. */
+struct move {
+	__u64 ts_ns;
+	bool silent;             /* seeding: no callbacks */
+	struct ent *const *quiet; /* entered without JOINED (made, or the parent's) */
+	size_t nquiet;
+};
+
+static struct ent *ent_of(const struct nsw_ns_entry *e)
+{
+	return (struct ent *)((char *)e - offsetof(struct ent, pub));
+}
+
+static unsigned int own_slot(const struct ent *e)
+{
+	return nsw_types[e->pub.type].slot;
+}
+
+static void notify(struct nsw_table *t, enum nsw_ns_change c, struct ent *e,
+		   __u32 pid, __u64 ts)
+{
+	if (t->cb)
+		t->cb(t->ctx, c, &e->pub, pid, ts);
+}
+
+static struct ns_key make_key(unsigned int type, __u64 val)
+{
+	struct ns_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.type = type;
+	k.val = val;
+	return k;
+}
+
+static struct ent *find_id(struct nsw_table *t, unsigned int type, __u64 id)
+{
+	struct ns_key k = make_key(type, id);
+	struct ent *e;
+
+	HASH_FIND(hh_id, t->by_id, &k, sizeof(k), e);
+	return e;
+}
+
+static struct ent *find_ino(struct nsw_table *t, unsigned int type, __u32 inode)
+{
+	struct ns_key k = make_key(type, inode);
+	struct ent *e;
+
+	HASH_FIND(hh_ino, t->by_ino, &k, sizeof(k), e);
+	return e;
+}
+
+static struct tproc *find_proc(struct nsw_table *t, pid_t pid)
+{
+	struct tproc *p;
+
+	HASH_FIND_INT(t->procs, &pid, p);
+	return p;
+}
+
+static void set_id(struct nsw_table *t, struct ent *e, __u64 id)
+{
+	/* An id names one namespace: never let it name two entries. */
+	if (!id || e->pub.ns_id || find_id(t, e->pub.type, id))
+		return;
+	e->pub.ns_id = id;
+	e->id_key = make_key(e->pub.type, id);
+	HASH_ADD(hh_id, t->by_id, id_key, sizeof(e->id_key), e);
+	e->in_id = true;
+}
+
+static void unindex(struct nsw_table *t, struct ent *e)
+{
+	if (e->in_id)
+		HASH_DELETE(hh_id, t->by_id, e);
+	if (e->in_ino)
+		HASH_DELETE(hh_ino, t->by_ino, e);
+	e->in_id = e->in_ino = false;
+}
+
+/*
+ * Off the live indexes, into a short queue a late clone record can still
+ * search; the oldest there is freed.
+ */
+static void bury(struct nsw_table *t, struct ent *e)
+{
+	unindex(t, e);
+	free(t->dead[t->dead_next]);
+	t->dead[t->dead_next] = e;
+	t->dead_next = (t->dead_next + 1) % NSW_DEAD_KEEP;
+}
+
+static void emptied(struct nsw_table *t, struct ent *e, __u32 pid, __u64 ts)
+{
+	if (!e->pub.empty) {
+		e->pub.empty = true;
+		notify(t, NSW_NS_EMPTIED, e, pid, ts);
+	}
+	if (!e->pinned)
+		bury(t, e);
+}
+
+/*
+ * The kernel gave e's inode (or a different id for it) to a new namespace,
+ * so e is gone and whatever still pointed at it was stale: records were lost,
+ * or an nsfs mount that pinned it was taken down. Rare, so a walk is fine.
+ */
+static void retire(struct nsw_table *t, struct ent *e, __u64 ts)
+{
+	struct tproc *p, *tmp;
+
+	HASH_ITER(hh, t->procs, p, tmp)
+		for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+			if (p->slot[i] == e)
+				p->slot[i] = NULL;
+	e->pub.holders = e->pub.members = 0;
+	e->pinned = false;
+	emptied(t, e, 0, ts);
+}
+
+static struct ent *ent_new(struct nsw_table *t, unsigned int type, __u32 inode,
+			   __u64 ns_id, enum nsw_ns_origin origin, __u64 ts)
+{
+	struct ent *old = find_ino(t, type, inode);
+	struct ent *e;
+
+	if (old)
+		retire(t, old, ts);
+	e = calloc(1, sizeof(*e));
+	if (!e)
+		return NULL;
+	e->pub.serial = ++t->serial;
+	e->pub.type = type;
+	e->pub.inode = inode;
+	e->pub.origin = origin;
+	e->pub.first_ts_ns = origin == NSW_ORIGIN_SEEDED ? 0 : ts;
+	e->ino_key = make_key(type, inode);
+	HASH_ADD(hh_ino, t->by_ino, ino_key, sizeof(e->ino_key), e);
+	e->in_ino = true;
+	set_id(t, e, ns_id);
+	return e;
+}
+
+/*
+ * The live entry of a namespace a process is in. Without an id on one side,
+ * the live entry of the inode is it: a live namespace's inode is its own.
+ */
+static struct ent *lookup(struct nsw_table *t, unsigned int type, __u32 inode,
+			  __u64 ns_id)
+{
+	struct ent *e = NULL;
+
+	if (ns_id)
+		e = find_id(t, type, ns_id);
+	if (e || !inode)
+		return e;
+	e = find_ino(t, type, inode);
+	if (e && ns_id && e->pub.ns_id)
+		return NULL; /* same inode, another namespace */
+	return e;
+}
+
+/* The entry for a slot a record names: found, or new (SEEN or SEEDED). */
+static struct ent *see(struct nsw_table *t, unsigned int type, __u32 inode,
+		       __u64 ns_id, enum nsw_ns_origin origin, __u64 ts)
+{
+	struct ent *e;
+
+	if (!inode)
+		return NULL;
+	e = lookup(t, type, inode, ns_id);
+	if (!e)
+		return ent_new(t, type, inode, ns_id, origin, ts);
+	set_id(t, e, ns_id);
+	return e;
+}
+
+/* Owner and parent, asked from a member, at most NSW_META_TRIES times. */
+static void ask_meta(struct nsw_table *t, struct ent *e, pid_t pid)
+{
+	struct nsw_ns_meta m;
+
+	if (!e || e->pub.meta_valid || e->meta_tries >= NSW_META_TRIES ||
+	    !t->probe.ns_meta || pid <= 0)
+		return;
+	e->meta_tries++;
+	memset(&m, 0, sizeof(m));
+	if (t->probe.ns_meta(t->probe.ctx, pid, e->pub.type, e->pub.inode, &m))
+		return;
+	e->pub.meta_valid = true;
+	e->pub.meta = m;
+	set_id(t, e, m.ns_id);
+}
+
+static void ask_meta_members(struct nsw_table *t, const struct tproc *p)
+{
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
+		ask_meta(t, p->slot[nsw_types[i].slot], p->pid);
+}
+
+static bool has(struct ent *const *slots, const struct ent *e)
+{
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		if (slots[i] == e)
+			return true;
+	return false;
+}
+
+/* slots[i] is set and not already in an earlier slot (pid and pid_for_children). */
+static bool first_at(struct ent *const *slots, unsigned int i)
+{
+	if (!slots[i])
+		return false;
+	for (unsigned int j = 0; j < i; j++)
+		if (slots[j] == slots[i])
+			return false;
+	return true;
+}
+
+static bool is_quiet(const struct move *mv, const struct ent *e)
+{
+	for (size_t i = 0; i < mv->nquiet; i++)
+		if (mv->quiet[i] == e)
+			return true;
+	return false;
+}
+
+/*
+ * Give p the slots nw. Holders count processes, not slots: an entry in both
+ * pid and pid_for_children is held once. LEFT and EMPTIED come first, then
+ * JOINED for what p newly holds or newly is a member of.
+ */
+static void proc_set(struct nsw_table *t, struct tproc *p,
+		     struct ent *const *nw, const struct move *mv)
+{
+	struct ent *old[NSW_SLOT_COUNT];
+	bool entered[NSW_SLOT_COUNT] = { false };
+	unsigned int i;
+
+	memcpy(old, p->slot, sizeof(old));
+	memcpy(p->slot, nw, sizeof(old));
+	for (i = 0; i < NSW_SLOT_COUNT; i++) {
+		struct ent *e = nw[i];
+
+		if (!first_at(nw, i))
+			continue;
+		if (!has(old, e)) {
+			e->pub.holders++;
+			e->pub.empty = false;
+			entered[i] = true;
+			if (!e->hint)
+				e->hint = p->pid;
+		}
+		if (nw[own_slot(e)] == e && old[own_slot(e)] != e) {
+			e->pub.members++;
+			entered[i] = true;
+			e->hint = p->pid;
+		}
+	}
+	for (i = 0; i < NSW_SLOT_COUNT; i++) {
+		struct ent *e = old[i];
+
+		if (!first_at(old, i))
+			continue;
+		if (old[own_slot(e)] == e && nw[own_slot(e)] != e)
+			e->pub.members--;
+		if (has(nw, e))
+			continue;
+		e->pub.holders--;
+		if (!mv->silent)
+			notify(t, NSW_NS_LEFT, e, p->pid, mv->ts_ns);
+	}
+	for (i = 0; i < NSW_SLOT_COUNT; i++)
+		if (first_at(old, i) && !has(nw, old[i]) && !old[i]->pub.holders)
+			emptied(t, old[i], p->pid, mv->ts_ns);
+	if (mv->silent)
+		return;
+	for (i = 0; i < NSW_SLOT_COUNT; i++)
+		if (entered[i] && !is_quiet(mv, nw[i]))
+			notify(t, NSW_NS_JOINED, nw[i], p->pid, mv->ts_ns);
+}
+
+static struct tproc *proc_add(struct nsw_table *t, pid_t pid, const char *comm)
+{
+	struct tproc *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->pid = pid;
+	if (comm)
+		memcpy(p->comm, comm, NSW_COMM_LEN);
+	p->comm[NSW_COMM_LEN - 1] = '\0';
+	HASH_ADD_INT(t->procs, pid, p);
+	return p;
+}
+
+static void proc_drop(struct nsw_table *t, struct tproc *p, __u64 ts)
+{
+	static struct ent *const none[NSW_SLOT_COUNT];
+	struct move mv = { .ts_ns = ts };
+
+	proc_set(t, p, none, &mv);
+	HASH_DEL(t->procs, p);
+	free(p);
+}
+
+static void remember_exit(struct nsw_table *t, pid_t pid, __u64 ts)
+{
+	struct texit *x;
+
+	HASH_FIND_INT(t->exits, &pid, x);
+	if (x) {
+		HASH_DEL(t->exits, x);
+	} else if (HASH_COUNT(t->exits) >= NSW_EXITS_KEEP) {
+		x = t->exits; /* the oldest: uthash keeps insertion order */
+		HASH_DEL(t->exits, x);
+	} else if (!(x = malloc(sizeof(*x)))) {
+		return;
+	}
+	x->pid = pid;
+	x->ts_ns = ts;
+	HASH_ADD_INT(t->exits, pid, x);
+}
+
+static bool exited_since(struct nsw_table *t, pid_t pid, __u64 ts)
+{
+	struct texit *x;
+
+	HASH_FIND_INT(t->exits, &pid, x);
+	return x && x->ts_ns >= ts;
+}
+
+struct nsw_table *nsw_table_new(nsw_table_cb cb, void *ctx)
+{
+	struct nsw_table *t = calloc(1, sizeof(*t));
+
+	if (!t)
+		return NULL;
+	t->cb = cb;
+	t->ctx = ctx;
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		t->slot_type[i] = nsw_type_of_slot(i) - nsw_types;
+	return t;
+}
+
+void nsw_table_free(struct nsw_table *t)
+{
+	struct tproc *p, *ptmp;
+	struct texit *x, *xtmp;
+	struct ent *e, *etmp;
+
+	if (!t)
+		return;
+	HASH_ITER(hh, t->procs, p, ptmp) {
+		HASH_DEL(t->procs, p);
+		free(p);
+	}
+	HASH_ITER(hh, t->exits, x, xtmp) {
+		HASH_DEL(t->exits, x);
+		free(x);
+	}
+	/* Every live entry is in the inode index. */
+	HASH_CLEAR(hh_id, t->by_id);
+	HASH_ITER(hh_ino, t->by_ino, e, etmp) {
+		HASH_DELETE(hh_ino, t->by_ino, e);
+		free(e);
+	}
+	for (size_t i = 0; i < NSW_DEAD_KEEP; i++)
+		free(t->dead[i]);
+	free(t);
+}
+
+void nsw_table_set_probe(struct nsw_table *t, const struct nsw_table_probe *p)
+{
+	if (p)
+		t->probe = *p;
+	else
+		memset(&t->probe, 0, sizeof(t->probe));
+}
+
+void nsw_table_seed_proc(struct nsw_table *t, const struct nsw_proc_ns *pn)
+{
+	struct ent *nw[NSW_SLOT_COUNT];
+	struct move mv = { .silent = true };
+	struct tproc *p = find_proc(t, pn->pid);
+
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		nw[i] = see(t, t->slot_type[i], pn->ns[i], 0, NSW_ORIGIN_SEEDED, 0);
+	if (!p && !(p = proc_add(t, pn->pid, pn->comm)))
+		return;
+	memcpy(p->comm, pn->comm, NSW_COMM_LEN);
+	p->comm[NSW_COMM_LEN - 1] = '\0';
+	proc_set(t, p, nw, &mv);
+	ask_meta_members(t, p);
+}
+
+/* Cut to fit: a path longer than pinned_at is still worth showing. */
+static void copy_str(char *dst, size_t len, const char *src)
+{
+	size_t n = strnlen(src, len - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+void nsw_table_seed_mount(struct nsw_table *t, const struct nsw_nsfs_mount *m)
+{
+	struct ent *e;
+	const char *name;
+
+	if (m->type >= NSW_TYPE_COUNT || !m->inode)
+		return;
+	e = see(t, m->type, m->inode, 0, NSW_ORIGIN_SEEDED, 0);
+	if (!e)
+		return;
+	e->pinned = true;
+	if (!e->pub.pinned_at[0])
+		copy_str(e->pub.pinned_at, sizeof(e->pub.pinned_at), m->path);
+	name = nsw_netns_name(m);
+	if (name && !e->pub.netns_name[0])
+		copy_str(e->pub.netns_name, sizeof(e->pub.netns_name), name);
+	if (!e->pub.meta_valid && t->probe.ns_meta_path) {
+		struct nsw_ns_meta meta;
+
+		memset(&meta, 0, sizeof(meta));
+		if (!t->probe.ns_meta_path(t->probe.ctx, m->path, &meta) &&
+		    meta.type == m->type && meta.inode == m->inode) {
+			e->pub.meta_valid = true;
+			e->pub.meta = meta;
+			set_id(t, e, meta.ns_id);
+		}
+	}
+}
+
+/*
+ * A fork's child lands where its parent's *_for_children slots point
+ * (copy_namespaces, timens_on_fork); the rest it shares.
+ */
+static void child_slots(const struct tproc *parent, struct ent **nw)
+{
+	memcpy(nw, parent->slot, sizeof(parent->slot));
+	if (nw[NSW_SLOT_PID_FOR_CHILDREN])
+		nw[NSW_SLOT_PID] = nw[NSW_SLOT_PID_FOR_CHILDREN];
+	nw[NSW_SLOT_PID_FOR_CHILDREN] = nw[NSW_SLOT_PID];
+	if (nw[NSW_SLOT_TIME_FOR_CHILDREN])
+		nw[NSW_SLOT_TIME] = nw[NSW_SLOT_TIME_FOR_CHILDREN];
+	nw[NSW_SLOT_TIME_FOR_CHILDREN] = nw[NSW_SLOT_TIME];
+}
+
+/* The documented fallback: a process the records did not describe, from /proc. */
+static bool probe_slots(struct nsw_table *t, pid_t pid, struct ent **nw,
+			__u64 ts, char *comm)
+{
+	struct nsw_proc_ns pn;
+
+	if (!t->probe.proc_ns)
+		return false;
+	memset(&pn, 0, sizeof(pn));
+	if (t->probe.proc_ns(t->probe.ctx, pid, &pn))
+		return false;
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		nw[i] = see(t, t->slot_type[i], pn.ns[i], 0, NSW_ORIGIN_SEEN, ts);
+	if (comm)
+		memcpy(comm, pn.comm, NSW_COMM_LEN);
+	return true;
+}
+
+static void apply_fork(struct nsw_table *t, const struct nsw_proc_event *ev)
+{
+	struct ent *nw[NSW_SLOT_COUNT] = { NULL };
+	struct ent *quiet[NSW_SLOT_COUNT];
+	struct move mv = { .ts_ns = ev->ts_ns, .quiet = quiet };
+	struct tproc *parent = find_proc(t, ev->ppid);
+	struct tproc *p = find_proc(t, ev->pid);
+	char comm[NSW_COMM_LEN] = "";
+	unsigned int i;
+
+	/* Entries known before this record: the unknown parent was surely in them. */
+	for (i = 0; i < NSW_SLOT_COUNT; i++) {
+		if (ev->ns_valid) {
+			struct ent *known = lookup(t, t->slot_type[i], ev->ns[i], ev->ns_id[i]);
+
+			if (known)
+				quiet[mv.nquiet++] = known;
+			nw[i] = see(t, t->slot_type[i], ev->ns[i], ev->ns_id[i],
+				    NSW_ORIGIN_SEEN, ev->ts_ns);
+		}
+	}
+	if (!ev->ns_valid) {
+		if (parent)
+			child_slots(parent, nw);
+		else if (!probe_slots(t, ev->pid, nw, ev->ts_ns, comm))
+			return; /* gone already: its exit will find nothing */
+	}
+	if (parent) {
+		mv.nquiet = 0;
+		for (i = 0; i < NSW_TYPE_COUNT; i++)
+			if (parent->slot[nsw_types[i].slot])
+				quiet[mv.nquiet++] = parent->slot[nsw_types[i].slot];
+	} else if (!ev->ns_valid) {
+		/* Known only through /proc: no story to tell of how it got there. */
+		mv.silent = true;
+	}
+	if (ev->comm[0])
+		memcpy(comm, ev->comm, NSW_COMM_LEN);
+	else if (parent)
+		memcpy(comm, parent->comm, NSW_COMM_LEN);
+	/* A pid still in the table exited unseen, or was seeded in the race. */
+	if (!p && !(p = proc_add(t, ev->pid, comm)))
+		return;
+	memcpy(p->comm, comm, NSW_COMM_LEN);
+	p->comm[NSW_COMM_LEN - 1] = '\0';
+	proc_set(t, p, nw, &mv);
+	ask_meta_members(t, p);
+}
+
+static void apply_exec(struct nsw_table *t, const struct nsw_proc_event *ev)
+{
+	struct ent *nw[NSW_SLOT_COUNT];
+	struct move mv = { .ts_ns = ev->ts_ns };
+	struct tproc *p = find_proc(t, ev->pid);
+
+	if (!p) {
+		char comm[NSW_COMM_LEN];
+
+		if (!probe_slots(t, ev->pid, nw, ev->ts_ns, comm) ||
+		    !(p = proc_add(t, ev->pid, comm)))
+			return;
+		mv.silent = true;
+		proc_set(t, p, nw, &mv);
+		mv.silent = false;
+	}
+	if (ev->comm[0]) {
+		memcpy(p->comm, ev->comm, NSW_COMM_LEN);
+		p->comm[NSW_COMM_LEN - 1] = '\0';
+	}
+	/* exec_task_namespaces(): the process enters its time_for_children. */
+	if (!p->slot[NSW_SLOT_TIME_FOR_CHILDREN] ||
+	    p->slot[NSW_SLOT_TIME] == p->slot[NSW_SLOT_TIME_FOR_CHILDREN])
+		return;
+	memcpy(nw, p->slot, sizeof(nw));
+	nw[NSW_SLOT_TIME] = nw[NSW_SLOT_TIME_FOR_CHILDREN];
+	proc_set(t, p, nw, &mv);
+	ask_meta(t, nw[NSW_SLOT_TIME], p->pid);
+}
+
+static void apply_exit(struct nsw_table *t, const struct nsw_proc_event *ev)
+{
+	struct tproc *p = find_proc(t, ev->pid);
+
+	remember_exit(t, ev->pid, ev->ts_ns);
+	if (p)
+		proc_drop(t, p, ev->ts_ns);
+}
+
+void nsw_table_apply_proc(struct nsw_table *t, const struct nsw_proc_event *ev)
+{
+	switch (ev->kind) {
+	case NSW_KIND_FORK:
+		apply_fork(t, ev);
+		break;
+	case NSW_KIND_EXEC:
+		apply_exec(t, ev);
+		break;
+	case NSW_KIND_EXIT:
+		apply_exit(t, ev);
+		break;
+	}
+}
+
+/* A dead entry a late clone record names: same id, or seen during the call. */
+static struct ent *find_dead(struct nsw_table *t, unsigned int type, __u32 inode,
+			     __u64 ns_id, __u64 ts)
+{
+	for (size_t k = 1; k <= NSW_DEAD_KEEP; k++) {
+		struct ent *e = t->dead[(t->dead_next + NSW_DEAD_KEEP - k) % NSW_DEAD_KEEP];
+
+		if (!e || e->pub.type != type)
+			continue;
+		if (ns_id && e->pub.ns_id) {
+			if (e->pub.ns_id == ns_id)
+				return e;
+			continue;
+		}
+		if (e->pub.inode == inode && e->pub.origin == NSW_ORIGIN_SEEN &&
+		    e->pub.first_ts_ns >= ts)
+			return e;
+	}
+	return NULL;
+}
+
+/*
+ * The entry of a namespace an op made. It may already be known: seen through
+ * the clone's FORK record, which comes first. Any other entry on its inode
+ * was a namespace the kernel has freed since.
+ */
+static struct ent *find_made(struct nsw_table *t, unsigned int type, __u32 inode,
+			     __u64 ns_id, __u64 ts, bool use_dead, bool *dead)
+{
+	struct ent *e = ns_id ? find_id(t, type, ns_id) : NULL;
+
+	*dead = false;
+	if (!e && (e = find_ino(t, type, inode))) {
+		bool same = e->pub.origin == NSW_ORIGIN_SEEN &&
+			    e->pub.first_ts_ns >= ts && !(ns_id && e->pub.ns_id);
+
+		if (same) {
+			set_id(t, e, ns_id);
+		} else {
+			retire(t, e, ts);
+			e = NULL;
+		}
+	}
+	if (!e && use_dead && (e = find_dead(t, type, inode, ns_id, ts)))
+		*dead = true;
+	if (!e)
+		e = ent_new(t, type, inode, ns_id, NSW_ORIGIN_SEEN, ts);
+	return e;
+}
+
+static void mark_created(struct nsw_table *t, struct ent *e,
+			 const struct nsw_event *ev)
+{
+	if (e->pub.origin == NSW_ORIGIN_CREATED)
+		return;
+	e->pub.origin = NSW_ORIGIN_CREATED;
+	e->pub.first_ts_ns = ev->ts_ns;
+	e->pub.creator_pid = ev->pid;
+	memcpy(e->pub.creator_comm, ev->comm, NSW_COMM_LEN);
+	e->pub.creator_comm[NSW_COMM_LEN - 1] = '\0';
+	e->pub.creator_op = ev->op;
+	notify(t, NSW_NS_CREATED, e, ev->pid, ev->ts_ns);
+}
+
+/* The slots a record says a process has after it, reusing p's entries. */
+static void slots_after(struct nsw_table *t, const struct tproc *p,
+			const struct nsw_event *ev, struct ent **nw)
+{
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++) {
+		struct ent *cur = p ? p->slot[i] : NULL;
+
+		if (cur && cur->pub.inode == ev->ns_after[i] &&
+		    (!ev->ns_id_after[i] || !cur->pub.ns_id ||
+		     cur->pub.ns_id == ev->ns_id_after[i]))
+			nw[i] = cur;
+		else
+			nw[i] = see(t, t->slot_type[i], ev->ns_after[i],
+				    ev->ns_id_after[i], NSW_ORIGIN_SEEN, ev->ts_ns);
+	}
+}
+
+/* The caller of an op, added from ns_before if its fork was not seen. */
+static struct tproc *caller_of(struct nsw_table *t, const struct nsw_event *ev)
+{
+	struct ent *nw[NSW_SLOT_COUNT];
+	struct move mv = { .ts_ns = ev->ts_ns, .silent = true };
+	struct tproc *p = find_proc(t, ev->pid);
+
+	if (p)
+		return p;
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		nw[i] = see(t, t->slot_type[i], ev->ns_before[i], 0,
+			    NSW_ORIGIN_SEEN, ev->ts_ns);
+	p = proc_add(t, ev->pid, ev->comm);
+	if (p)
+		proc_set(t, p, nw, &mv);
+	return p;
+}
+
+/* The namespaces an op made, by type (nsw_types[] index); NULL where none. */
+static void made_by(struct nsw_table *t, const struct nsw_event *ev, bool is_clone,
+		    struct ent **made, bool *any_dead, pid_t meta_pid)
+{
+	__u64 flags = ev->flags_valid ? nsw_ns_flags(ev->op, ev->flags) : 0;
+
+	*any_dead = false;
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
+		/* A clone's child is in its new pid or time ns itself. */
+		unsigned int s = is_clone ? nsw_types[i].slot : nsw_types[i].new_slot;
+		bool dead;
+		struct ent *e;
+
+		made[i] = NULL;
+		if (!(flags & nsw_types[i].flag) || !ev->ns_after[s])
+			continue;
+		e = find_made(t, i, ev->ns_after[s], ev->ns_id_after[s], ev->ts_ns,
+			      is_clone, &dead);
+		if (!e)
+			continue;
+		if (dead) {
+			/* Its child left before this record came: tell, then leave it. */
+			*any_dead = true;
+			mark_created(t, e, ev);
+			continue;
+		}
+		if (nsw_types[i].slot == s)
+			ask_meta(t, e, meta_pid);
+		made[i] = e;
+	}
+}
+
+/* unshare, setns, and a clone that made a thread: the caller moves. */
+static void apply_move(struct nsw_table *t, const struct nsw_event *ev)
+{
+	struct ent *nw[NSW_SLOT_COUNT];
+	struct ent *made[NSW_TYPE_COUNT];
+	struct move mv = { .ts_ns = ev->ts_ns, .quiet = made, .nquiet = NSW_TYPE_COUNT };
+	struct tproc *p = caller_of(t, ev);
+	bool any_dead;
+
+	if (!p)
+		return;
+	if (ev->op == NSW_OP_SETNS)
+		memset(made, 0, sizeof(made));
+	else
+		made_by(t, ev, ev->op != NSW_OP_UNSHARE, made, &any_dead, ev->pid);
+	slots_after(t, p, ev, nw);
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
+		unsigned int s = ev->op == NSW_OP_UNSHARE ? nsw_types[i].new_slot :
+							    nsw_types[i].slot;
+
+		if (made[i])
+			nw[s] = made[i];
+	}
+	proc_set(t, p, nw, &mv);
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
+		if (made[i])
+			mark_created(t, made[i], ev);
+	ask_meta_members(t, p);
+}
+
+/*
+ * The child its FORK record placed: that record said it all, and the child
+ * may have moved on since. Only a slot a retired entry left empty is filled.
+ */
+static void fill_child(struct nsw_table *t, struct tproc *child,
+		       struct ent *const *made, const struct nsw_event *ev)
+{
+	struct move mv = { .ts_ns = ev->ts_ns };
+	struct ent *nw[NSW_SLOT_COUNT];
+
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
+		unsigned int s = nsw_types[i].slot;
+
+		if (!made[i] || child->slot[s])
+			continue;
+		memcpy(nw, child->slot, sizeof(nw));
+		nw[s] = made[i];
+		proc_set(t, child, nw, &mv);
+	}
+}
+
+/* Its FORK record was lost: the clone record says where the child went. */
+static void add_late_child(struct nsw_table *t, pid_t child_pid,
+			   struct ent *const *made, const struct nsw_event *ev)
+{
+	struct ent *quiet[NSW_TYPE_COUNT] = { NULL };
+	struct move mv = { .ts_ns = ev->ts_ns, .quiet = quiet,
+			   .nquiet = NSW_TYPE_COUNT };
+	struct tproc *parent = find_proc(t, ev->pid);
+	struct ent *nw[NSW_SLOT_COUNT];
+	struct nsw_proc_ns pn;
+	struct tproc *child;
+
+	if (t->probe.proc_ns && t->probe.proc_ns(t->probe.ctx, child_pid, &pn))
+		return; /* gone too */
+	child = proc_add(t, child_pid, ev->comm);
+	if (!child)
+		return;
+	slots_after(t, NULL, ev, nw);
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
+		if (made[i])
+			nw[nsw_types[i].slot] = made[i];
+		if (parent)
+			quiet[i] = parent->slot[nsw_types[i].slot];
+	}
+	proc_set(t, child, nw, &mv);
+}
+
+static void apply_clone(struct nsw_table *t, const struct nsw_event *ev)
+{
+	pid_t child_pid = ev->child_pid;
+	struct ent *made[NSW_TYPE_COUNT];
+	struct tproc *child;
+	bool gone, any_dead;
+
+	if (!child_pid)
+		return;
+	if (child_pid == (pid_t)ev->pid) {
+		/* CLONE_THREAD: a thread's namespaces are counted as its process's. */
+		apply_move(t, ev);
+		return;
+	}
+	/* Exited after the call began: this record must not bring it back. */
+	gone = exited_since(t, child_pid, ev->ts_ns);
+	made_by(t, ev, true, made, &any_dead, gone ? 0 : child_pid);
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
+		if (made[i])
+			mark_created(t, made[i], ev);
+	child = find_proc(t, child_pid);
+	if (child && !gone)
+		fill_child(t, child, made, ev);
+	else if (!child && !gone && !any_dead)
+		add_late_child(t, child_pid, made, ev);
+	/* Made, but nobody we know holds it: its child is gone. */
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
+		if (made[i] && !made[i]->pub.holders)
+			emptied(t, made[i], child_pid, ev->ts_ns);
+}
+
+void nsw_table_apply_nsop(struct nsw_table *t, const struct nsw_event *ev)
+{
+	if ((__s64)ev->ret < 0 || !ev->after_valid)
+		return;
+	switch (ev->op) {
+	case NSW_OP_CLONE:
+	case NSW_OP_CLONE3:
+		apply_clone(t, ev);
+		break;
+	case NSW_OP_UNSHARE:
+	case NSW_OP_SETNS:
+		apply_move(t, ev);
+		break;
+	}
+}
+
+const struct nsw_ns_entry *nsw_table_find(struct nsw_table *t, unsigned int type,
+					  __u32 inode, __u64 ns_id)
+{
+	struct ent *e;
+
+	if (type >= NSW_TYPE_COUNT)
+		return NULL;
+	e = lookup(t, type, inode, ns_id);
+	return e ? &e->pub : NULL;
+}
+
+/* A process holding e, a member if there is one: the hint, else a walk. */
+static pid_t holder_of(struct nsw_table *t, struct ent *e)
+{
+	struct tproc *p = e->hint ? find_proc(t, e->hint) : NULL;
+	struct tproc *tmp;
+	pid_t any = 0;
+
+	if (p && p->slot[own_slot(e)] == e)
+		return p->pid;
+	if (!e->pub.holders)
+		return 0;
+	HASH_ITER(hh, t->procs, p, tmp) {
+		if (p->slot[own_slot(e)] == e) {
+			e->hint = p->pid;
+			return p->pid;
+		}
+		if (!any && has(p->slot, e))
+			any = p->pid;
+	}
+	return any;
+}
+
+const struct nsw_label *nsw_table_label(struct nsw_table *t,
+					const struct nsw_ns_entry *pe)
+{
+	struct ent *e = ent_of(pe);
+	struct tproc *init;
+	struct nsw_label l;
+	pid_t pid;
+
+	if (e->pub.label_valid)
+		return &e->pub.label;
+	if (e->label_tries >= NSW_LABEL_TRIES)
+		return NULL;
+	e->label_tries++;
+	memset(&l, 0, sizeof(l));
+	if (t->probe.nswatch_label &&
+	    t->probe.nswatch_label(t->probe.ctx, e->pub.type, e->pub.inode, &l))
+		goto out_found;
+	/*
+	 * A namespace of the host's init is the host's, whatever container
+	 * shares it (--network=host): a holder's cgroup would mislabel it.
+	 */
+	init = find_proc(t, 1);
+	if (!t->probe.pid_label || (init && has(init->slot, e)))
+		return NULL;
+	pid = holder_of(t, e);
+	if (pid && t->probe.pid_label(t->probe.ctx, pid, &l))
+		goto out_found;
+	if (e->pub.creator_pid && (pid_t)e->pub.creator_pid != pid &&
+	    t->probe.pid_label(t->probe.ctx, e->pub.creator_pid, &l))
+		goto out_found;
+	return NULL;
+out_found:
+	e->pub.label = l;
+	e->pub.label_valid = true;
+	return &e->pub.label;
+}
+
+void nsw_table_label_proc(struct nsw_table *t, pid_t pid)
+{
+	struct tproc *p = find_proc(t, pid);
+
+	if (!p)
+		return;
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		if (p->slot[i])
+			nsw_table_label(t, &p->slot[i]->pub);
+}
+
+size_t nsw_table_count(const struct nsw_table *t)
+{
+	return HASH_CNT(hh_ino, t->by_ino);
+}
+
+size_t nsw_table_procs(const struct nsw_table *t)
+{
+	return HASH_CNT(hh, t->procs);
+}

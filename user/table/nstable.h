@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The reporter's namespace table: every namespace it knows, who made it,
+ * which processes hold it, and its owner and parent. Seeded from /proc and
+ * the nsfs mounts when tracing starts, then fed every ring buffer record in
+ * order.
+ *
+ * Inode numbers are recycled within milliseconds, so an inode alone never
+ * names a namespace for long. Entries are keyed by type and ns_id where the
+ * kernel has one (never reused), else by type and inode; a creation of an
+ * inode the table already holds starts a new entry and retires the old one.
+ */
+#ifndef NSW_NSTABLE_H
+#define NSW_NSTABLE_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include "nswatch.h"
+#include "lib/error.h"
+#include "table/labels.h"
+#include "table/nsscan.h"
+
+enum nsw_ns_origin {
+	NSW_ORIGIN_SEEDED,  /* there when tracing started */
+	NSW_ORIGIN_CREATED, /* a traced clone, clone3 or unshare made it */
+	NSW_ORIGIN_SEEN,    /* first seen held by a process; its making was not seen */
+};
+
+struct nsw_ns_entry {
+	__u64 serial;             /* the table's own number; never reused */
+	unsigned int type;        /* index into nsw_types[] */
+	__u32 inode;
+	__u64 ns_id;              /* 0 where unknown */
+	enum nsw_ns_origin origin;
+	__u64 first_ts_ns;        /* CLOCK_MONOTONIC: created or first seen; 0 if seeded */
+
+	/* NSW_ORIGIN_CREATED: by whom and how. */
+	__u32 creator_pid;
+	char creator_comm[NSW_COMM_LEN];
+	unsigned int creator_op;  /* enum nsw_op */
+
+	/* Owner and parent, from the nsfs ioctls, when they could be read. */
+	bool meta_valid;
+	struct nsw_ns_meta meta;
+
+	unsigned int members;     /* processes that have it in their own slot */
+	unsigned int holders;     /* ... in any slot, *_for_children included */
+	bool empty;               /* the last holder left: ns_empty was raised */
+
+	/* Labels; label_valid once one was found. */
+	bool label_valid;
+	struct nsw_label label;
+	char netns_name[64];      /* `ip netns` name, "" if none */
+	char pinned_at[256];      /* an nsfs bind mount holding it, "" if none */
+};
+
+/* What the table reports while it applies records. */
+enum nsw_ns_change {
+	NSW_NS_CREATED, /* pid made it (an entry now exists for it) */
+	NSW_NS_JOINED,  /* pid entered it (setns, or a fork into it) */
+	NSW_NS_LEFT,    /* pid left it (exit, setns or unshare away) */
+	NSW_NS_EMPTIED, /* its last known holder is gone (raised once) */
+};
+
+typedef void (*nsw_table_cb)(void *ctx, enum nsw_ns_change change,
+			     const struct nsw_ns_entry *e, __u32 pid,
+			     __u64 ts_ns);
+
+/*
+ * How the table asks the kernel about a namespace or a process. The table
+ * itself (nstable.c) never reads /proc; nsw_table_use_kernel() plugs in the
+ * real readers (nstable_kernel.c), unit tests plug in fakes. A NULL member
+ * means "unknown".
+ */
+struct nsw_table_probe {
+	/* nsw_read_proc_ns(): 0 on success, -1 if the process is gone. */
+	int (*proc_ns)(void *ctx, pid_t pid, struct nsw_proc_ns *p);
+	/* nsw_ns_meta_pid(): 0 on success. */
+	int (*ns_meta)(void *ctx, pid_t pid, unsigned int type, __u32 inode,
+		       struct nsw_ns_meta *m);
+	/* The container label of a process: nsw_pid_label(). */
+	bool (*pid_label)(void *ctx, pid_t pid, struct nsw_label *l);
+	/* The nswatch container whose namespace this is: its name, or false. */
+	bool (*nswatch_label)(void *ctx, unsigned int type, __u32 inode,
+			      struct nsw_label *l);
+	/* nsw_ns_meta_fd() of an nsfs mount (path): 0 on success. */
+	int (*ns_meta_path)(void *ctx, const char *path, struct nsw_ns_meta *m);
+	void *ctx;
+};
+
+struct nsw_table;
+
+struct nsw_table *nsw_table_new(nsw_table_cb cb, void *ctx);
+void nsw_table_free(struct nsw_table *t);
+void nsw_table_set_probe(struct nsw_table *t, const struct nsw_table_probe *p);
+
+/* nstable_kernel.c: the real probe (/proc, nsfs ioctls, state files). */
+void nsw_table_use_kernel(struct nsw_table *t);
+
+/*
+ * nstable_kernel.c: read every process and nsfs mount now
+ * (nsw_scan_procs, nsw_scan_nsfs_mounts) into the table.
+ */
+int nsw_table_seed(struct nsw_table *t, struct nsw_error *err);
+
+/* The pieces of seeding, for tests: one process, one nsfs mount. */
+void nsw_table_seed_proc(struct nsw_table *t, const struct nsw_proc_ns *p);
+void nsw_table_seed_mount(struct nsw_table *t, const struct nsw_nsfs_mount *m);
+
+/* Apply one ring buffer record, in ring buffer order. */
+void nsw_table_apply_nsop(struct nsw_table *t, const struct nsw_event *ev);
+void nsw_table_apply_proc(struct nsw_table *t, const struct nsw_proc_event *ev);
+
+/*
+ * The live entry for a namespace of type (nsw_types[] index): by ns_id when
+ * it is not 0, else by inode (also when the entry's own ns_id is still
+ * unknown). NULL if unknown.
+ */
+const struct nsw_ns_entry *nsw_table_find(struct nsw_table *t, unsigned int type,
+					  __u32 inode, __u64 ns_id);
+
+/* The label of an entry, looked up on first need and then kept. */
+const struct nsw_label *nsw_table_label(struct nsw_table *t,
+					const struct nsw_ns_entry *e);
+
+/*
+ * Look up the labels of every namespace pid holds, while pid can still be
+ * read (see nsw_table_label).
+ */
+void nsw_table_label_proc(struct nsw_table *t, pid_t pid);
+
+/* Number of live entries and of known processes. */
+size_t nsw_table_count(const struct nsw_table *t);
+size_t nsw_table_procs(const struct nsw_table *t);
+
+#endif /* NSW_NSTABLE_H */

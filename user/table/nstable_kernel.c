@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The table's real probe: /proc, the nsfs ioctls and nswatch's state files.
+ * Kept apart from nstable.c so that the table's logic is tested with fakes.
+ */
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include "table/nstable.h"
+#include "table/labels.h"
+#include "table/nsscan.h"
+#include "lib/util.h"
+
+static int k_proc_ns(void *ctx, pid_t pid, struct nsw_proc_ns *p)
+{
+	(void)ctx;
+	return nsw_read_proc_ns(pid, p);
+}
+
+static int k_ns_meta(void *ctx, pid_t pid, unsigned int type, __u32 inode,
+		     struct nsw_ns_meta *m)
+{
+	struct nsw_error err;
+
+	(void)ctx;
+	/* The expected inode guards against a pid reused since the record. */
+	return nsw_ns_meta_pid(pid, type, inode, m, &err);
+}
+
+static int k_ns_meta_path(void *ctx, const char *path, struct nsw_ns_meta *m)
+{
+	cleanup_close int fd = -1;
+	struct nsw_error err;
+
+	(void)ctx;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	return nsw_ns_meta_fd(fd, m, &err);
+}
+
+static bool k_pid_label(void *ctx, pid_t pid, struct nsw_label *l)
+{
+	(void)ctx;
+	return nsw_pid_label(pid, l);
+}
+
+/*
+ * Read the state files on each ask: the table asks a few times per
+ * namespace at most, and a container started while tracing must be found.
+ */
+static bool k_nswatch_label(void *ctx, unsigned int type, __u32 inode,
+			    struct nsw_label *l)
+{
+	cleanup_free struct nsw_container_ns *list = NULL;
+	const struct nsw_container_ns *c;
+	struct nsw_error err;
+	size_t n = 0;
+
+	(void)ctx;
+	if (nsw_scan_nswatch_containers(&list, &n, &err) < 0)
+		return false;
+	c = nsw_container_by_ns(list, n, type, inode);
+	if (!c)
+		return false;
+	memset(l, 0, sizeof(*l));
+	snprintf(l->engine, sizeof(l->engine), "nswatch");
+	snprintf(l->id, sizeof(l->id), "%.*s", (int)sizeof(l->id) - 1, c->name);
+	return true;
+}
+
+void nsw_table_use_kernel(struct nsw_table *t)
+{
+	static const struct nsw_table_probe probe = {
+		.proc_ns = k_proc_ns,
+		.ns_meta = k_ns_meta,
+		.pid_label = k_pid_label,
+		.nswatch_label = k_nswatch_label,
+		.ns_meta_path = k_ns_meta_path,
+	};
+
+	nsw_table_set_probe(t, &probe);
+}
+
+static int seed_one(const struct nsw_proc_ns *p, void *data)
+{
+	nsw_table_seed_proc(data, p);
+	return 0;
+}
+
+int nsw_table_seed(struct nsw_table *t, struct nsw_error *err)
+{
+	cleanup_free struct nsw_nsfs_mount *mounts = NULL;
+	size_t n = 0;
+
+	if (nsw_scan_procs(seed_one, t, err) < 0)
+		return -1;
+	if (nsw_scan_nsfs_mounts(&mounts, &n, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		nsw_table_seed_mount(t, &mounts[i]);
+	return 0;
+}

@@ -1,0 +1,313 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Open, configure, load and attach the BPF programs, and hand every ring
+ * buffer record to a sink. The commands decide what the records mean.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
+#include <bpf/libbpf.h>
+#include <bpf/bpf.h>
+#include "nswatch.skel.h"
+#include "trace/tracer.h"
+#include "lib/util.h"
+
+struct nsw_tracer {
+	struct nswatch_bpf *skel;
+	struct ring_buffer *rb;
+	struct nsw_sink sink;
+	__u64 warned[NSW_COUNTER_MAX];
+};
+
+static bool libbpf_verbose;
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt,
+			va_list ap)
+{
+	if (level != LIBBPF_WARN && !libbpf_verbose)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+int nsw_tracer_check_environment(struct nsw_error *err)
+{
+	if (geteuid() != 0)
+		return nsw_error(err, 0,
+				 "tracing needs root (to load BPF programs); run it with sudo");
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		return nsw_error(err, errno,
+				 "this kernel has no BTF (/sys/kernel/btf/vmlinux), which "
+				 "nswatch needs (CONFIG_DEBUG_INFO_BTF=y)");
+	return 0;
+}
+
+/*
+ * libbpf finds syscall tracepoints through tracefs. Where the host has not
+ * mounted it, mount it in a private mount namespace for the time of the
+ * attach and come back, so the host's mount table stays as it was.
+ */
+struct tracefs_guard {
+	int host_mnt;
+	int cwd;
+};
+
+static bool tracefs_present(void)
+{
+	return !access("/sys/kernel/tracing/events", F_OK) ||
+	       !access("/sys/kernel/debug/tracing/events", F_OK);
+}
+
+static void tracefs_leave(struct tracefs_guard *g)
+{
+	if (g->host_mnt >= 0) {
+		if (setns(g->host_mnt, CLONE_NEWNS) || fchdir(g->cwd))
+			perror("nswatch: returning to the host mount namespace");
+		close(g->host_mnt);
+		close(g->cwd);
+	}
+	g->host_mnt = g->cwd = -1;
+}
+
+static int tracefs_enter(struct tracefs_guard *g, struct nsw_error *err)
+{
+	g->host_mnt = g->cwd = -1;
+	if (tracefs_present())
+		return 0;
+	g->cwd = open(".", O_PATH | O_CLOEXEC);
+	g->host_mnt = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+	if (g->cwd < 0 || g->host_mnt < 0) {
+		nsw_error(err, errno, "opening /proc/self/ns/mnt");
+		goto out_close;
+	}
+	if (unshare(CLONE_NEWNS)) {
+		nsw_error(err, errno, "tracefs is not mounted, and making a private mount namespace for it failed");
+		goto out_close;
+	}
+	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("tracefs", "/sys/kernel/tracing", "tracefs", 0, NULL)) {
+		nsw_error(err, errno, "mounting tracefs on /sys/kernel/tracing");
+		tracefs_leave(g);
+		return -1;
+	}
+	return 0;
+out_close:
+	if (g->cwd >= 0)
+		close(g->cwd);
+	if (g->host_mnt >= 0)
+		close(g->host_mnt);
+	g->host_mnt = g->cwd = -1;
+	return -1;
+}
+
+static void configure(struct nswatch_bpf *s, const struct nsw_tracer_config *cfg)
+{
+	const struct trace_opts *o = cfg->opts;
+	bool clone_ops = o->op_mask & (NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3));
+
+	s->rodata->filter_tgid = o->pid;
+	s->rodata->self_tgid = cfg->exclude_self ? getpid() : 0;
+	s->rodata->filter_comm_on = o->comm_set;
+	memcpy((char *)s->rodata->filter_comm, o->comm, sizeof(o->comm));
+	s->rodata->follow = cfg->follow;
+	s->rodata->failed_only = o->failed_only;
+	s->rodata->type_mask = o->type_mask;
+	s->rodata->all_clones = o->all_clones;
+	s->rodata->proc_events = cfg->proc_events;
+	/* Wake the reporter once an eighth of the ring is used; else it polls. */
+	s->rodata->wakeup_bytes = o->ring_size / 8;
+	bpf_map__set_max_entries(s->maps.events, o->ring_size);
+
+	/* An operation nobody asked for costs nothing: its programs stay out. */
+	bpf_program__set_autoload(s->progs.enter_clone, o->op_mask & NSW_OP_BIT(NSW_OP_CLONE));
+	bpf_program__set_autoload(s->progs.exit_clone, o->op_mask & NSW_OP_BIT(NSW_OP_CLONE));
+	bpf_program__set_autoload(s->progs.enter_clone3, o->op_mask & NSW_OP_BIT(NSW_OP_CLONE3));
+	bpf_program__set_autoload(s->progs.exit_clone3, o->op_mask & NSW_OP_BIT(NSW_OP_CLONE3));
+	bpf_program__set_autoload(s->progs.enter_unshare, o->op_mask & NSW_OP_BIT(NSW_OP_UNSHARE));
+	bpf_program__set_autoload(s->progs.exit_unshare, o->op_mask & NSW_OP_BIT(NSW_OP_UNSHARE));
+	bpf_program__set_autoload(s->progs.enter_setns, o->op_mask & NSW_OP_BIT(NSW_OP_SETNS));
+	bpf_program__set_autoload(s->progs.exit_setns, o->op_mask & NSW_OP_BIT(NSW_OP_SETNS));
+	bpf_program__set_autoload(s->progs.on_fork, clone_ops || cfg->follow || cfg->proc_events);
+	bpf_program__set_autoload(s->progs.on_exec, cfg->proc_events);
+	bpf_program__set_autoload(s->progs.on_exit, cfg->follow || cfg->proc_events);
+}
+
+static int load_and_attach(struct nsw_tracer *t, const struct nsw_tracer_config *cfg,
+			   struct nsw_error *err)
+{
+	struct tracefs_guard guard;
+	int ret;
+
+	t->skel = nswatch_bpf__open();
+	if (!t->skel)
+		return nsw_error(err, errno, "opening the BPF object");
+	configure(t->skel, cfg);
+	ret = nswatch_bpf__load(t->skel);
+	if (ret)
+		return nsw_error(err, -ret,
+				 "the kernel refused to load the BPF programs (the verifier's reason is above)");
+	if (tracefs_enter(&guard, err) < 0)
+		return -1;
+	ret = nswatch_bpf__attach(t->skel);
+	tracefs_leave(&guard);
+	if (ret)
+		return nsw_error(err, -ret, "attaching the BPF programs to their tracepoints");
+	return 0;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct nsw_tracer *t = ctx;
+	const __u32 *kind = data;
+
+	if (size < sizeof(*kind))
+		return 0;
+	if (*kind == NSW_KIND_NSOP && size >= sizeof(struct nsw_event)) {
+		if (t->sink.nsop)
+			t->sink.nsop(t->sink.ctx, data);
+	} else if (size >= sizeof(struct nsw_proc_event)) {
+		if (t->sink.proc)
+			t->sink.proc(t->sink.ctx, data);
+	}
+	return 0;
+}
+
+int nsw_tracer_open(struct nsw_tracer **tp, const struct nsw_tracer_config *cfg,
+		    const struct nsw_sink *sink, struct nsw_error *err)
+{
+	struct nsw_tracer *t;
+
+	*tp = NULL;
+	if (nsw_tracer_check_environment(err) < 0)
+		return -1;
+	libbpf_verbose = cfg->opts->verbose;
+	libbpf_set_print(libbpf_print);
+	t = calloc(1, sizeof(*t));
+	if (!t)
+		return nsw_error(err, ENOMEM, "allocating the tracer");
+	t->sink = *sink;
+	if (load_and_attach(t, cfg, err) < 0)
+		goto out_close;
+	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, t, NULL);
+	if (!t->rb) {
+		nsw_error(err, errno, "setting up the ring buffer");
+		goto out_close;
+	}
+	*tp = t;
+	return 0;
+out_close:
+	nsw_tracer_close(t);
+	return -1;
+}
+
+void nsw_tracer_close(struct nsw_tracer *t)
+{
+	if (!t)
+		return;
+	ring_buffer__free(t->rb);
+	nswatch_bpf__destroy(t->skel);
+	free(t);
+}
+
+int nsw_tracer_follow(struct nsw_tracer *t, pid_t pid, struct nsw_error *err)
+{
+	__u32 key = pid;
+	__u8 one = 1;
+
+	if (bpf_map__update_elem(t->skel->maps.traced_tgids, &key, sizeof(key),
+				 &one, sizeof(one), BPF_ANY))
+		return nsw_error(err, errno, "adding pid %d to the followed set", pid);
+	return 0;
+}
+
+void nsw_tracer_watch_ns(struct nsw_tracer *t, __u32 inode)
+{
+	__u8 one = 1;
+
+	/* A full map only means a later nsenter goes unfollowed. */
+	bpf_map__update_elem(t->skel->maps.watched_ns, &inode, sizeof(inode),
+			     &one, sizeof(one), BPF_ANY);
+}
+
+void nsw_tracer_unwatch_ns(struct nsw_tracer *t, __u32 inode)
+{
+	bpf_map__delete_elem(t->skel->maps.watched_ns, &inode, sizeof(inode), 0);
+}
+
+int nsw_tracer_fd(const struct nsw_tracer *t)
+{
+	return ring_buffer__epoll_fd(t->rb);
+}
+
+int nsw_tracer_poll(struct nsw_tracer *t, int timeout_ms)
+{
+	int ret = ring_buffer__poll(t->rb, timeout_ms);
+
+	if (ret < 0 && ret != -EINTR)
+		return ret;
+	/* Submissions without wakeup wait here for the next poll. */
+	return nsw_tracer_drain(t);
+}
+
+int nsw_tracer_drain(struct nsw_tracer *t)
+{
+	int ret, total = 0;
+
+	do {
+		ret = ring_buffer__consume(t->rb);
+		if (ret > 0)
+			total += ret;
+	} while (ret > 0);
+	if (ret < 0 && ret != -EINTR)
+		return ret;
+	return total;
+}
+
+void nsw_tracer_lost(struct nsw_tracer *t, __u64 lost[NSW_COUNTER_MAX])
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 vals[ncpus > 0 ? ncpus : 1];
+
+	for (__u32 i = 0; i < NSW_COUNTER_MAX; i++) {
+		lost[i] = 0;
+		if (ncpus <= 0 ||
+		    bpf_map__lookup_elem(t->skel->maps.counters, &i, sizeof(i), vals,
+					 sizeof(vals), 0))
+			continue;
+		for (int c = 0; c < ncpus; c++)
+			lost[i] += vals[c];
+	}
+}
+
+__u64 nsw_tracer_lost_total(struct nsw_tracer *t)
+{
+	__u64 lost[NSW_COUNTER_MAX], sum = 0;
+
+	nsw_tracer_lost(t, lost);
+	for (int i = 0; i < NSW_COUNTER_MAX; i++)
+		sum += lost[i];
+	return sum;
+}
+
+static const char *const loss_reason[NSW_COUNTER_MAX] = {
+	[NSW_LOST_RINGBUF] = "events lost: ring buffer full (try --ring-size)",
+	[NSW_LOST_PENDING] = "events lost: too many operations in flight",
+	[NSW_LOST_PROC] = "fork/exec/exit records lost: ring buffer full; "
+			  "the namespace table may miss members (try --ring-size)",
+};
+
+void nsw_tracer_warn_loss(struct nsw_tracer *t)
+{
+	__u64 now[NSW_COUNTER_MAX];
+
+	nsw_tracer_lost(t, now);
+	for (int i = 0; i < NSW_COUNTER_MAX; i++)
+		if (now[i] > t->warned[i])
+			fprintf(stderr, "nswatch: warning: %llu %s\n",
+				(unsigned long long)(now[i] - t->warned[i]), loss_reason[i]);
+	memcpy(t->warned, now, sizeof(now));
+}

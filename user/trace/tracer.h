@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The BPF side's life, shared by `nswatch trace` and `nswatch run --trace`:
+ * open, configure, load, attach, then consume the ring buffer into a sink.
+ */
+#ifndef NSW_TRACER_H
+#define NSW_TRACER_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <linux/types.h>
+#include "nswatch.h"
+#include "lib/error.h"
+#include "cli/trace_opts.h"
+
+/* Where records go, in ring buffer order. */
+struct nsw_sink {
+	void (*nsop)(void *ctx, const struct nsw_event *ev);
+	void (*proc)(void *ctx, const struct nsw_proc_event *ev);
+	void *ctx;
+};
+
+struct nsw_tracer_config {
+	const struct trace_opts *opts; /* filters, ops, ring size, verbose */
+	bool follow;        /* only processes added by nsw_tracer_follow() and their descendants */
+	bool exclude_self;  /* never report the calling process */
+	bool proc_events;   /* fork, exec and exit records (for the namespace table) */
+};
+
+struct nsw_tracer;
+
+/* Root and BTF, with a message that says which is missing. */
+int nsw_tracer_check_environment(struct nsw_error *err);
+
+int nsw_tracer_open(struct nsw_tracer **t, const struct nsw_tracer_config *cfg,
+		    const struct nsw_sink *sink, struct nsw_error *err);
+void nsw_tracer_close(struct nsw_tracer *t);
+
+int nsw_tracer_follow(struct nsw_tracer *t, pid_t pid, struct nsw_error *err);
+/* A namespace made by a followed process: a setns into it is followed too. */
+void nsw_tracer_watch_ns(struct nsw_tracer *t, __u32 inode);
+void nsw_tracer_unwatch_ns(struct nsw_tracer *t, __u32 inode);
+
+/* The ring buffer's epoll fd. */
+int nsw_tracer_fd(const struct nsw_tracer *t);
+/* Wait up to timeout_ms, then consume everything waiting; records, or -errno. */
+int nsw_tracer_poll(struct nsw_tracer *t, int timeout_ms);
+/* Consume everything waiting, without waiting. */
+int nsw_tracer_drain(struct nsw_tracer *t);
+
+/* Records the kernel side could not report, per enum nsw_counter, since open. */
+void nsw_tracer_lost(struct nsw_tracer *t, __u64 lost[NSW_COUNTER_MAX]);
+/* Warn on stderr about loss since the last call; loss is never silent. */
+void nsw_tracer_warn_loss(struct nsw_tracer *t);
+__u64 nsw_tracer_lost_total(struct nsw_tracer *t);
+
+#endif /* NSW_TRACER_H */
