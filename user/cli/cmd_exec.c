@@ -268,7 +268,7 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 	return status;
 }
 
-int cmd_exec(int argc, char **argv)
+int cmd_exec(int argc, char **argv, struct nsw_error *err)
 {
 	static const struct argp argp = {
 		.options = options,
@@ -278,15 +278,15 @@ int cmd_exec(int argc, char **argv)
 	};
 	struct exec_opts o = { 0 };
 	struct nsw_container c = { 0 };
-	struct nsw_error err = { 0 };
 	int r;
 
 	argp_err_exit_status = 2;
 	if (argp_parse(&argp, argc, argv, ARGP_IN_ORDER, NULL, &o))
 		return 2;
-	r = exec_in(&o, &c, &err);
-	if (r < 0)
-		nsw_error_print(&err);
+	r = exec_in(&o, &c, err);
 	nsw_container_free(&c);
-	return r < 0 ? -r : r;
+	/* exec_in() gives -status with err filled (transitional). */
+	if (r < 0)
+		return nsw_error_set_status(err, -r);
+	return r;
 }

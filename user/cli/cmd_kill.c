@@ -84,20 +84,16 @@ int nsw_signal_container(const char *name, int sig, struct nsw_error *err)
 	return r;
 }
 
-int cmd_kill(int argc, char **argv)
+int cmd_kill(int argc, char **argv, struct nsw_error *err)
 {
 	static const struct argp argp = {
 		.parser = parse_opt, .args_doc = "NAME [SIGNAL]", .doc = doc,
 	};
 	struct kill_opts o = { .sig = SIGTERM };
-	struct nsw_error err = { 0 };
-
 	argp_err_exit_status = 2;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return 2;
-	if (nsw_signal_container(o.name, o.sig, &err) < 0) {
-		nsw_error_print(&err);
-		return 1;
-	}
+	if (nsw_signal_container(o.name, o.sig, err) < 0)
+		return -1;
 	return 0;
 }

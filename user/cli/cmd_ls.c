@@ -739,22 +739,18 @@ out:
 	return ret;
 }
 
-int cmd_ls(int argc, char **argv)
+int cmd_ls(int argc, char **argv, struct nsw_error *err)
 {
 	static const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
 	};
 	struct ls_opts o = { 0 };
-	struct nsw_error err = { 0 };
-
 	setlocale(LC_CTYPE, "");
 	argp_err_exit_status = 2;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return 2;
-	if (list(&o, &err) < 0) {
-		nsw_error_print(&err);
-		return 1;
-	}
+	if (list(&o, err) < 0)
+		return -1;
 	if (fflush(stdout) == EOF)
 		return 1;
 	return 0;

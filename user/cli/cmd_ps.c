@@ -102,20 +102,16 @@ static int list(const struct ps_opts *o, struct nsw_error *err)
 	return 0;
 }
 
-int cmd_ps(int argc, char **argv)
+int cmd_ps(int argc, char **argv, struct nsw_error *err)
 {
 	static const struct argp argp = {
 		.options = options, .parser = parse_opt, .doc = doc,
 	};
 	struct ps_opts o = { 0 };
-	struct nsw_error err = { 0 };
-
 	argp_err_exit_status = 2;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return 2;
-	if (list(&o, &err) < 0) {
-		nsw_error_print(&err);
-		return 1;
-	}
+	if (list(&o, err) < 0)
+		return -1;
 	return 0;
 }

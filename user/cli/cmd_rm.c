@@ -85,20 +85,16 @@ static int remove_container(const struct rm_opts *o, struct nsw_error *err)
 	return nsw_release(&in, err);
 }
 
-int cmd_rm(int argc, char **argv)
+int cmd_rm(int argc, char **argv, struct nsw_error *err)
 {
 	static const struct argp argp = {
 		.options = options, .parser = parse_opt, .args_doc = "NAME", .doc = doc,
 	};
 	struct rm_opts o = { 0 };
-	struct nsw_error err = { 0 };
-
 	argp_err_exit_status = 2;
 	if (argp_parse(&argp, argc, argv, 0, NULL, &o))
 		return 2;
-	if (remove_container(&o, &err) < 0) {
-		nsw_error_print(&err);
-		return 1;
-	}
+	if (remove_container(&o, err) < 0)
+		return -1;
 	return 0;
 }

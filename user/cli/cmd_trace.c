@@ -354,7 +354,7 @@ static int trace_start(struct tracer *t, struct nsw_error *err)
 	return 0;
 }
 
-int cmd_trace(int argc, char **argv)
+int cmd_trace(int argc, char **argv, struct nsw_error *errp)
 {
 	struct tracer t = { .go_fd = -1 };
 	struct nsw_error err = { 0 };
@@ -378,5 +378,6 @@ out_cleanup:
 	abandon_child(&t);
 	nsw_tracer_close(t.bpf);
 	nsw_table_free(t.table);
+	(void)errp; /* transitional: the error is printed above */
 	return ret;
 }

@@ -3,12 +3,20 @@
 #ifndef NSW_COMMANDS_H
 #define NSW_COMMANDS_H
 
-int cmd_trace(int argc, char **argv);
-int cmd_run(int argc, char **argv);
-int cmd_exec(int argc, char **argv);
-int cmd_ps(int argc, char **argv);
-int cmd_kill(int argc, char **argv);
-int cmd_rm(int argc, char **argv);
-int cmd_ls(int argc, char **argv);
+#include "lib/error.h"
+
+/*
+ * A command returns its exit status (>= 0), or -1 with err filled: main()
+ * prints err once and exits with err->status, or with the command's
+ * failure status from its table row when that is 0. Bad options are
+ * argp's to report (exit 2).
+ */
+int cmd_trace(int argc, char **argv, struct nsw_error *err);
+int cmd_run(int argc, char **argv, struct nsw_error *err);
+int cmd_exec(int argc, char **argv, struct nsw_error *err);
+int cmd_ps(int argc, char **argv, struct nsw_error *err);
+int cmd_kill(int argc, char **argv, struct nsw_error *err);
+int cmd_rm(int argc, char **argv, struct nsw_error *err);
+int cmd_ls(int argc, char **argv, struct nsw_error *err);
 
 #endif /* NSW_COMMANDS_H */

@@ -9,28 +9,54 @@
 
 #define NSWATCH_VERSION "0.1.0"
 
+/* Exit status of a runtime error, as docker and podman use it. */
+#define NSW_EXIT_RUNTIME 125
+
 struct command {
 	const char *name;
-	int (*run)(int argc, char **argv);
+	int (*run)(int argc, char **argv, struct nsw_error *err);
 	const char *summary;
 	const char *prog; /* argv[0] for the subcommand's own messages */
 	bool sealed;	  /* runs from a sealed copy of itself (runtime.h) */
+	int fail_status;  /* exit status of an error that names none */
 };
 
 static const struct command commands[] = {
 	{ "trace", cmd_trace,
 	  "trace clone, clone3, unshare and setns with namespaces before and after",
-	  "nswatch trace", false },
-	{ "run", cmd_run, "run a command in a new container", "nswatch run", true },
+	  "nswatch trace", false, 1 },
+	{ "run", cmd_run, "run a command in a new container", "nswatch run", true,
+	  NSW_EXIT_RUNTIME },
 	{ "exec", cmd_exec, "run a command inside a running container",
-	  "nswatch exec", true },
+	  "nswatch exec", true, NSW_EXIT_RUNTIME },
 	{ "ps", cmd_ps, "list containers, their status and namespaces",
-	  "nswatch ps", false },
-	{ "kill", cmd_kill, "send a signal to a container", "nswatch kill", false },
-	{ "rm", cmd_rm, "remove a container", "nswatch rm", false },
+	  "nswatch ps", false, 1 },
+	{ "kill", cmd_kill, "send a signal to a container", "nswatch kill", false, 1 },
+	{ "rm", cmd_rm, "remove a container", "nswatch rm", false, 1 },
 	{ "ls", cmd_ls, "list namespaces (as lsns), with their containers and owners",
-	  "nswatch ls", false },
+	  "nswatch ls", false, 1 },
 };
+
+static int run_command(const struct command *cmd, int argc, char **argv)
+{
+	struct nsw_error err = { 0 };
+	int r;
+
+	if (cmd->sealed) {
+		if (nsw_reexec_sealed(argv, &err) < 0) {
+			nsw_error_print(&err);
+			return NSW_EXIT_RUNTIME;
+		}
+		/* Not "memfd:nswatch" in ps and in trace events. */
+		prctl(PR_SET_NAME, "nswatch", 0, 0, 0);
+	}
+	argv[1] = (char *)cmd->prog;
+	r = cmd->run(argc - 1, argv + 1, &err);
+	if (r >= 0)
+		return r;
+	nsw_error_print(&err);
+	return err.status ? err.status : cmd->fail_status;
+}
 
 static void usage(FILE *f)
 {
@@ -60,22 +86,9 @@ int main(int argc, char **argv)
 		printf("nswatch %s\n", NSWATCH_VERSION);
 		return 0;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
-		if (!strcmp(argv[1], commands[i].name)) {
-			struct nsw_error err;
-
-			if (commands[i].sealed) {
-				if (nsw_reexec_sealed(argv, &err) < 0) {
-					nsw_error_print(&err);
-					return 125;
-				}
-				/* Not "memfd:nswatch" in ps and in trace events. */
-				prctl(PR_SET_NAME, "nswatch", 0, 0, 0);
-			}
-			argv[1] = (char *)commands[i].prog;
-			return commands[i].run(argc - 1, argv + 1);
-		}
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return run_command(&commands[i], argc, argv);
 	fprintf(stderr, "nswatch: unknown command '%s'\n"
 			"Run 'nswatch --help' for the list of commands.\n", argv[1]);
 	return 2;

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <linux/types.h>
 #include "nswatch.h"
+#include "table/labels.h"
 
 struct nsw_ns_entry;
 
@@ -16,7 +17,7 @@ struct nsw_ns_ref {
 	const char *type;
 	__u32 inode;
 	__u64 ns_id;         /* 0: the kernel has none */
-	char container[96];  /* nsw_label_format(), "" if none */
+	char container[NSW_LABEL_TEXT_LEN]; /* nsw_label_format(), "" if none */
 	char netns[64];      /* `ip netns` name, "" if none */
 };
 
@@ -24,7 +25,7 @@ struct nsw_ns_ref {
 struct nsw_event_labels {
 	struct nsw_ns_ref refs[8];
 	size_t nrefs;
-	char container[96];  /* the caller's container, "" if none */
+	char container[NSW_LABEL_TEXT_LEN]; /* the caller's container, "" if none */
 };
 
 /* realtime = monotonic + offset, measured once when tracing starts. */

@@ -15,6 +15,9 @@
 #include "lib/error.h"
 #include "lib/nsnames.h"
 
+/* A label as text, "engine:id": nsw_label_format()'s buffer. */
+#define NSW_LABEL_TEXT_LEN 96
+
 struct nsw_label {
 	char engine[16];   /* "nswatch", "docker", "containerd", "cri-o", "podman", "runc" */
 	char id[80];       /* the container name or full id */
