@@ -104,12 +104,38 @@ static void test_long_values_parse_back(void **state)
 	free(big);
 }
 
+/* A kept object's members join the object being written, commas right. */
+static void test_members_of(void **state)
+{
+	struct nsw_json w;
+	char *kept, *text;
+
+	(void)state;
+	assert_int_equal(nsw_json_open_mem(&w), 0);
+	nsw_json_object_begin(&w);
+	nsw_json_kv_uint(&w, "pid", 7);
+	nsw_json_object_end(&w);
+	kept = finish(&w);
+	assert_int_equal(nsw_json_open_mem(&w), 0);
+	nsw_json_object_begin(&w);
+	nsw_json_members_of(&w, "{}");
+	nsw_json_kv_string(&w, "what", "exec");
+	nsw_json_members_of(&w, kept);
+	nsw_json_members_of(&w, NULL);
+	nsw_json_object_end(&w);
+	text = finish(&w);
+	assert_string_equal(text, "{\"what\":\"exec\",\"pid\":7}");
+	free(text);
+	free(kept);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting_and_commas),
 		cmocka_unit_test(test_lines_do_not_share_commas),
 		cmocka_unit_test(test_long_values_parse_back),
+		cmocka_unit_test(test_members_of),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

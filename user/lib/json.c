@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
+#include <string.h>
 #include "lib/json.h"
 
 /* Length of the valid UTF-8 sequence at s (1-4), or 0 if it is not one. */
@@ -228,6 +229,18 @@ void nsw_json_kv_bool(struct nsw_json *w, const char *key, bool v)
 {
 	nsw_json_key(w, key);
 	nsw_json_bool(w, v);
+}
+
+void nsw_json_members_of(struct nsw_json *w, const char *object_text)
+{
+	size_t len = object_text ? strlen(object_text) : 0;
+
+	if (len < 3 || object_text[0] != '{' || object_text[len - 1] != '}')
+		return;
+	if (w->need_comma[w->depth])
+		fputc(',', w->f);
+	fwrite(object_text + 1, 1, len - 2, w->f);
+	w->need_comma[w->depth] = true;
 }
 
 void nsw_json_newline(struct nsw_json *w)

@@ -56,6 +56,13 @@ void nsw_json_kv_uint(struct nsw_json *w, const char *key, unsigned long long v)
 void nsw_json_kv_int(struct nsw_json *w, const char *key, long long v);
 void nsw_json_kv_bool(struct nsw_json *w, const char *key, bool v);
 
+/*
+ * The members of object_text, a whole object this writer made earlier
+ * ("{\"pid\":1}", say, kept while an item waits), as members of the object
+ * being written now. NULL or "{}" adds nothing.
+ */
+void nsw_json_members_of(struct nsw_json *w, const char *object_text);
+
 /* A newline: after each top-level value of a JSON-lines stream. */
 void nsw_json_newline(struct nsw_json *w);
 
