@@ -16,21 +16,33 @@ int nsw_error(struct nsw_error *err, int errnum, const char *fmt, ...)
 	return -1;
 }
 
+/* Append src to dst (size bytes in all), cutting what does not fit. */
+static void append(char *dst, size_t size, const char *src)
+{
+	size_t used = strnlen(dst, size), n = strlen(src);
+
+	if (used + 1 >= size)
+		return;
+	if (n > size - 1 - used)
+		n = size - 1 - used;
+	memcpy(dst + used, src, n);
+	dst[used + n] = '\0';
+}
+
 int nsw_error_wrap(struct nsw_error *err, const char *fmt, ...)
 {
 	char old[sizeof(err->msg)];
 	va_list ap;
-	int n;
 
 	memcpy(old, err->msg, sizeof(old));
 	old[sizeof(old) - 1] = '\0';
 	va_start(ap, fmt);
-	n = vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		n = 0;
-	if ((size_t)n < sizeof(err->msg) && old[0])
-		snprintf(err->msg + n, sizeof(err->msg) - n, ": %s", old);
+	if (old[0]) {
+		append(err->msg, sizeof(err->msg), ": ");
+		append(err->msg, sizeof(err->msg), old);
+	}
 	return -1;
 }
 
