@@ -95,9 +95,18 @@ static void test_all_and_format(void **state)
 static void test_unknown(void **state)
 {
 	static const char *const bad[] = {
-		"", "CAP_", "NET", "NET_ADMINX", "12", "CAP_12", "cap_41", " NET_ADMIN",
-		"NET_ADMIN ", "NET-ADMIN", "CAP_CAP_NET_ADMIN",
-		"A_VERY_LONG_NAME_THAT_NO_CAPABILITY_HAS_AT_ALL",
+	    "",
+	    "CAP_",
+	    "NET",
+	    "NET_ADMINX",
+	    "12",
+	    "CAP_12",
+	    "cap_41",
+	    " NET_ADMIN",
+	    "NET_ADMIN ",
+	    "NET-ADMIN",
+	    "CAP_CAP_NET_ADMIN",
+	    "A_VERY_LONG_NAME_THAT_NO_CAPABILITY_HAS_AT_ALL",
 	};
 	struct nsw_error err;
 	uint64_t bits = 7;
@@ -130,11 +139,11 @@ static void test_default_set(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_every_name_round_trips),
-		cmocka_unit_test(test_names_from_the_headers),
-		cmocka_unit_test(test_all_and_format),
-		cmocka_unit_test(test_unknown),
-		cmocka_unit_test(test_default_set),
+	    cmocka_unit_test(test_every_name_round_trips),
+	    cmocka_unit_test(test_names_from_the_headers),
+	    cmocka_unit_test(test_all_and_format),
+	    cmocka_unit_test(test_unknown),
+	    cmocka_unit_test(test_default_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

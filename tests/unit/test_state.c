@@ -27,13 +27,13 @@
 
 #define NOBODY 65534
 /* The state root's length: a short name fits under it, the longest does not. */
-#define ROOT_LEN 4040
+#define ROOT_LEN      4040
 #define COMPONENT_LEN 200
 
 struct fx {
-	char top[64];		/* what teardown removes */
+	char top[64]; /* what teardown removes */
 	char xdg[PATH_MAX];
-	bool dropped;		/* euid is nobody's */
+	bool dropped; /* euid is nobody's */
 };
 
 /* Valid UTF-8 of every width, JSON's specials, and control bytes. */
@@ -140,8 +140,8 @@ static void fill(struct nsw_instance *in, struct nsw_container *c, const char *n
 	memcpy(in->cg.dirs[0].path, odd, strlen(odd));
 	in->cg.dirs[1].version = 1;
 	snprintf(in->cg.dirs[1].controller, sizeof(in->cg.dirs[1].controller), "memory");
-	snprintf(in->cg.dirs[1].path, sizeof(in->cg.dirs[1].path), "/sys/fs/cgroup/memory/nswatch/%s",
-		 name);
+	snprintf(in->cg.dirs[1].path, sizeof(in->cg.dirs[1].path),
+		 "/sys/fs/cgroup/memory/nswatch/%s", name);
 
 	c->rootfs = repeat("/a dir with spaces", 3000);
 	c->workdir = strdup(odd);
@@ -163,7 +163,7 @@ static void fill(struct nsw_instance *in, struct nsw_container *c, const char *n
 	c->limits.memory_bytes = 64 << 20;
 	c->limits.pids_max = 20;
 	c->n_uid_maps = 1;
-	c->uid_maps[0] = (struct nsw_idmap){ 0, 100000, 65536 };
+	c->uid_maps[0] = (struct nsw_idmap){0, 100000, 65536};
 	c->mounts[0].source = repeat("/src\"", 370);
 	c->mounts[0].target = strdup("/data");
 	c->mounts[0].volume = true;
@@ -181,8 +181,8 @@ static struct json_object *parse_strict(const char *text)
 	json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
 	o = json_tokener_parse_ex(tok, text, strlen(text) + 1);
 	if (!o)
-		fail_msg("not JSON (%s): %.200s", json_tokener_error_desc(json_tokener_get_error(tok)),
-			 text);
+		fail_msg("not JSON (%s): %.200s",
+			 json_tokener_error_desc(json_tokener_get_error(tok)), text);
 	json_tokener_free(tok);
 	return o;
 }
@@ -363,10 +363,10 @@ static void test_path_too_long(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip),
-		cmocka_unit_test(test_ps_json),
-		cmocka_unit_test(test_not_utf8),
-		cmocka_unit_test(test_path_too_long),
+	    cmocka_unit_test(test_round_trip),
+	    cmocka_unit_test(test_ps_json),
+	    cmocka_unit_test(test_not_utf8),
+	    cmocka_unit_test(test_path_too_long),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

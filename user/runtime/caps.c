@@ -15,7 +15,7 @@
 #include "runtime/caps.h"
 #include "lib/util.h"
 
-#define CAP_PREFIX "CAP_"
+#define CAP_PREFIX     "CAP_"
 #define CAP_PREFIX_LEN (sizeof(CAP_PREFIX) - 1)
 
 /* A set holds this many capabilities at most. */
@@ -84,9 +84,8 @@ int nsw_cap_parse(const char *name, uint64_t *bits, struct nsw_error *err)
 		return 0;
 	}
 	if (lookup(name, &cap) < 0)
-		return nsw_error(err, 0,
-				 "unknown capability '%s' (e.g. NET_ADMIN, CAP_SYS_ADMIN or ALL)",
-				 name);
+		return nsw_error(
+		    err, 0, "unknown capability '%s' (e.g. NET_ADMIN, CAP_SYS_ADMIN or ALL)", name);
 	*bits = NSW_CAP_BIT(cap);
 	return 0;
 }
@@ -123,15 +122,15 @@ int nsw_caps_bound(uint64_t caps, struct nsw_error *err)
 		if (in_set(caps, cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-			return nsw_error(err, errno, "cannot drop capability %d from the bounding set",
-					 cap);
+			return nsw_error(err, errno,
+					 "cannot drop capability %d from the bounding set", cap);
 	}
 	return 0;
 }
 
 int nsw_caps_apply(uint64_t caps, struct nsw_error *err)
 {
-	cap_flag_t flags[] = { CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE };
+	cap_flag_t flags[] = {CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE};
 	cap_value_t last = cap_max_bits() - 1;
 	cleanup_cap cap_t now = NULL;
 	cap_flag_value_t held;

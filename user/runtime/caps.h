@@ -21,12 +21,11 @@
  * there: enough to own files, change ids and bind low ports; nothing that
  * reaches the kernel (SYS_ADMIN, SYS_MODULE, NET_ADMIN, SYS_PTRACE, ...).
  */
-#define NSW_CAPS_DEFAULT                                                            \
-	(NSW_CAP_BIT(CAP_CHOWN) | NSW_CAP_BIT(CAP_DAC_OVERRIDE) | NSW_CAP_BIT(CAP_FOWNER) | \
-	 NSW_CAP_BIT(CAP_FSETID) | NSW_CAP_BIT(CAP_KILL) | NSW_CAP_BIT(CAP_SETGID) |      \
-	 NSW_CAP_BIT(CAP_SETUID) | NSW_CAP_BIT(CAP_SETPCAP) |                              \
-	 NSW_CAP_BIT(CAP_NET_BIND_SERVICE) | NSW_CAP_BIT(CAP_NET_RAW) |                    \
-	 NSW_CAP_BIT(CAP_SYS_CHROOT) | NSW_CAP_BIT(CAP_MKNOD) |                            \
+#define NSW_CAPS_DEFAULT                                                                           \
+	(NSW_CAP_BIT(CAP_CHOWN) | NSW_CAP_BIT(CAP_DAC_OVERRIDE) | NSW_CAP_BIT(CAP_FOWNER) |        \
+	 NSW_CAP_BIT(CAP_FSETID) | NSW_CAP_BIT(CAP_KILL) | NSW_CAP_BIT(CAP_SETGID) |               \
+	 NSW_CAP_BIT(CAP_SETUID) | NSW_CAP_BIT(CAP_SETPCAP) | NSW_CAP_BIT(CAP_NET_BIND_SERVICE) |  \
+	 NSW_CAP_BIT(CAP_NET_RAW) | NSW_CAP_BIT(CAP_SYS_CHROOT) | NSW_CAP_BIT(CAP_MKNOD) |         \
 	 NSW_CAP_BIT(CAP_AUDIT_WRITE) | NSW_CAP_BIT(CAP_SETFCAP))
 
 /* Room for the name of one capability, "CAP_CHECKPOINT_RESTORE" and then some. */

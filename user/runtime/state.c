@@ -415,12 +415,12 @@ static int load_options(struct json_object *o, struct nsw_container *c,
 		for (size_t i = 0; i < json_object_array_length(a) && c->n_env < NSW_MAX_ENV; i++) {
 			c->env[c->n_env] = strdup(json_object_get_string(json_object_array_get_idx(a, i)));
 			if (!c->env[c->n_env++])
-				return nsw_error(err, ENOMEM, "state");
+				return nsw_error(err, ENOMEM, "cannot load the state of a container");
 		}
 	c->workdir = strdup(json_object_get_string(json_object_object_get(opt, "workdir")) ?: "/");
 	c->rootfs = strdup(json_object_get_string(json_object_object_get(opt, "rootfs")) ?: "");
 	if (!c->workdir || !c->rootfs)
-		return nsw_error(err, ENOMEM, "state");
+		return nsw_error(err, ENOMEM, "cannot load the state of a container");
 	get_str(opt, "hostname", c->hostname, sizeof(c->hostname));
 	c->uid = get_int(opt, "uid");
 	c->gid = get_int(opt, "gid");
