@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Limit parsers, and cgroup placement on fake hosts: a temporary tree with
- * a mountinfo file pointing into it. The tree is no cgroupfs, so limits
- * land in regular files that can be read back, and rmdir needs them gone.
+ * a mountinfo file pointing into it. The tree is no cgroupfs, so this file
+ * plays the kernel's part: mkdir() and rmdir() are wrapped (the library's
+ * calls bind to the definitions here) so that a directory made under a fake
+ * cgroup mount gets the interface files cgroupfs would give it, and loses
+ * them when removed. Limits land in those regular files, to be read back.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +13,7 @@
 #include <stdint.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
 #include <signal.h>
@@ -24,12 +28,37 @@
 #include <cmocka.h>
 #include "runtime/cgroup.h"
 
+#define FX_MAX_MOUNTS 16
+
 struct fx {
 	char root[64];
 	char mountinfo[PATH_MAX];
 	int next_id;
 	struct nsw_cgroup cg;
 	struct nsw_error err;
+	/* What the fake kernel needs to know. */
+	int n_mounts;
+	struct fx_mount {
+		char path[PATH_MAX];
+		bool v2;
+		char opts[128];	/* v1: the controllers, "rw,cpu,cpuacct" */
+	} mounts[FX_MAX_MOUNTS];
+	bool swap;		/* swap accounting: memory.swap.max, memory.memsw.* */
+	char busy[PATH_MAX];	/* a cgroup a task joins as soon as it is made */
+};
+
+/* The fixture of the running test, for the fake kernel. */
+static struct fx *cur_fx;
+
+/* A task in a cgroup, as far as rmdir() is concerned: not an interface file. */
+#define TASK_FILE "task"
+
+/* Every interface file the fake kernel makes, for rmdir() to drop. */
+static const char *const interface_files[] = {
+	"cgroup.procs", "cgroup.controllers", "cgroup.subtree_control",
+	"memory.max", "memory.swap.max", "pids.max", "cpu.max",
+	"memory.limit_in_bytes", "memory.memsw.limit_in_bytes",
+	"cpu.cfs_period_us", "cpu.cfs_quota_us",
 };
 
 static const struct nsw_limits all_limits = {
@@ -54,6 +83,7 @@ static const char *at(struct fx *fx, const char *fmt, ...)
 	return buf;
 }
 
+/* Plain directories, made by the test, not the fake kernel (a leftover has no files). */
 static void mkdir_p(const char *path)
 {
 	char buf[PATH_MAX];
@@ -63,10 +93,10 @@ static void mkdir_p(const char *path)
 		if (*p != '/')
 			continue;
 		*p = '\0';
-		mkdir(buf, 0755);
+		mkdirat(AT_FDCWD, buf, 0755);
 		*p = '/';
 	}
-	assert_true(!mkdir(buf, 0755) || errno == EEXIST);
+	assert_true(!mkdirat(AT_FDCWD, buf, 0755) || errno == EEXIST);
 }
 
 static void put(const char *path, const char *text)
@@ -98,6 +128,122 @@ static bool exists(const char *path)
 	return !access(path, F_OK);
 }
 
+/* Is word one of the items of list, split at any of delims, a leading '+' aside? */
+static bool listed(const char *list, const char *word, const char *delims)
+{
+	char buf[256], *save, *tok;
+
+	snprintf(buf, sizeof(buf), "%s", list);
+	for (tok = strtok_r(buf, delims, &save); tok; tok = strtok_r(NULL, delims, &save))
+		if (!strcmp(tok[0] == '+' ? tok + 1 : tok, word))
+			return true;
+	return false;
+}
+
+static void touch(const char *dir, const char *file, const char *text)
+{
+	char path[PATH_MAX + 64];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, file);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+	if (fd < 0)
+		fail_msg("fake kernel: cannot make %s: %s", path, strerror(errno));
+	if (text[0] && write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		fail_msg("fake kernel: cannot write %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* The fake mount path is under (not the mount itself), or NULL. */
+static const struct fx_mount *mount_of(const char *path)
+{
+	const struct fx_mount *best = NULL;
+
+	for (int i = 0; cur_fx && i < cur_fx->n_mounts; i++) {
+		const struct fx_mount *m = &cur_fx->mounts[i];
+		size_t len = strlen(m->path);
+
+		if (!strncmp(path, m->path, len) && path[len] == '/' &&
+		    (!best || len > strlen(best->path)))
+			best = m;
+	}
+	return best;
+}
+
+/*
+ * What cgroupfs puts in a new cgroup: v2 offers the controllers its parent
+ * enabled in cgroup.subtree_control; v1 those of its hierarchy.
+ */
+static void kernel_populate(const struct fx_mount *m, const char *path)
+{
+	char parent[PATH_MAX], enabled[256] = "", offered[256] = "";
+	const char *ctl_list = m->opts, *delims = ",";
+	const char *sub;
+	bool mem, pids, cpu;
+
+	touch(path, "cgroup.procs", "");
+	if (m->v2) {
+		snprintf(parent, sizeof(parent), "%s", path);
+		*strrchr(parent, '/') = '\0';
+		snprintf(parent + strlen(parent), sizeof(parent) - strlen(parent),
+			 "/cgroup.subtree_control");
+		sub = get(parent);
+		snprintf(enabled, sizeof(enabled), "%s", sub ? sub : "");
+		for (const char *c = enabled; *c; c++)
+			if (*c != '+')
+				snprintf(offered + strlen(offered), sizeof(offered) - strlen(offered),
+					 "%c", *c);
+		touch(path, "cgroup.controllers", offered);
+		touch(path, "cgroup.subtree_control", "");
+		ctl_list = enabled;
+		delims = " \n";
+	}
+	mem = listed(ctl_list, "memory", delims);
+	pids = listed(ctl_list, "pids", delims);
+	cpu = listed(ctl_list, "cpu", delims);
+	if (mem)
+		touch(path, m->v2 ? "memory.max" : "memory.limit_in_bytes", "");
+	if (mem && cur_fx->swap)
+		touch(path, m->v2 ? "memory.swap.max" : "memory.memsw.limit_in_bytes", "");
+	if (pids)
+		touch(path, "pids.max", "");
+	if (cpu && m->v2)
+		touch(path, "cpu.max", "");
+	if (cpu && !m->v2) {
+		touch(path, "cpu.cfs_period_us", "");
+		touch(path, "cpu.cfs_quota_us", "");
+	}
+	if (!strcmp(path, cur_fx->busy))
+		touch(path, TASK_FILE, "");
+}
+
+/* The library's mkdir(): a new cgroup under a fake mount gets its files. */
+int mkdir(const char *path, mode_t mode)
+{
+	const struct fx_mount *m;
+
+	if (mkdirat(AT_FDCWD, path, mode))
+		return -1;
+	m = mount_of(path);
+	if (m)
+		kernel_populate(m, path);
+	return 0;
+}
+
+/* The library's rmdir(): a cgroup's interface files go with it. */
+int rmdir(const char *path)
+{
+	char file[PATH_MAX + 64];
+
+	if (mount_of(path)) {
+		for (size_t i = 0; i < sizeof(interface_files) / sizeof(interface_files[0]); i++) {
+			snprintf(file, sizeof(file), "%s/%s", path, interface_files[i]);
+			unlink(file);
+		}
+	}
+	return unlinkat(AT_FDCWD, path, AT_REMOVEDIR);
+}
+
 /* A mount of the fake tree's directory dir, escaped as mountinfo does. */
 static void fx_mount(struct fx *fx, const char *dir, const char *fstype, const char *opts)
 {
@@ -119,12 +265,21 @@ static void fx_mount(struct fx *fx, const char *dir, const char *fstype, const c
 		fx->next_id, fx->next_id, escaped, fx->next_id, fstype, fstype, opts);
 	fx->next_id++;
 	assert_int_equal(fclose(f), 0);
+
+	assert_true(fx->n_mounts < FX_MAX_MOUNTS);
+	snprintf(fx->mounts[fx->n_mounts].path, PATH_MAX, "%s", at(fx, "%s", dir));
+	fx->mounts[fx->n_mounts].v2 = !strcmp(fstype, "cgroup2");
+	snprintf(fx->mounts[fx->n_mounts].opts, sizeof(fx->mounts[0].opts), "%s", opts);
+	fx->n_mounts++;
 }
 
 static void fx_v2(struct fx *fx, const char *dir, const char *controllers)
 {
 	fx_mount(fx, dir, "cgroup2", "rw,nsdelegate,memory_recursiveprot");
+	/* The root cgroup's files. */
 	put(at(fx, "%s/cgroup.controllers", dir), controllers);
+	put(at(fx, "%s/cgroup.subtree_control", dir), "");
+	put(at(fx, "%s/cgroup.procs", dir), "");
 }
 
 /* The cgroup v1 controllers of this machine, with cpu co-mounted with cpuacct. */
@@ -158,6 +313,7 @@ static int setup(void **state)
 	put(fx->mountinfo, "22 1 8:1 / / rw,relatime shared:1 - ext4 /dev/sda1 rw\n"
 			   "30 22 0:26 / /sys/fs/cgroup rw shared:7 - tmpfs tmpfs rw,mode=755\n");
 	*state = fx;
+	cur_fx = fx;
 	return 0;
 }
 
@@ -171,22 +327,10 @@ static int teardown(void **state)
 {
 	struct fx *fx = *state;
 
+	cur_fx = NULL;
 	nftw(fx->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(fx);
 	return 0;
-}
-
-/* cgroupfs drops a cgroup's interface files with it; a plain directory does not. */
-static void drop_files(const char *dir)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	assert_non_null(d);
-	while ((e = readdir(d)))
-		if (e->d_type == DT_REG)
-			assert_int_equal(unlinkat(dirfd(d), e->d_name, 0), 0);
-	closedir(d);
 }
 
 static void assert_dir(const struct nsw_cgroup_dir *d, int version, const char *controller,
@@ -226,6 +370,48 @@ static void test_v2_host_takes_everything(void **state)
 	assert_false(exists(at(fx, "sys fs/nswatch/c1/memory.swap.max")));
 }
 
+/* With swap accounting the container may not swap instead of meeting its limit. */
+static void test_swap_accounting_v2(void **state)
+{
+	struct fx *fx = *state;
+
+	fx->swap = true;
+	fx_v2(fx, "v2", "cpu memory pids\n");
+	assert_int_equal(nsw_cgroup_create_at(&fx->cg, fx->mountinfo, "c1", &all_limits, &fx->err),
+			 0);
+	assert_file(at(fx, "v2/nswatch/c1/memory.max"), "67108864");
+	assert_file(at(fx, "v2/nswatch/c1/memory.swap.max"), "0");
+}
+
+/* v1's memsw counts memory and swap together: the same figure. */
+static void test_swap_accounting_v1(void **state)
+{
+	struct fx *fx = *state;
+
+	fx->swap = true;
+	fx_hybrid(fx);
+	assert_int_equal(nsw_cgroup_create_at(&fx->cg, fx->mountinfo, "c1", &all_limits, &fx->err),
+			 0);
+	assert_file(at(fx, "cg/memory/nswatch/c1/memory.limit_in_bytes"), "67108864");
+	assert_file(at(fx, "cg/memory/nswatch/c1/memory.memsw.limit_in_bytes"), "67108864");
+}
+
+/* Only the kernel makes interface files: one missing is an error, and stays missing. */
+static void test_missing_interface_file(void **state)
+{
+	struct nsw_limits lim = { .pids_max = 7 };
+	struct fx *fx = *state;
+
+	fx_v2(fx, "v2", "cpu memory pids\n");
+	assert_int_equal(unlink(at(fx, "v2/cgroup.subtree_control")), 0);
+	assert_int_equal(nsw_cgroup_create_at(&fx->cg, fx->mountinfo, "c1", &lim, &fx->err), -1);
+	assert_int_equal(fx->err.errnum, ENOENT);
+	assert_non_null(strstr(fx->err.msg, at(fx, "v2/cgroup.subtree_control")));
+	assert_false(exists(at(fx, "v2/cgroup.subtree_control")));
+	assert_int_equal(fx->cg.n, 0);
+	assert_false(exists(at(fx, "v2/nswatch")));
+}
+
 static void test_v2_dir_even_without_limits(void **state)
 {
 	struct fx *fx = *state;
@@ -234,8 +420,9 @@ static void test_v2_dir_even_without_limits(void **state)
 	assert_int_equal(nsw_cgroup_create_at(&fx->cg, fx->mountinfo, "c1", NULL, &fx->err), 0);
 	assert_int_equal(fx->cg.n, 1);
 	assert_dir(&fx->cg.dirs[0], 2, "", at(fx, "v2/nswatch/c1"));
-	assert_false(exists(at(fx, "v2/cgroup.subtree_control")));
-	assert_false(exists(at(fx, "v2/nswatch/cgroup.subtree_control")));
+	/* Nothing enabled: the kernel's files stay as they were. */
+	assert_file(at(fx, "v2/cgroup.subtree_control"), "");
+	assert_file(at(fx, "v2/nswatch/cgroup.subtree_control"), "");
 }
 
 static void test_one_limit_enables_one_controller(void **state)
@@ -274,8 +461,8 @@ static void test_hybrid_falls_back_to_v1(void **state)
 	assert_file(at(fx, "cg/cpuacct,cpu/nswatch/c1/cpu.cfs_period_us"), "100000");
 	assert_file(at(fx, "cg/cpuacct,cpu/nswatch/c1/cpu.cfs_quota_us"), "50000");
 	/* The v2 directory is a plain one: nothing to enable. */
-	assert_false(exists(at(fx, "cg/unified/cgroup.subtree_control")));
-	assert_false(exists(at(fx, "cg/unified/nswatch/cgroup.subtree_control")));
+	assert_file(at(fx, "cg/unified/cgroup.subtree_control"), "");
+	assert_file(at(fx, "cg/unified/nswatch/cgroup.subtree_control"), "");
 	assert_false(exists(at(fx, "cg/unified/nswatch/c1/memory.max")));
 }
 
@@ -437,6 +624,7 @@ static void test_limit_failure_undoes_and_reports(void **state)
 	int ret;
 
 	fx_hybrid(fx);
+	snprintf(fx->busy, sizeof(fx->busy), "%s", at(fx, "cg/memory/nswatch/c1"));
 	getrlimit(RLIMIT_FSIZE, &old);
 	none.rlim_max = old.rlim_max;
 	signal(SIGXFSZ, SIG_IGN);
@@ -449,7 +637,7 @@ static void test_limit_failure_undoes_and_reports(void **state)
 	assert_int_equal(fx->err.errnum, EFBIG);
 	assert_int_equal(fx->cg.n, 0);
 	assert_non_null(strstr(fx->err.msg, "memory.limit_in_bytes"));
-	/* The empty v2 directory went; the fake one with a file could not. */
+	/* The v2 directory went; the one a task joined could not. */
 	assert_false(exists(at(fx, "cg/unified/nswatch")));
 	assert_non_null(strstr(fx->err.msg, "; undoing it: cannot remove cgroup"));
 	assert_true(exists(at(fx, "cg/memory/nswatch/c1")));
@@ -468,7 +656,6 @@ static void test_add_pid_and_destroy(void **state)
 
 		snprintf(procs, sizeof(procs), "%s/cgroup.procs", fx->cg.dirs[i].path);
 		assert_file(procs, "4321");
-		drop_files(fx->cg.dirs[i].path);
 	}
 	assert_int_equal(nsw_cgroup_destroy(&fx->cg, &fx->err), 0);
 	for (int i = 0; i < fx->cg.n; i++)
@@ -490,8 +677,6 @@ static void test_destroy_keeps_a_shared_parent(void **state)
 	fx_mount(fx, "v1/pids", "cgroup", "rw,pids");
 	assert_int_equal(nsw_cgroup_create_at(&fx->cg, fx->mountinfo, "c1", &lim, &fx->err), 0);
 	assert_int_equal(nsw_cgroup_create_at(&c2, fx->mountinfo, "c2", &lim, &fx->err), 0);
-	drop_files(fx->cg.dirs[0].path);
-	drop_files(c2.dirs[0].path);
 	assert_int_equal(nsw_cgroup_destroy(&fx->cg, &fx->err), 0);
 	assert_false(exists(at(fx, "v1/pids/nswatch/c1")));
 	assert_true(exists(at(fx, "v1/pids/nswatch/c2")));
@@ -506,9 +691,9 @@ static void test_destroy_tries_all_reports_first(void **state)
 	fx_hybrid(fx);
 	assert_int_equal(nsw_cgroup_create_at(&fx->cg, fx->mountinfo, "c1", &all_limits, &fx->err),
 			 0);
-	/* memory (dirs[1]) and pids (dirs[2]) keep their files: rmdir fails. */
-	drop_files(fx->cg.dirs[0].path);
-	drop_files(fx->cg.dirs[3].path);
+	/* memory (dirs[1]) and pids (dirs[2]) keep a task: rmdir fails. */
+	put(at(fx, "cg/memory/nswatch/c1/" TASK_FILE), "");
+	put(at(fx, "cg/pids/nswatch/c1/" TASK_FILE), "");
 	assert_int_equal(nsw_cgroup_destroy(&fx->cg, &fx->err), -1);
 	assert_int_equal(fx->err.errnum, ENOTEMPTY);
 	assert_non_null(strstr(fx->err.msg, fx->cg.dirs[1].path));
@@ -676,6 +861,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		FX_TEST(test_v2_host_takes_everything),
 		FX_TEST(test_v2_dir_even_without_limits),
+		FX_TEST(test_swap_accounting_v2),
+		FX_TEST(test_swap_accounting_v1),
+		FX_TEST(test_missing_interface_file),
 		FX_TEST(test_one_limit_enables_one_controller),
 		FX_TEST(test_hybrid_falls_back_to_v1),
 		FX_TEST(test_hybrid_only_the_hierarchies_needed),

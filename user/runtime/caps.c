@@ -1,117 +1,157 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * Names come from libcap (cap_to_name, cap_from_name), so a capability the
+ * kernel headers add needs no table here; the sets are applied with libcap
+ * too.
+ */
 #include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/capability.h>
+#include <stdbool.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
-#include <unistd.h>
-#include <linux/capability.h>
 #include "runtime/caps.h"
 #include "lib/util.h"
 
-static const char *const cap_names[] = {
-	"CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER",
-	"CAP_FSETID", "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP",
-	"CAP_LINUX_IMMUTABLE", "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST",
-	"CAP_NET_ADMIN", "CAP_NET_RAW", "CAP_IPC_LOCK", "CAP_IPC_OWNER",
-	"CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT", "CAP_SYS_PTRACE",
-	"CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-	"CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",
-	"CAP_LEASE", "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP",
-	"CAP_MAC_OVERRIDE", "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM",
-	"CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ", "CAP_PERFMON", "CAP_BPF",
-	"CAP_CHECKPOINT_RESTORE",
-};
+#define CAP_PREFIX     "CAP_"
+#define CAP_PREFIX_LEN (sizeof(CAP_PREFIX) - 1)
 
-const char *nsw_cap_name(unsigned int cap)
+/* A set holds this many capabilities at most. */
+#define CAPS_SET_BITS 64
+
+static void cap_freep(void *p)
 {
-	return cap < ARRAY_SIZE(cap_names) ? cap_names[cap] : NULL;
+	void **v = p;
+
+	if (*v)
+		cap_free(*v);
+}
+
+#define cleanup_cap __attribute__((cleanup(cap_freep)))
+
+int nsw_cap_name(unsigned int cap, char *buf, size_t len, struct nsw_error *err)
+{
+	cleanup_cap char *name = NULL;
+	size_t n;
+
+	if (cap > CAP_LAST_CAP)
+		return nsw_error(err, EINVAL, "no capability %u", cap);
+	name = cap_to_name(cap);
+	if (!name)
+		return nsw_error(err, errno, "cannot name capability %u", cap);
+	n = strlen(name);
+	if (n >= len)
+		return nsw_error(err, ERANGE, "no room for the name of capability %u", cap);
+	/* libcap says "cap_chown"; the kernel's headers and our users say CAP_CHOWN. */
+	for (size_t i = 0; i <= n; i++)
+		buf[i] = toupper((unsigned char)name[i]);
+	return 0;
+}
+
+/*
+ * The capability called name, any case, with or without CAP_. libcap also
+ * takes numbers ("12"), which we do not: only names that it gives back.
+ */
+static int lookup(const char *name, cap_value_t *cap)
+{
+	char full[NSW_CAP_NAME_LEN], back[NSW_CAP_NAME_LEN];
+	struct nsw_error ignored;
+	const char *bare = name;
+	int n;
+
+	if (!strncasecmp(bare, CAP_PREFIX, CAP_PREFIX_LEN))
+		bare += CAP_PREFIX_LEN;
+	n = snprintf(full, sizeof(full), "%s%s", CAP_PREFIX, bare);
+	if (n < 0 || (size_t)n >= sizeof(full))
+		return -1;
+	for (int i = 0; full[i]; i++)
+		full[i] = tolower((unsigned char)full[i]);
+	if (cap_from_name(full, cap) < 0 || *cap < 0 || *cap > CAP_LAST_CAP)
+		return -1;
+	if (nsw_cap_name(*cap, back, sizeof(back), &ignored) < 0 || strcasecmp(back, full))
+		return -1;
+	return 0;
 }
 
 int nsw_cap_parse(const char *name, uint64_t *bits, struct nsw_error *err)
 {
-	const char *bare = name;
+	cap_value_t cap;
 
 	if (!strcasecmp(name, "ALL")) {
-		*bits = (1ULL << ARRAY_SIZE(cap_names)) - 1;
+		*bits = NSW_CAPS_ALL;
 		return 0;
 	}
-	if (!strncasecmp(bare, "CAP_", 4))
-		bare += 4;
-	for (unsigned int i = 0; i < ARRAY_SIZE(cap_names); i++) {
-		if (!strcasecmp(bare, cap_names[i] + 4)) {
-			*bits = NSW_CAP_BIT(i);
-			return 0;
-		}
-	}
-	return nsw_error(err, 0,
-			 "unknown capability '%s' (e.g. NET_ADMIN, CAP_SYS_ADMIN or ALL)",
-			 name);
+	if (lookup(name, &cap) < 0)
+		return nsw_error(
+		    err, 0, "unknown capability '%s' (e.g. NET_ADMIN, CAP_SYS_ADMIN or ALL)", name);
+	*bits = NSW_CAP_BIT(cap);
+	return 0;
 }
 
 void nsw_caps_format(uint64_t caps, char *buf, size_t len)
 {
+	char name[NSW_CAP_NAME_LEN];
+	struct nsw_error ignored;
 	size_t off = 0;
+	int n;
 
 	buf[0] = '\0';
-	for (unsigned int i = 0; i < ARRAY_SIZE(cap_names) && off < len; i++) {
-		if (!(caps & NSW_CAP_BIT(i)))
+	for (unsigned int i = 0; i <= CAP_LAST_CAP && off < len; i++) {
+		if (!(caps & NSW_CAP_BIT(i)) || nsw_cap_name(i, name, sizeof(name), &ignored) < 0)
 			continue;
-		off += snprintf(buf + off, len - off, "%s%s", off ? "," : "",
-				cap_names[i]);
+		n = snprintf(buf + off, len - off, "%s%s", off ? "," : "", name);
+		if (n < 0)
+			break;
+		off += n;
 	}
 }
 
-static int last_cap(void)
+static bool in_set(uint64_t caps, cap_value_t cap)
 {
-	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-	int last = CAP_LAST_CAP;
-
-	if (f) {
-		if (fscanf(f, "%d", &last) != 1)
-			last = CAP_LAST_CAP;
-		fclose(f);
-	}
-	return last;
+	return cap < CAPS_SET_BITS && (caps & NSW_CAP_BIT(cap));
 }
 
 int nsw_caps_bound(uint64_t caps, struct nsw_error *err)
 {
-	int last = last_cap();
+	/* The running kernel's count, which may be past what our headers name. */
+	cap_value_t last = cap_max_bits() - 1;
 
-	for (int cap = 0; cap <= last; cap++) {
-		if (cap < 64 && (caps & NSW_CAP_BIT(cap)))
+	for (cap_value_t cap = 0; cap <= last; cap++) {
+		if (in_set(caps, cap))
 			continue;
 		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
 			return nsw_error(err, errno,
-					 "cannot drop capability %d from the bounding set",
-					 cap);
+					 "cannot drop capability %d from the bounding set", cap);
 	}
 	return 0;
 }
 
 int nsw_caps_apply(uint64_t caps, struct nsw_error *err)
 {
-	struct __user_cap_header_struct hdr = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
-	};
-	struct __user_cap_data_struct data[2];
+	cap_flag_t flags[] = {CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE};
+	cap_value_t last = cap_max_bits() - 1;
+	cleanup_cap cap_t now = NULL;
+	cap_flag_value_t held;
 
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 &&
-	    errno != EINVAL)
+	/* EINVAL: a kernel without ambient capabilities, so none to clear. */
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return nsw_error(err, errno, "cannot clear the ambient capabilities");
-	if (syscall(SYS_capget, &hdr, data) < 0)
-		return nsw_error(err, errno, "capget");
-	for (int i = 0; i < 2; i++) {
-		uint32_t want = caps >> (32 * i);
-
-		data[i].permitted &= want;
-		data[i].effective = data[i].permitted;
-		data[i].inheritable = data[i].permitted;
+	now = cap_get_proc();
+	if (!now)
+		return nsw_error(err, errno, "cannot read the capabilities");
+	for (cap_value_t cap = 0; cap <= last; cap++) {
+		if (cap_get_flag(now, cap, CAP_PERMITTED, &held) < 0)
+			return nsw_error(err, errno, "cannot read capability %d", cap);
+		if (!in_set(caps, cap))
+			held = CAP_CLEAR;
+		/* What we no longer hold cannot be had back: keep = permitted & caps. */
+		for (size_t f = 0; f < ARRAY_SIZE(flags); f++)
+			if (cap_set_flag(now, flags[f], 1, &cap, held) < 0)
+				return nsw_error(err, errno, "cannot prepare capability %d", cap);
 	}
-	if (syscall(SYS_capset, &hdr, data) < 0)
+	if (cap_set_proc(now) < 0)
 		return nsw_error(err, errno, "cannot set the capabilities");
 	return 0;
 }

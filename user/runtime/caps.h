@@ -1,33 +1,41 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Capability names, the container's default set, and dropping the rest. */
+/*
+ * Capability names (libcap's), the container's default set, and dropping
+ * the rest. A set is a uint64_t with bit CAP_X for capability CAP_X.
+ */
 #ifndef NSW_CAPS_H
 #define NSW_CAPS_H
 
 #include <stdint.h>
 #include <stddef.h>
+#include <linux/capability.h>
 #include "lib/error.h"
 
 #define NSW_CAP_BIT(c) (1ULL << (c))
+
+/* Every capability this build knows by name: the kernel headers' last one. */
+#define NSW_CAPS_ALL (NSW_CAP_BIT(CAP_LAST_CAP + 1) - 1)
 
 /*
  * The default set is Docker's and runc's, so that images behave as they do
  * there: enough to own files, change ids and bind low ports; nothing that
  * reaches the kernel (SYS_ADMIN, SYS_MODULE, NET_ADMIN, SYS_PTRACE, ...).
  */
-#define NSW_CAPS_DEFAULT                                                      \
-	(NSW_CAP_BIT(0) /* CHOWN */ | NSW_CAP_BIT(1) /* DAC_OVERRIDE */ |    \
-	 NSW_CAP_BIT(3) /* FOWNER */ | NSW_CAP_BIT(4) /* FSETID */ |         \
-	 NSW_CAP_BIT(5) /* KILL */ | NSW_CAP_BIT(6) /* SETGID */ |           \
-	 NSW_CAP_BIT(7) /* SETUID */ | NSW_CAP_BIT(8) /* SETPCAP */ |        \
-	 NSW_CAP_BIT(10) /* NET_BIND_SERVICE */ | NSW_CAP_BIT(13) /* NET_RAW */ | \
-	 NSW_CAP_BIT(18) /* SYS_CHROOT */ | NSW_CAP_BIT(27) /* MKNOD */ |    \
-	 NSW_CAP_BIT(29) /* AUDIT_WRITE */ | NSW_CAP_BIT(31) /* SETFCAP */)
+#define NSW_CAPS_DEFAULT                                                                           \
+	(NSW_CAP_BIT(CAP_CHOWN) | NSW_CAP_BIT(CAP_DAC_OVERRIDE) | NSW_CAP_BIT(CAP_FOWNER) |        \
+	 NSW_CAP_BIT(CAP_FSETID) | NSW_CAP_BIT(CAP_KILL) | NSW_CAP_BIT(CAP_SETGID) |               \
+	 NSW_CAP_BIT(CAP_SETUID) | NSW_CAP_BIT(CAP_SETPCAP) | NSW_CAP_BIT(CAP_NET_BIND_SERVICE) |  \
+	 NSW_CAP_BIT(CAP_NET_RAW) | NSW_CAP_BIT(CAP_SYS_CHROOT) | NSW_CAP_BIT(CAP_MKNOD) |         \
+	 NSW_CAP_BIT(CAP_AUDIT_WRITE) | NSW_CAP_BIT(CAP_SETFCAP))
+
+/* Room for the name of one capability, "CAP_CHECKPOINT_RESTORE" and then some. */
+#define NSW_CAP_NAME_LEN 32
 
 /* "NET_ADMIN", "CAP_NET_ADMIN", "net_admin", or "ALL" -> bits. */
 int nsw_cap_parse(const char *name, uint64_t *bits, struct nsw_error *err);
-/* "CAP_CHOWN" for 0; NULL past the last known one. */
-const char *nsw_cap_name(unsigned int cap);
-/* Comma-separated names of the bits, e.g. for the state file. */
+/* "CAP_CHOWN" for CAP_CHOWN into buf; -1 with err filled past CAP_LAST_CAP. */
+int nsw_cap_name(unsigned int cap, char *buf, size_t len, struct nsw_error *err);
+/* Comma-separated names of the bits, e.g. "CAP_CHOWN,CAP_SETFCAP". */
 void nsw_caps_format(uint64_t caps, char *buf, size_t len);
 
 /*

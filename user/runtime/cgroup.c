@@ -7,10 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <libmount/libmount.h>
 #include "runtime/cgroup.h"
+#include "lib/clock.h"
 #include "lib/util.h"
 
 #define MIN_MEMORY	(1LL << 20)
@@ -19,13 +20,21 @@
 #define MIN_QUOTA_US	1000ULL
 #define MAX_CPUS	1024ULL
 #define RMDIR_WAIT_MS	2000
+#define RMDIR_POLL_US	1000
+/* Another container's destroy may remove the shared nswatch/ under us. */
+#define MKDIR_TRIES	3
+
+/* "64k" ... "2t": binary units, each 10 bits above the one before. */
+static const char memory_units[] = "kmgt";
+#define MEMORY_UNIT_SHIFT 10
+
+static const struct nsw_limits no_limits;
 
 _Static_assert(sizeof(((struct nsw_cgroup_dir *)0)->path) == PATH_MAX,
 	       "paths are built in PATH_MAX buffers");
 
 int nsw_parse_memory(const char *s, long long *bytes, struct nsw_error *err)
 {
-	static const char units[] = "kmgt";
 	const char *unit;
 	char *end;
 	long long v;
@@ -36,8 +45,8 @@ int nsw_parse_memory(const char *s, long long *bytes, struct nsw_error *err)
 		goto bad;
 	errno = 0;
 	v = strtoll(s, &end, 10);
-	if (*end && (unit = strchr(units, tolower((unsigned char)*end)))) {
-		shift = 10 * (unit - units + 1);
+	if (*end && (unit = strchr(memory_units, tolower((unsigned char)*end)))) {
+		shift = MEMORY_UNIT_SHIFT * (unit - memory_units + 1);
 		end++;
 	}
 	if (*end == 'b' || *end == 'B')
@@ -199,17 +208,8 @@ static int write_file(const char *dir, const char *file, const char *val,
 
 	if (join(path, dir, file, err))
 		return -1;
+	/* The kernel makes a cgroup's interface files; a missing one is an error. */
 	fd = open(path, O_WRONLY | O_TRUNC | O_CLOEXEC);
-	/*
-	 * A real cgroup has all its interface files, and cgroupfs refuses to
-	 * create one; creating a missing one lets a plain directory stand in
-	 * for cgroupfs in the unit tests.
-	 */
-	if (fd < 0 && errno == ENOENT) {
-		fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-		if (fd < 0)
-			errno = ENOENT;
-	}
 	if (fd < 0)
 		return nsw_error(err, errno, "cannot open %s", path);
 	/* cgroupfs takes a value in one write() or not at all. */
@@ -238,74 +238,68 @@ static int read_file(const char *dir, const char *file, char *buf, size_t size,
 	return 0;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
+static void mnt_unref_tablep(struct libmnt_table **tb)
 {
-	char *out = s;
-
-	for (; *s; s++) {
-		if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' &&
-		    s[3] >= '0' && s[3] <= '7') {
-			*out++ = (s[1] - '0') << 6 | (s[2] - '0') << 3 | (s[3] - '0');
-			s += 3;
-		} else {
-			*out++ = *s;
-		}
-	}
-	*out = '\0';
+	mnt_unref_table(*tb);
 }
 
-/*
- * "ID PARENT MAJ:MIN ROOT MOUNTPOINT OPTS [OPTIONAL...] - FSTYPE SOURCE
- * SUPEROPTS": the optional fields vary in number, hence the split at " - ".
- */
-static bool parse_mount(char *line, char **mnt, char **fstype, char **opts)
+static void mnt_free_iterp(struct libmnt_iter **it)
 {
-	char *sep = strstr(line, " - ");
-	char *save, *tok;
+	mnt_free_iter(*it);
+}
 
-	if (!sep)
-		return false;
-	*sep = '\0';
-	tok = strtok_r(line, " ", &save);
-	for (int i = 0; tok && i < 4; i++)
-		tok = strtok_r(NULL, " ", &save);
-	*mnt = tok;
-	*fstype = strtok_r(sep + 3, " ", &save);
-	strtok_r(NULL, " ", &save);
-	*opts = strtok_r(NULL, " \n", &save);
-	return *mnt && *fstype && *opts;
+#define cleanup_mnt_table __attribute__((cleanup(mnt_unref_tablep)))
+#define cleanup_mnt_iter __attribute__((cleanup(mnt_free_iterp)))
+
+static int read_mounts(const char *mountinfo, struct libmnt_table **tb, struct nsw_error *err)
+{
+	cleanup_mnt_table struct libmnt_table *t = mnt_new_table();
+	int ret;
+
+	if (!t)
+		return nsw_error(err, ENOMEM, "cannot read %s", mountinfo);
+	ret = mnt_table_parse_file(t, mountinfo);
+	if (ret < 0)
+		return nsw_error(err, ret, "cannot read %s", mountinfo);
+	*tb = take_ptr(&t);
+	return 0;
 }
 
 /* ctl NULL: the cgroup2 mount; else the v1 hierarchy with ctl among its options. */
-static bool is_mount_of(const char *fstype, const char *opts, const char *ctl)
+static bool is_mount_of(struct libmnt_fs *fs, const char *ctl)
 {
+	const char *fstype = mnt_fs_get_fstype(fs), *opts;
+
+	if (!fstype)
+		return false;
 	if (!ctl)
 		return !strcmp(fstype, "cgroup2");
-	return !strcmp(fstype, "cgroup") && has_word(opts, ctl, ",");
+	/* The superblock's options name the controllers, each whole ("cpu" is not "cpuset"). */
+	opts = mnt_fs_get_fs_options(fs);
+	return !strcmp(fstype, "cgroup") && opts &&
+	       mnt_optstr_get_option(opts, ctl, NULL, NULL) == 0;
 }
 
 /* 1 with the mountpoint in mnt (PATH_MAX); 0 if there is none. */
-static int find_mount(const char *mountinfo, const char *ctl, char *mnt, struct nsw_error *err)
+static int find_mount(struct libmnt_table *tb, const char *ctl, char *mnt, struct nsw_error *err)
 {
-	cleanup_fclose FILE *f = fopen(mountinfo, "re");
-	cleanup_free char *line = NULL;
-	char *point, *fstype, *opts;
-	size_t cap = 0;
+	cleanup_mnt_iter struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
+	struct libmnt_fs *fs;
+	const char *target;
+	int ret;
 
-	if (!f)
-		return nsw_error(err, errno, "cannot open %s", mountinfo);
-	while (getline(&line, &cap, f) > 0) {
-		if (!parse_mount(line, &point, &fstype, &opts) || !is_mount_of(fstype, opts, ctl))
+	if (!it)
+		return nsw_error(err, ENOMEM, "cannot walk the mount table");
+	while ((ret = mnt_table_next_fs(tb, it, &fs)) == 0) {
+		if (!is_mount_of(fs, ctl) || !(target = mnt_fs_get_target(fs)))
 			continue;
-		unescape_octal(point);
-		if (snprintf(mnt, PATH_MAX, "%s", point) >= PATH_MAX)
+		if (snprintf(mnt, PATH_MAX, "%s", target) >= PATH_MAX)
 			return nsw_error(err, ENAMETOOLONG, "cgroup mountpoint %s is too long",
-					 point);
+					 target);
 		return 1;
 	}
-	if (ferror(f))
-		return nsw_error(err, EIO, "cannot read %s", mountinfo);
+	if (ret < 0)
+		return nsw_error(err, ret, "cannot walk the mount table");
 	return 0;
 }
 
@@ -318,6 +312,9 @@ struct plan {
 	int where[CTL_COUNT];	/* index in cg->dirs; -1: no limit */
 	char enable[64];	/* "+memory +pids" for v2 cgroup.subtree_control */
 };
+
+/* cgroup.controllers lists every controller the kernel has, a word each. */
+#define V2_CONTROLLERS_LEN 1024
 
 /* The index of <mnt>/nswatch/NAME in the plan, added if new. */
 static int plan_dir(struct nsw_cgroup *cg, struct plan *p, int version, const char *ctl,
@@ -341,13 +338,13 @@ static int plan_dir(struct nsw_cgroup *cg, struct plan *p, int version, const ch
 	return p->planned++;
 }
 
-static int plan_v1(struct nsw_cgroup *cg, struct plan *p, const char *mountinfo, int ctl,
+static int plan_v1(struct nsw_cgroup *cg, struct plan *p, struct libmnt_table *tb, int ctl,
 		   const char *name, struct nsw_error *err)
 {
 	char mnt[PATH_MAX];
 	int found;
 
-	found = find_mount(mountinfo, ctl_names[ctl], mnt, err);
+	found = find_mount(tb, ctl_names[ctl], mnt, err);
 	if (found < 0)
 		return -1;
 	if (!found)
@@ -362,11 +359,14 @@ static int plan_v1(struct nsw_cgroup *cg, struct plan *p, const char *mountinfo,
 static int plan_dirs(struct nsw_cgroup *cg, struct plan *p, const char *mountinfo,
 		     const char *name, const struct nsw_limits *lim, struct nsw_error *err)
 {
-	char mnt[PATH_MAX], v2_ctls[1024] = "";
+	cleanup_mnt_table struct libmnt_table *tb = NULL;
+	char mnt[PATH_MAX], v2_ctls[V2_CONTROLLERS_LEN] = "";
 	size_t len;
 	int v2;
 
-	v2 = find_mount(mountinfo, NULL, mnt, err);
+	if (read_mounts(mountinfo, &tb, err) < 0)
+		return -1;
+	v2 = find_mount(tb, NULL, mnt, err);
 	if (v2 < 0)
 		return -1;
 	if (v2 && (read_file(mnt, "cgroup.controllers", v2_ctls, sizeof(v2_ctls), err) ||
@@ -376,7 +376,7 @@ static int plan_dirs(struct nsw_cgroup *cg, struct plan *p, const char *mountinf
 		if (!wanted(lim, ctl))
 			continue;
 		if (!has_word(v2_ctls, ctl_names[ctl], " \n")) {
-			if (plan_v1(cg, p, mountinfo, ctl, name, err))
+			if (plan_v1(cg, p, tb, ctl, name, err))
 				return -1;
 			continue;
 		}
@@ -418,8 +418,7 @@ static int make_dir(const struct nsw_cgroup_dir *d, const char *enable, struct n
 {
 	char parent[PATH_MAX];
 
-	/* Another container's destroy may remove the shared nswatch/ meanwhile. */
-	for (int tries = 0; tries < 3; tries++) {
+	for (int tries = 0; tries < MKDIR_TRIES; tries++) {
 		if (!try_make_dir(d, enable, err))
 			return 0;
 		if (err->errnum != ENOENT)
@@ -496,14 +495,13 @@ static int set_limits(const struct nsw_cgroup *cg, const struct plan *p,
 int nsw_cgroup_create_at(struct nsw_cgroup *cg, const char *mountinfo_path, const char *name,
 			 const struct nsw_limits *lim, struct nsw_error *err)
 {
-	static const struct nsw_limits none;
 	struct plan p = { .where = { -1, -1, -1 } };
 	struct nsw_error undo;
 	size_t len;
 
 	cg->n = 0;
 	if (!lim)
-		lim = &none;
+		lim = &no_limits;
 	if (plan_dirs(cg, &p, mountinfo_path, name, lim, err))
 		return -1;
 	/* All directories first: a leftover is found before any limit is set. */
@@ -550,10 +548,7 @@ int nsw_cgroup_add_pid(const struct nsw_cgroup *cg, pid_t pid, struct nsw_error 
 
 static long long now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+	return nsw_mono_ns() / NSW_NSEC_PER_MSEC;
 }
 
 /* A cgroup is busy until its last task has finished exiting; wait for that. */
@@ -564,7 +559,7 @@ static int remove_dir(const char *path, long long deadline)
 			return 0;
 		if (errno != EBUSY || now_ms() >= deadline)
 			return -1;
-		usleep(1000);
+		usleep(RMDIR_POLL_US);
 	}
 	return 0;
 }
@@ -584,8 +579,11 @@ int nsw_cgroup_destroy(const struct nsw_cgroup *cg, struct nsw_error *err)
 	for (int i = 0; i < cg->n; i++) {
 		if (!remove_dir(cg->dirs[i].path, deadline) || ret)
 			continue;
-		ret = nsw_error(err, errno, "cannot remove cgroup %s%s", cg->dirs[i].path,
-				errno == EBUSY ? " (tasks still in it after 2 s)" : "");
+		if (errno == EBUSY)
+			ret = nsw_error(err, errno, "cannot remove cgroup %s (tasks still in it after %d ms)",
+					cg->dirs[i].path, RMDIR_WAIT_MS);
+		else
+			ret = nsw_error(err, errno, "cannot remove cgroup %s", cg->dirs[i].path);
 	}
 	for (int i = 0; i < cg->n; i++) {
 		dir_of(parent, cg->dirs[i].path);

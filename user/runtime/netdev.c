@@ -1,20 +1,19 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Bridge, veth and addressing for container networking. The classic
- * interface ioctls do what they can; rtnetlink only where they cannot:
+ * interface ioctls do what they can; rtnetlink (libmnl) only where they cannot:
  * creating a veth pair (with its peer born in another namespace) and
  * deleting a link (SIOCBRDELBR refuses a bridge that is up).
  */
 #include <net/if.h>
 #include <arpa/inet.h>
-#include <assert.h>
 #include <dirent.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <libmnl/libmnl.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <linux/sockios.h>
@@ -23,14 +22,9 @@
 #include "runtime/netdev.h"
 #include "lib/util.h"
 
-/* One rtnetlink request. Ours carry a few short attributes, far below this. */
-struct nl_req {
-	union {
-		struct nlmsghdr nh;
-		char buf[512];
-	};
-	char why[256]; /* the kernel's explanation of a failure, if it gave one */
-};
+/* A subnet must hold the gateway, a container and the broadcast; a /8 is plenty. */
+#define SUBNET_PREFIX_MIN 8
+#define SUBNET_PREFIX_MAX 30
 
 static int check_ifname(const char *name, struct nsw_error *err)
 {
@@ -110,9 +104,9 @@ static int parse_subnet(const char *cidr, uint32_t *net, unsigned int *prefix,
 
 	if (parse_cidr(cidr, net, prefix) < 0)
 		return nsw_error(err, 0, "invalid subnet '%s' (want a.b.c.d/N)", cidr ? cidr : "");
-	if (*prefix < 8 || *prefix > 30)
-		return nsw_error(err, 0, "subnet %s: the prefix length must be between 8 and 30",
-				 cidr);
+	if (*prefix < SUBNET_PREFIX_MIN || *prefix > SUBNET_PREFIX_MAX)
+		return nsw_error(err, 0, "subnet %s: the prefix length must be between %d and %d",
+				 cidr, SUBNET_PREFIX_MIN, SUBNET_PREFIX_MAX);
 	if (*net & ~prefix_mask(*prefix))
 		return nsw_error(err, 0, "subnet %s has host bits set (the network is %s/%u)", cidr,
 				 ipstr(*net & prefix_mask(*prefix), buf), *prefix);
@@ -345,159 +339,136 @@ static int count_ports(const char *bridge)
 	return n;
 }
 
-/* rtnetlink. */
+/* rtnetlink, through libmnl. */
 
-static void *nl_append(struct nl_req *req, size_t len)
+/* Any sequence number does: each request has a socket of its own. */
+#define NL_SEQ 1
+
+/* Our requests carry a few short attributes, far below this. */
+#define NL_REQ_SIZE 512
+
+static void mnl_socket_closep(struct mnl_socket **nl)
 {
-	char *p = req->buf + NLMSG_ALIGN(req->nh.nlmsg_len);
-
-	assert(p + NLMSG_ALIGN(len) <= req->buf + sizeof(req->buf));
-	memset(p, 0, NLMSG_ALIGN(len));
-	req->nh.nlmsg_len = p + NLMSG_ALIGN(len) - req->buf;
-	return p;
+	if (*nl)
+		mnl_socket_close(*nl);
 }
 
-static struct rtattr *nl_attr(struct nl_req *req, unsigned short type, const void *data,
-			      size_t len)
-{
-	struct rtattr *rta = nl_append(req, RTA_LENGTH(len));
+#define cleanup_mnl __attribute__((cleanup(mnl_socket_closep)))
 
-	rta->rta_type = type;
-	rta->rta_len = RTA_LENGTH(len);
-	if (len)
-		memcpy(RTA_DATA(rta), data, len);
-	return rta;
-}
-
-static void nl_str(struct nl_req *req, unsigned short type, const char *s)
+static int ext_ack_attr(const struct nlattr *a, void *data)
 {
-	nl_attr(req, type, s, strlen(s) + 1);
-}
+	struct nsw_error *err = data;
 
-static struct rtattr *nl_nest(struct nl_req *req, unsigned short type)
-{
-	return nl_attr(req, type, NULL, 0);
-}
-
-static void nl_nest_end(struct nl_req *req, struct rtattr *nest)
-{
-	nest->rta_len = req->buf + req->nh.nlmsg_len - (char *)nest;
-}
-
-/* A link request: header, then the ifinfomsg every RTM_*LINK starts with. */
-static void nl_init(struct nl_req *req, unsigned short type, unsigned short flags)
-{
-	memset(req, 0, sizeof(*req));
-	req->nh.nlmsg_len = NLMSG_HDRLEN;
-	req->nh.nlmsg_type = type;
-	req->nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
-	req->nh.nlmsg_seq = 1;
-	nl_append(req, sizeof(struct ifinfomsg));
+	if (mnl_attr_get_type(a) == NLMSGERR_ATTR_MSG)
+		snprintf(err->msg, sizeof(err->msg), "%.*s", (int)mnl_attr_get_payload_len(a),
+			 (const char *)mnl_attr_get_payload(a));
+	return MNL_CB_OK;
 }
 
 /* Keep the extended ack's message, which says more than the errno alone. */
-static void nl_keep_why(struct nl_req *req, const struct nlmsghdr *r)
+static void keep_why(struct nsw_error *err, const struct nlmsghdr *nlh)
 {
-	const struct nlmsgerr *e = NLMSG_DATA(r);
-	size_t off = NLMSG_HDRLEN + sizeof(*e);
-	const struct rtattr *a;
-	int len;
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	size_t off = sizeof(*e), len = mnl_nlmsg_get_payload_len(nlh);
 
-	if (!(r->nlmsg_flags & NLM_F_ACK_TLVS))
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
 		return;
-	if (!(r->nlmsg_flags & NLM_F_CAPPED))
-		off += NLMSG_ALIGN(e->msg.nlmsg_len - NLMSG_HDRLEN);
-	if (off >= r->nlmsg_len)
+	/* Without NETLINK_CAP_ACK, the request itself comes back before the TLVs. */
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED))
+		off += mnl_nlmsg_get_payload_len(&e->msg);
+	if (off >= len)
 		return;
-	len = r->nlmsg_len - off;
-	for (a = (const void *)((const char *)r + off); RTA_OK(a, len); a = RTA_NEXT(a, len))
-		if (a->rta_type == NLMSGERR_ATTR_MSG)
-			snprintf(req->why, sizeof(req->why), "%.*s", (int)RTA_PAYLOAD(a),
-				 (const char *)RTA_DATA(a));
+	mnl_attr_parse_payload((const char *)e + off, len - off, ext_ack_attr, err);
 }
 
-/* The ack of our request: 0, or the kernel's -errno. */
-static int nl_ack(struct nl_req *req, const struct nlmsghdr *r)
+/* NLMSG_ERROR: stop on success; on failure, err gets the kernel's errno and why. */
+static int ack_cb(const struct nlmsghdr *nlh, void *data)
 {
-	const struct nlmsgerr *e = NLMSG_DATA(r);
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	struct nsw_error *err = data;
 
-	if (r->nlmsg_len < NLMSG_LENGTH(sizeof(*e)))
-		return -EBADMSG;
-	if (e->error)
-		nl_keep_why(req, r);
-	return e->error;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(*e)) {
+		nsw_error(err, EBADMSG, "short netlink ack");
+		return MNL_CB_ERROR;
+	}
+	if (!e->error)
+		return MNL_CB_STOP;
+	nsw_error(err, e->error, "%s", "");
+	keep_why(err, nlh);
+	return MNL_CB_ERROR;
 }
 
-/* Send the request on a socket of its own and wait for the ack: 0 or -errno. */
-static int nl_transact(struct nl_req *req)
+/* A link request: header, then the ifinfomsg every RTM_*LINK starts with. */
+static struct nlmsghdr *nl_link_msg(char *buf, unsigned short type, unsigned short flags)
 {
-	char buf[8192] __attribute__((aligned(NLMSG_ALIGNTO)));
-	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
-	cleanup_close int fd = -1;
-	const struct nlmsghdr *r;
-	int one = 1;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
+	nlh->nlmsg_seq = NL_SEQ;
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	return nlh;
+}
+
+/*
+ * Send nlh on a socket of its own and wait for its ack. On failure, err has
+ * the errno and, as its message, the kernel's explanation if it gave one
+ * (else nothing): callers put their context in front.
+ */
+static int nl_transact(const struct nlmsghdr *nlh, struct nsw_error *err)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE] __attribute__((aligned(NLMSG_ALIGNTO)));
+	mnl_cb_t ctl[NLMSG_MIN_TYPE] = { [NLMSG_ERROR] = ack_cb };
+	cleanup_mnl struct mnl_socket *nl = NULL;
+	unsigned int portid;
+	int one = 1, ret;
 	ssize_t n;
 
-	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
-	if (fd < 0)
-		return -errno;
+	nl = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC);
+	if (!nl || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)
+		return nsw_error(err, errno, "cannot open a netlink socket");
+	portid = mnl_socket_get_portid(nl);
 	/* Best effort: without them the ack is merely longer, or terser. */
-	setsockopt(fd, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
-	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
-	if (sendto(fd, req->buf, req->nh.nlmsg_len, 0, (struct sockaddr *)&kernel,
-		   sizeof(kernel)) < 0)
-		return -errno;
-	for (;;) {
-		n = recv(fd, buf, sizeof(buf), 0);
+	mnl_socket_setsockopt(nl, NETLINK_CAP_ACK, &one, sizeof(one));
+	mnl_socket_setsockopt(nl, NETLINK_EXT_ACK, &one, sizeof(one));
+	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
+		return nsw_error(err, errno, "cannot send a netlink request");
+	nsw_error(err, 0, "%s", "");
+	do {
+		n = mnl_socket_recvfrom(nl, buf, sizeof(buf));
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0)
-			return n < 0 ? -errno : -EBADMSG;
-		for (r = (void *)buf; NLMSG_OK(r, n); r = NLMSG_NEXT(r, n))
-			if (r->nlmsg_type == NLMSG_ERROR && r->nlmsg_seq == req->nh.nlmsg_seq)
-				return nl_ack(req, r);
-	}
-}
-
-/* nsw_error() for a failed request, with the kernel's explanation if any. */
-static int nl_error(struct nsw_error *err, int ret, const struct nl_req *req, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int nl_error(struct nsw_error *err, int ret, const struct nl_req *req, const char *fmt, ...)
-{
-	char what[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
-	va_end(ap);
-	return nsw_error(err, -ret, "%s%s%s", what, req->why[0] ? ": " : "", req->why);
+			return nsw_error(err, n < 0 ? errno : EBADMSG, "cannot read the netlink ack");
+		ret = mnl_cb_run2(buf, n, NL_SEQ, portid, NULL, err, ctl, MNL_ARRAY_SIZE(ctl));
+	} while (ret == MNL_CB_OK);
+	if (ret == MNL_CB_ERROR && !err->errnum)
+		return nsw_error(err, errno, "invalid netlink ack");
+	return ret < 0 ? -1 : 0;
 }
 
 static int veth_add(const char *host_if, const char *peer_if, pid_t pid, struct nsw_error *err)
 {
-	struct rtattr *linkinfo, *data, *peer;
-	uint32_t nspid = pid;
-	struct nl_req req;
-	int ret;
+	char buf[NL_REQ_SIZE] __attribute__((aligned(NLMSG_ALIGNTO))) = { 0 };
+	struct nlattr *linkinfo, *data, *peer;
+	struct nlmsghdr *nlh;
 
-	nl_init(&req, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	nl_str(&req, IFLA_IFNAME, host_if);
-	linkinfo = nl_nest(&req, IFLA_LINKINFO);
-	nl_str(&req, IFLA_INFO_KIND, "veth");
-	data = nl_nest(&req, IFLA_INFO_DATA);
-	peer = nl_nest(&req, VETH_INFO_PEER);
+	nlh = nl_link_msg(buf, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, host_if);
+	linkinfo = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
+	mnl_attr_put_strz(nlh, IFLA_INFO_KIND, "veth");
+	data = mnl_attr_nest_start(nlh, IFLA_INFO_DATA);
+	peer = mnl_attr_nest_start(nlh, VETH_INFO_PEER);
 	/* The peer is described as a link of its own, ifinfomsg first. */
-	nl_append(&req, sizeof(struct ifinfomsg));
-	nl_str(&req, IFLA_IFNAME, peer_if);
-	nl_attr(&req, IFLA_NET_NS_PID, &nspid, sizeof(nspid));
-	nl_nest_end(&req, peer);
-	nl_nest_end(&req, data);
-	nl_nest_end(&req, linkinfo);
+	mnl_nlmsg_put_extra_header(nlh, sizeof(struct ifinfomsg));
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, peer_if);
+	mnl_attr_put_u32(nlh, IFLA_NET_NS_PID, pid);
+	mnl_attr_nest_end(nlh, peer);
+	mnl_attr_nest_end(nlh, data);
+	mnl_attr_nest_end(nlh, linkinfo);
 
-	ret = nl_transact(&req);
-	if (ret < 0)
-		return nl_error(err, ret, &req,
+	if (nl_transact(nlh, err) < 0)
+		return nsw_error_wrap(err,
 				"cannot create veth pair %s/%s into the network namespace of pid %d",
 				host_if, peer_if, (int)pid);
 	return 0;
@@ -505,17 +476,18 @@ static int veth_add(const char *host_if, const char *peer_if, pid_t pid, struct 
 
 int nsw_link_delete(const char *ifname, struct nsw_error *err)
 {
-	struct nl_req req;
-	int ret;
+	char buf[NL_REQ_SIZE] __attribute__((aligned(NLMSG_ALIGNTO))) = { 0 };
+	struct nsw_error nl_err;
+	struct nlmsghdr *nlh;
 
 	if (check_ifname(ifname, err) < 0)
 		return -1;
-	nl_init(&req, RTM_DELLINK, 0);
-	nl_str(&req, IFLA_IFNAME, ifname);
-	ret = nl_transact(&req);
-	if (ret < 0 && ret != -ENODEV)
-		return nl_error(err, ret, &req, "cannot delete interface %s", ifname);
-	return 0;
+	nlh = nl_link_msg(buf, RTM_DELLINK, 0);
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, ifname);
+	if (nl_transact(nlh, &nl_err) == 0 || nl_err.errnum == ENODEV)
+		return 0;
+	*err = nl_err;
+	return nsw_error_wrap(err, "cannot delete interface %s", ifname);
 }
 
 /* The API. */

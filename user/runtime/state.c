@@ -10,9 +10,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <json-c/json.h>
+#include <stdint.h>
 #include "runtime/caps.h"
 #include "runtime/state.h"
+#include "lib/json.h"
 #include "lib/util.h"
+
+/* State files hold no fractions; this is for one a hand put there. */
+#define STATE_DOUBLE_DECIMALS 6
+
+#define STATE_ROOT_SYSTEM "/run/nswatch"
+#define STATE_LOCK ".lock"
+#define STATE_FILE "state.json"
+#define STATE_FILE_TMP "state.json.tmp"
+#define OUTPUT_LOG "output.log"
+
+/* What a container's directory may hold, for nsw_state_remove(). */
+static const char *const state_files[] = { STATE_FILE, STATE_FILE_TMP, OUTPUT_LOG };
+
+/* enum nsw_net_mode as the state file spells it. */
+static const char *const net_names[] = {
+	[NSW_NET_NONE] = "none",
+	[NSW_NET_BRIDGE] = "bridge",
+	[NSW_NET_HOST] = "host",
+};
 
 static void cleanup_jsonp(struct json_object **o)
 {
@@ -21,20 +42,41 @@ static void cleanup_jsonp(struct json_object **o)
 }
 #define cleanup_json __attribute__((cleanup(cleanup_jsonp)))
 
+/*
+ * Where nswatch keeps its state, fixed for the life of the process:
+ * nsw_state_root() fills it once and hands it out.
+ */
+static char state_root[PATH_MAX];
+
 const char *nsw_state_root(void)
 {
-	static char root[PATH_MAX];
 	const char *xdg;
 
-	if (root[0])
-		return root;
+	if (state_root[0])
+		return state_root;
 	if (geteuid() == 0)
-		snprintf(root, sizeof(root), "/run/nswatch");
+		snprintf(state_root, sizeof(state_root), "%s", STATE_ROOT_SYSTEM);
 	else if ((xdg = getenv("XDG_RUNTIME_DIR")) && xdg[0] == '/')
-		snprintf(root, sizeof(root), "%s/nswatch", xdg);
+		snprintf(state_root, sizeof(state_root), "%s/nswatch", xdg);
 	else
-		snprintf(root, sizeof(root), "/tmp/nswatch-%u", geteuid());
-	return root;
+		snprintf(state_root, sizeof(state_root), "/tmp/nswatch-%u", geteuid());
+	return state_root;
+}
+
+/* root/name, or root/name/file unless file is NULL. */
+static int state_path(const char *name, const char *file, char *buf, size_t len,
+		      struct nsw_error *err)
+{
+	int n;
+
+	if (file)
+		n = snprintf(buf, len, "%s/%s/%s", nsw_state_root(), name, file);
+	else
+		n = snprintf(buf, len, "%s/%s", nsw_state_root(), name);
+	if (n < 0 || (size_t)n >= len)
+		return nsw_error(err, ENAMETOOLONG, "the state path of container '%s' is too long",
+				 name);
+	return 0;
 }
 
 static int ensure_root(struct nsw_error *err)
@@ -62,7 +104,7 @@ int nsw_state_lock(struct nsw_error *err)
 
 	if (ensure_root(err) < 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/.lock", nsw_state_root());
+	snprintf(path, sizeof(path), "%s/%s", nsw_state_root(), STATE_LOCK);
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return nsw_error(err, errno, "cannot open the state lock %s", path);
@@ -73,18 +115,12 @@ int nsw_state_lock(struct nsw_error *err)
 	return fd;
 }
 
-static void dir_of(const char *name, char *buf, size_t len)
-{
-	snprintf(buf, len, "%s/%s", nsw_state_root(), name);
-}
-
 int nsw_state_claim(const char *name, struct nsw_error *err)
 {
 	char dir[PATH_MAX];
 
-	if (ensure_root(err) < 0)
+	if (ensure_root(err) < 0 || state_path(name, NULL, dir, sizeof(dir), err) < 0)
 		return -1;
-	dir_of(name, dir, sizeof(dir));
 	if (mkdir(dir, 0700) < 0) {
 		if (errno == EEXIST)
 			return nsw_error(err, 0,
@@ -95,162 +131,195 @@ int nsw_state_claim(const char *name, struct nsw_error *err)
 	return 0;
 }
 
-static struct json_object *idmaps_json(const struct nsw_idmap *m, int n)
+static void write_idmaps(struct nsw_json *w, const char *key, const struct nsw_idmap *m, int n)
 {
-	struct json_object *a = json_object_new_array();
-
+	nsw_json_key(w, key);
+	nsw_json_array_begin(w);
 	for (int i = 0; i < n; i++) {
-		struct json_object *o = json_object_new_object();
-
-		json_object_object_add(o, "inside", json_object_new_int64(m[i].inside));
-		json_object_object_add(o, "outside", json_object_new_int64(m[i].outside));
-		json_object_object_add(o, "count", json_object_new_int64(m[i].count));
-		json_object_array_add(a, o);
+		nsw_json_object_begin(w);
+		nsw_json_kv_int(w, "inside", m[i].inside);
+		nsw_json_kv_int(w, "outside", m[i].outside);
+		nsw_json_kv_int(w, "count", m[i].count);
+		nsw_json_object_end(w);
 	}
-	return a;
+	nsw_json_array_end(w);
 }
 
-static struct json_object *strings_json(char *const *v, int n)
+/* n < 0: v is NULL-terminated. */
+static void write_strings(struct nsw_json *w, const char *key, char *const *v, int n)
 {
-	struct json_object *a = json_object_new_array();
-
+	nsw_json_key(w, key);
+	nsw_json_array_begin(w);
 	for (int i = 0; v && (n < 0 ? v[i] != NULL : i < n); i++)
-		json_object_array_add(a, json_object_new_string(v[i]));
-	return a;
+		nsw_json_string(w, v[i]);
+	nsw_json_array_end(w);
 }
 
-static struct json_object *options_json(const struct nsw_container *c)
+static void write_namespaces(struct nsw_json *w, unsigned long flags)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *ns = json_object_new_array();
-	struct json_object *caps = json_object_new_array();
-	struct json_object *vols = json_object_new_array();
-	static const char *const nets[] = { "none", "bridge", "host" };
-
+	nsw_json_key(w, "namespaces");
+	nsw_json_array_begin(w);
 	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
-		if (c->ns_flags & nsw_types[i].flag)
-			json_object_array_add(ns, json_object_new_string(nsw_types[i].name));
-	for (unsigned int i = 0; nsw_cap_name(i); i++)
-		if (c->caps & NSW_CAP_BIT(i))
-			json_object_array_add(caps, json_object_new_string(nsw_cap_name(i)));
-	for (int i = 0; i < c->n_mounts; i++) {
-		struct json_object *v;
+		if (flags & nsw_types[i].flag)
+			nsw_json_string(w, nsw_types[i].name);
+	nsw_json_array_end(w);
+}
 
+static void write_caps(struct nsw_json *w, uint64_t caps)
+{
+	char name[NSW_CAP_NAME_LEN];
+	struct nsw_error ignored;
+
+	nsw_json_key(w, "capabilities");
+	nsw_json_array_begin(w);
+	for (unsigned int i = 0; i <= CAP_LAST_CAP; i++)
+		if ((caps & NSW_CAP_BIT(i)) && nsw_cap_name(i, name, sizeof(name), &ignored) == 0)
+			nsw_json_string(w, name);
+	nsw_json_array_end(w);
+}
+
+static void write_volumes(struct nsw_json *w, const struct nsw_container *c)
+{
+	nsw_json_key(w, "volumes");
+	nsw_json_array_begin(w);
+	for (int i = 0; i < c->n_mounts; i++) {
 		if (!c->mounts[i].volume)
 			continue;
-		v = json_object_new_object();
-		json_object_object_add(v, "source", json_object_new_string(c->mounts[i].source));
-		json_object_object_add(v, "target", json_object_new_string(c->mounts[i].target));
-		json_object_object_add(v, "read_only",
-				       json_object_new_boolean(c->mounts[i].attr & MOUNT_ATTR_RDONLY));
-		json_object_array_add(vols, v);
+		nsw_json_object_begin(w);
+		nsw_json_kv_string(w, "source", c->mounts[i].source);
+		nsw_json_kv_string(w, "target", c->mounts[i].target);
+		nsw_json_kv_bool(w, "read_only", c->mounts[i].attr & MOUNT_ATTR_RDONLY);
+		nsw_json_object_end(w);
 	}
-	json_object_object_add(o, "namespaces", ns);
-	json_object_object_add(o, "uid_map", idmaps_json(c->uid_maps, c->n_uid_maps));
-	json_object_object_add(o, "gid_map", idmaps_json(c->gid_maps, c->n_gid_maps));
-	json_object_object_add(o, "rootless", json_object_new_boolean(c->rootless));
-	json_object_object_add(o, "rootfs", json_object_new_string(c->rootfs));
-	json_object_object_add(o, "read_only", json_object_new_boolean(c->readonly_root));
-	json_object_object_add(o, "volumes", vols);
-	json_object_object_add(o, "hostname", json_object_new_string(c->hostname));
-	json_object_object_add(o, "command", strings_json(c->argv, -1));
-	json_object_object_add(o, "env", strings_json(c->env, c->n_env));
-	json_object_object_add(o, "workdir", json_object_new_string(c->workdir));
-	json_object_object_add(o, "uid", json_object_new_int64(c->uid));
-	json_object_object_add(o, "gid", json_object_new_int64(c->gid));
-	json_object_object_add(o, "capabilities", caps);
-	json_object_object_add(o, "memory", json_object_new_int64(c->limits.memory_bytes));
-	json_object_object_add(o, "pids_limit", json_object_new_int64(c->limits.pids_max));
-	json_object_object_add(o, "cpu_quota_us", json_object_new_int64(c->limits.cpu_quota_us));
-	json_object_object_add(o, "cpu_period_us", json_object_new_int64(c->limits.cpu_period_us));
-	json_object_object_add(o, "net", json_object_new_string(nets[c->net]));
-	json_object_object_add(o, "detach", json_object_new_boolean(c->detach));
-	return o;
+	nsw_json_array_end(w);
 }
 
-static struct json_object *instance_json(const struct nsw_instance *in)
+static const char *net_name(enum nsw_net_mode net)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *ns = json_object_new_object();
-	struct json_object *cg = json_object_new_array();
+	return net < ARRAY_SIZE(net_names) ? net_names[net] : "";
+}
 
-	json_object_object_add(o, "name", json_object_new_string(in->name));
-	json_object_object_add(o, "status", json_object_new_string(in->status));
-	json_object_object_add(o, "pid", json_object_new_int(in->pid));
-	json_object_object_add(o, "pid_starttime", json_object_new_int64(in->starttime));
-	json_object_object_add(o, "monitor_pid", json_object_new_int(in->monitor_pid));
-	json_object_object_add(o, "monitor_starttime",
-			       json_object_new_int64(in->monitor_starttime));
-	json_object_object_add(o, "created", json_object_new_string(in->created));
-	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
-		json_object_object_add(ns, nsw_types[i].name,
-				       json_object_new_int64(in->ns_inode[i]));
-	json_object_object_add(o, "namespaces", ns);
-	for (int i = 0; i < in->cg.n; i++) {
-		struct json_object *d = json_object_new_object();
+static void write_options(struct nsw_json *w, const struct nsw_container *c)
+{
+	nsw_json_key(w, "options");
+	nsw_json_object_begin(w);
+	write_namespaces(w, c->ns_flags);
+	write_idmaps(w, "uid_map", c->uid_maps, c->n_uid_maps);
+	write_idmaps(w, "gid_map", c->gid_maps, c->n_gid_maps);
+	nsw_json_kv_bool(w, "rootless", c->rootless);
+	nsw_json_kv_string(w, "rootfs", c->rootfs);
+	nsw_json_kv_bool(w, "read_only", c->readonly_root);
+	write_volumes(w, c);
+	nsw_json_kv_string(w, "hostname", c->hostname);
+	write_strings(w, "command", c->argv, -1);
+	write_strings(w, "env", c->env, c->n_env);
+	nsw_json_kv_string(w, "workdir", c->workdir);
+	nsw_json_kv_int(w, "uid", c->uid);
+	nsw_json_kv_int(w, "gid", c->gid);
+	write_caps(w, c->caps);
+	nsw_json_kv_int(w, "memory", c->limits.memory_bytes);
+	nsw_json_kv_int(w, "pids_limit", c->limits.pids_max);
+	nsw_json_kv_uint(w, "cpu_quota_us", c->limits.cpu_quota_us);
+	nsw_json_kv_uint(w, "cpu_period_us", c->limits.cpu_period_us);
+	nsw_json_kv_string(w, "net", net_name(c->net));
+	nsw_json_kv_bool(w, "detach", c->detach);
+	nsw_json_object_end(w);
+}
 
-		json_object_object_add(d, "version", json_object_new_int(in->cg.dirs[i].version));
-		json_object_object_add(d, "controller",
-				       json_object_new_string(in->cg.dirs[i].controller));
-		json_object_object_add(d, "path", json_object_new_string(in->cg.dirs[i].path));
-		json_object_array_add(cg, d);
+static void write_cgroups(struct nsw_json *w, const struct nsw_cgroup *cg)
+{
+	nsw_json_key(w, "cgroups");
+	nsw_json_array_begin(w);
+	for (int i = 0; i < cg->n; i++) {
+		nsw_json_object_begin(w);
+		nsw_json_kv_int(w, "version", cg->dirs[i].version);
+		nsw_json_kv_string(w, "controller", cg->dirs[i].controller);
+		nsw_json_kv_string(w, "path", cg->dirs[i].path);
+		nsw_json_object_end(w);
 	}
-	json_object_object_add(o, "cgroups", cg);
-	json_object_object_add(o, "id_slot", json_object_new_int(in->idslot));
-	json_object_object_add(o, "ip", json_object_new_string(in->ip));
-	json_object_object_add(o, "gateway", json_object_new_string(in->gateway));
-	json_object_object_add(o, "host_interface", json_object_new_string(in->host_if));
-	json_object_object_add(o, "bridge", json_object_new_string(in->bridge));
-	return o;
+	nsw_json_array_end(w);
+}
+
+static void write_state(struct nsw_json *w, const struct nsw_instance *in,
+			const struct nsw_container *c)
+{
+	nsw_json_object_begin(w);
+	nsw_json_kv_string(w, "name", in->name);
+	nsw_json_kv_string(w, "status", in->status);
+	nsw_json_kv_int(w, "pid", in->pid);
+	nsw_json_kv_uint(w, "pid_starttime", in->starttime);
+	nsw_json_kv_int(w, "monitor_pid", in->monitor_pid);
+	nsw_json_kv_uint(w, "monitor_starttime", in->monitor_starttime);
+	nsw_json_kv_string(w, "created", in->created);
+	nsw_json_key(w, "namespaces");
+	nsw_json_object_begin(w);
+	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
+		nsw_json_kv_uint(w, nsw_types[i].name, in->ns_inode[i]);
+	nsw_json_object_end(w);
+	write_cgroups(w, &in->cg);
+	nsw_json_kv_int(w, "id_slot", in->idslot);
+	nsw_json_kv_string(w, "ip", in->ip);
+	nsw_json_kv_string(w, "gateway", in->gateway);
+	nsw_json_kv_string(w, "host_interface", in->host_if);
+	nsw_json_kv_string(w, "bridge", in->bridge);
+	write_options(w, c);
+	nsw_json_object_end(w);
+	nsw_json_newline(w);
+}
+
+/* Into tmp, whole, then renamed over path: readers see the old file or the new. */
+static int write_file(const char *tmp, const char *path, const struct nsw_instance *in,
+		      const struct nsw_container *c, struct nsw_error *err)
+{
+	cleanup_fclose FILE *f = NULL;
+	struct nsw_json w;
+	int fd;
+
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd < 0)
+		return nsw_error(err, errno, "cannot write %s", tmp);
+	f = fdopen(fd, "w");
+	if (!f) {
+		close(fd);
+		return nsw_error(err, errno, "cannot write %s", tmp);
+	}
+	nsw_json_init(&w, f);
+	write_state(&w, in, c);
+	if (fflush(f) != 0 || ferror(f))
+		return nsw_error(err, errno ? errno : EIO, "cannot write %s", tmp);
+	if (fclose(take_ptr(&f)) != 0)
+		return nsw_error(err, errno, "cannot write %s", tmp);
+	if (rename(tmp, path) < 0)
+		return nsw_error(err, errno, "cannot rename %s", tmp);
+	return 0;
 }
 
 int nsw_state_save(const struct nsw_instance *in, const struct nsw_container *c,
 		   struct nsw_error *err)
 {
-	cleanup_json struct json_object *o = instance_json(in);
-	char path[PATH_MAX], tmp[PATH_MAX + 8];
-	const char *text;
-	size_t len;
-	int fd;
+	char path[PATH_MAX], tmp[PATH_MAX];
 
-	json_object_object_add(o, "options", options_json(c));
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-						      JSON_C_TO_STRING_NOSLASHESCAPE);
-	len = strlen(text);
-	snprintf(path, sizeof(path), "%s/%s/state.json", nsw_state_root(), in->name);
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd < 0)
-		return nsw_error(err, errno, "cannot write %s", tmp);
-	if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1) {
-		int e = errno ? errno : EIO;
-
-		close(fd);
+	if (state_path(in->name, STATE_FILE, path, sizeof(path), err) < 0 ||
+	    state_path(in->name, STATE_FILE_TMP, tmp, sizeof(tmp), err) < 0)
+		return -1;
+	if (write_file(tmp, path, in, c, err) < 0) {
 		unlink(tmp);
-		return nsw_error(err, e, "cannot write %s", tmp);
-	}
-	close(fd);
-	if (rename(tmp, path) < 0) {
-		int e = errno;
-
-		unlink(tmp);
-		return nsw_error(err, e, "cannot rename %s", tmp);
+		return -1;
 	}
 	return 0;
 }
 
 static struct json_object *read_state(const char *name, struct nsw_error *err)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], dir[PATH_MAX];
 	struct json_object *o;
 
 	if (!nsw_name_valid(name))
 		return nsw_error(err, 0, "invalid container name '%s'", name), NULL;
-	snprintf(path, sizeof(path), "%s/%s/state.json", nsw_state_root(), name);
+	if (state_path(name, STATE_FILE, path, sizeof(path), err) < 0 ||
+	    state_path(name, NULL, dir, sizeof(dir), err) < 0)
+		return NULL;
 	if (access(path, F_OK) < 0) {
-		char dir[PATH_MAX];
-
-		dir_of(name, dir, sizeof(dir));
 		if (access(dir, F_OK) < 0)
 			nsw_error(err, 0, "no container named '%s' (see nswatch ps)", name);
 		else
@@ -346,12 +415,12 @@ static int load_options(struct json_object *o, struct nsw_container *c,
 		for (size_t i = 0; i < json_object_array_length(a) && c->n_env < NSW_MAX_ENV; i++) {
 			c->env[c->n_env] = strdup(json_object_get_string(json_object_array_get_idx(a, i)));
 			if (!c->env[c->n_env++])
-				return nsw_error(err, ENOMEM, "state");
+				return nsw_error(err, ENOMEM, "cannot load the state of a container");
 		}
 	c->workdir = strdup(json_object_get_string(json_object_object_get(opt, "workdir")) ?: "/");
 	c->rootfs = strdup(json_object_get_string(json_object_object_get(opt, "rootfs")) ?: "");
 	if (!c->workdir || !c->rootfs)
-		return nsw_error(err, ENOMEM, "state");
+		return nsw_error(err, ENOMEM, "cannot load the state of a container");
 	get_str(opt, "hostname", c->hostname, sizeof(c->hostname));
 	c->uid = get_int(opt, "uid");
 	c->gid = get_int(opt, "gid");
@@ -375,29 +444,77 @@ int nsw_state_load(const char *name, struct nsw_instance *in,
 	return 0;
 }
 
+/* Any value json-c parsed, written again through the one writer. */
+static void write_value(struct nsw_json *w, struct json_object *o)
+{
+	switch (json_object_get_type(o)) {
+	case json_type_boolean:
+		nsw_json_bool(w, json_object_get_boolean(o));
+		break;
+	case json_type_int:
+		/* json-c keeps what does not fit an int64 as a uint64. */
+		if (json_object_get_int64(o) == INT64_MAX)
+			nsw_json_uint(w, json_object_get_uint64(o));
+		else
+			nsw_json_int(w, json_object_get_int64(o));
+		break;
+	case json_type_double:
+		nsw_json_fixed(w, json_object_get_double(o), STATE_DOUBLE_DECIMALS);
+		break;
+	case json_type_string:
+		nsw_json_string_n(w, json_object_get_string(o), json_object_get_string_len(o));
+		break;
+	case json_type_array:
+		nsw_json_array_begin(w);
+		for (size_t i = 0; i < json_object_array_length(o); i++)
+			write_value(w, json_object_array_get_idx(o, i));
+		nsw_json_array_end(w);
+		break;
+	case json_type_object:
+		nsw_json_object_begin(w);
+		json_object_object_foreach(o, key, v) {
+			nsw_json_key(w, key);
+			write_value(w, v);
+		}
+		nsw_json_object_end(w);
+		break;
+	case json_type_null:
+	default:
+		nsw_json_null(w);
+		break;
+	}
+}
+
 char *nsw_state_json(const char *name, const char *status, struct nsw_error *err)
 {
 	cleanup_json struct json_object *o = read_state(name, err);
+	struct nsw_json w;
 	char *text;
 
 	if (!o)
 		return NULL;
+	/* The status the caller sees now, in the place of the one written. */
 	json_object_object_add(o, "status", json_object_new_string(status));
-	text = strdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-							     JSON_C_TO_STRING_NOSLASHESCAPE));
+	if (nsw_json_open_mem(&w) < 0) {
+		nsw_error(err, ENOMEM, "cannot format the state of '%s'", name);
+		return NULL;
+	}
+	write_value(&w, o);
+	text = nsw_json_take_mem(&w);
 	if (!text)
-		nsw_error(err, ENOMEM, "ps");
+		nsw_error(err, ENOMEM, "cannot format the state of '%s'", name);
 	return text;
 }
 
 int nsw_state_remove(const char *name, struct nsw_error *err)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 32];
-	static const char *const files[] = { "state.json", "state.json.tmp", "output.log" };
+	char dir[PATH_MAX], path[PATH_MAX];
 
-	dir_of(name, dir, sizeof(dir));
-	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+	if (state_path(name, NULL, dir, sizeof(dir), err) < 0)
+		return -1;
+	for (size_t i = 0; i < ARRAY_SIZE(state_files); i++) {
+		if (state_path(name, state_files[i], path, sizeof(path), err) < 0)
+			return -1;
 		if (unlink(path) < 0 && errno != ENOENT)
 			return nsw_error(err, errno, "cannot remove %s", path);
 	}
