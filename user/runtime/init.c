@@ -29,6 +29,13 @@
 extern char **environ;
 
 /*
+ * The init's own exit statuses, seen only by the monitor's waitid(): the
+ * monitor reports the error the init sent before it.
+ */
+#define INIT_EXIT_FAILED 1
+#define INIT_EXIT_EXEC_FAILED 127
+
+/*
  * Report a step done now (a PHASE record), if the monitor asked for them.
  * p->begin: when a timed step began (nsw_mono_ns()), else 0.
  */
@@ -578,7 +585,7 @@ static __attribute__((noreturn)) void fail(int sock, int type,
 	struct nsw_msg m = { .type = type, .err = *err };
 
 	nsw_msg_send(sock, &m, -1);
-	_exit(type == NSW_MSG_EXEC_FAILED ? 127 : 1);
+	_exit(type == NSW_MSG_EXEC_FAILED ? INIT_EXIT_EXEC_FAILED : INIT_EXIT_FAILED);
 }
 
 void nsw_container_init_main(const struct nsw_init_args *a)
@@ -594,7 +601,7 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 	if (watch_parent(monitor, &err) < 0)
 		fail(a->sock, NSW_MSG_ERROR, &err);
 	if (nsw_msg_recv(a->sock, &m, &tree_fd) <= 0 || m.type != NSW_MSG_SETUP)
-		_exit(1);
+		_exit(INIT_EXIT_FAILED);
 	/*
 	 * Until exec, nothing in the container may ptrace or read us. Not
 	 * earlier: a rootless monitor writes our uid_map through /proc/PID,
@@ -608,12 +615,12 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 	m = (struct nsw_msg){ .type = NSW_MSG_READY };
 	own_ns_inodes(m.ns_inode);
 	if (nsw_msg_send(a->sock, &m, -1) < 0)
-		_exit(1);
+		_exit(INIT_EXIT_FAILED);
 	if (nsw_msg_recv(a->sock, &m, NULL) <= 0 || m.type != NSW_MSG_EXEC)
-		_exit(1);
+		_exit(INIT_EXIT_FAILED);
 	environ = nsw_build_env(a->c);
 	if (!environ)
-		_exit(1);
+		_exit(INIT_EXIT_FAILED);
 	/* The last report: the command is about to be executed. */
 	phase_done(a, NSW_PHASE_EXEC, 0);
 	execvp(a->c->argv[0], a->c->argv);

@@ -281,17 +281,19 @@ static void on_step(void *ctx, const struct nsw_step *s)
 
 /* ---- the init's phases ---- */
 
+/* The mount flags the timeline names, in this order. */
+static const struct {
+	unsigned int attr;
+	const char *name;
+} mount_attrs[] = {
+	{ MOUNT_ATTR_RDONLY, "ro" },	 { MOUNT_ATTR_NOSUID, "nosuid" },
+	{ MOUNT_ATTR_NODEV, "nodev" },	 { MOUNT_ATTR_NOEXEC, "noexec" },
+};
+
 /* A mount: "proc on /proc (nosuid,nodev,noexec)", and its JSON member. */
 static void on_mount(struct nsw_run_timeline *t, const struct nsw_phase *p,
 		     const struct nsw_mount *m)
 {
-	static const struct {
-		unsigned int attr;
-		const char *name;
-	} attrs[] = {
-		{ MOUNT_ATTR_RDONLY, "ro" },	 { MOUNT_ATTR_NOSUID, "nosuid" },
-		{ MOUNT_ATTR_NODEV, "nodev" },	 { MOUNT_ATTR_NOEXEC, "noexec" },
-	};
 	const char *source = m->fstype ? m->fstype : m->source;
 	cleanup_free char *flags = NULL, *fields = NULL;
 	size_t len = 0;
@@ -313,13 +315,13 @@ static void on_mount(struct nsw_run_timeline *t, const struct nsw_phase *p,
 	}
 	if (f && !m->fstype)
 		fputs("bind", f);
-	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
-		if (!(m->attr & attrs[i].attr))
+	for (size_t i = 0; i < ARRAY_SIZE(mount_attrs); i++) {
+		if (!(m->attr & mount_attrs[i].attr))
 			continue;
 		if (f)
-			fprintf(f, "%s%s", ftell(f) ? "," : "", attrs[i].name);
+			fprintf(f, "%s%s", ftell(f) ? "," : "", mount_attrs[i].name);
 		if (json)
-			nsw_json_string(&w, attrs[i].name);
+			nsw_json_string(&w, mount_attrs[i].name);
 	}
 	if (f)
 		fclose(f);
