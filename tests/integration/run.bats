@@ -798,7 +798,8 @@ start_sleeper() {
 @test "error: a mount that fails in the init names the mount once" {
 	local n fs msg
 	n=$(rt_name mntfail)
-	# A rootfs whose /dev is a file: the kernel refuses a tmpfs over it.
+	# A rootfs whose /dev is a file: the kernel refuses to move a directory
+	# mount (the tmpfs) onto a file, with EINVAL (do_move_mount()).
 	fs="$BATS_TEST_TMPDIR/devfile-rootfs"
 	cp -a "$RT_ROOTFS/." "$fs"
 	rmdir "$fs/dev"
@@ -808,7 +809,7 @@ start_sleeper() {
 	assert_eq "stdout" "$(cat "$NSW_OUT")" ""
 	msg=$(cat "$NSW_ERR")
 	assert_eq "times the error names the mount" "$(grep -o 'cannot mount tmpfs on /dev' <<<"$msg" | wc -l)" 1
-	assert_eq "the error" "$msg" "nswatch: cannot mount tmpfs on /dev: move_mount: Not a directory"
+	assert_eq "the error" "$msg" "nswatch: cannot mount tmpfs on /dev: move_mount: Invalid argument"
 	[ ! -e "$RT_STATE/$n" ] || fail "$RT_STATE/$n was left behind"
 }
 
@@ -823,6 +824,6 @@ start_sleeper() {
 	msg=$(cat "$NSW_ERR")
 	assert_eq "times the error names the bind" "$(grep -o "on /bin/busybox/sub" <<<"$msg" | wc -l)" 1
 	assert_eq "the error" "$msg" \
-		"nswatch: cannot bind $VOL on /bin/busybox/sub: no mount point in the rootfs: Not a directory"
+		"nswatch: cannot bind $VOL on /bin/busybox/sub: no mount target in the rootfs: Not a directory"
 	[ ! -e "$RT_STATE/$n" ] || fail "$RT_STATE/$n was left behind"
 }

@@ -93,7 +93,7 @@ static int make_path(int root_fd, const char *path, bool is_file, bool top,
 	snprintf(parent, sizeof(parent), "%s", path);
 	slash = strrchr(parent, '/');
 	if (!slash || !slash[1])
-		return nsw_error(err, ENOENT, "no mount point");
+		return nsw_error(err, ENOENT, "no mount target");
 	base = path + (slash - parent) + 1;
 	if (slash == parent)
 		strcpy(parent, "/");
@@ -111,13 +111,13 @@ static int make_path(int root_fd, const char *path, bool is_file, bool top,
 		fd = mkdirat(pfd, base, 0755);
 	}
 	if (fd < 0 && errno != EEXIST)
-		return top ? nsw_error(err, errno, "cannot create the mount point")
-			   : nsw_error(err, errno, "cannot create %s", path);
+		return top ? nsw_error(err, errno, "cannot create the mount target in the rootfs")
+			   : nsw_error(err, errno, "cannot create %s for the mount target", path);
 	fd = open_in_root(root_fd, path, O_PATH);
 done:
 	if (fd < 0)
-		return top ? nsw_error(err, errno, "no mount point in the rootfs")
-			   : nsw_error(err, errno, "%s in the rootfs", path);
+		return top ? nsw_error(err, errno, "no mount target in the rootfs")
+			   : nsw_error(err, errno, "%s in the rootfs, for the mount target", path);
 	return fd;
 }
 
