@@ -792,3 +792,38 @@ start_sleeper() {
 @test "error: an unknown --ns type" {
 	rt_check_refused 2 "nsw-bogus" "$(rt_name ns)" --ns mnt,nsw-bogus
 }
+
+# A mount the init cannot make: the error names that mount once, then why
+# (the kernel's errno), and nothing is left behind.
+@test "error: a mount that fails in the init names the mount once" {
+	local n fs msg
+	n=$(rt_name mntfail)
+	# A rootfs whose /dev is a file: the kernel refuses to move a directory
+	# mount (the tmpfs) onto a file, with EINVAL (do_move_mount()).
+	fs="$BATS_TEST_TMPDIR/devfile-rootfs"
+	cp -a "$RT_ROOTFS/." "$fs"
+	rmdir "$fs/dev"
+	echo x >"$fs/dev"
+	rt_run --name "$n" --rootfs "$fs" -- sh -c 'echo RAN' "$n"
+	rt_assert_status 125
+	assert_eq "stdout" "$(cat "$NSW_OUT")" ""
+	msg=$(cat "$NSW_ERR")
+	assert_eq "times the error names the mount" "$(grep -o 'cannot mount tmpfs on /dev' <<<"$msg" | wc -l)" 1
+	assert_eq "the error" "$msg" "nswatch: cannot mount tmpfs on /dev: move_mount: Invalid argument"
+	[ ! -e "$RT_STATE/$n" ] || fail "$RT_STATE/$n was left behind"
+}
+
+@test "error: a --volume whose target cannot be made names the bind once" {
+	local n msg
+	n=$(rt_name volfail)
+	rt_volume
+	# /bin/busybox is a file: nothing can be made under it.
+	rt_run --name "$n" -v "$VOL:/bin/busybox/sub" -- sh -c 'echo RAN' "$n"
+	rt_assert_status 125
+	assert_eq "stdout" "$(cat "$NSW_OUT")" ""
+	msg=$(cat "$NSW_ERR")
+	assert_eq "times the error names the bind" "$(grep -o "on /bin/busybox/sub" <<<"$msg" | wc -l)" 1
+	assert_eq "the error" "$msg" \
+		"nswatch: cannot bind $VOL on /bin/busybox/sub: no mount target in the rootfs: Not a directory"
+	[ ! -e "$RT_STATE/$n" ] || fail "$RT_STATE/$n was left behind"
+}

@@ -193,6 +193,45 @@ summary_step() {
 	jq -e -s 'map(.what) | index("pivot_root") != null' "$f" >/dev/null || fail "no pivot_root item in $f"
 }
 
+# long_dir BASE LEN: a directory under BASE whose path is LEN characters
+# (components of at most 200), made; its path on stdout.
+long_dir() {
+	local d=$1 len=$2 part
+	while [ "${#d}" -lt "$len" ]; do
+		part=$((len - ${#d} - 1))
+		[ "$part" -gt 200 ] && part=200
+		[ "$part" -lt 1 ] && part=1
+		d="$d/$(printf 'v%.0s' $(seq "$part"))"
+	done
+	mkdir -p "$d"
+	echo "$d"
+}
+
+@test "--trace-json: a volume with a long source path (370, 3000 characters) gives valid JSON" {
+	local n f src len line
+	rt_volume
+	for len in 370 3000; do
+		n=$(rt_name "long$len")
+		f="$BATS_TEST_TMPDIR/long$len.json"
+		src=$(long_dir "$VOL" "$len")
+		assert_eq "the source path's length" "${#src}" "$len"
+		echo hello >"$src/file"
+		rt_run --name "$n" --trace-json "$f" -v "$src:/mnt/vol" -- cat /mnt/vol/file
+		rt_assert_status 0
+		assert_eq "stdout (the container read the volume)" "$(cat "$NSW_OUT")" hello
+		while IFS= read -r line; do
+			jq -e 'type == "object"' <<<"$line" >/dev/null 2>&1 ||
+				{ fail "not a JSON object (source path of $len): ${line:0:200}"; return 1; }
+		done <"$f"
+		assert_eq "the volume's mount item: source" \
+			"$(jq -r 'select(.what == "mount" and .mount.target == "/mnt/vol") | .mount.source' "$f")" "$src"
+		assert_eq "the volume's mount item: fstype and flags" \
+			"$(jq -c 'select(.what == "mount" and .mount.target == "/mnt/vol") | [.mount.fstype, .mount.flags]' "$f")" \
+			'["bind",["nodev"]]'
+		assert_eq "the last line's what" "$(tail -n 1 "$f" | jq -r .what)" summary
+	done
+}
+
 # ---------------------------------------------------------------------------
 # Errors: the timeline ends with the error and the summary; nothing is left
 # (the teardown checks state directories, cgroups, processes, interfaces).

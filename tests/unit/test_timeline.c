@@ -10,6 +10,7 @@
 #include <sched.h>
 #include <cmocka.h>
 #include <json-c/json.h>
+#include "lib/json.h"
 #include "timeline/timeline.h"
 
 #define MS 1000000ULL
@@ -170,15 +171,20 @@ static void test_offsets(void **state)
 static void test_json_lines(void **state)
 {
 	struct out *o = *state;
-	char fields[256] = "";
-	char *copy, *save = NULL;
+	struct nsw_json w;
+	char *fields, *copy, *save = NULL;
 	int n = 0;
 	unsigned long long inodes[8] = { 11, 12, 13, 14, 15, 16, 17, 18 };
 
-	nsw_json_field_str(fields, sizeof(fields), "target", "/pro\"c");
-	assert_string_equal(fields, "\"target\":\"/pro\\\"c\"");
-	strcat(fields, ",\"pid\":42");
+	assert_int_equal(nsw_json_open_mem(&w), 0);
+	nsw_json_object_begin(&w);
+	nsw_json_kv_string(&w, "target", "/pro\"c");
+	nsw_json_kv_int(&w, "pid", 42);
+	nsw_json_object_end(&w);
+	fields = nsw_json_take_mem(&w);
+	assert_string_equal(fields, "{\"target\":\"/pro\\\"c\",\"pid\":42}");
 	nsw_timeline_add(o->tl, NSW_TL_RUNTIME, T0 + 2 * MS, "mount", "a\tb\n", fields);
+	free(fields);
 	nsw_timeline_kernel(o->tl, T0 + 1 * MS, "clone3", "x", NULL);
 	nsw_timeline_step(o->tl, "mounts", T0, T0 + 2500000);
 	nsw_timeline_set_namespaces(o->tl, CLONE_NEWNET | CLONE_NEWNS, inodes);

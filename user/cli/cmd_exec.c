@@ -24,8 +24,14 @@
 #include <unistd.h>
 #include "cli/commands.h"
 #include "lib/nsnames.h"
+#include "runtime/process.h"
 #include "runtime/runtime.h"
 #include "lib/util.h"
+
+/* Exit statuses, as docker and podman give them. */
+#define EXEC_EXIT_RUNTIME 125
+#define EXEC_EXIT_CANNOT_EXEC 126
+#define EXEC_EXIT_NOT_FOUND 127
 
 extern char **environ;
 
@@ -119,12 +125,20 @@ static __attribute__((noreturn)) void exec_command(struct nsw_container *c,
 	}
 	execvp(argv[0], argv);
 	e = errno;
-	nsw_error(&err, e, "%s", argv[0]);
-	if (e == ENOENT)
+	if (e == ENOENT) {
 		nsw_error(&err, 0, "%s: command not found in the container", argv[0]);
+		nsw_error_set_status(&err, EXEC_EXIT_NOT_FOUND);
+	} else {
+		nsw_error(&err, e, "%s", argv[0]);
+		nsw_error_set_status(&err, EXEC_EXIT_CANNOT_EXEC);
+	}
 fail:
+	if (!err.status)
+		nsw_error_set_status(&err, err.errnum == ENOENT || !err.errnum ?
+						   EXEC_EXIT_NOT_FOUND :
+						   EXEC_EXIT_CANNOT_EXEC);
 	(void)!write(errpipe, &err, sizeof(err));
-	_exit(err.errnum == ENOENT || !err.errnum ? 127 : 126);
+	_exit(err.status);
 }
 
 static int join_one_by_one(const struct nsw_instance *in, unsigned long flags,
@@ -188,8 +202,9 @@ static __attribute__((noreturn)) void joiner(const struct nsw_instance *in,
 	pid_t pid;
 
 	if (join(in, c, pidfd, &err) < 0) {
+		nsw_error_set_status(&err, EXEC_EXIT_RUNTIME);
 		(void)!write(errpipe, &err, sizeof(err));
-		_exit(125);
+		_exit(EXEC_EXIT_RUNTIME);
 	}
 	/* CLONE_PARENT: the command is nswatch exec's child, not ours. */
 	pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
@@ -203,8 +218,9 @@ static __attribute__((noreturn)) void joiner(const struct nsw_instance *in,
 	}
 	if (pid < 0) {
 		nsw_error(&err, errno, "fork in the container");
+		nsw_error_set_status(&err, EXEC_EXIT_RUNTIME);
 		(void)!write(errpipe, &err, sizeof(err));
-		_exit(125);
+		_exit(EXEC_EXIT_RUNTIME);
 	}
 	(void)!write(pidpipe, &pid, sizeof(pid));
 	_exit(0);
@@ -222,10 +238,10 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 
 	pidfd = nsw_open_init(o->name, &in, c, err);
 	if (pidfd < 0)
-		return -125;
+		return -1;
 	for (int i = 0; i < o->n_env; i++)
 		if (nsw_container_add_env(c, o->env[i], err) < 0)
-			return -125;
+			return -1;
 	if (o->workdir) {
 		free(c->workdir);
 		c->workdir = strdup(o->workdir);
@@ -235,13 +251,13 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 		c->gid = o->gid;
 	}
 	if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(pidp, O_CLOEXEC) < 0)
-		return nsw_error(err, errno, "pipe"), -125;
+		return nsw_error(err, errno, "pipe");
 	nsw_forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	fflush(stdout);
 	joiner_pid = fork();
 	if (joiner_pid < 0)
-		return nsw_error(err, errno, "fork"), -125;
+		return nsw_error(err, errno, "fork");
 	if (joiner_pid == 0) {
 		close(errp[0]);
 		close(pidp[0]);
@@ -253,16 +269,16 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 	if (read(pidp[0], &cmd, sizeof(cmd)) != sizeof(cmd))
 		cmd = 0;
 	close(pidp[0]);
-	status = 125;
+	status = EXEC_EXIT_RUNTIME;
 	if (cmd > 0) {
 		cmd_fd = syscall(SYS_pidfd_open, cmd, 0);
-		status = cmd_fd >= 0 ? nsw_forward_and_wait(cmd_fd) : 125;
+		status = cmd_fd >= 0 ? nsw_forward_and_wait(cmd_fd) : EXEC_EXIT_RUNTIME;
 	}
 	/* EOF: the command was exec'd; a record: why it was not. */
 	if (read(errp[0], &child_err, sizeof(child_err)) == sizeof(child_err)) {
 		*err = child_err;
 		close(errp[0]);
-		return cmd > 0 ? -status : -125;
+		return nsw_error_set_status(err, cmd > 0 ? status : EXEC_EXIT_RUNTIME);
 	}
 	close(errp[0]);
 	return status;
@@ -285,8 +301,5 @@ int cmd_exec(int argc, char **argv, struct nsw_error *err)
 		return 2;
 	r = exec_in(&o, &c, err);
 	nsw_container_free(&c);
-	/* exec_in() gives -status with err filled (transitional). */
-	if (r < 0)
-		return nsw_error_set_status(err, -r);
 	return r;
 }

@@ -70,20 +70,6 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return ARGP_ERR_UNKNOWN;
 }
 
-int nsw_signal_container(const char *name, int sig, struct nsw_error *err)
-{
-	struct nsw_instance in;
-	int pidfd, r = 0;
-
-	pidfd = nsw_open_init(name, &in, NULL, err);
-	if (pidfd < 0)
-		return -1;
-	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
-		r = nsw_error(err, errno, "cannot signal container '%s'", name);
-	close(pidfd);
-	return r;
-}
-
 int cmd_kill(int argc, char **argv, struct nsw_error *err)
 {
 	static const struct argp argp = {

@@ -1,9 +1,89 @@
 // SPDX-License-Identifier: GPL-2.0
-/* nswatch run: the command line into a description, then the runtime. */
+/*
+ * nswatch run: the command line into a description, then the runtime;
+ * with --trace or --trace-json, the timeline and the tracer around it.
+ */
+#include <errno.h>
 #include <stdio.h>
+#include <unistd.h>
 #include "cli/commands.h"
 #include "cli/run_opts.h"
 #include "runtime/runtime.h"
+#include "timeline/runtime_items.h"
+#include "lib/util.h"
+
+struct run_trace_out {
+	FILE *json;			/* --trace-json FILE */
+	struct nsw_run_timeline t;
+	struct nsw_observer obs;
+};
+
+/* The timeline, and the tracer on us before anything is made. */
+static int trace_begin(const struct nsw_container *c, struct run_trace_out *o,
+		       struct nsw_error *err)
+{
+	if (geteuid() != 0)
+		return nsw_error(err, 0, "--trace and --trace-json need root: the tracer loads BPF programs");
+	if (c->trace_json) {
+		o->json = fopen(c->trace_json, "we");
+		if (!o->json)
+			return nsw_error(err, errno, "--trace-json: cannot create %s",
+					 c->trace_json);
+	}
+	o->t.tl = nsw_timeline_new(c->trace ? stderr : NULL, o->json);
+	if (!o->t.tl)
+		return nsw_error(err, ENOMEM, "the trace timeline");
+	if (nsw_run_trace_start(&o->t.rt, o->t.tl, getpid(), err) < 0)
+		return -1;
+	/* Time zero: the tracer is on and nothing is made yet. */
+	nsw_timeline_set_start(o->t.tl, nsw_timeline_now());
+	nsw_run_timeline_observer(&o->t, &o->obs);
+	return 0;
+}
+
+/* The rest of the timeline and the summary; err: a failure of our own. */
+static void trace_finish(const struct nsw_container *c, struct run_trace_out *o,
+			 const struct nsw_error *err)
+{
+	nsw_run_trace_stop(o->t.rt);
+	o->t.rt = NULL;
+	if (o->t.tl) {
+		if (err)
+			nsw_run_timeline_error(&o->t, err);
+		nsw_timeline_finish(o->t.tl);
+		nsw_timeline_free(o->t.tl);
+		o->t.tl = NULL;
+	}
+	if (o->json) {
+		struct nsw_error e;
+
+		/* The run's own result is known by now: only a warning. */
+		if (ferror(o->json) | fclose(o->json)) {
+			nsw_error(&e, errno, "--trace-json: cannot write %s",
+				  c->trace_json);
+			nsw_error_warn(&e);
+		}
+		o->json = NULL;
+	}
+}
+
+static int run(struct nsw_container *c, struct nsw_error *err)
+{
+	struct run_trace_out o = { 0 };
+	int r;
+
+	fflush(stdout);
+	if (!nsw_container_traced(c))
+		return nsw_run(c, NULL, err);
+	if (trace_begin(c, &o, err) < 0) {
+		/* The timeline, if there is one, says why it ends there. */
+		trace_finish(c, &o, err);
+		return -1;
+	}
+	r = nsw_run(c, &o.obs, err);
+	trace_finish(c, &o, NULL);
+	return r;
+}
 
 int cmd_run(int argc, char **argv, struct nsw_error *err)
 {
@@ -16,16 +96,9 @@ int cmd_run(int argc, char **argv, struct nsw_error *err)
 		nsw_container_free(&c);
 		return 2;
 	}
-	if (nsw_container_validate(&c, err) < 0) {
-		r = -1;
-		goto out;
-	}
-	fflush(stdout);
-	/* nsw_run() gives -status with err filled (transitional). */
-	r = nsw_run(&c, err);
-	if (r < 0)
-		r = nsw_error_set_status(err, -r);
-out:
+	r = nsw_container_validate(&c, err);
+	if (r == 0)
+		r = run(&c, err);
 	nsw_container_free(&c);
 	return r;
 }

@@ -1,95 +1,44 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Creating a container: the monitor (runtime.c, on the host) and the
- * container's first process (container_init.c, in the new namespaces) step
- * through the setup together over a SOCK_SEQPACKET pair:
+ * The runtime's contract with the command line: run a container, find a
+ * running one, signal it, remove what it left. Inside, one file per
+ * concern:
  *
- *   monitor                          container init
- *   clone3(namespaces)  ----------->  waits
- *   uid/gid maps, cgroup, veth,
- *   idmapped rootfs     --SETUP(fd)->  ids, cgroupns, network, hostname,
- *                                      mounts, pivot_root, security
- *                       <--READY----   (or ERROR + message, and exit)
- *   state file, prestart hook
- *                       ---EXEC---->   execvp(); the socket is close-on-exec,
- *                       <--EOF------   so EOF means the command runs
- *                       <--EXECFAIL--  (or the errno of execvp)
- *
- * Under --trace only, the init also reports each of its steps as a PHASE
- * message (any number of them before READY, and one, "exec", before the
- * EOF), so that the monitor can put them on the run's timeline. An
- * untraced start sends none.
+ *   monitor.c    the monitor's phases, in order (claim, spawn, prepare,
+ *                start, wait, release) and the failure path
+ *   init.c       the container's first process, from clone3() to execvp()
+ *   protocol.c   the messages between the two (protocol.h)
+ *   observer.h   what an observer (run --trace) is told, typed
+ *   process.c    identity, environment, signals, exit status (run and exec)
+ *   alloc.c      id ranges and addresses, under the state lock
+ *   container.c  the description; state.c, cgroup.c, netdev.c, caps.c the
+ *                host's side
  */
 #ifndef NSW_RUNTIME_H
 #define NSW_RUNTIME_H
 
-#include <signal.h>
 #include "runtime/container.h"
-#include "lib/error.h"
+#include "runtime/observer.h"
 #include "runtime/state.h"
+#include "lib/error.h"
 
-enum nsw_msg_type {
-	NSW_MSG_SETUP = 1,
-	NSW_MSG_READY,
-	NSW_MSG_EXEC,
-	NSW_MSG_ERROR,
-	NSW_MSG_EXEC_FAILED,
-	NSW_MSG_PHASE,
-};
-
-/* PHASE: one step of the init, as a timeline item and/or a step's span. */
-struct nsw_phase {
-	unsigned long long ts;		/* CLOCK_MONOTONIC ns, when it was done */
-	unsigned long long begin;	/* when it began, for step; else 0 */
-	char what[16];			/* the item ("mount"); "": a span only */
-	char step[16];			/* the summary step it counts to, or "" */
-	char detail[256];		/* for people */
-	char fields[384];		/* JSON members for the item, or "" */
-};
-
-struct nsw_msg {
-	int type;
-	struct nsw_error err;	/* ERROR, EXEC_FAILED */
-	/*
-	 * READY: the init's namespace inodes, by nsw_types[] index, read by
-	 * the init itself (a rootless monitor may not read a non-dumpable
-	 * process's /proc/PID/ns).
-	 */
-	unsigned long long ns_inode[NSW_TYPE_COUNT];
-	struct nsw_phase phase;	/* PHASE */
-};
-
-/* What the init needs beyond the description. */
-struct nsw_init_args {
-	const struct nsw_container *c;
-	const struct nsw_instance *in;
-	int sock;
-	bool trace;	/* report each step (PHASE) */
-};
-
-/* The container's first process; never returns. */
-__attribute__((noreturn)) void nsw_container_init_main(struct nsw_init_args *a);
-
-/* One message, with an optional fd; fd_out receives one if sent (or -1). */
-int nsw_msg_send(int sock, const struct nsw_msg *m, int fd);
-int nsw_msg_recv(int sock, struct nsw_msg *m, int *fd_out);
-
-/* Create, start and wait for a container; returns its exit status. */
-int nsw_run(struct nsw_container *c, struct nsw_error *err);
+/*
+ * Create, start and wait for a container (--detach: until its command
+ * runs). obs (NULL: none) is told each step; not with c->detach. The exit
+ * status of the command (0 when detached), or -1 with err filled and
+ * err->status the exit status to end with (125: the runtime failed, 126:
+ * the command cannot be executed, 127: it was not found).
+ */
+int nsw_run(struct nsw_container *c, const struct nsw_observer *obs,
+	    struct nsw_error *err);
 
 /* Remove what a container holds on the host (cgroup, veth, bridge, state). */
 int nsw_release(const struct nsw_instance *in, struct nsw_error *err);
-
-/* Process security shared by run and exec: ids, caps, no_new_privs. */
-int nsw_apply_identity(const struct nsw_container *c, struct nsw_error *err);
-/* The container environment (defaults, then --env) in a new NULL-ended array. */
-char **nsw_build_env(const struct nsw_container *c);
-/* The signals run and exec pass on to their command (blocked meanwhile). */
-void nsw_forwarded_signals(sigset_t *set);
-/* Forward those signals to pidfd's process until it exits; its exit status. */
-int nsw_forward_and_wait(int pidfd);
-/* The exit status a shell would give: code, or 128+N for signal N. */
-int nsw_wait_status(int status);
+/*
+ * The same, with the state lock held. err must start empty; it ends with
+ * the last failure, if any (each part is tried).
+ */
+void nsw_release_locked(const struct nsw_instance *in, struct nsw_error *err);
 
 /*
  * Load a container's state (and, if c is not NULL, its options) and open a

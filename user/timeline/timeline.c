@@ -8,18 +8,22 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "lib/clock.h"
 #include "lib/json.h"
 #include "lib/nsnames.h"
 #include "session/output.h"
 #include "timeline/timeline.h"
 
 #define TL_MAX_STEPS 32
+/* Offsets and step times: ms with three decimals (us). */
+#define TL_MS_DECIMALS 3
 
 struct tl_item {
 	__u64 ts;
 	__u64 seq;	/* arrival: keeps equal ts in the order they came */
 	enum nsw_tl_source src;
-	char *what, *detail, *fields;
+	char *what, *detail;
+	char *fields;	/* a JSON object, or NULL */
 };
 
 struct tl_step {
@@ -58,10 +62,7 @@ static const char *const source_names[] = {
 
 __u64 nsw_timeline_now(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (__u64)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+	return nsw_mono_ns();
 }
 
 struct nsw_timeline *nsw_timeline_new(FILE *text, FILE *json)
@@ -107,7 +108,7 @@ __u64 nsw_timeline_start_ns(const struct nsw_timeline *tl)
 /* Signed offset from time zero, in ms. */
 static double offset_ms(const struct nsw_timeline *tl, __u64 ts)
 {
-	return ((double)(int64_t)(ts - tl->start)) / 1e6;
+	return ((double)(int64_t)(ts - tl->start)) / NSW_NSEC_PER_MSEC;
 }
 
 /*
@@ -131,25 +132,34 @@ static void print_text(struct nsw_timeline *tl, const struct tl_item *it, double
 	free(line);
 }
 
+static void print_json(struct nsw_timeline *tl, const struct tl_item *it,
+		       double ms)
+{
+	struct nsw_json w;
+	char ts[40];
+
+	nsw_format_rfc3339((int64_t)it->ts + tl->realtime_offset, ts, sizeof(ts));
+	nsw_json_init(&w, tl->json);
+	nsw_json_object_begin(&w);
+	nsw_json_key(&w, "t_ms");
+	nsw_json_fixed(&w, ms, TL_MS_DECIMALS);
+	nsw_json_kv_string(&w, "ts", ts);
+	nsw_json_kv_string(&w, "source", source_names[it->src]);
+	nsw_json_kv_string(&w, "what", it->what);
+	nsw_json_kv_string(&w, "detail", it->detail);
+	nsw_json_members_of(&w, it->fields);
+	nsw_json_object_end(&w);
+	nsw_json_newline(&w);
+}
+
 static void print_item(struct nsw_timeline *tl, const struct tl_item *it)
 {
 	double ms = offset_ms(tl, it->ts);
 
 	if (tl->text)
 		print_text(tl, it, ms);
-	if (tl->json) {
-		char ts[40];
-
-		nsw_format_rfc3339((int64_t)it->ts + tl->realtime_offset, ts, sizeof(ts));
-		fprintf(tl->json, "{\"t_ms\":%.3f,\"ts\":\"%s\",\"source\":\"%s\",\"what\":",
-			ms, ts, source_names[it->src]);
-		json_write_string(tl->json, it->what, strlen(it->what));
-		fputs(",\"detail\":", tl->json);
-		json_write_string(tl->json, it->detail, strlen(it->detail));
-		if (it->fields[0])
-			fprintf(tl->json, ",%s", it->fields);
-		fputs("}\n", tl->json);
-	}
+	if (tl->json)
+		print_json(tl, it, ms);
 	if (it->ts > tl->printed)
 		tl->printed = it->ts;
 }
@@ -228,9 +238,12 @@ void nsw_timeline_add(struct nsw_timeline *tl, enum nsw_tl_source src,
 		.src = src,
 		.what = strdup(what ? what : ""),
 		.detail = strdup(detail ? detail : ""),
-		.fields = strdup(json_fields ? json_fields : ""),
 	};
-	if (!it->what || !it->detail || !it->fields) {
+	if (json_fields && json_fields[0] == '{')
+		it->fields = strdup(json_fields);
+	else if (json_fields && json_fields[0])
+		it->fields = nsw_legacy_fields_object(json_fields);
+	if (!it->what || !it->detail || (json_fields && json_fields[0] && !it->fields)) {
 		item_free(it);
 		return;
 	}
@@ -334,7 +347,8 @@ static void summary_text(const struct nsw_timeline *tl, FILE *f)
 	fputs(tl->n_ns ? "\n" : " none\n", f);
 	fputs("Step times (ms):", f);
 	for (int i = 0; i < tl->n_steps; i++)
-		fprintf(f, " %s=%.3f", tl->steps[i].name, tl->steps[i].total / 1e6);
+		fprintf(f, " %s=%.*f", tl->steps[i].name, TL_MS_DECIMALS,
+			(double)tl->steps[i].total / NSW_NSEC_PER_MSEC);
 	fputs(tl->n_steps ? "\n" : " none\n", f);
 	fprintf(f, "Summary: events=%llu lost=%llu (ring buffer full: %llu, in-flight table full: %llu)\n",
 		(unsigned long long)tl->events,
@@ -345,21 +359,37 @@ static void summary_text(const struct nsw_timeline *tl, FILE *f)
 
 static void summary_json(const struct nsw_timeline *tl, FILE *f)
 {
-	fputs("{\"what\":\"summary\",\"namespaces\":[", f);
-	for (int i = 0; i < tl->n_ns; i++)
-		fprintf(f, "%s{\"type\":\"%s\",\"inode\":%llu}", i ? "," : "",
-			tl->ns[i].type, tl->ns[i].inode);
-	fputs("],\"steps\":[", f);
-	for (int i = 0; i < tl->n_steps; i++) {
-		fputs(i ? ",{\"name\":" : "{\"name\":", f);
-		json_write_string(f, tl->steps[i].name, strlen(tl->steps[i].name));
-		fprintf(f, ",\"ms\":%.3f}", tl->steps[i].total / 1e6);
+	struct nsw_json w;
+
+	nsw_json_init(&w, f);
+	nsw_json_object_begin(&w);
+	nsw_json_kv_string(&w, "what", "summary");
+	nsw_json_key(&w, "namespaces");
+	nsw_json_array_begin(&w);
+	for (int i = 0; i < tl->n_ns; i++) {
+		nsw_json_object_begin(&w);
+		nsw_json_kv_string(&w, "type", tl->ns[i].type);
+		nsw_json_kv_uint(&w, "inode", tl->ns[i].inode);
+		nsw_json_object_end(&w);
 	}
-	fprintf(f, "],\"events\":%llu,\"lost\":%llu,\"lost_ring_buffer\":%llu,\"lost_in_flight\":%llu}\n",
-		(unsigned long long)tl->events,
-		(unsigned long long)(tl->lost_ring + tl->lost_inflight),
-		(unsigned long long)tl->lost_ring,
-		(unsigned long long)tl->lost_inflight);
+	nsw_json_array_end(&w);
+	nsw_json_key(&w, "steps");
+	nsw_json_array_begin(&w);
+	for (int i = 0; i < tl->n_steps; i++) {
+		nsw_json_object_begin(&w);
+		nsw_json_kv_string(&w, "name", tl->steps[i].name);
+		nsw_json_key(&w, "ms");
+		nsw_json_fixed(&w, (double)tl->steps[i].total / NSW_NSEC_PER_MSEC,
+			       TL_MS_DECIMALS);
+		nsw_json_object_end(&w);
+	}
+	nsw_json_array_end(&w);
+	nsw_json_kv_uint(&w, "events", tl->events);
+	nsw_json_kv_uint(&w, "lost", tl->lost_ring + tl->lost_inflight);
+	nsw_json_kv_uint(&w, "lost_ring_buffer", tl->lost_ring);
+	nsw_json_kv_uint(&w, "lost_in_flight", tl->lost_inflight);
+	nsw_json_object_end(&w);
+	nsw_json_newline(&w);
 	fflush(f);
 }
 
@@ -393,23 +423,4 @@ long long nsw_timeline_step_ns(const struct nsw_timeline *tl, const char *name)
 		if (!strcmp(tl->steps[i].name, name))
 			return tl->steps[i].total;
 	return -1;
-}
-
-void nsw_json_field_str(char *buf, size_t size, const char *key,
-			const char *value)
-{
-	size_t used = strnlen(buf, size), len = 0;
-	char *text = NULL;
-	FILE *f = open_memstream(&text, &len);
-
-	if (!f)
-		return;
-	if (used)
-		fputc(',', f);
-	json_write_string(f, key, strlen(key));
-	fputc(':', f);
-	json_write_string(f, value ? value : "", value ? strlen(value) : 0);
-	if (fclose(f) == 0 && used + len < size)
-		memcpy(buf + used, text, len + 1);
-	free(text);
 }

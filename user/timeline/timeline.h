@@ -59,15 +59,15 @@ __u64 nsw_timeline_start_ns(const struct nsw_timeline *tl);
 
 /*
  * One item. what: a short name ("clone3", "mount", "pivot_root"); detail:
- * a line for people (NULL: empty); json_fields: NULL or object members
- * without the braces ("\"pid\":12,\"flags\":[\"net\"]"), appended to the
- * item's JSON object. Everything is copied.
+ * a line for people (NULL: empty); json_fields: NULL or a whole JSON object
+ * made with lib/json.h's writer ("{\"pid\":12}"), whose members follow the
+ * item's own in its JSON line. Everything is copied.
  */
 void nsw_timeline_add(struct nsw_timeline *tl, enum nsw_tl_source src,
 		      __u64 ts, const char *what, const char *detail,
 		      const char *json_fields);
 
-/* The tracer's entry: one kernel record (counted as an event). */
+/* The tracer's entry: one kernel record (counted as an event); json_fields as above. */
 void nsw_timeline_kernel(struct nsw_timeline *tl, __u64 ts, const char *what,
 			 const char *detail, const char *json_fields);
 
@@ -118,12 +118,7 @@ __u64 nsw_timeline_events(const struct nsw_timeline *tl);
 /* A step's total in ns; -1 if it never ran. */
 long long nsw_timeline_step_ns(const struct nsw_timeline *tl, const char *name);
 
-/*
- * Append the member "key":"value" (value escaped as JSON) to the fields
- * text in buf, with a comma if buf is not empty; truncation drops the
- * member whole. For json_fields.
- */
-void nsw_json_field_str(char *buf, size_t size, const char *key,
-			const char *value);
+/* Until run_trace.c passes whole objects (see the file). */
+#include "timeline/legacy_fields.h"
 
 #endif /* NSW_TIMELINE_H */

@@ -10,7 +10,6 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,94 +19,45 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
+#include "runtime/init.h"
 #include "runtime/netdev.h"
-#include "runtime/runtime.h"
-#include "timeline/timeline.h"
+#include "runtime/process.h"
+#include "runtime/protocol.h"
+#include "lib/clock.h"
 #include "lib/util.h"
 
 extern char **environ;
 
 /*
- * --trace: the socket to report each step on (PHASE), -1 untraced. A
- * global of the init's own process: the monitor never sets it.
+ * The init's own exit statuses, seen only by the monitor's waitid(): the
+ * monitor reports the error the init sent before it.
  */
-static int trace_sock = -1;
-
-/* When a step begins; 0 untraced, where no clock is read. */
-static __u64 phase_now(void)
-{
-	return trace_sock >= 0 ? nsw_timeline_now() : 0;
-}
+#define INIT_EXIT_FAILED 1
+#define INIT_EXIT_EXEC_FAILED 127
 
 /*
- * Report a step done now: an item what (NULL: none) and, if step is not
- * NULL, the span begin..now of that summary step.
+ * Report a step done now (a PHASE record), if the monitor asked for them.
+ * p->begin: when a timed step began (nsw_mono_ns()), else 0.
  */
-static __attribute__((format(printf, 5, 6))) void
-phase(const char *what, const char *step, __u64 begin, const char *fields,
-      const char *fmt, ...)
+static void phase(const struct nsw_init_args *a, struct nsw_phase *p)
 {
 	struct nsw_msg m = { .type = NSW_MSG_PHASE };
-	struct nsw_phase *p = &m.phase;
-	va_list ap;
 
-	if (trace_sock < 0)
+	if (!a->report)
 		return;
-	p->ts = nsw_timeline_now();
-	p->begin = begin;
-	snprintf(p->what, sizeof(p->what), "%s", what ? what : "");
-	snprintf(p->step, sizeof(p->step), "%s", step ? step : "");
-	snprintf(p->fields, sizeof(p->fields), "%s", fields ? fields : "");
-	va_start(ap, fmt);
-	vsnprintf(p->detail, sizeof(p->detail), fmt, ap);
-	va_end(ap);
+	p->ts = nsw_mono_ns();
+	m.phase = *p;
 	/* If the monitor is gone, PDEATHSIG ends us anyway. */
-	nsw_msg_send(trace_sock, &m, -1);
+	nsw_msg_send(a->sock, &m, -1);
 }
 
-/* A mount for the timeline: "proc on /proc (nosuid,nodev,noexec)". */
-static void phase_mount(const struct nsw_mount *m)
+/* A step with no payload: its kind, and when it began (0: not timed). */
+static void phase_done(const struct nsw_init_args *a, enum nsw_phase_kind kind,
+		       unsigned long long begin)
 {
-	static const struct {
-		unsigned int attr;
-		const char *name;
-	} attrs[] = {
-		{ MOUNT_ATTR_RDONLY, "ro" },	 { MOUNT_ATTR_NOSUID, "nosuid" },
-		{ MOUNT_ATTR_NODEV, "nodev" },	 { MOUNT_ATTR_NOEXEC, "noexec" },
-	};
-	char flags[64] = "", list[96] = "", fields[sizeof(((struct nsw_phase *)0)->fields)] = "";
-	size_t off = 0, loff = 0;
+	struct nsw_phase p = { .kind = kind, .begin = begin };
 
-	if (trace_sock < 0)
-		return;
-	if (!m->fstype)
-		off += snprintf(flags, sizeof(flags), "bind");
-	for (size_t i = 0; i < ARRAY_SIZE(attrs); i++) {
-		if (!(m->attr & attrs[i].attr))
-			continue;
-		off += snprintf(flags + off, sizeof(flags) - off, "%s%s",
-				off ? "," : "", attrs[i].name);
-		loff += snprintf(list + loff, sizeof(list) - loff, "%s\"%s\"",
-				 loff ? "," : "", attrs[i].name);
-	}
-	/* One member, "mount": {...}; "source" is the item's own key. */
-	strcpy(fields, "\"mount\":{");
-	nsw_json_field_str(fields + strlen(fields), sizeof(fields) - strlen(fields),
-			   "source", m->fstype ? m->fstype : m->source);
-	nsw_json_field_str(fields, sizeof(fields), "fstype",
-			   m->fstype ? m->fstype : "bind");
-	nsw_json_field_str(fields, sizeof(fields), "target", m->target);
-	if (m->data)
-		nsw_json_field_str(fields, sizeof(fields), "options", m->data);
-	off = strlen(fields);
-	/* Whole or not at all: the fields must stay valid JSON. */
-	if (off + loff + sizeof(",\"flags\":[]}") <= sizeof(fields))
-		snprintf(fields + off, sizeof(fields) - off, ",\"flags\":[%s]}", list);
-	else
-		fields[0] = '\0';
-	phase("mount", NULL, 0, fields, "%s on %s (%s%s%s)",
-	      m->fstype ? m->fstype : m->source, m->target, flags,
-	      m->data ? "; " : "", m->data ? m->data : "");
+	phase(a, &p);
 }
 
 /*
@@ -125,9 +75,12 @@ static int open_in_root(int root_fd, const char *path, int flags)
 	return syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
 }
 
-/* Open path under root_fd as an O_PATH fd, making it (and its parents). */
-static int make_target(int root_fd, const char *path, bool is_file,
-		       struct nsw_error *err)
+/*
+ * Open path under root_fd as an O_PATH fd, making it (and its parents).
+ * The caller names the mount; a parent that cannot be made is named here.
+ */
+static int make_path(int root_fd, const char *path, bool is_file, bool top,
+		     struct nsw_error *err)
 {
 	char parent[PATH_MAX], *slash;
 	cleanup_close int pfd = -1;
@@ -140,13 +93,13 @@ static int make_target(int root_fd, const char *path, bool is_file,
 	snprintf(parent, sizeof(parent), "%s", path);
 	slash = strrchr(parent, '/');
 	if (!slash || !slash[1])
-		return nsw_error(err, ENOENT, "mount target %s", path);
+		return nsw_error(err, ENOENT, "no mount target");
 	base = path + (slash - parent) + 1;
 	if (slash == parent)
 		strcpy(parent, "/");
 	else
 		*slash = '\0';
-	pfd = make_target(root_fd, parent, false, err);
+	pfd = make_path(root_fd, parent, false, false, err);
 	if (pfd < 0)
 		return -1;
 	if (is_file) {
@@ -158,13 +111,20 @@ static int make_target(int root_fd, const char *path, bool is_file,
 		fd = mkdirat(pfd, base, 0755);
 	}
 	if (fd < 0 && errno != EEXIST)
-		return nsw_error(err, errno, "cannot create mount target %s in the rootfs",
-				 path);
+		return top ? nsw_error(err, errno, "cannot create the mount target in the rootfs")
+			   : nsw_error(err, errno, "cannot create %s for the mount target", path);
 	fd = open_in_root(root_fd, path, O_PATH);
 done:
 	if (fd < 0)
-		return nsw_error(err, errno, "mount target %s in the rootfs", path);
+		return top ? nsw_error(err, errno, "no mount target in the rootfs")
+			   : nsw_error(err, errno, "%s in the rootfs, for the mount target", path);
 	return fd;
+}
+
+static int make_target(int root_fd, const char *path, bool is_file,
+		       struct nsw_error *err)
+{
+	return make_path(root_fd, path, is_file, true, err);
 }
 
 /* "a=b,flag" -> fsconfig() calls. */
@@ -207,7 +167,10 @@ static int set_tree_attr(int tree, unsigned int attr_set)
 			     sizeof(attr));
 }
 
-/* A detached mount of a new filesystem, or of a host path (a bind). */
+/*
+ * A detached mount of a new filesystem, or of a host path (a bind). The
+ * error names the step that failed; the caller wraps it with the mount.
+ */
 static int make_mount(const struct nsw_mount *m, struct nsw_error *err)
 {
 	cleanup_close int fsfd = -1;
@@ -217,30 +180,34 @@ static int make_mount(const struct nsw_mount *m, struct nsw_error *err)
 		mfd = open_tree(AT_FDCWD, m->source,
 				OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
 		if (mfd < 0)
-			return nsw_error(err, errno, "cannot bind %s", m->source);
+			return nsw_error(err, errno, "cannot clone the source");
 		if (set_tree_attr(mfd, m->attr) < 0) {
 			close(mfd);
-			return nsw_error(err, errno, "cannot set the flags of the bind of %s",
-					 m->source);
+			return nsw_error(err, errno, "cannot set the flags of the bind");
 		}
 		return mfd;
 	}
 	fsfd = fsopen(m->fstype, FSOPEN_CLOEXEC);
 	if (fsfd < 0)
-		return nsw_error(err, errno, "cannot mount %s on %s", m->fstype,
-				 m->target);
+		return nsw_error(err, errno, "fsopen");
 	/* What mount(8) and /proc/self/mountinfo show as the device. */
 	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->fstype, 0) < 0)
-		return nsw_error(err, errno, "cannot mount %s on %s", m->fstype,
-				 m->target);
+		return nsw_error(err, errno, "mount source");
 	if (fs_configure(fsfd, m->data, err) < 0)
-		return nsw_error(err, err->errnum, "cannot mount %s on %s: %s",
-				 m->fstype, m->target, err->msg);
+		return -1;
 	mfd = fsmount(fsfd, FSMOUNT_CLOEXEC, m->attr);
 	if (mfd < 0)
-		return nsw_error(err, errno, "cannot mount %s on %s", m->fstype,
-				 m->target);
+		return nsw_error(err, errno, "fsmount");
 	return mfd;
+}
+
+/* The context of a mount's error: "cannot mount tmpfs on /dev". */
+static int wrap_mount(struct nsw_error *err, const struct nsw_mount *m)
+{
+	if (m->fstype)
+		return nsw_error_wrap(err, "cannot mount %s on %s", m->fstype,
+				      m->target);
+	return nsw_error_wrap(err, "cannot bind %s on %s", m->source, m->target);
 }
 
 /* bind_fd: the bind's tree, cloned earlier (-1 for a new filesystem). */
@@ -252,13 +219,15 @@ static int do_mount(int root_fd, const struct nsw_mount *m, int bind_fd,
 	if (mfd < 0)
 		mfd = make_mount(m, err);
 	if (mfd < 0)
-		return -1;
+		return wrap_mount(err, m);
 	tfd = make_target(root_fd, m->target, m->is_file, err);
 	if (tfd < 0)
-		return -1;
+		return wrap_mount(err, m);
 	if (move_mount(mfd, "", tfd, "",
-		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-		return nsw_error(err, errno, "cannot mount on %s", m->target);
+		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
+		nsw_error(err, errno, "move_mount");
+		return wrap_mount(err, m);
+	}
 	return 0;
 }
 
@@ -347,6 +316,8 @@ static int mask_paths(const char *const *paths, struct nsw_error *err)
 					       .attr = MOUNT_ATTR_RDONLY };
 
 			mfd = make_mount(&m, err);
+			if (mfd < 0)
+				return nsw_error_wrap(err, "cannot mask %s", *paths);
 		} else {
 			mfd = open_tree(AT_FDCWD, "/dev/null",
 					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
@@ -411,16 +382,18 @@ static void close_handles(struct host_handles *h, int n)
  * nswatch: once the container's root is an unprivileged host uid, a
  * directory above them may no longer be searchable.
  */
-static int open_host_handles(const struct nsw_container *c,
+static int open_host_handles(const struct nsw_init_args *a,
 			     struct host_handles *h, struct nsw_error *err)
 {
+	const struct nsw_container *c = a->c;
+
 	h->rootfs_dir = -1;
 	for (int i = 0; i < c->n_mounts; i++)
 		h->binds[i] = -1;
 	/* Nothing we mount may propagate back to the host. */
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
 		return nsw_error(err, errno, "cannot make the mounts private");
-	phase("private", NULL, 0, NULL, "every mount private (MS_REC|MS_PRIVATE): nothing propagates to the host");
+	phase_done(a, NSW_PHASE_PRIVATE, 0);
 	h->rootfs_dir = open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (h->rootfs_dir < 0)
 		return nsw_error(err, errno, "rootfs %s", c->rootfs);
@@ -429,48 +402,22 @@ static int open_host_handles(const struct nsw_container *c,
 			continue;
 		h->binds[i] = make_mount(&c->mounts[i], err);
 		if (h->binds[i] < 0)
-			return -1;
+			return wrap_mount(err, &c->mounts[i]);
 	}
 	return 0;
 }
 
-static int setup_mounts(const struct nsw_container *c, int tree_fd,
-			struct host_handles *h, struct nsw_error *err)
+/* The masked and read-only paths, and the read-only root. */
+static int harden_mounts(const struct nsw_init_args *a, struct nsw_error *err)
 {
-	cleanup_close int root_fd = -1;
-	__u64 t = phase_now();
-	int masked, ro;
+	const struct nsw_container *c = a->c;
+	struct nsw_phase p = { .kind = NSW_PHASE_MASKS, .begin = nsw_mono_ns() };
 
-	root_fd = attach_rootfs(h->rootfs_dir, tree_fd, err);
-	if (root_fd < 0)
+	p.masks.masked = mask_paths(c->masked_paths, err);
+	if (p.masks.masked < 0)
 		return -1;
-	phase("rootfs", NULL, 0, NULL, "%s on itself (%s, nodev)", c->rootfs,
-	      tree_fd >= 0 ? "the idmapped tree" : "a bind");
-	for (int i = 0; i < c->n_mounts; i++) {
-		int bind = h->binds[i];
-
-		h->binds[i] = -1; /* do_mount closes it */
-		if (do_mount(root_fd, &c->mounts[i], bind, err) < 0)
-			return -1;
-		phase_mount(&c->mounts[i]);
-	}
-	if (make_dev_links(root_fd, err) < 0)
-		return -1;
-	phase("dev_links", "mounts", t, NULL, "%zu links in /dev: ptmx, fd, stdin, stdout, stderr, core",
-	      ARRAY_SIZE(dev_links));
-	t = phase_now();
-	if (fchdir(root_fd) < 0)
-		return nsw_error(err, errno, "chdir to the rootfs");
-	if (enter_rootfs(err) < 0)
-		return -1;
-	phase("pivot_root", "pivot_root", t, NULL, "into %s; the old root detached",
-	      c->rootfs);
-	t = phase_now();
-	masked = mask_paths(c->masked_paths, err);
-	if (masked < 0)
-		return -1;
-	ro = readonly_paths(c->readonly_paths, err);
-	if (ro < 0)
+	p.masks.readonly = readonly_paths(c->readonly_paths, err);
+	if (p.masks.readonly < 0)
 		return -1;
 	if (c->readonly_root) {
 		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
@@ -478,9 +425,45 @@ static int setup_mounts(const struct nsw_container *c, int tree_fd,
 		if (mount_setattr(AT_FDCWD, "/", 0, &attr, sizeof(attr)) < 0)
 			return nsw_error(err, errno, "cannot make the root read-only");
 	}
-	phase("masks", "masks", t, NULL, "%d paths masked, %d read-only%s", masked,
-	      ro, c->readonly_root ? "; the root read-only" : "");
+	p.masks.readonly_root = c->readonly_root;
+	phase(a, &p);
 	return 0;
+}
+
+static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
+			struct host_handles *h, struct nsw_error *err)
+{
+	const struct nsw_container *c = a->c;
+	cleanup_close int root_fd = -1;
+	unsigned long long t = nsw_mono_ns();
+	struct nsw_phase p = { .kind = NSW_PHASE_ROOTFS };
+
+	root_fd = attach_rootfs(h->rootfs_dir, tree_fd, err);
+	if (root_fd < 0)
+		return -1;
+	p.rootfs.idmapped = tree_fd >= 0;
+	phase(a, &p);
+	for (int i = 0; i < c->n_mounts; i++) {
+		int bind = h->binds[i];
+
+		h->binds[i] = -1; /* do_mount closes it */
+		if (do_mount(root_fd, &c->mounts[i], bind, err) < 0)
+			return -1;
+		p = (struct nsw_phase){ .kind = NSW_PHASE_MOUNT, .mount.index = i };
+		phase(a, &p);
+	}
+	if (make_dev_links(root_fd, err) < 0)
+		return -1;
+	p = (struct nsw_phase){ .kind = NSW_PHASE_DEV_LINKS, .begin = t,
+				.dev_links.links = ARRAY_SIZE(dev_links) };
+	phase(a, &p);
+	t = nsw_mono_ns();
+	if (fchdir(root_fd) < 0)
+		return nsw_error(err, errno, "chdir to the rootfs");
+	if (enter_rootfs(err) < 0)
+		return -1;
+	phase_done(a, NSW_PHASE_PIVOT_ROOT, t);
+	return harden_mounts(a, err);
 }
 
 static int setup_network(const struct nsw_container *c,
@@ -518,68 +501,65 @@ static int watch_parent(pid_t monitor, struct nsw_error *err)
 	return 0;
 }
 
-static int setup_namespaces(struct nsw_init_args *a, int tree_fd,
+static int setup_namespaces(const struct nsw_init_args *a, int tree_fd,
 			    struct host_handles *h, struct nsw_error *err)
 {
 	const struct nsw_container *c = a->c;
-	__u64 t;
+	unsigned long long t;
 
 	if (become_root(c, err) < 0)
 		return -1;
 	if (c->ns_flags & CLONE_NEWUSER)
-		phase("become_root", NULL, 0, NULL, "uid 0, gid 0 in the user namespace");
+		phase_done(a, NSW_PHASE_BECOME_ROOT, 0);
 	/* After the monitor moved us: our cgroup is the namespace's root. */
 	if (c->ns_flags & CLONE_NEWCGROUP) {
-		t = phase_now();
+		t = nsw_mono_ns();
 		if (unshare(CLONE_NEWCGROUP) < 0)
 			return nsw_error(err, errno, "unshare(CLONE_NEWCGROUP)");
-		phase("cgroupns", "cgroup", t, NULL,
-		      "unshare(CLONE_NEWCGROUP): the init's cgroup is the namespace's root");
+		phase_done(a, NSW_PHASE_CGROUPNS, t);
 	}
-	t = phase_now();
+	t = nsw_mono_ns();
 	if (setup_network(c, a->in, err) < 0)
 		return -1;
 	if (c->net != NSW_NET_HOST)
-		phase("network", "network", t, NULL, "lo up%s%s%s%s",
-		      c->net == NSW_NET_BRIDGE ? "; eth0 " : "",
-		      c->net == NSW_NET_BRIDGE ? a->in->ip : "",
-		      c->net == NSW_NET_BRIDGE ? " via " : "",
-		      c->net == NSW_NET_BRIDGE ? a->in->gateway : "");
+		phase_done(a, NSW_PHASE_NETWORK, t);
 	if (c->ns_flags & CLONE_NEWUTS) {
 		if (sethostname(c->hostname, strlen(c->hostname)) < 0)
 			return nsw_error(err, errno, "sethostname %s", c->hostname);
-		phase("hostname", NULL, 0, NULL, "%s", c->hostname);
+		phase_done(a, NSW_PHASE_HOSTNAME, 0);
 	}
-	return setup_mounts(c, tree_fd, h, err);
+	return setup_mounts(a, tree_fd, h, err);
 }
 
-static int setup(struct nsw_init_args *a, int tree_fd, pid_t monitor,
+static int setup(const struct nsw_init_args *a, int tree_fd, pid_t monitor,
 		 struct nsw_error *err)
 {
 	const struct nsw_container *c = a->c;
 	struct host_handles h;
-	__u64 t = phase_now();
+	struct nsw_phase p = { .kind = NSW_PHASE_IDENTITY };
+	unsigned long long t = nsw_mono_ns();
 	int r;
 
-	r = open_host_handles(c, &h, err);
+	r = open_host_handles(a, &h, err);
 	/* The bind sources, cloned with the caller's credentials. */
-	phase(NULL, "mounts", t, NULL, " ");
+	phase_done(a, NSW_PHASE_HOST_HANDLES, t);
 	if (r == 0)
 		r = setup_namespaces(a, tree_fd, &h, err);
 	close_handles(&h, c->n_mounts);
 	if (r < 0)
 		return -1;
-	t = phase_now();
+	p.begin = nsw_mono_ns();
 	if (nsw_apply_identity(c, err) < 0)
 		return -1;
-	phase("identity", "identity", t, NULL,
-	      "uid %u, gid %u, no supplementary groups, capabilities 0x%016llx",
-	      c->uid, c->gid, (unsigned long long)c->caps);
-	phase("no_new_privs", NULL, 0, NULL, "PR_SET_NO_NEW_PRIVS: exec gains no privileges");
+	p.identity.uid = c->uid;
+	p.identity.gid = c->gid;
+	p.identity.caps = c->caps;
+	phase(a, &p);
+	phase_done(a, NSW_PHASE_NO_NEW_PRIVS, 0);
 	if (chdir(c->workdir) < 0)
 		return nsw_error(err, errno, "--workdir %s in the container",
 				 c->workdir);
-	phase("workdir", NULL, 0, NULL, "%s", c->workdir);
+	phase_done(a, NSW_PHASE_WORKDIR, 0);
 	if (watch_parent(monitor, err) < 0)
 		return -1;
 	/* Whatever the caller left open must not reach the container. */
@@ -587,7 +567,6 @@ static int setup(struct nsw_init_args *a, int tree_fd, pid_t monitor,
 		return nsw_error(err, errno, "close_range");
 	return 0;
 }
-
 
 static void own_ns_inodes(unsigned long long *inodes)
 {
@@ -600,31 +579,16 @@ static void own_ns_inodes(unsigned long long *inodes)
 	}
 }
 
-/* The last report: the command is about to be executed. */
-static void phase_exec(char **argv)
-{
-	char cmd[200] = "", fields[sizeof(((struct nsw_phase *)0)->fields)] = "";
-	size_t off = 0;
-
-	if (trace_sock < 0)
-		return;
-	for (int i = 0; argv[i] && off < sizeof(cmd); i++)
-		off += snprintf(cmd + off, sizeof(cmd) - off, "%s%s", i ? " " : "",
-				argv[i]);
-	nsw_json_field_str(fields, sizeof(fields), "argv0", argv[0]);
-	phase("exec", NULL, 0, fields, "execvp %s", cmd);
-}
-
 static __attribute__((noreturn)) void fail(int sock, int type,
 					   const struct nsw_error *err)
 {
 	struct nsw_msg m = { .type = type, .err = *err };
 
 	nsw_msg_send(sock, &m, -1);
-	_exit(type == NSW_MSG_EXEC_FAILED ? 127 : 1);
+	_exit(type == NSW_MSG_EXEC_FAILED ? INIT_EXIT_EXEC_FAILED : INIT_EXIT_FAILED);
 }
 
-void nsw_container_init_main(struct nsw_init_args *a)
+void nsw_container_init_main(const struct nsw_init_args *a)
 {
 	struct nsw_error err = { 0 };
 	struct nsw_msg m;
@@ -634,12 +598,10 @@ void nsw_container_init_main(struct nsw_init_args *a)
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	if (a->trace)
-		trace_sock = a->sock;
 	if (watch_parent(monitor, &err) < 0)
 		fail(a->sock, NSW_MSG_ERROR, &err);
 	if (nsw_msg_recv(a->sock, &m, &tree_fd) <= 0 || m.type != NSW_MSG_SETUP)
-		_exit(1);
+		_exit(INIT_EXIT_FAILED);
 	/*
 	 * Until exec, nothing in the container may ptrace or read us. Not
 	 * earlier: a rootless monitor writes our uid_map through /proc/PID,
@@ -653,13 +615,14 @@ void nsw_container_init_main(struct nsw_init_args *a)
 	m = (struct nsw_msg){ .type = NSW_MSG_READY };
 	own_ns_inodes(m.ns_inode);
 	if (nsw_msg_send(a->sock, &m, -1) < 0)
-		_exit(1);
+		_exit(INIT_EXIT_FAILED);
 	if (nsw_msg_recv(a->sock, &m, NULL) <= 0 || m.type != NSW_MSG_EXEC)
-		_exit(1);
+		_exit(INIT_EXIT_FAILED);
 	environ = nsw_build_env(a->c);
 	if (!environ)
-		_exit(1);
-	phase_exec(a->c->argv);
+		_exit(INIT_EXIT_FAILED);
+	/* The last report: the command is about to be executed. */
+	phase_done(a, NSW_PHASE_EXEC, 0);
 	execvp(a->c->argv[0], a->c->argv);
 	nsw_error(&err, errno, "%s", a->c->argv[0]);
 	fail(a->sock, NSW_MSG_EXEC_FAILED, &err);
