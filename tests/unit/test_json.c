@@ -9,7 +9,8 @@
 #include <sched.h>
 #include <cmocka.h>
 #include "lib/json.h"
-#include "session/output.h"
+#include "lib/clock.h"
+#include "session/presenter.h"
 
 static char *escape(const char *s, size_t len)
 {

@@ -23,14 +23,14 @@ static void test_defaults(void **state)
 
 	(void)state;
 	assert_int_equal(trace_parse_args(1, argv, &o, ARGP_NO_ERRS), 0);
-	assert_int_equal(o.pid, 0);
+	assert_int_equal(o.tracer.pid, 0);
 	assert_false(o.json);
 	assert_null(o.cmd);
-	assert_int_equal(o.type_mask, 0);
-	assert_int_equal(o.op_mask, NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3) |
+	assert_int_equal(o.tracer.type_mask, 0);
+	assert_int_equal(o.tracer.op_mask, NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3) |
 					    NSW_OP_BIT(NSW_OP_UNSHARE) | NSW_OP_BIT(NSW_OP_SETNS) |
 					    NSW_OPMASK_NS_EMPTY);
-	assert_int_equal(o.ring_size, NSW_RING_SIZE_DEFAULT);
+	assert_int_equal(o.tracer.ring_size, NSW_RING_SIZE_DEFAULT);
 }
 
 static void test_filters(void **state)
@@ -40,12 +40,12 @@ static void test_filters(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&o, "--pid", "123", "--comm", "ip", "--type", "net,pid",
 			       "--op", "setns", "--failed", "--json"), 0);
-	assert_int_equal(o.pid, 123);
-	assert_true(o.comm_set);
-	assert_string_equal(o.comm, "ip");
-	assert_int_equal(o.type_mask, (1U << NSW_SLOT_NET) | (1U << NSW_SLOT_PID));
-	assert_int_equal(o.op_mask, NSW_OP_BIT(NSW_OP_SETNS));
-	assert_true(o.failed_only);
+	assert_int_equal(o.tracer.pid, 123);
+	assert_true(o.tracer.comm_set);
+	assert_string_equal(o.tracer.comm, "ip");
+	assert_int_equal(o.tracer.type_mask, (1U << NSW_SLOT_NET) | (1U << NSW_SLOT_PID));
+	assert_int_equal(o.tracer.op_mask, NSW_OP_BIT(NSW_OP_SETNS));
+	assert_true(o.tracer.failed_only);
 	assert_true(o.json);
 }
 
@@ -61,7 +61,7 @@ static void test_command_keeps_its_own_options(void **state)
 	assert_string_equal(o.cmd[2], "--pid");
 	assert_string_equal(o.cmd[3], "sh");
 	assert_null(o.cmd[4]);
-	assert_int_equal(o.pid, 0);
+	assert_int_equal(o.tracer.pid, 0);
 }
 
 static void test_bad_values(void **state)
@@ -88,10 +88,10 @@ static void test_sizes_and_durations(void **state)
 
 	(void)state;
 	assert_int_equal(PARSE(&o, "--ring-size", "64K", "--duration", "1.5"), 0);
-	assert_int_equal(o.ring_size, 64 * 1024);
+	assert_int_equal(o.tracer.ring_size, 64 * 1024);
 	assert_true(o.duration > 1.49 && o.duration < 1.51);
 	assert_int_equal(PARSE(&o, "--ring-size", "8M"), 0);
-	assert_int_equal(o.ring_size, 8 << 20);
+	assert_int_equal(o.tracer.ring_size, 8 << 20);
 }
 
 static void test_conflicts(void **state)
