@@ -33,6 +33,26 @@ static void test_defaults(void **state)
 	assert_int_equal(o.tracer.ring_size, NSW_RING_SIZE_DEFAULT);
 }
 
+/* No option at all: the tracer's own defaults, which run --trace uses too. */
+static void test_defaults_are_the_tracers(void **state)
+{
+	struct nsw_tracer_settings d = nsw_tracer_settings_default();
+	struct trace_opts o;
+	char *argv[] = { "nswatch trace", NULL };
+
+	(void)state;
+	assert_int_equal(trace_parse_args(1, argv, &o, ARGP_NO_ERRS), 0);
+	assert_int_equal(o.tracer.pid, d.pid);
+	assert_int_equal(o.tracer.comm_set, d.comm_set);
+	assert_int_equal(o.tracer.type_mask, d.type_mask);
+	assert_int_equal(o.tracer.op_mask, d.op_mask);
+	assert_int_equal(o.tracer.failed_only, d.failed_only);
+	assert_int_equal(o.tracer.all_clones, d.all_clones);
+	assert_int_equal(o.tracer.ring_size, d.ring_size);
+	assert_int_equal(o.tracer.verbose, d.verbose);
+	assert_false(d.follow || d.exclude_self || d.proc_events || d.failed_only);
+}
+
 static void test_filters(void **state)
 {
 	struct trace_opts o;
@@ -107,6 +127,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_defaults_are_the_tracers),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_command_keeps_its_own_options),
 		cmocka_unit_test(test_bad_values),
