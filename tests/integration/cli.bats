@@ -235,3 +235,16 @@ check_hostwide_signal() {
 	require_root_btf
 	check_hostwide_signal TERM
 }
+
+# The error contract: the command returns its error, main prints it once;
+# the summary of what was seen until then is still there.
+@test "stdout that cannot be written: exit 1, one error line naming stdout, and the summary" {
+	require_root_btf
+	local status=0
+	timeout --kill-after=10 "$NSW_TIMEOUT" "$NSWATCH" trace --duration 5 \
+		</dev/null >/dev/full 2>"$NSW_ERR" 3>&- || status=$?
+	NSW_STATUS=$status NSW_ARGS="trace --duration 5 >/dev/full"
+	assert_eq "exit status" "$status" 1
+	assert_eq "error lines" "$(grep -c '^nswatch: writing events to stdout' "$NSW_ERR")" 1
+	grep -q '^Summary: events=[0-9]* lost=[0-9]* ' "$NSW_ERR" || fail "no Summary line"
+}

@@ -155,3 +155,29 @@ check_unshare_fork() {
 	assert_ev .ns_after.mnt "$(host_ns mnt)"
 	assert_ev .ns_after.user "$(host_ns user)"
 }
+
+# Causal order: the unshare that leaves a namespace comes before the
+# ns_empty of that namespace, the one line it caused.
+@test "unshare --uts twice in one process: the second unshare's line, then the ns_empty of the uts it left" {
+	local a b wpid op empty
+	cat >"$W/twice.sh" <<'SH'
+sh "$1/rd.sh" "$1/a" uts
+exec unshare --uts sh "$1/rd.sh" "$1/b" uts
+SH
+	nsw_trace --json -- unshare --uts sh "$W/twice.sh" "$W"
+	assert_trace_ok
+	a=$(wread "$W/a.ns.uts")
+	b=$(wread "$W/b.ns.uts")
+	wpid=$(wread "$W/b.pid")
+	assert_ne "the two uts namespaces" "$a" "$b"
+	op=$(jq -n --argjson b "$b" --argjson p "$wpid" '[inputs] | to_entries[]
+		| select(.value.op == "unshare" and .value.pid == $p
+			and any(.value.created[]?; .type == "uts" and .inode == $b)) | .key' "$NSW_OUT")
+	empty=$(jq -n --argjson a "$a" '[inputs] | to_entries[]
+		| select(.value.op == "ns_empty" and .value.type == "uts" and .value.inode == $a) | .key' "$NSW_OUT")
+	[ -n "$op" ] || { fail "no unshare by pid $wpid creating uts $b"; return 1; }
+	[ -n "$empty" ] || { fail "no ns_empty for uts $a"; return 1; }
+	if [ "$op" -ge "$empty" ]; then
+		fail "the ns_empty of uts $a (line $((empty + 1))) comes before the unshare that left it (line $((op + 1)))"
+	fi
+}

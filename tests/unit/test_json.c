@@ -9,7 +9,10 @@
 #include <sched.h>
 #include <cmocka.h>
 #include "lib/json.h"
-#include "session/output.h"
+#include "lib/clock.h"
+#include "lib/nsnames.h"
+#include "table/nstable.h"
+#include "session/presenter.h"
 
 static char *escape(const char *s, size_t len)
 {
@@ -144,6 +147,39 @@ static void test_failed_clone_has_null_after(void **state)
 	free(line);
 }
 
+/* The JSON presenter's ns_empty line, whole: a comm that is not UTF-8 escaped. */
+static void test_ns_empty_line(void **state)
+{
+	struct nsw_ns_entry e = { 0 };
+	struct nsw_line_presenter lp = { 0 };
+	struct nsw_ns_empty ne = { .entry = &e, .container = "docker:abc",
+				   .last_pid = 77, .ts_ns = 0 };
+	struct nsw_presenter p;
+	char *buf = NULL;
+	size_t size = 0;
+
+	(void)state;
+	e.type = nsw_type_index("net");
+	e.inode = 4026532400U;
+	e.ns_id = 12;
+	e.origin = NSW_ORIGIN_CREATED;
+	e.creator_pid = 70;
+	e.creator_op = NSW_OP_UNSHARE;
+	memcpy(e.creator_comm, "ip\xff\"x", 6);
+	strcpy(e.netns_name, "red");
+	lp.f = open_memstream(&buf, &size);
+	p = nsw_present_json(&lp);
+	p.on_ns_empty(p.ctx, &ne);
+	fclose(lp.f);
+	assert_string_equal(buf,
+			    "{\"ts\":\"1970-01-01T00:00:00.000000Z\",\"op\":\"ns_empty\","
+			    "\"type\":\"net\",\"inode\":4026532400,\"ns_id\":12,"
+			    "\"last_pid\":77,\"origin\":\"created\",\"created_by\":{\"pid\":70,"
+			    "\"comm\":\"ip\\u00ff\\\"x\",\"op\":\"unshare\"},"
+			    "\"container\":\"docker:abc\",\"netns\":\"red\"}\n");
+	free(buf);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -154,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_failed_unshare_line),
 		cmocka_unit_test(test_created_pid_is_named_pid),
 		cmocka_unit_test(test_failed_clone_has_null_after),
+		cmocka_unit_test(test_ns_empty_line),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -23,14 +23,34 @@ static void test_defaults(void **state)
 
 	(void)state;
 	assert_int_equal(trace_parse_args(1, argv, &o, ARGP_NO_ERRS), 0);
-	assert_int_equal(o.pid, 0);
+	assert_int_equal(o.tracer.pid, 0);
 	assert_false(o.json);
 	assert_null(o.cmd);
-	assert_int_equal(o.type_mask, 0);
-	assert_int_equal(o.op_mask, NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3) |
+	assert_int_equal(o.tracer.type_mask, 0);
+	assert_int_equal(o.tracer.op_mask, NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3) |
 					    NSW_OP_BIT(NSW_OP_UNSHARE) | NSW_OP_BIT(NSW_OP_SETNS) |
 					    NSW_OPMASK_NS_EMPTY);
-	assert_int_equal(o.ring_size, NSW_RING_SIZE_DEFAULT);
+	assert_int_equal(o.tracer.ring_size, NSW_RING_SIZE_DEFAULT);
+}
+
+/* No option at all: the tracer's own defaults, which run --trace uses too. */
+static void test_defaults_are_the_tracers(void **state)
+{
+	struct nsw_tracer_settings d = nsw_tracer_settings_default();
+	struct trace_opts o;
+	char *argv[] = { "nswatch trace", NULL };
+
+	(void)state;
+	assert_int_equal(trace_parse_args(1, argv, &o, ARGP_NO_ERRS), 0);
+	assert_int_equal(o.tracer.pid, d.pid);
+	assert_int_equal(o.tracer.comm_set, d.comm_set);
+	assert_int_equal(o.tracer.type_mask, d.type_mask);
+	assert_int_equal(o.tracer.op_mask, d.op_mask);
+	assert_int_equal(o.tracer.failed_only, d.failed_only);
+	assert_int_equal(o.tracer.all_clones, d.all_clones);
+	assert_int_equal(o.tracer.ring_size, d.ring_size);
+	assert_int_equal(o.tracer.verbose, d.verbose);
+	assert_false(d.follow || d.exclude_self || d.proc_events || d.failed_only);
 }
 
 static void test_filters(void **state)
@@ -40,12 +60,12 @@ static void test_filters(void **state)
 	(void)state;
 	assert_int_equal(PARSE(&o, "--pid", "123", "--comm", "ip", "--type", "net,pid",
 			       "--op", "setns", "--failed", "--json"), 0);
-	assert_int_equal(o.pid, 123);
-	assert_true(o.comm_set);
-	assert_string_equal(o.comm, "ip");
-	assert_int_equal(o.type_mask, (1U << NSW_SLOT_NET) | (1U << NSW_SLOT_PID));
-	assert_int_equal(o.op_mask, NSW_OP_BIT(NSW_OP_SETNS));
-	assert_true(o.failed_only);
+	assert_int_equal(o.tracer.pid, 123);
+	assert_true(o.tracer.comm_set);
+	assert_string_equal(o.tracer.comm, "ip");
+	assert_int_equal(o.tracer.type_mask, (1U << NSW_SLOT_NET) | (1U << NSW_SLOT_PID));
+	assert_int_equal(o.tracer.op_mask, NSW_OP_BIT(NSW_OP_SETNS));
+	assert_true(o.tracer.failed_only);
 	assert_true(o.json);
 }
 
@@ -61,7 +81,7 @@ static void test_command_keeps_its_own_options(void **state)
 	assert_string_equal(o.cmd[2], "--pid");
 	assert_string_equal(o.cmd[3], "sh");
 	assert_null(o.cmd[4]);
-	assert_int_equal(o.pid, 0);
+	assert_int_equal(o.tracer.pid, 0);
 }
 
 static void test_bad_values(void **state)
@@ -88,10 +108,10 @@ static void test_sizes_and_durations(void **state)
 
 	(void)state;
 	assert_int_equal(PARSE(&o, "--ring-size", "64K", "--duration", "1.5"), 0);
-	assert_int_equal(o.ring_size, 64 * 1024);
+	assert_int_equal(o.tracer.ring_size, 64 * 1024);
 	assert_true(o.duration > 1.49 && o.duration < 1.51);
 	assert_int_equal(PARSE(&o, "--ring-size", "8M"), 0);
-	assert_int_equal(o.ring_size, 8 << 20);
+	assert_int_equal(o.tracer.ring_size, 8 << 20);
 }
 
 static void test_conflicts(void **state)
@@ -107,6 +127,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_defaults_are_the_tracers),
 		cmocka_unit_test(test_filters),
 		cmocka_unit_test(test_command_keeps_its_own_options),
 		cmocka_unit_test(test_bad_values),

@@ -1,51 +1,33 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * `nswatch trace`: open, configure, load and attach the BPF programs, then
- * poll the ring buffer until told to stop, and drain it before leaving.
+ * `nswatch trace`: a session (session/session.h) with the text or the
+ * JSON-lines presenter, host-wide or following a command, polled until
+ * told to stop, then drained before the summary.
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 #include "cli/commands.h"
-#include "table/event_labels.h"
-#include "lib/nsnames.h"
-#include "table/nstable.h"
-#include "lib/error.h"
-#include "session/output.h"
 #include "cli/trace_opts.h"
-#include "trace/tracer.h"
-#include "lib/util.h"
+#include "lib/clock.h"
+#include "lib/error.h"
+#include "session/session.h"
 
 #define POLL_MS 50
-#define LOSS_CHECK_NS 1000000000LL
+#define LOSS_CHECK_NS NSW_NSEC_PER_SEC
+/* Exit statuses of a command that could not run, as the shell's. */
+#define EXIT_NOT_FOUND 127
+#define EXIT_NOT_EXECUTABLE 126
+#define EXIT_SIGNALED_BASE 128
 
 struct tracer {
 	struct trace_opts opts;
-	struct nsw_tracer *bpf;
-	struct nsw_table *table;
-	int64_t offset_ns;
-	unsigned long long events;
-	unsigned long long emptied;
-	/*
-	 * ns_empty raised while an operation is applied waits for the
-	 * operation's own line: the cause comes before the effect.
-	 */
-	bool in_nsop;
-	size_t nheld;
-	struct held_empty {
-		struct nsw_ns_entry e;
-		char container[96];
-		__u32 pid;
-		__u64 ts_ns;
-	} held[16];
+	struct nsw_line_presenter lines;
+	struct nsw_session *session;
 	pid_t child;
 	int child_status;
 	bool child_done;
@@ -64,92 +46,7 @@ static void on_sigchld(int sig)
 	(void)sig;
 }
 
-static int64_t now_mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
-
-static void print_empty(struct tracer *t, const struct nsw_ns_entry *e,
-			const char *container, __u32 pid, __u64 ts_ns)
-{
-	t->emptied++;
-	if (t->opts.json)
-		nsw_print_ns_empty_json(stdout, e, container, pid, ts_ns, t->offset_ns);
-	else
-		nsw_print_ns_empty_text(stdout, e, container, pid, ts_ns, t->offset_ns);
-}
-
-static void on_nsop(void *ctx, const struct nsw_event *ev)
-{
-	struct tracer *t = ctx;
-	struct nsw_event_labels l;
-
-	t->events++;
-	t->in_nsop = true;
-	nsw_table_apply_nsop(t->table, ev);
-	t->in_nsop = false;
-	nsw_event_labels_fill(t->table, ev, &l);
-	if (t->opts.json)
-		nsw_print_json(stdout, ev, t->offset_ns, &l);
-	else
-		nsw_print_text(stdout, ev, t->offset_ns, &l);
-	for (size_t i = 0; i < t->nheld; i++)
-		print_empty(t, &t->held[i].e, t->held[i].container, t->held[i].pid,
-			    t->held[i].ts_ns);
-	t->nheld = 0;
-}
-
-static void on_proc(void *ctx, const struct nsw_proc_event *ev)
-{
-	struct tracer *t = ctx;
-
-	nsw_table_apply_proc(t->table, ev);
-}
-
-/* --type: the types asked for, counting *_for_children as their type. */
-static bool type_shown(const struct tracer *t, unsigned int type)
-{
-	return !t->opts.type_mask || (t->opts.type_mask & (1U << nsw_types[type].slot));
-}
-
-static void on_change(void *ctx, enum nsw_ns_change change,
-		      const struct nsw_ns_entry *e, __u32 pid, __u64 ts_ns)
-{
-	struct tracer *t = ctx;
-	char ctr[96];
-
-	if (t->bpf && change == NSW_NS_CREATED && t->opts.cmd)
-		nsw_tracer_watch_ns(t->bpf, e->inode);
-	/*
-	 * A process entering a namespace its parent is not in is usually a
-	 * container's first long-lived one: label now, while it can be read
-	 * (the one that unshared may be gone by the time its record comes).
-	 */
-	if (change == NSW_NS_JOINED)
-		nsw_table_label_proc(t->table, pid);
-	if (change != NSW_NS_EMPTIED)
-		return;
-	if (t->bpf && t->opts.cmd)
-		nsw_tracer_unwatch_ns(t->bpf, e->inode);
-	if (!type_shown(t, e->type) || !(t->opts.op_mask & NSW_OPMASK_NS_EMPTY) ||
-	    t->opts.failed_only)
-		return;
-	nsw_entry_container(t->table, e, ctr, sizeof(ctr));
-	if (t->in_nsop && t->nheld < ARRAY_SIZE(t->held)) {
-		struct held_empty *h = &t->held[t->nheld++];
-
-		h->e = *e;
-		memcpy(h->container, ctr, sizeof(ctr));
-		h->pid = pid;
-		h->ts_ns = ts_ns;
-		return;
-	}
-	print_empty(t, e, ctr, pid, ts_ns);
-}
-
+/* The command, forked now and held until tracing is live. */
 static int start_child(struct tracer *t, struct nsw_error *err)
 {
 	int fds[2];
@@ -167,30 +64,29 @@ static int start_child(struct tracer *t, struct nsw_error *err)
 		close(fds[1]);
 		/* EOF instead of a byte: the tracer gave up, so must we. */
 		if (read(fds[0], &go, 1) != 1)
-			_exit(127);
+			_exit(EXIT_NOT_FOUND);
 		execvp(t->opts.cmd[0], t->opts.cmd);
 		fprintf(stderr, "nswatch: cannot run '%s': %s\n", t->opts.cmd[0],
 			strerror(errno));
-		_exit(errno == ENOENT ? 127 : 126);
+		_exit(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_NOT_EXECUTABLE);
 	}
 	close(fds[0]);
 	t->go_fd = fds[1];
 	return 0;
 }
 
-static int follow_child(struct tracer *t, struct nsw_error *err)
+static int release_child(struct tracer *t, struct nsw_error *err)
 {
-	return nsw_tracer_follow(t->bpf, t->child, err);
-}
+	ssize_t n;
 
-static void release_child(struct tracer *t)
-{
-	if (t->go_fd >= 0) {
-		if (write(t->go_fd, "g", 1) != 1)
-			perror("nswatch: releasing the command");
-		close(t->go_fd);
-		t->go_fd = -1;
-	}
+	if (t->go_fd < 0)
+		return 0;
+	n = write(t->go_fd, "g", 1);
+	close(t->go_fd);
+	t->go_fd = -1;
+	if (n != 1)
+		return nsw_error(err, errno, "releasing the command");
+	return 0;
 }
 
 /*
@@ -230,13 +126,8 @@ static bool child_exited(struct tracer *t)
 	return t->child_done;
 }
 
-/* Returns 1 when the loop should end, 0 to go on, negative on error. */
-static int poll_once(struct tracer *t, struct nsw_error *err)
+static int flush_stdout(struct nsw_error *err)
 {
-	int ret = nsw_tracer_poll(t->bpf, POLL_MS);
-
-	if (ret < 0)
-		return nsw_error(err, -ret, "reading the ring buffer");
 	if (fflush(stdout) || ferror(stdout))
 		return nsw_error(err, errno, "writing events to stdout");
 	return 0;
@@ -244,12 +135,14 @@ static int poll_once(struct tracer *t, struct nsw_error *err)
 
 static int run_loop(struct tracer *t, struct nsw_error *err)
 {
-	int64_t start = now_mono_ns(), last_check = start;
-	int64_t deadline = t->opts.duration > 0 ? start + (int64_t)(t->opts.duration * 1e9) : 0;
+	long long start = nsw_mono_ns(), last_check = start;
+	long long deadline = 0;
 	int forwarded = 0;
 
+	if (t->opts.duration > 0)
+		deadline = start + (long long)(t->opts.duration * NSW_NSEC_PER_SEC);
 	for (;;) {
-		if (poll_once(t, err) < 0)
+		if (nsw_session_poll(t->session, POLL_MS, err) < 0 || flush_stdout(err) < 0)
 			return -1;
 		if (t->opts.cmd) {
 			if (child_exited(t))
@@ -262,41 +155,38 @@ static int run_loop(struct tracer *t, struct nsw_error *err)
 		} else if (stop_signal) {
 			break;
 		}
-		if (deadline && now_mono_ns() >= deadline)
+		if (deadline && nsw_mono_ns() >= deadline)
 			break;
-		if (now_mono_ns() - last_check >= LOSS_CHECK_NS) {
-			nsw_tracer_warn_loss(t->bpf);
-			last_check = now_mono_ns();
+		if (nsw_mono_ns() - last_check >= LOSS_CHECK_NS) {
+			nsw_session_check_loss(t->session);
+			last_check = nsw_mono_ns();
 		}
 	}
 	return 0;
 }
 
-/* Every event already in the ring is printed before the summary. */
+/* Every event already in the ring is presented before the summary. */
 static int drain(struct tracer *t, struct nsw_error *err)
 {
-	int ret = nsw_tracer_drain(t->bpf);
-
-	if (ret < 0)
-		return nsw_error(err, -ret, "draining the ring buffer");
-	if (fflush(stdout) || ferror(stdout))
-		return nsw_error(err, errno, "writing events to stdout");
-	return 0;
+	if (nsw_session_drain(t->session, err) < 0)
+		return -1;
+	return flush_stdout(err);
 }
 
 static void print_summary(struct tracer *t)
 {
-	__u64 lost[NSW_COUNTER_MAX];
+	struct nsw_session_stats st;
 
-	nsw_tracer_warn_loss(t->bpf);
-	nsw_tracer_lost(t->bpf, lost);
+	nsw_session_check_loss(t->session);
+	nsw_session_stats(t->session, &st);
 	fprintf(stderr, "Summary: events=%llu lost=%llu (ring buffer full: %llu, in-flight table full: %llu) "
 			"ns_empty=%llu lifecycle_lost=%llu\n",
-		t->events,
-		(unsigned long long)(lost[NSW_LOST_RINGBUF] + lost[NSW_LOST_PENDING]),
-		(unsigned long long)lost[NSW_LOST_RINGBUF],
-		(unsigned long long)lost[NSW_LOST_PENDING], t->emptied,
-		(unsigned long long)lost[NSW_LOST_PROC]);
+		(unsigned long long)st.ops,
+		(unsigned long long)(st.lost[NSW_LOST_RINGBUF] + st.lost[NSW_LOST_PENDING]),
+		(unsigned long long)st.lost[NSW_LOST_RINGBUF],
+		(unsigned long long)st.lost[NSW_LOST_PENDING],
+		(unsigned long long)st.ns_empty,
+		(unsigned long long)st.lost[NSW_LOST_PROC]);
 }
 
 static int exit_status(const struct tracer *t)
@@ -304,7 +194,7 @@ static int exit_status(const struct tracer *t)
 	if (WIFEXITED(t->child_status))
 		return WEXITSTATUS(t->child_status);
 	if (WIFSIGNALED(t->child_status))
-		return 128 + WTERMSIG(t->child_status);
+		return EXIT_SIGNALED_BASE + WTERMSIG(t->child_status);
 	return 1;
 }
 
@@ -319,33 +209,31 @@ static void announce(const struct tracer *t)
 
 static int trace_start(struct tracer *t, struct nsw_error *err)
 {
-	struct nsw_tracer_config cfg = {
-		.opts = &t->opts,
-		.follow = t->opts.cmd != NULL,
-		/* Our own tracefs mount dance is not what the user asked about. */
-		.exclude_self = true,
-		.proc_events = true,
+	struct nsw_session_options o = {
+		.tracer = t->opts.tracer,
+		/*
+		 * The whole host in every mode: with -- CMD or --pid, processes
+		 * outside the scope never exit as far as the table knows, so a
+		 * namespace they hold is never called empty.
+		 */
+		.seed = NSW_SEED_HOST,
 	};
-	struct nsw_sink sink = { .nsop = on_nsop, .proc = on_proc, .ctx = t };
+	struct nsw_presenter p;
 
-	t->table = nsw_table_new(on_change, t);
-	if (!t->table)
-		return nsw_error(err, ENOMEM, "allocating the namespace table");
-	nsw_table_use_kernel(t->table);
-	if (nsw_tracer_open(&t->bpf, &cfg, &sink, err) < 0)
-		return -1;
-	if (t->opts.cmd && (start_child(t, err) < 0 || follow_child(t, err) < 0))
-		return -1;
-	/*
-	 * After the attach: nothing can change unseen between scan and
-	 * records. The whole host in every mode: with -- CMD or --pid,
-	 * processes outside the scope never exit as far as the table knows,
-	 * so a namespace they hold is never called empty.
-	 */
-	if (nsw_table_seed(t->table, err) < 0)
+	/* Our own tracefs mount dance is not what the user asked about. */
+	o.tracer.exclude_self = true;
+	o.tracer.proc_events = true;
+	t->lines.f = stdout;
+	p = t->opts.json ? nsw_present_json(&t->lines) : nsw_present_text(&t->lines);
+	if (t->opts.cmd) {
+		if (start_child(t, err) < 0)
+			return -1;
+		o.follow_pid = t->child;
+	}
+	if (nsw_session_open(&t->session, &o, &p, err) < 0)
 		return -1;
 	install_signals();
-	t->offset_ns = nsw_realtime_offset_ns();
+	t->lines.offset_ns = nsw_realtime_offset_ns();
 	if (!t->opts.json) {
 		nsw_print_text_header(stdout);
 		fflush(stdout);
@@ -354,30 +242,27 @@ static int trace_start(struct tracer *t, struct nsw_error *err)
 	return 0;
 }
 
-int cmd_trace(int argc, char **argv, struct nsw_error *errp)
+static int trace_run(struct tracer *t, struct nsw_error *err)
+{
+	if (trace_start(t, err) < 0 || release_child(t, err) < 0)
+		return -1;
+	if (run_loop(t, err) < 0 || drain(t, err) < 0)
+		return -1;
+	return t->opts.cmd ? exit_status(t) : 0;
+}
+
+int cmd_trace(int argc, char **argv, struct nsw_error *err)
 {
 	struct tracer t = { .go_fd = -1 };
-	struct nsw_error err = { 0 };
-	int ret = 1;
+	int ret;
 
 	if (trace_parse_args(argc, argv, &t.opts, 0))
 		return 2;
-	if (trace_start(&t, &err) < 0)
-		goto out_error;
-	release_child(&t);
-	if (run_loop(&t, &err) < 0 || drain(&t, &err) < 0)
-		goto out_error;
-	print_summary(&t);
-	ret = t.opts.cmd ? exit_status(&t) : 0;
-	goto out_cleanup;
-out_error:
-	nsw_error_print(&err);
-	if (t.bpf)
+	ret = trace_run(&t, err);
+	/* Also after an error: what was seen and lost until then. */
+	if (t.session)
 		print_summary(&t);
-out_cleanup:
 	abandon_child(&t);
-	nsw_tracer_close(t.bpf);
-	nsw_table_free(t.table);
-	(void)errp; /* transitional: the error is printed above */
+	nsw_session_close(t.session);
 	return ret;
 }

@@ -9,6 +9,9 @@
 #include "lib/nsnames.h"
 #include "lib/error.h"
 
+/* Beyond any trace someone waits for; keeps the ns arithmetic in range. */
+#define MAX_DURATION_S 1e9
+
 enum {
 	OPT_FAILED = 0x100,
 	OPT_ALL_CLONES,
@@ -81,7 +84,7 @@ static int parse_duration(const char *s, double *out, struct nsw_error *err)
 
 	errno = 0;
 	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 1e9)
+	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > MAX_DURATION_S)
 		return nsw_error(err, 0,
 				 "invalid duration '%s': want a positive number of seconds", s);
 	*out = v;
@@ -110,7 +113,8 @@ bad:
 			 "invalid ring size '%s': want a power of two from 4K to 1024M", s);
 }
 
-static int parse_comm(const char *s, struct trace_opts *o, struct nsw_error *err)
+static int parse_comm(const char *s, struct nsw_tracer_settings *o,
+		      struct nsw_error *err)
 {
 	size_t n = strlen(s);
 
@@ -129,17 +133,17 @@ static int parse_value(int key, const char *arg, struct trace_opts *o,
 {
 	switch (key) {
 	case 'p':
-		return parse_pid(arg, &o->pid, err);
+		return parse_pid(arg, &o->tracer.pid, err);
 	case 'c':
-		return parse_comm(arg, o, err);
+		return parse_comm(arg, &o->tracer, err);
 	case 't':
-		return nsw_parse_types(arg, &o->type_mask, err);
+		return nsw_parse_types(arg, &o->tracer.type_mask, err);
 	case 'o':
-		return nsw_parse_ops(arg, &o->op_mask, err);
+		return nsw_parse_ops(arg, &o->tracer.op_mask, err);
 	case 'd':
 		return parse_duration(arg, &o->duration, err);
 	case OPT_RING_SIZE:
-		return parse_ring_size(arg, &o->ring_size, err);
+		return parse_ring_size(arg, &o->tracer.ring_size, err);
 	}
 	return 0;
 }
@@ -162,16 +166,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		return 0;
 	case OPT_FAILED:
-		o->failed_only = true;
+		o->tracer.failed_only = true;
 		return 0;
 	case OPT_ALL_CLONES:
-		o->all_clones = true;
+		o->tracer.all_clones = true;
 		return 0;
 	case 'j':
 		o->json = true;
 		return 0;
 	case 'v':
-		o->verbose = true;
+		o->tracer.verbose = true;
 		return 0;
 	case ARGP_KEY_ARG:
 		/* The command and its own options are not ours to parse. */
@@ -179,7 +183,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		state->next = state->argc;
 		return 0;
 	case ARGP_KEY_END:
-		if (o->cmd && o->pid) {
+		if (o->cmd && o->tracer.pid) {
 			argp_error(state, "--pid and a command exclude each other");
 			return EINVAL;
 		}
@@ -203,11 +207,7 @@ int trace_parse_args(int argc, char **argv, struct trace_opts *opts,
 		.doc = doc,
 	};
 
-	memset(opts, 0, sizeof(*opts));
-	opts->op_mask = NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3) |
-			NSW_OP_BIT(NSW_OP_UNSHARE) | NSW_OP_BIT(NSW_OP_SETNS) |
-			NSW_OPMASK_NS_EMPTY;
-	opts->ring_size = NSW_RING_SIZE_DEFAULT;
+	*opts = (struct trace_opts){ .tracer = nsw_tracer_settings_default() };
 	argp_err_exit_status = 2;
 	return argp_parse(&argp, argc, argv, argp_flags | ARGP_IN_ORDER, NULL, opts);
 }

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* `nswatch trace` options: parsed here, applied in trace.c. */
+/*
+ * `nswatch trace` options: the tracer's settings, and how and for how long
+ * to present what it sees (applied in cmd_trace.c).
+ */
 #ifndef NSW_TRACE_OPTS_H
 #define NSW_TRACE_OPTS_H
 
@@ -7,19 +10,13 @@
 #include <linux/types.h>
 #include "nswatch.h"
 #include "lib/nsnames.h"
+#include "trace/tracer.h"
 
 struct trace_opts {
-	__u32 pid;          /* --pid: 0 for any */
-	char comm[NSW_COMM_LEN];
-	bool comm_set;
-	__u32 type_mask;    /* bits of enum nsw_slot; 0: every type */
-	__u32 op_mask;      /* NSW_OP_BIT()s; never 0 after parsing */
-	bool failed_only;
-	bool json;
-	bool all_clones;
-	bool verbose;
+	/* --pid, --comm, --type, --op, --failed, --all-clones, --ring-size, -v */
+	struct nsw_tracer_settings tracer;
+	bool json;          /* JSON lines instead of text */
 	double duration;    /* seconds; 0: until a signal */
-	__u32 ring_size;    /* bytes, a power of two */
 	char **cmd;         /* after "--": the command to run and follow */
 };
 

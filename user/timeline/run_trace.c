@@ -1,50 +1,48 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The tracer inside `nswatch run --trace`. It follows the monitor, which has
- * made nothing yet, so every namespace of the container is seen being made;
- * whoever joins the container later (exec, nsenter) is followed from its
- * setns on. Records become timeline items; the namespace table turns exits
- * into ns_empty.
+ * The tracer inside `nswatch run --trace`: a session that follows the
+ * monitor, which has made nothing yet, so every namespace of the container
+ * is seen being made; whoever joins the container later (exec, nsenter) is
+ * followed from its setns on. This file is the session's presenter: each
+ * item becomes a kernel item of the run's timeline.
  */
-#include <argp.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <unistd.h>
-#include "table/event_labels.h"
+#include "lib/clock.h"
+#include "lib/json.h"
 #include "lib/nsnames.h"
-#include "table/nstable.h"
-#include "session/output.h"
-#include "timeline/run_trace.h"
-#include "trace/tracer.h"
 #include "lib/util.h"
+#include "session/session.h"
+#include "timeline/run_trace.h"
+
+#define DETAIL_LEN 512
+#define NS_LIST_LEN 256
+#define ERRNO_NAME_LEN 16
+#define STATUS_TEXT_LEN 32
+#define PROC_DETAIL_LEN 256
 
 struct nsw_run_trace {
-	struct trace_opts opts;
-	struct nsw_tracer *bpf;
-	struct nsw_table *table;
+	struct nsw_session *session;
 	struct nsw_timeline *tl;
 	int64_t offset_ns;
 };
 
-/* The event's JSON line (the schema of docs/events.md) as "event":{...}. */
-static char *event_json_field(const struct nsw_event *ev,
-			      const struct nsw_event_labels *l, int64_t offset_ns)
+/* The item's JSON members, whole: {"event":{...the trace JSON line...}}. */
+static char *event_json(const struct nsw_event *ev, const struct nsw_event_labels *l,
+			int64_t offset_ns)
 {
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
+	struct nsw_json w;
 
-	if (!f)
+	if (nsw_json_open_mem(&w) < 0)
 		return NULL;
-	fputs("\"event\":", f);
-	nsw_print_json(f, ev, offset_ns, l);
-	fclose(f);
-	if (size && buf[size - 1] == '\n')
-		buf[size - 1] = '\0';
-	return buf;
+	nsw_json_object_begin(&w);
+	nsw_json_key(&w, "event");
+	nsw_json_event(&w, ev, offset_ns, l);
+	nsw_json_object_end(&w);
+	return nsw_json_take_mem(&w);
 }
 
 static void ns_list(const struct nsw_event_labels *l, char *buf, size_t len)
@@ -57,133 +55,159 @@ static void ns_list(const struct nsw_event_labels *l, char *buf, size_t len)
 				l->refs[i].inode);
 }
 
-static void on_nsop(void *ctx, const struct nsw_event *ev)
+/* "pid 12 (unshare) CLONE_NEWNET created net:4026532300" */
+static void op_detail(const struct nsw_event *ev, const struct nsw_event_labels *l,
+		      char *detail, size_t len)
 {
-	struct nsw_run_trace *rt = ctx;
-	struct nsw_event_labels l;
-	char detail[512], list[256], ebuf[16];
-	cleanup_free char *json = NULL;
 	__u64 flags = nsw_ns_flags(ev->op, ev->flags);
 	int64_t ret = (int64_t)ev->ret;
+	char list[NS_LIST_LEN], ebuf[ERRNO_NAME_LEN];
 	size_t off;
 
-	nsw_table_apply_nsop(rt->table, ev);
-	nsw_event_labels_fill(rt->table, ev, &l);
-	ns_list(&l, list, sizeof(list));
-	off = snprintf(detail, sizeof(detail), "pid %u (%.16s)", ev->pid, ev->comm);
-	for (size_t i = 0; i < NSW_TYPE_COUNT && off < sizeof(detail); i++)
+	ns_list(l, list, sizeof(list));
+	off = snprintf(detail, len, "pid %u (%.16s)", ev->pid, ev->comm);
+	for (size_t i = 0; i < NSW_TYPE_COUNT && off < len; i++)
 		if (flags & nsw_types[i].flag)
-			off += snprintf(detail + off, sizeof(detail) - off, "%s%s",
+			off += snprintf(detail + off, len - off, "%s%s",
 					off && detail[off - 1] != ')' ? "|" : " ",
 					nsw_types[i].flag_name);
-	if (off < sizeof(detail)) {
-		if (ret < 0)
-			snprintf(detail + off, sizeof(detail) - off, " failed: %s",
-				 nsw_errno_name((int)-ret, ebuf, sizeof(ebuf)));
-		else if (ev->op == NSW_OP_SETNS)
-			snprintf(detail + off, sizeof(detail) - off, " joined%s", list);
-		else if (ev->child_pid)
-			snprintf(detail + off, sizeof(detail) - off, " -> pid %u, created%s",
-				 ev->child_pid, l.nrefs ? list : " nothing");
-		else
-			snprintf(detail + off, sizeof(detail) - off, " created%s",
-				 l.nrefs ? list : " nothing");
-	}
-	json = event_json_field(ev, &l, rt->offset_ns);
+	if (off >= len)
+		return;
+	if (ret < 0)
+		snprintf(detail + off, len - off, " failed: %s",
+			 nsw_errno_name((int)-ret, ebuf, sizeof(ebuf)));
+	else if (ev->op == NSW_OP_SETNS)
+		snprintf(detail + off, len - off, " joined%s", list);
+	else if (ev->child_pid)
+		snprintf(detail + off, len - off, " -> pid %u, created%s",
+			 ev->child_pid, l->nrefs ? list : " nothing");
+	else
+		snprintf(detail + off, len - off, " created%s",
+			 l->nrefs ? list : " nothing");
+}
+
+static void on_op(void *ctx, const struct nsw_event *ev,
+		  const struct nsw_event_labels *l)
+{
+	struct nsw_run_trace *rt = ctx;
+	char detail[DETAIL_LEN];
+	cleanup_free char *json = NULL;
+
+	op_detail(ev, l, detail, sizeof(detail));
+	json = event_json(ev, l, rt->offset_ns);
 	nsw_timeline_kernel(rt->tl, ev->ts_ns, nsw_op_name(ev->op), detail, json);
+}
+
+static void present_exec(struct nsw_run_trace *rt, const struct nsw_proc_event *ev)
+{
+	char detail[PROC_DETAIL_LEN];
+	cleanup_free char *json = NULL;
+	struct nsw_json w;
+
+	snprintf(detail, sizeof(detail), "pid %u: %.128s", ev->pid, ev->filename);
+	if (nsw_json_open_mem(&w) == 0) {
+		nsw_json_object_begin(&w);
+		nsw_json_kv_uint(&w, "pid", ev->pid);
+		nsw_json_key(&w, "filename");
+		nsw_json_string_n(&w, ev->filename, sizeof(ev->filename));
+		nsw_json_key(&w, "comm");
+		nsw_json_string_n(&w, ev->comm, sizeof(ev->comm));
+		nsw_json_object_end(&w);
+		json = nsw_json_take_mem(&w);
+	}
+	nsw_timeline_kernel(rt->tl, ev->ts_ns, "exec", detail, json);
+}
+
+static void present_exit(struct nsw_run_trace *rt, const struct nsw_proc_event *ev)
+{
+	char detail[PROC_DETAIL_LEN], status[STATUS_TEXT_LEN];
+	cleanup_free char *json = NULL;
+	int st = (int)ev->exit_code;
+	struct nsw_json w;
+
+	if (WIFSIGNALED(st))
+		snprintf(status, sizeof(status), "killed by signal %d", WTERMSIG(st));
+	else
+		snprintf(status, sizeof(status), "exit status %d", WEXITSTATUS(st));
+	snprintf(detail, sizeof(detail), "pid %u (%.16s): %s", ev->pid, ev->comm, status);
+	if (nsw_json_open_mem(&w) == 0) {
+		nsw_json_object_begin(&w);
+		nsw_json_kv_uint(&w, "pid", ev->pid);
+		nsw_json_kv_uint(&w, "wait_status", ev->exit_code);
+		nsw_json_object_end(&w);
+		json = nsw_json_take_mem(&w);
+	}
+	nsw_timeline_kernel(rt->tl, ev->ts_ns, "exit", detail, json);
 }
 
 static void on_proc(void *ctx, const struct nsw_proc_event *ev)
 {
 	struct nsw_run_trace *rt = ctx;
-	char detail[256], json[512] = "", num[32];
 
-	/* The exit first, then the ns_empty lines the table raises for it. */
-	if (ev->kind != NSW_KIND_EXIT)
-		nsw_table_apply_proc(rt->table, ev);
-	if (ev->kind == NSW_KIND_EXEC) {
-		snprintf(detail, sizeof(detail), "pid %u: %.128s", ev->pid, ev->filename);
-		snprintf(json, sizeof(json), "\"pid\":%u", ev->pid);
-		nsw_json_field_str(json, sizeof(json), "filename", ev->filename);
-		nsw_json_field_str(json, sizeof(json), "comm", ev->comm);
-		nsw_timeline_kernel(rt->tl, ev->ts_ns, "exec", detail, json);
-	} else if (ev->kind == NSW_KIND_EXIT) {
-		int st = (int)ev->exit_code;
-
-		if (WIFSIGNALED(st))
-			snprintf(num, sizeof(num), "killed by signal %d", WTERMSIG(st));
-		else
-			snprintf(num, sizeof(num), "exit status %d", WEXITSTATUS(st));
-		snprintf(detail, sizeof(detail), "pid %u (%.16s): %s", ev->pid, ev->comm, num);
-		snprintf(json, sizeof(json), "\"pid\":%u,\"wait_status\":%u", ev->pid,
-			 ev->exit_code);
-		nsw_timeline_kernel(rt->tl, ev->ts_ns, "exit", detail, json);
-		nsw_table_apply_proc(rt->table, ev);
-	}
+	if (ev->kind == NSW_KIND_EXEC)
+		present_exec(rt, ev);
+	else if (ev->kind == NSW_KIND_EXIT)
+		present_exit(rt, ev);
 }
 
-static void on_change(void *ctx, enum nsw_ns_change change,
-		      const struct nsw_ns_entry *e, __u32 pid, __u64 ts_ns)
+static void on_ns_empty(void *ctx, const struct nsw_ns_empty *ne)
 {
 	struct nsw_run_trace *rt = ctx;
-	char detail[256], ctr[96], json[256];
+	const struct nsw_ns_entry *e = ne->entry;
+	char detail[PROC_DETAIL_LEN];
+	cleanup_free char *json = NULL;
+	struct nsw_json w;
 
-	if (change == NSW_NS_CREATED) {
-		/* A later nsenter into it is part of the container's story. */
-		nsw_tracer_watch_ns(rt->bpf, e->inode);
-		return;
-	}
-	if (change != NSW_NS_EMPTIED)
-		return;
-	nsw_tracer_unwatch_ns(rt->bpf, e->inode);
-	nsw_entry_container(rt->table, e, ctr, sizeof(ctr));
 	snprintf(detail, sizeof(detail), "%s:%u, last holder pid %u%s%s",
-		 nsw_types[e->type].name, e->inode, pid, ctr[0] ? ", container " : "", ctr);
-	snprintf(json, sizeof(json), "\"type\":\"%s\",\"inode\":%u,\"ns_id\":%llu,\"last_pid\":%u",
-		 nsw_types[e->type].name, e->inode, (unsigned long long)e->ns_id, pid);
-	nsw_timeline_kernel(rt->tl, ts_ns, "ns_empty", detail, json);
+		 nsw_types[e->type].name, e->inode, ne->last_pid,
+		 ne->container[0] ? ", container " : "", ne->container);
+	if (nsw_json_open_mem(&w) == 0) {
+		nsw_json_object_begin(&w);
+		nsw_json_kv_string(&w, "type", nsw_types[e->type].name);
+		nsw_json_kv_uint(&w, "inode", e->inode);
+		nsw_json_kv_uint(&w, "ns_id", e->ns_id);
+		nsw_json_kv_uint(&w, "last_pid", ne->last_pid);
+		nsw_json_object_end(&w);
+		json = nsw_json_take_mem(&w);
+	}
+	nsw_timeline_kernel(rt->tl, ne->ts_ns, "ns_empty", detail, json);
 }
 
-/* The monitor itself: the table learns the rest from the records. */
-static void seed_self(struct nsw_table *table, pid_t pid)
+static void on_loss(void *ctx, const __u64 lost[NSW_COUNTER_MAX])
 {
-	struct nsw_proc_ns p;
+	struct nsw_run_trace *rt = ctx;
 
-	if (!nsw_read_proc_ns(pid, &p))
-		nsw_table_seed_proc(table, &p);
+	nsw_timeline_set_lost(rt->tl, lost[NSW_LOST_RINGBUF] + lost[NSW_LOST_PROC],
+			      lost[NSW_LOST_PENDING]);
 }
 
 int nsw_run_trace_start(struct nsw_run_trace **rtp, struct nsw_timeline *tl,
 			pid_t pid, struct nsw_error *err)
 {
+	struct nsw_session_options o = {
+		/* The defaults of `nswatch trace`: every operation, no filter. */
+		.tracer = nsw_tracer_settings_default(),
+		.follow_pid = pid,
+		.seed = NSW_SEED_FOLLOWED,
+	};
+	struct nsw_presenter p = {
+		.on_op = on_op,
+		.on_proc = on_proc,
+		.on_ns_empty = on_ns_empty,
+		.on_loss = on_loss,
+	};
 	struct nsw_run_trace *rt;
-	struct nsw_tracer_config cfg = { .follow = true, .proc_events = true };
-	struct nsw_sink sink = { .nsop = on_nsop, .proc = on_proc };
-	char *no_args[] = { "run", NULL };
 
 	*rtp = NULL;
+	o.tracer.proc_events = true;
 	rt = calloc(1, sizeof(*rt));
 	if (!rt)
 		return nsw_error(err, ENOMEM, "allocating the tracer");
-	/* The defaults of `nswatch trace`: every operation, no filter. */
-	if (trace_parse_args(1, no_args, &rt->opts, ARGP_NO_ERRS)) {
-		free(rt);
-		return nsw_error(err, EINVAL, "setting up the tracer's options");
-	}
 	rt->tl = tl;
 	rt->offset_ns = nsw_realtime_offset_ns();
-	rt->table = nsw_table_new(on_change, rt);
-	if (!rt->table) {
+	p.ctx = rt;
+	if (nsw_session_open(&rt->session, &o, &p, err) < 0) {
 		free(rt);
-		return nsw_error(err, ENOMEM, "allocating the namespace table");
-	}
-	nsw_table_use_kernel(rt->table);
-	seed_self(rt->table, pid);
-	cfg.opts = &rt->opts;
-	sink.ctx = rt;
-	if (nsw_tracer_open(&rt->bpf, &cfg, &sink, err) < 0 ||
-	    nsw_tracer_follow(rt->bpf, pid, err) < 0) {
-		nsw_run_trace_stop(rt);
 		return -1;
 	}
 	*rtp = rt;
@@ -192,35 +216,29 @@ int nsw_run_trace_start(struct nsw_run_trace **rtp, struct nsw_timeline *tl,
 
 int nsw_run_trace_fd(const struct nsw_run_trace *rt)
 {
-	return rt ? nsw_tracer_fd(rt->bpf) : -1;
+	return rt ? nsw_session_fd(rt->session) : -1;
 }
 
 int nsw_run_trace_consume(struct nsw_run_trace *rt)
 {
 	__u64 now = nsw_timeline_now();
+	struct nsw_error err;
 	int ret;
 
 	if (!rt)
 		return 0;
-	ret = nsw_tracer_drain(rt->bpf);
+	ret = nsw_session_drain(rt->session, &err);
 	nsw_timeline_kernel_sync(rt->tl, now);
-	nsw_tracer_warn_loss(rt->bpf);
-	return ret;
+	nsw_session_check_loss(rt->session);
+	return ret < 0 ? -err.errnum : ret;
 }
 
 void nsw_run_trace_stop(struct nsw_run_trace *rt)
 {
-	__u64 lost[NSW_COUNTER_MAX];
-
 	if (!rt)
 		return;
-	if (rt->bpf) {
-		nsw_run_trace_consume(rt);
-		nsw_tracer_lost(rt->bpf, lost);
-		nsw_timeline_set_lost(rt->tl, lost[NSW_LOST_RINGBUF] + lost[NSW_LOST_PROC],
-				      lost[NSW_LOST_PENDING]);
-		nsw_tracer_close(rt->bpf);
-	}
-	nsw_table_free(rt->table);
+	/* The last records, and the loss to the timeline (on_loss). */
+	nsw_run_trace_consume(rt);
+	nsw_session_close(rt->session);
 	free(rt);
 }

@@ -15,15 +15,19 @@
 #include <bpf/bpf.h>
 #include "nswatch.skel.h"
 #include "trace/tracer.h"
+#include "lib/nsnames.h"
 #include "lib/util.h"
 
 struct nsw_tracer {
 	struct nswatch_bpf *skel;
 	struct ring_buffer *rb;
 	struct nsw_sink sink;
-	__u64 warned[NSW_COUNTER_MAX];
 };
 
+/*
+ * libbpf's print callback gets no context, so whether its messages are
+ * wanted can only live here; the last nsw_tracer_open() sets it.
+ */
 static bool libbpf_verbose;
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt,
@@ -32,6 +36,16 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt,
 	if (level != LIBBPF_WARN && !libbpf_verbose)
 		return 0;
 	return vfprintf(stderr, fmt, ap);
+}
+
+struct nsw_tracer_settings nsw_tracer_settings_default(void)
+{
+	return (struct nsw_tracer_settings){
+		.op_mask = NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3) |
+			   NSW_OP_BIT(NSW_OP_UNSHARE) | NSW_OP_BIT(NSW_OP_SETNS) |
+			   NSW_OPMASK_NS_EMPTY,
+		.ring_size = NSW_RING_SIZE_DEFAULT,
+	};
 }
 
 int nsw_tracer_check_environment(struct nsw_error *err)
@@ -64,9 +78,14 @@ static bool tracefs_present(void)
 
 static void tracefs_leave(struct tracefs_guard *g)
 {
+	struct nsw_error err;
+
 	if (g->host_mnt >= 0) {
-		if (setns(g->host_mnt, CLONE_NEWNS) || fchdir(g->cwd))
-			perror("nswatch: returning to the host mount namespace");
+		/* The attach already has its result: this can only be warned about. */
+		if (setns(g->host_mnt, CLONE_NEWNS) || fchdir(g->cwd)) {
+			nsw_error(&err, errno, "returning to the host mount namespace");
+			nsw_error_warn(&err);
+		}
 		close(g->host_mnt);
 		close(g->cwd);
 	}
@@ -104,20 +123,19 @@ out_close:
 	return -1;
 }
 
-static void configure(struct nswatch_bpf *s, const struct nsw_tracer_config *cfg)
+static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o)
 {
-	const struct trace_opts *o = cfg->opts;
 	bool clone_ops = o->op_mask & (NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3));
 
 	s->rodata->filter_tgid = o->pid;
-	s->rodata->self_tgid = cfg->exclude_self ? getpid() : 0;
+	s->rodata->self_tgid = o->exclude_self ? getpid() : 0;
 	s->rodata->filter_comm_on = o->comm_set;
 	memcpy((char *)s->rodata->filter_comm, o->comm, sizeof(o->comm));
-	s->rodata->follow = cfg->follow;
+	s->rodata->follow = o->follow;
 	s->rodata->failed_only = o->failed_only;
 	s->rodata->type_mask = o->type_mask;
 	s->rodata->all_clones = o->all_clones;
-	s->rodata->proc_events = cfg->proc_events;
+	s->rodata->proc_events = o->proc_events;
 	/* Wake the reporter once an eighth of the ring is used; else it polls. */
 	s->rodata->wakeup_bytes = o->ring_size / 8;
 	bpf_map__set_max_entries(s->maps.events, o->ring_size);
@@ -131,12 +149,12 @@ static void configure(struct nswatch_bpf *s, const struct nsw_tracer_config *cfg
 	bpf_program__set_autoload(s->progs.exit_unshare, o->op_mask & NSW_OP_BIT(NSW_OP_UNSHARE));
 	bpf_program__set_autoload(s->progs.enter_setns, o->op_mask & NSW_OP_BIT(NSW_OP_SETNS));
 	bpf_program__set_autoload(s->progs.exit_setns, o->op_mask & NSW_OP_BIT(NSW_OP_SETNS));
-	bpf_program__set_autoload(s->progs.on_fork, clone_ops || cfg->follow || cfg->proc_events);
-	bpf_program__set_autoload(s->progs.on_exec, cfg->proc_events);
-	bpf_program__set_autoload(s->progs.on_exit, cfg->follow || cfg->proc_events);
+	bpf_program__set_autoload(s->progs.on_fork, clone_ops || o->follow || o->proc_events);
+	bpf_program__set_autoload(s->progs.on_exec, o->proc_events);
+	bpf_program__set_autoload(s->progs.on_exit, o->follow || o->proc_events);
 }
 
-static int load_and_attach(struct nsw_tracer *t, const struct nsw_tracer_config *cfg,
+static int load_and_attach(struct nsw_tracer *t, const struct nsw_tracer_settings *settings,
 			   struct nsw_error *err)
 {
 	struct tracefs_guard guard;
@@ -145,7 +163,7 @@ static int load_and_attach(struct nsw_tracer *t, const struct nsw_tracer_config 
 	t->skel = nswatch_bpf__open();
 	if (!t->skel)
 		return nsw_error(err, errno, "opening the BPF object");
-	configure(t->skel, cfg);
+	configure(t->skel, settings);
 	ret = nswatch_bpf__load(t->skel);
 	if (ret)
 		return nsw_error(err, -ret,
@@ -176,7 +194,7 @@ static int on_record(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int nsw_tracer_open(struct nsw_tracer **tp, const struct nsw_tracer_config *cfg,
+int nsw_tracer_open(struct nsw_tracer **tp, const struct nsw_tracer_settings *settings,
 		    const struct nsw_sink *sink, struct nsw_error *err)
 {
 	struct nsw_tracer *t;
@@ -184,13 +202,13 @@ int nsw_tracer_open(struct nsw_tracer **tp, const struct nsw_tracer_config *cfg,
 	*tp = NULL;
 	if (nsw_tracer_check_environment(err) < 0)
 		return -1;
-	libbpf_verbose = cfg->opts->verbose;
+	libbpf_verbose = settings->verbose;
 	libbpf_set_print(libbpf_print);
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return nsw_error(err, ENOMEM, "allocating the tracer");
 	t->sink = *sink;
-	if (load_and_attach(t, cfg, err) < 0)
+	if (load_and_attach(t, settings, err) < 0)
 		goto out_close;
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, t, NULL);
 	if (!t->rb) {
@@ -283,16 +301,6 @@ void nsw_tracer_lost(struct nsw_tracer *t, __u64 lost[NSW_COUNTER_MAX])
 	}
 }
 
-__u64 nsw_tracer_lost_total(struct nsw_tracer *t)
-{
-	__u64 lost[NSW_COUNTER_MAX], sum = 0;
-
-	nsw_tracer_lost(t, lost);
-	for (int i = 0; i < NSW_COUNTER_MAX; i++)
-		sum += lost[i];
-	return sum;
-}
-
 static const char *const loss_reason[NSW_COUNTER_MAX] = {
 	[NSW_LOST_RINGBUF] = "events lost: ring buffer full (try --ring-size)",
 	[NSW_LOST_PENDING] = "events lost: too many operations in flight",
@@ -300,14 +308,7 @@ static const char *const loss_reason[NSW_COUNTER_MAX] = {
 			  "the namespace table may miss members (try --ring-size)",
 };
 
-void nsw_tracer_warn_loss(struct nsw_tracer *t)
+const char *nsw_tracer_loss_reason(enum nsw_counter c)
 {
-	__u64 now[NSW_COUNTER_MAX];
-
-	nsw_tracer_lost(t, now);
-	for (int i = 0; i < NSW_COUNTER_MAX; i++)
-		if (now[i] > t->warned[i])
-			fprintf(stderr, "nswatch: warning: %llu %s\n",
-				(unsigned long long)(now[i] - t->warned[i]), loss_reason[i]);
-	memcpy(t->warned, now, sizeof(now));
+	return c < NSW_COUNTER_MAX ? loss_reason[c] : "records lost";
 }

@@ -11,7 +11,6 @@
 #include <linux/types.h>
 #include "nswatch.h"
 #include "lib/error.h"
-#include "cli/trace_opts.h"
 
 /* Where records go, in ring buffer order. */
 struct nsw_sink {
@@ -20,19 +19,31 @@ struct nsw_sink {
 	void *ctx;
 };
 
-struct nsw_tracer_config {
-	const struct trace_opts *opts; /* filters, ops, ring size, verbose */
+/* What the kernel side reports, fixed at open. */
+struct nsw_tracer_settings {
+	__u32 pid;          /* only this process's operations: 0 for any */
+	char comm[NSW_COMM_LEN];
+	bool comm_set;      /* only processes named comm */
+	__u32 type_mask;    /* bits of enum nsw_slot; 0: every type */
+	__u32 op_mask;      /* NSW_OP_BIT()s, and NSW_OPMASK_NS_EMPTY (lib/nsnames.h) */
+	bool failed_only;
+	bool all_clones;    /* also clones that change no namespace */
+	__u32 ring_size;    /* bytes, a power of two */
+	bool verbose;       /* libbpf's messages */
 	bool follow;        /* only processes added by nsw_tracer_follow() and their descendants */
 	bool exclude_self;  /* never report the calling process */
 	bool proc_events;   /* fork, exec and exit records (for the namespace table) */
 };
+
+/* Every operation and ns_empty, no filter, the default ring, host-wide. */
+struct nsw_tracer_settings nsw_tracer_settings_default(void);
 
 struct nsw_tracer;
 
 /* Root and BTF, with a message that says which is missing. */
 int nsw_tracer_check_environment(struct nsw_error *err);
 
-int nsw_tracer_open(struct nsw_tracer **t, const struct nsw_tracer_config *cfg,
+int nsw_tracer_open(struct nsw_tracer **t, const struct nsw_tracer_settings *settings,
 		    const struct nsw_sink *sink, struct nsw_error *err);
 void nsw_tracer_close(struct nsw_tracer *t);
 
@@ -50,8 +61,7 @@ int nsw_tracer_drain(struct nsw_tracer *t);
 
 /* Records the kernel side could not report, per enum nsw_counter, since open. */
 void nsw_tracer_lost(struct nsw_tracer *t, __u64 lost[NSW_COUNTER_MAX]);
-/* Warn on stderr about loss since the last call; loss is never silent. */
-void nsw_tracer_warn_loss(struct nsw_tracer *t);
-__u64 nsw_tracer_lost_total(struct nsw_tracer *t);
+/* Why records of a counter were lost, for a warning: "events lost: ...". */
+const char *nsw_tracer_loss_reason(enum nsw_counter c);
 
 #endif /* NSW_TRACER_H */

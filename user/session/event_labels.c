@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+#include "session/event_labels.h"
+#include "lib/nsnames.h"
+#include "lib/util.h"
+
+size_t nsw_event_ns_refs(const struct nsw_event *ev, struct nsw_ns_ref *refs,
+			 size_t max)
+{
+	__u64 flags = nsw_ns_flags(ev->op, ev->flags);
+	size_t n = 0;
+
+	if ((__s64)ev->ret < 0 || !ev->after_valid)
+		return 0;
+	if (ev->op == NSW_OP_SETNS && ev->target_kind == NSW_TARGET_NSFS) {
+		const struct nsw_type *t = nsw_type_of_slot(ev->target_slot);
+
+		if (t && max) {
+			memset(&refs[0], 0, sizeof(refs[0]));
+			refs[0].type = t->name;
+			refs[0].inode = ev->target_inum;
+			refs[0].ns_id = ev->target_ns_id;
+			return 1;
+		}
+		return 0;
+	}
+	if (!ev->flags_valid)
+		return 0;
+	/* Each new (or, through a pidfd, joined) type is where it lands. */
+	for (size_t i = 0; i < NSW_TYPE_COUNT && n < max; i++) {
+		if (!(flags & nsw_types[i].flag))
+			continue;
+		memset(&refs[n], 0, sizeof(refs[n]));
+		refs[n].type = nsw_types[i].name;
+		refs[n].inode = ev->ns_after[nsw_types[i].new_slot];
+		refs[n].ns_id = ev->ns_id_after[nsw_types[i].new_slot];
+		n++;
+	}
+	return n;
+}
+
+void nsw_event_labels_plain(const struct nsw_event *ev, struct nsw_event_labels *l)
+{
+	memset(l, 0, sizeof(*l));
+	l->nrefs = nsw_event_ns_refs(ev, l->refs, ARRAY_SIZE(l->refs));
+}
+
+void nsw_entry_container(struct nsw_table *t, const struct nsw_ns_entry *e,
+			 char *buf, size_t len)
+{
+	const struct nsw_label *l = e ? nsw_table_label(t, e) : NULL;
+
+	buf[0] = '\0';
+	if (l)
+		nsw_label_format(l, buf, len);
+}
+
+void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
+			   struct nsw_event_labels *l)
+{
+	const struct nsw_ns_entry *e;
+
+	nsw_event_labels_plain(ev, l);
+	for (size_t i = 0; i < l->nrefs; i++) {
+		struct nsw_ns_ref *r = &l->refs[i];
+
+		e = nsw_table_find(t, nsw_type_index(r->type), r->inode, r->ns_id);
+		if (!e)
+			continue;
+		nsw_entry_container(t, e, r->container, sizeof(r->container));
+		snprintf(r->netns, sizeof(r->netns), "%s", e->netns_name);
+	}
+	/* The caller's container: the one its mount namespace belongs to. */
+	e = nsw_table_find(t, nsw_type_of_slot(NSW_SLOT_MNT) - nsw_types,
+			   ev->ns_before[NSW_SLOT_MNT], 0);
+	nsw_entry_container(t, e, l->container, sizeof(l->container));
+}

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The labeller: an event's namespaces, named with what the namespace table
+ * knows of them (container, `ip netns` name). The step between the table
+ * and the presenter.
+ */
+#ifndef NSW_EVENT_LABELS_H
+#define NSW_EVENT_LABELS_H
+
+#include <stddef.h>
+#include <linux/types.h>
+#include "nswatch.h"
+#include "table/labels.h"
+#include "table/nstable.h"
+
+#define NSW_NETNS_NAME_LEN 64
+/* Every namespace type once: the most one operation can make. */
+#define NSW_EVENT_MAX_REFS 8
+
+/* A namespace an operation made or joined, with what the table knows of it. */
+struct nsw_ns_ref {
+	const char *type;
+	__u32 inode;
+	__u64 ns_id;         /* 0: the kernel has none */
+	char container[NSW_LABEL_TEXT_LEN]; /* nsw_label_format(), "" if none */
+	char netns[NSW_NETNS_NAME_LEN];     /* `ip netns` name, "" if none */
+};
+
+/* An event's namespaces with their labels. */
+struct nsw_event_labels {
+	struct nsw_ns_ref refs[NSW_EVENT_MAX_REFS];
+	size_t nrefs;
+	char container[NSW_LABEL_TEXT_LEN]; /* the caller's container, "" if none */
+};
+
+/* The namespaces an event made (clone, clone3, unshare) or joined (setns). */
+size_t nsw_event_ns_refs(const struct nsw_event *ev, struct nsw_ns_ref *refs,
+			 size_t max);
+
+/* Just the namespaces, unlabelled: for an event seen without a table. */
+void nsw_event_labels_plain(const struct nsw_event *ev, struct nsw_event_labels *l);
+
+/* The entry's container as "engine:id", or "" if it has none. */
+void nsw_entry_container(struct nsw_table *t, const struct nsw_ns_entry *e,
+			 char *buf, size_t len);
+
+/* Fill l for ev, which the table has already applied. */
+void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
+			   struct nsw_event_labels *l);
+
+#endif /* NSW_EVENT_LABELS_H */

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Records -> namespace table -> labeller -> presenter, in causal order.
+ * The table reports what a record changed while the record is applied,
+ * before the record's own item can be presented: ns_empty raised then
+ * waits here until the item is out, so the cause comes before the effect.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "session/pipeline.h"
+#include "session/event_labels.h"
+#include "lib/nsnames.h"
+
+#define HELD_INITIAL 16
+
+struct held_empty {
+	struct nsw_ns_entry e; /* a copy: the table may retire the entry */
+	char container[NSW_LABEL_TEXT_LEN];
+	__u32 pid;
+	__u64 ts_ns;
+};
+
+struct nsw_pipeline {
+	struct nsw_table *table;
+	struct nsw_presenter presenter;
+	struct nsw_tracer_settings settings;
+	struct nsw_tracer *watch; /* NULL: not following */
+	/* ns_empty raised while the current record is applied. */
+	struct held_empty *held;
+	size_t nheld, held_cap;
+	bool in_record;
+	struct nsw_pipeline_counts counts;
+};
+
+static void present_empty(struct nsw_pipeline *p, const struct held_empty *h)
+{
+	const struct nsw_ns_empty ne = {
+		.entry = &h->e,
+		.container = h->container,
+		.last_pid = h->pid,
+		.ts_ns = h->ts_ns,
+	};
+
+	p->counts.ns_empty++;
+	if (p->presenter.on_ns_empty)
+		p->presenter.on_ns_empty(p->presenter.ctx, &ne);
+}
+
+/* Room for one more held item; false if memory ran out. */
+static bool held_reserve(struct nsw_pipeline *p)
+{
+	size_t cap = p->held_cap ? p->held_cap * 2 : HELD_INITIAL;
+	struct held_empty *h;
+
+	if (p->nheld < p->held_cap)
+		return true;
+	h = realloc(p->held, cap * sizeof(*h));
+	if (!h)
+		return false;
+	p->held = h;
+	p->held_cap = cap;
+	return true;
+}
+
+static void release_held(struct nsw_pipeline *p)
+{
+	for (size_t i = 0; i < p->nheld; i++)
+		present_empty(p, &p->held[i]);
+	p->nheld = 0;
+}
+
+/* --type, --op ns_empty and --failed, as for operations. */
+static bool empty_shown(const struct nsw_pipeline *p, const struct nsw_ns_entry *e)
+{
+	const struct nsw_tracer_settings *s = &p->settings;
+
+	if (s->type_mask && !(s->type_mask & (1U << nsw_types[e->type].slot)))
+		return false;
+	return (s->op_mask & NSW_OPMASK_NS_EMPTY) && !s->failed_only;
+}
+
+static void on_emptied(struct nsw_pipeline *p, const struct nsw_ns_entry *e,
+		       __u32 pid, __u64 ts_ns)
+{
+	struct held_empty one, *h = &one;
+
+	if (p->watch)
+		nsw_tracer_unwatch_ns(p->watch, e->inode);
+	if (!empty_shown(p, e))
+		return;
+	/* Out of memory for the wait: present it now, out of order, not lose it. */
+	if (p->in_record && held_reserve(p))
+		h = &p->held[p->nheld++];
+	h->e = *e;
+	nsw_entry_container(p->table, e, h->container, sizeof(h->container));
+	h->pid = pid;
+	h->ts_ns = ts_ns;
+	if (h == &one)
+		present_empty(p, h);
+}
+
+static void on_change(void *ctx, enum nsw_ns_change change,
+		      const struct nsw_ns_entry *e, __u32 pid, __u64 ts_ns)
+{
+	struct nsw_pipeline *p = ctx;
+
+	switch (change) {
+	case NSW_NS_CREATED:
+		/* A later nsenter into it is part of what is followed. */
+		if (p->watch)
+			nsw_tracer_watch_ns(p->watch, e->inode);
+		break;
+	case NSW_NS_JOINED:
+		/*
+		 * A process entering a namespace its parent is not in is
+		 * usually a container's first long-lived one: label now, while
+		 * it can be read (the one that unshared may be gone by the time
+		 * its record comes).
+		 */
+		nsw_table_label_proc(p->table, pid);
+		break;
+	case NSW_NS_EMPTIED:
+		on_emptied(p, e, pid, ts_ns);
+		break;
+	case NSW_NS_LEFT:
+		break;
+	}
+}
+
+struct nsw_pipeline *nsw_pipeline_new(const struct nsw_tracer_settings *settings,
+				      const struct nsw_presenter *presenter)
+{
+	struct nsw_pipeline *p = calloc(1, sizeof(*p));
+
+	if (!p)
+		return NULL;
+	p->settings = *settings;
+	p->presenter = *presenter;
+	p->table = nsw_table_new(on_change, p);
+	if (!p->table) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+void nsw_pipeline_free(struct nsw_pipeline *p)
+{
+	if (!p)
+		return;
+	nsw_table_free(p->table);
+	free(p->held);
+	free(p);
+}
+
+struct nsw_table *nsw_pipeline_table(struct nsw_pipeline *p)
+{
+	return p->table;
+}
+
+void nsw_pipeline_watch_in(struct nsw_pipeline *p, struct nsw_tracer *t)
+{
+	p->watch = t;
+}
+
+void nsw_pipeline_nsop(void *pipeline, const struct nsw_event *ev)
+{
+	struct nsw_pipeline *p = pipeline;
+	struct nsw_event_labels l;
+
+	p->in_record = true;
+	nsw_table_apply_nsop(p->table, ev);
+	p->in_record = false;
+	nsw_event_labels_fill(p->table, ev, &l);
+	p->counts.ops++;
+	if (p->presenter.on_op)
+		p->presenter.on_op(p->presenter.ctx, ev, &l);
+	release_held(p);
+}
+
+void nsw_pipeline_proc(void *pipeline, const struct nsw_proc_event *ev)
+{
+	struct nsw_pipeline *p = pipeline;
+
+	p->in_record = true;
+	nsw_table_apply_proc(p->table, ev);
+	p->in_record = false;
+	if (p->presenter.on_proc)
+		p->presenter.on_proc(p->presenter.ctx, ev);
+	release_held(p);
+}
+
+void nsw_pipeline_counts(const struct nsw_pipeline *p, struct nsw_pipeline_counts *c)
+{
+	*c = p->counts;
+}

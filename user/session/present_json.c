@@ -1,0 +1,215 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `trace`'s JSON-lines presenter: one object per item and line, the schema
+ * of docs/events.md, written through the JSON writer (lib/json.h).
+ */
+#include <stdio.h>
+#include <string.h>
+#include "session/presenter.h"
+#include "lib/clock.h"
+#include "lib/nsnames.h"
+
+#define ERRNO_NAME_LEN 16
+
+static void json_ts(struct nsw_json *w, __u64 ts_ns, int64_t offset_ns)
+{
+	char ts[NSW_RFC3339_LEN];
+
+	nsw_format_rfc3339((int64_t)ts_ns + offset_ns, ts, sizeof(ts));
+	nsw_json_kv_string(w, "ts", ts);
+}
+
+static void json_ns_set(struct nsw_json *w, const __u32 *ns)
+{
+	nsw_json_object_begin(w);
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		nsw_json_kv_uint(w, nsw_slot_name(i), ns[i]);
+	nsw_json_object_end(w);
+}
+
+static void json_flags(struct nsw_json *w, const struct nsw_event *ev)
+{
+	__u64 flags = nsw_ns_flags(ev->op, ev->flags);
+
+	nsw_json_key(w, "flags");
+	nsw_json_array_begin(w);
+	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
+		if (flags & nsw_types[i].flag)
+			nsw_json_string(w, nsw_types[i].flag_name);
+	nsw_json_array_end(w);
+	nsw_json_key(w, "flags_raw");
+	if (ev->flags_valid)
+		nsw_json_uint(w, ev->flags);
+	else
+		nsw_json_null(w);
+}
+
+static void json_setns_target(struct nsw_json *w, const struct nsw_event *ev)
+{
+	const struct nsw_type *t;
+
+	nsw_json_kv_int(w, "fd", (int)ev->setns_fd);
+	switch (ev->target_kind) {
+	case NSW_TARGET_NSFS:
+		t = nsw_type_of_slot(ev->target_slot);
+		nsw_json_key(w, "target");
+		nsw_json_object_begin(w);
+		nsw_json_kv_string(w, "kind", "nsfs");
+		nsw_json_kv_string(w, "type", t ? t->name : "unknown");
+		nsw_json_kv_uint(w, "inode", ev->target_inum);
+		nsw_json_object_end(w);
+		break;
+	case NSW_TARGET_PIDFD:
+		nsw_json_key(w, "target");
+		nsw_json_object_begin(w);
+		nsw_json_kv_string(w, "kind", "pidfd");
+		nsw_json_kv_uint(w, "pid", ev->target_pid);
+		nsw_json_object_end(w);
+		break;
+	}
+}
+
+/* Members only where there is a label: absent, never "". */
+static void json_labels(struct nsw_json *w, const char *container, const char *netns)
+{
+	if (container && container[0])
+		nsw_json_kv_string(w, "container", container);
+	if (netns && netns[0])
+		nsw_json_kv_string(w, "netns", netns);
+}
+
+static void json_refs(struct nsw_json *w, const struct nsw_event *ev,
+		      const struct nsw_event_labels *l)
+{
+	nsw_json_key(w, ev->op == NSW_OP_SETNS ? "joined" : "created");
+	nsw_json_array_begin(w);
+	for (size_t i = 0; i < l->nrefs; i++) {
+		const struct nsw_ns_ref *r = &l->refs[i];
+
+		nsw_json_object_begin(w);
+		nsw_json_kv_string(w, "type", r->type);
+		nsw_json_kv_uint(w, "inode", r->inode);
+		if (r->ns_id)
+			nsw_json_kv_uint(w, "ns_id", r->ns_id);
+		json_labels(w, r->container, r->netns);
+		nsw_json_object_end(w);
+	}
+	nsw_json_array_end(w);
+}
+
+void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
+		    int64_t offset_ns, const struct nsw_event_labels *l)
+{
+	struct nsw_event_labels plain;
+	int64_t ret = (int64_t)ev->ret;
+	char ebuf[ERRNO_NAME_LEN];
+
+	if (!l) {
+		nsw_event_labels_plain(ev, &plain);
+		l = &plain;
+	}
+	nsw_json_object_begin(w);
+	json_ts(w, ev->ts_ns, offset_ns);
+	nsw_json_kv_string(w, "op", nsw_op_name(ev->op));
+	nsw_json_kv_uint(w, "pid", ev->pid);
+	nsw_json_kv_uint(w, "tid", ev->tid);
+	nsw_json_kv_uint(w, "ppid", ev->ppid);
+	nsw_json_kv_uint(w, "uid", ev->uid);
+	nsw_json_kv_uint(w, "gid", ev->gid);
+	nsw_json_key(w, "comm");
+	nsw_json_string_n(w, ev->comm, sizeof(ev->comm));
+	json_labels(w, l->container, NULL);
+	json_flags(w, ev);
+	nsw_json_kv_int(w, "ret", ret);
+	if (ret < 0)
+		nsw_json_kv_string(w, "error",
+				   nsw_errno_name((int)-ret, ebuf, sizeof(ebuf)));
+	if (ev->op == NSW_OP_CLONE || ev->op == NSW_OP_CLONE3)
+		nsw_json_kv_uint(w, "child_pid", ev->child_pid);
+	if (ev->op == NSW_OP_SETNS)
+		json_setns_target(w, ev);
+	nsw_json_key(w, "duration_us");
+	nsw_json_fixed(w, (double)ev->duration_ns / NSW_NSEC_PER_USEC, 3);
+	nsw_json_key(w, "ns_before");
+	json_ns_set(w, ev->ns_before);
+	nsw_json_key(w, "ns_after");
+	if (ev->after_valid)
+		json_ns_set(w, ev->ns_after);
+	else
+		nsw_json_null(w);
+	if (ret >= 0)
+		json_refs(w, ev, l);
+	nsw_json_object_end(w);
+}
+
+void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
+		    const struct nsw_event_labels *l)
+{
+	struct nsw_json w;
+
+	nsw_json_init(&w, f);
+	nsw_json_event(&w, ev, offset_ns, l);
+	nsw_json_newline(&w);
+}
+
+static const char *const origin_name[] = {
+	[NSW_ORIGIN_SEEDED] = "seeded",
+	[NSW_ORIGIN_CREATED] = "created",
+	[NSW_ORIGIN_SEEN] = "seen",
+};
+
+static void json_ns_empty(struct nsw_json *w, const struct nsw_ns_empty *ne,
+			  int64_t offset_ns)
+{
+	const struct nsw_ns_entry *e = ne->entry;
+
+	nsw_json_object_begin(w);
+	json_ts(w, ne->ts_ns, offset_ns);
+	nsw_json_kv_string(w, "op", "ns_empty");
+	nsw_json_kv_string(w, "type", nsw_types[e->type].name);
+	nsw_json_kv_uint(w, "inode", e->inode);
+	if (e->ns_id)
+		nsw_json_kv_uint(w, "ns_id", e->ns_id);
+	nsw_json_kv_uint(w, "last_pid", ne->last_pid);
+	nsw_json_kv_string(w, "origin", origin_name[e->origin]);
+	if (e->origin == NSW_ORIGIN_CREATED) {
+		nsw_json_key(w, "created_by");
+		nsw_json_object_begin(w);
+		nsw_json_kv_uint(w, "pid", e->creator_pid);
+		nsw_json_key(w, "comm");
+		nsw_json_string_n(w, e->creator_comm, sizeof(e->creator_comm));
+		nsw_json_kv_string(w, "op", nsw_op_name(e->creator_op));
+		nsw_json_object_end(w);
+	}
+	json_labels(w, ne->container, e->netns_name);
+	if (e->pinned_at[0])
+		nsw_json_kv_string(w, "pinned_at", e->pinned_at);
+	nsw_json_object_end(w);
+}
+
+static void json_op(void *ctx, const struct nsw_event *ev,
+		    const struct nsw_event_labels *l)
+{
+	struct nsw_line_presenter *lp = ctx;
+
+	nsw_print_json(lp->f, ev, lp->offset_ns, l);
+}
+
+static void json_ns_empty_line(void *ctx, const struct nsw_ns_empty *ne)
+{
+	struct nsw_line_presenter *lp = ctx;
+	struct nsw_json w;
+
+	nsw_json_init(&w, lp->f);
+	json_ns_empty(&w, ne, lp->offset_ns);
+	nsw_json_newline(&w);
+}
+
+struct nsw_presenter nsw_present_json(struct nsw_line_presenter *lp)
+{
+	return (struct nsw_presenter){
+		.on_op = json_op,
+		.on_ns_empty = json_ns_empty_line,
+		.ctx = lp,
+	};
+}

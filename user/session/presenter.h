@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The presenter: the last step of the pipeline, what turns enriched events
+ * into lines, JSON or timeline items. The session calls it in causal order
+ * (an operation, then the ns_empty it caused; an exit, then its ns_empty).
+ * `trace` supplies the text or the JSON-lines presenter below; `run --trace`
+ * its timeline's (timeline/run_trace.c). Any member may be NULL.
+ */
+#ifndef NSW_PRESENTER_H
+#define NSW_PRESENTER_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include "nswatch.h"
+#include "lib/json.h"
+#include "session/event_labels.h"
+#include "table/nstable.h"
+
+/* The last known holder of a namespace is gone. */
+struct nsw_ns_empty {
+	const struct nsw_ns_entry *entry;
+	const char *container; /* the namespace's container, "" if none */
+	__u32 last_pid;
+	__u64 ts_ns;           /* CLOCK_MONOTONIC */
+};
+
+struct nsw_presenter {
+	/* clone, clone3, unshare, setns: applied to the table, labelled. */
+	void (*on_op)(void *ctx, const struct nsw_event *ev,
+		      const struct nsw_event_labels *l);
+	/* fork, exec, exit, applied to the table. */
+	void (*on_proc)(void *ctx, const struct nsw_proc_event *ev);
+	/* Within the tracer's filters (--type, --op ns_empty, not --failed). */
+	void (*on_ns_empty)(void *ctx, const struct nsw_ns_empty *ne);
+	/* Records lost since tracing started, per enum nsw_counter. */
+	void (*on_loss)(void *ctx, const __u64 lost[NSW_COUNTER_MAX]);
+	void *ctx;
+};
+
+/* `trace`'s presenters: one line per item on f, real time from offset_ns. */
+struct nsw_line_presenter {
+	FILE *f;
+	int64_t offset_ns; /* nsw_realtime_offset_ns() */
+};
+
+/* present_text.c: columns for people, after nsw_print_text_header(). */
+struct nsw_presenter nsw_present_text(struct nsw_line_presenter *lp);
+void nsw_print_text_header(FILE *f);
+/* l may be NULL: the namespaces are then shown without labels. */
+void nsw_print_text(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
+		    const struct nsw_event_labels *l);
+
+/* present_json.c: JSON lines, the schema of docs/events.md. */
+struct nsw_presenter nsw_present_json(struct nsw_line_presenter *lp);
+/* An operation's object (no newline); l may be NULL, as above. */
+void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
+		    int64_t offset_ns, const struct nsw_event_labels *l);
+/* The object and a newline on f. */
+void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
+		    const struct nsw_event_labels *l);
+
+#endif /* NSW_PRESENTER_H */

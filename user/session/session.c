@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The tracer's records go through the pipeline (pipeline.c) to the
+ * presenter; this file is the session's life around it: open in the order
+ * that leaves nothing unseen, poll, drain, loss.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "session/session.h"
+#include "session/pipeline.h"
+#include "table/nstable.h"
+
+struct nsw_session {
+	struct nsw_tracer *tracer;
+	struct nsw_pipeline *pipeline;
+	struct nsw_presenter presenter;
+	__u64 warned[NSW_COUNTER_MAX];
+};
+
+/* The followed process, as the records will find it. */
+static int seed_followed(struct nsw_table *t, pid_t pid, struct nsw_error *err)
+{
+	struct nsw_proc_ns p;
+
+	if (nsw_read_proc_ns(pid, &p))
+		return nsw_error(err, errno, "reading the namespaces of pid %d", pid);
+	nsw_table_seed_proc(t, &p);
+	return 0;
+}
+
+/*
+ * After the attach and the follow: nothing can change unseen between the
+ * scan and the records.
+ */
+static int seed(struct nsw_session *s, const struct nsw_session_options *o,
+		struct nsw_error *err)
+{
+	struct nsw_table *t = nsw_pipeline_table(s->pipeline);
+
+	if (o->seed == NSW_SEED_FOLLOWED && o->follow_pid)
+		return seed_followed(t, o->follow_pid, err);
+	return nsw_table_seed(t, err);
+}
+
+static int start(struct nsw_session *s, const struct nsw_session_options *o,
+		 struct nsw_error *err)
+{
+	struct nsw_tracer_settings settings = o->tracer;
+	struct nsw_sink sink = {
+		.nsop = nsw_pipeline_nsop,
+		.proc = nsw_pipeline_proc,
+	};
+
+	settings.follow = o->follow_pid != 0;
+	s->pipeline = nsw_pipeline_new(&settings, &s->presenter);
+	if (!s->pipeline)
+		return nsw_error(err, ENOMEM, "allocating the namespace table");
+	nsw_table_use_kernel(nsw_pipeline_table(s->pipeline));
+	sink.ctx = s->pipeline;
+	if (nsw_tracer_open(&s->tracer, &settings, &sink, err) < 0)
+		return -1;
+	if (settings.follow) {
+		if (nsw_tracer_follow(s->tracer, o->follow_pid, err) < 0)
+			return -1;
+		nsw_pipeline_watch_in(s->pipeline, s->tracer);
+	}
+	return seed(s, o, err);
+}
+
+int nsw_session_open(struct nsw_session **sp, const struct nsw_session_options *o,
+		     const struct nsw_presenter *p, struct nsw_error *err)
+{
+	struct nsw_session *s;
+
+	*sp = NULL;
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return nsw_error(err, ENOMEM, "allocating the tracing session");
+	s->presenter = *p;
+	if (start(s, o, err) < 0) {
+		nsw_session_close(s);
+		return -1;
+	}
+	*sp = s;
+	return 0;
+}
+
+void nsw_session_close(struct nsw_session *s)
+{
+	if (!s)
+		return;
+	nsw_tracer_close(s->tracer);
+	nsw_pipeline_free(s->pipeline);
+	free(s);
+}
+
+int nsw_session_fd(const struct nsw_session *s)
+{
+	return nsw_tracer_fd(s->tracer);
+}
+
+int nsw_session_poll(struct nsw_session *s, int timeout_ms, struct nsw_error *err)
+{
+	int ret = nsw_tracer_poll(s->tracer, timeout_ms);
+
+	if (ret < 0)
+		return nsw_error(err, -ret, "reading the ring buffer");
+	return ret;
+}
+
+int nsw_session_drain(struct nsw_session *s, struct nsw_error *err)
+{
+	int ret = nsw_tracer_drain(s->tracer);
+
+	if (ret < 0)
+		return nsw_error(err, -ret, "draining the ring buffer");
+	return ret;
+}
+
+void nsw_session_check_loss(struct nsw_session *s)
+{
+	__u64 now[NSW_COUNTER_MAX];
+
+	nsw_tracer_lost(s->tracer, now);
+	for (int i = 0; i < NSW_COUNTER_MAX; i++)
+		if (now[i] > s->warned[i])
+			fprintf(stderr, "nswatch: warning: %llu %s\n",
+				(unsigned long long)(now[i] - s->warned[i]),
+				nsw_tracer_loss_reason(i));
+	memcpy(s->warned, now, sizeof(now));
+	if (s->presenter.on_loss)
+		s->presenter.on_loss(s->presenter.ctx, now);
+}
+
+void nsw_session_stats(struct nsw_session *s, struct nsw_session_stats *st)
+{
+	struct nsw_pipeline_counts c;
+
+	nsw_pipeline_counts(s->pipeline, &c);
+	st->ops = c.ops;
+	st->ns_empty = c.ns_empty;
+	nsw_tracer_lost(s->tracer, st->lost);
+}
