@@ -11,7 +11,6 @@
 #include "lib/clock.h"
 #include "lib/json.h"
 #include "lib/nsnames.h"
-#include "session/output.h"
 #include "timeline/timeline.h"
 
 #define TL_MAX_STEPS 32
@@ -239,11 +238,9 @@ void nsw_timeline_add(struct nsw_timeline *tl, enum nsw_tl_source src,
 		.what = strdup(what ? what : ""),
 		.detail = strdup(detail ? detail : ""),
 	};
-	if (json_fields && json_fields[0] == '{')
+	if (json_fields)
 		it->fields = strdup(json_fields);
-	else if (json_fields && json_fields[0])
-		it->fields = nsw_legacy_fields_object(json_fields);
-	if (!it->what || !it->detail || (json_fields && json_fields[0] && !it->fields)) {
+	if (!it->what || !it->detail || (json_fields && !it->fields)) {
 		item_free(it);
 		return;
 	}

@@ -118,7 +118,4 @@ __u64 nsw_timeline_events(const struct nsw_timeline *tl);
 /* A step's total in ns; -1 if it never ran. */
 long long nsw_timeline_step_ns(const struct nsw_timeline *tl, const char *name);
 
-/* Until run_trace.c passes whole objects (see the file). */
-#include "timeline/legacy_fields.h"
-
 #endif /* NSW_TIMELINE_H */
