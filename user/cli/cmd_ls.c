@@ -133,7 +133,7 @@ static char *help_filter(int key, const char *text, void *input)
 	cols = ls_columns_help();
 	if (!cols)
 		return (char *)text;
-	if (asprintf(&all, "%s\n\n%s", cols, text) < 0)
+	if (asprintf(&all, "%s\n%s", cols, text) < 0)
 		all = NULL;
 	free(cols);
 	return all ? all : (char *)text;

@@ -419,11 +419,13 @@ void nsw_proc_command(pid_t pid, char *buf, size_t len)
 	ssize_t n = read_proc_file(pid, "cmdline", buf, len);
 
 	if (n > 0) {
+		/* A NUL ends each argument; the last one ends the line. */
+		if (buf[n - 1] == '\0')
+			n--;
 		for (ssize_t i = 0; i < n; i++)
 			if (buf[i] == '\0')
 				buf[i] = ' ';
-		/* The last NUL ends the last argument. */
-		buf[n - 1] = '\0';
+		buf[n] = '\0';
 		return;
 	}
 	if (read_proc_file(pid, "comm", buf, len) < 0)
