@@ -1109,6 +1109,12 @@ static void test_census(void **state)
 	assert_int_equal(nsw_table_unread(f->t, unread, 1), 2);
 	assert_int_equal(unread[0], 980);
 	assert_int_equal(nsw_table_procs(f->t), 6);
+
+	/* Labelled through the process named, not the lowest member (920). */
+	f->labelled_pid = 950;
+	nsw_table_label_proc(f->t, 950);
+	assert_true(uts->label_valid);
+	assert_string_equal(uts->label.engine, "docker");
 }
 
 int main(void)

@@ -988,10 +988,14 @@ pid_t nsw_table_holder(struct nsw_table *t, const struct nsw_ns_entry *pe)
 	return low;
 }
 
-const struct nsw_label *nsw_table_label(struct nsw_table *t,
-					const struct nsw_ns_entry *pe)
+/*
+ * The label of e, found through asker (a process that just came into it)
+ * if not 0, else through its lowest member (the process `ls` shows on its
+ * row), else its lowest holder; then its creator.
+ */
+static const struct nsw_label *label_of(struct nsw_table *t, struct ent *e,
+					pid_t asker)
 {
-	struct ent *e = ent_of(pe);
 	struct tproc *init;
 	struct nsw_label l;
 	pid_t pid;
@@ -1012,10 +1016,11 @@ const struct nsw_label *nsw_table_label(struct nsw_table *t,
 	init = find_proc(t, 1);
 	if (!t->probe.pid_label || (init && has(init->slot, e)))
 		return NULL;
-	/* The lowest member, as `ls` shows it; else a *_for_children holder. */
-	pid = nsw_table_member(t, pe);
+	pid = asker;
 	if (!pid)
-		pid = nsw_table_holder(t, pe);
+		pid = nsw_table_member(t, &e->pub);
+	if (!pid)
+		pid = nsw_table_holder(t, &e->pub);
 	if (pid && t->probe.pid_label(t->probe.ctx, pid, &l))
 		goto out_found;
 	if (e->pub.creator_pid && (pid_t)e->pub.creator_pid != pid &&
@@ -1028,15 +1033,22 @@ out_found:
 	return &e->pub.label;
 }
 
+const struct nsw_label *nsw_table_label(struct nsw_table *t,
+					const struct nsw_ns_entry *pe)
+{
+	return label_of(t, ent_of(pe), 0);
+}
+
 void nsw_table_label_proc(struct nsw_table *t, pid_t pid)
 {
 	struct tproc *p = find_proc(t, pid);
 
 	if (!p)
 		return;
+	/* pid was just read into them: its cgroup says whose they are. */
 	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
 		if (p->slot[i])
-			nsw_table_label(t, &p->slot[i]->pub);
+			label_of(t, p->slot[i], pid);
 }
 
 size_t nsw_table_count(const struct nsw_table *t)
