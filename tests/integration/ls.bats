@@ -273,3 +273,113 @@ tree_line() {
 	# What it does show is true: its own namespaces are there.
 	ls_entry user "$(host_ns user)" >/dev/null
 }
+
+# count_pids_in TYPE INODE: how many processes have /proc/PID/ns/TYPE INODE.
+count_pids_in() {
+	local p n=0
+	for p in $(ls /proc | grep -E '^[0-9]+$'); do
+		[ "$(ns_of "$p" "$1" 2>/dev/null)" = "$2" ] && n=$((n + 1))
+	done
+	echo "$n"
+}
+
+# user_of_proc PID: the owner of /proc/PID by name, else by number (as lsns).
+user_of_proc() {
+	getent passwd "$(stat -c %u "/proc/$1")" | cut -d: -f1 | grep . || stat -c %u "/proc/$1"
+}
+
+# cmdline_of PID: /proc/PID/cmdline with NULs as spaces, as lsns shows it.
+cmdline_of() {
+	tr '\0' ' ' <"/proc/$1/cmdline" | sed 's/ $//'
+}
+
+@test "ls -o: the columns named, in that order, any case; +LIST adds to the defaults" {
+	local ino pid row
+	ls_container
+	ls_netns
+	ino=$(ns_of "$INIT_PID" uts)
+	rt_nsw ls -o ns,Type,PID,nprocs --type uts
+	rt_assert_status 0
+	assert_eq "header" "$(head -n1 "$NSW_OUT" | tr -s ' ' | sed 's/^ //')" "NS TYPE PID NPROCS"
+	[ "$(awk 'NF != 4' "$NSW_OUT" | wc -l)" = 0 ] || fail "ls -o with 4 columns printed other lines: $(awk 'NF != 4' "$NSW_OUT")"
+	pid=$(lowest_pid_in uts "$ino")
+	row=$(awk -v i="$ino" '$1 == i { print $1, $2, $3, $4 }' "$NSW_OUT")
+	assert_eq "the container's uts row, against /proc" "$row" "$ino uts $pid $(count_pids_in uts "$ino")"
+	# +LIST: the default columns, then NETNS.
+	rt_nsw ls -o +netns --type net
+	rt_assert_status 0
+	assert_eq "header with +netns" "$(head -n1 "$NSW_OUT" | tr -s ' ' | sed 's/^ //')" \
+		"NS TYPE NPROCS PID USER COMMAND CONTAINER CREATED-BY NETNS"
+	assert_eq "the netns column of net:[$LS_NETNS_INO]" \
+		"$(awk -v i="$LS_NETNS_INO" '$1 == i { print $NF }' "$NSW_OUT")" "$LS_NETNS"
+	# In JSON, the members are those columns.
+	ls_json -o NS,netns,Nsfs --type net
+	assert_eq "JSON members with -o" "$(jq -c '[.namespaces[] | keys] | unique' "$NSW_OUT")" \
+		'[["netns","ns","nsfs"]]'
+	assert_eq "netns of net:[$LS_NETNS_INO]" \
+		"$(jq -c --argjson i "$LS_NETNS_INO" '.namespaces[] | select(.ns == $i)' "$NSW_OUT")" \
+		"{\"ns\":$LS_NETNS_INO,\"netns\":\"$LS_NETNS\",\"nsfs\":\"/run/netns/$LS_NETNS\"}"
+}
+
+@test "ls --raw: the same row as lsns --raw, one space apart, spaces as \\x20" {
+	local ino ours theirs
+	ls_container
+	ino=$(ns_of "$INIT_PID" uts)
+	rt_nsw ls --raw -o NS,TYPE,NPROCS,PID,USER,COMMAND --type uts
+	rt_assert_status 0
+	assert_eq "raw header" "$(head -n1 "$NSW_OUT")" "NS TYPE NPROCS PID USER COMMAND"
+	[ "$(grep -c '  ' "$NSW_OUT")" = 0 ] || fail "ls --raw aligned something: $(grep '  ' "$NSW_OUT" | head -n3)"
+	[ "$(awk 'NF != 6' "$NSW_OUT" | wc -l)" = 0 ] || fail "ls --raw left a blank in a field: $(awk 'NF != 6' "$NSW_OUT")"
+	ours=$(awk -v i="$ino" '$1 == i' "$NSW_OUT")
+	assert_eq "the container's raw row, against the kernel" "$ours" \
+		"$ino uts $(count_pids_in uts "$ino") $(lowest_pid_in uts "$ino") $(user_of_proc "$(lowest_pid_in uts "$ino")") $(cmdline_of "$(lowest_pid_in uts "$ino")" | sed 's/ /\\x20/g')"
+	theirs=$(lsns --raw -n -o NS,TYPE,NPROCS,PID,USER,COMMAND -t uts | awk -v i="$ino" '$1 == i')
+	assert_eq "the container's raw row, against lsns --raw" "$ours" "$theirs"
+	# The default columns, raw: eight fields per line, the label as it is.
+	rt_nsw ls --raw --type uts
+	rt_assert_status 0
+	[ "$(awk 'NF != 8' "$NSW_OUT" | wc -l)" = 0 ] || fail "ls --raw printed a line without 8 fields: $(awk 'NF != 8' "$NSW_OUT")"
+	assert_eq "label and creator, raw" "$(awk -v i="$ino" '$1 == i { print $7, $8 }' "$NSW_OUT")" \
+		"nswatch:$LS_NAME nswatch\\x20run\\x20$LS_NAME\\x20(pid\\x20$LS_MONITOR)"
+}
+
+@test "ls -n: no header line, every namespace still there" {
+	local ino
+	ls_container
+	ino=$(ns_of "$INIT_PID" uts)
+	rt_nsw ls -n --type uts
+	rt_assert_status 0
+	! grep -qE '^ *NS ' "$NSW_OUT" || fail "ls -n printed the header"
+	awk -v i="$ino" '$1 == i && $2 == "uts"' "$NSW_OUT" | grep -q . || fail "ls -n lacks the container's uts:[$ino]"
+	awk -v i="$(host_ns uts)" '$1 == i && $2 == "uts"' "$NSW_OUT" | grep -q . || fail "ls -n lacks the host's uts namespace"
+	[ "$(awk '$2 != "uts"' "$NSW_OUT" | wc -l)" = 0 ] || fail "ls -n --type uts printed another line: $(awk '$2 != "uts"' "$NSW_OUT")"
+	rt_nsw ls -n --raw -o ns,type --type uts
+	rt_assert_status 0
+	grep -qx "$ino uts" "$NSW_OUT" || fail "ls -n --raw -o ns,type lacks the line '$ino uts'"
+	! grep -q '^NS' "$NSW_OUT" || fail "ls -n --raw printed the header"
+	rt_nsw ls --tree -n
+	rt_assert_status 0
+	assert_eq "the first tree line without header: the host's user namespace" \
+		"$(head -n1 "$NSW_OUT" | awk '{ print $1 }')" "user:[$(host_ns user)]"
+}
+
+@test "ls: an unknown column, an empty list, --json with --raw exit 2 and name it" {
+	rt_nsw ls -o ns,bogus
+	rt_assert_status 2
+	rt_assert_err "unknown column 'bogus'"
+	rt_nsw ls --output=+NS,nope --json
+	rt_assert_status 2
+	rt_assert_err "'nope'"
+	rt_nsw ls -o ''
+	rt_assert_status 2
+	rt_assert_err "unknown column ''"
+	rt_nsw ls --json --raw
+	rt_assert_status 2
+	rt_assert_err --raw
+	[ ! -s "$NSW_OUT" ] || fail "ls printed a table despite bad options: $(head -n3 "$NSW_OUT")"
+	rt_nsw ls --help
+	rt_assert_status 0
+	grep -q -- --output "$NSW_OUT" && grep -q -- --raw "$NSW_OUT" && grep -q -- --noheadings "$NSW_OUT" ||
+		fail "ls --help does not mention --output, --raw and --noheadings"
+	grep -qE '^ +CREATED-BY ' "$NSW_OUT" || fail "ls --help does not list the columns"
+}

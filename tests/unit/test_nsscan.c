@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "table/nsscan.h"
@@ -122,6 +123,66 @@ static void test_meta_self(void **state)
 	assert_int_equal(nsw_ns_meta_pid(getpid(), 3, self_ns("net") + 1, &m, &err), -1);
 	assert_int_equal(err.errnum, ESRCH);
 	assert_int_equal(nsw_ns_meta_pid(getpid(), NSW_TYPE_COUNT, 0, &m, &err), -1);
+}
+
+static void test_meta_slot(void **state)
+{
+	struct nsw_ns_meta m;
+	struct nsw_error err;
+
+	(void)state;
+	assert_int_equal(nsw_ns_meta_slot(getpid(), NSW_SLOT_PID_FOR_CHILDREN,
+					  self_ns("pid_for_children"), &m, &err), 0);
+	assert_string_equal(nsw_types[m.type].name, "pid");
+	assert_int_equal(m.inode, self_ns("pid_for_children"));
+	assert_int_equal(nsw_ns_meta_slot(getpid(), NSW_SLOT_COUNT, 0, &m, &err), -1);
+	assert_int_equal(err.errnum, EINVAL);
+}
+
+static bool comm_is(pid_t pid, const char *want)
+{
+	char path[64], comm[32] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	if (!fgets(comm, sizeof(comm), f))
+		comm[0] = '\0';
+	fclose(f);
+	comm[strcspn(comm, "\n")] = '\0';
+	return !strcmp(comm, want);
+}
+
+/* As lsns: the command line of an exec'd child, a kernel thread's comm, nothing of the gone. */
+static void test_proc_command(void **state)
+{
+	char buf[NSW_CMDLINE_MAX], small[4];
+	pid_t child;
+
+	(void)state;
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		execlp("sleep", "sleep", "30", (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 1000 && !comm_is(child, "sleep"); i++)
+		usleep(1000);
+	nsw_proc_command(child, buf, sizeof(buf));
+	assert_string_equal(buf, "sleep 30");
+	nsw_proc_command(child, small, sizeof(small));
+	assert_string_equal(small, "sle");
+	kill(child, SIGKILL);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	nsw_proc_command(child, buf, sizeof(buf));
+	assert_string_equal(buf, "");
+	/* kthreadd has no command line. */
+	if (comm_is(2, "kthreadd")) {
+		nsw_proc_command(2, buf, sizeof(buf));
+		assert_string_equal(buf, "kthreadd");
+	}
 }
 
 static void test_meta_not_nsfs(void **state)
@@ -230,6 +291,8 @@ int main(void)
 		cmocka_unit_test(test_read_gone),
 		cmocka_unit_test(test_scan_procs),
 		cmocka_unit_test(test_meta_self),
+		cmocka_unit_test(test_meta_slot),
+		cmocka_unit_test(test_proc_command),
 		cmocka_unit_test(test_meta_not_nsfs),
 		cmocka_unit_test(test_netns_name),
 		cmocka_unit_test(test_nsfs_mounts),

@@ -58,6 +58,8 @@ struct fx {
 	unsigned int proc_ns_calls;
 	unsigned int meta_calls;
 	unsigned int meta_path_calls;
+	unsigned int meta_slot_calls;
+	unsigned int meta_slot_last;  /* the slot it was last asked about */
 	unsigned int pid_label_calls;
 	unsigned int nswatch_label_calls;
 	pid_t labelled_pid;       /* pid_label knows this one */
@@ -118,6 +120,16 @@ static int fake_ns_meta(void *ctx, pid_t pid, unsigned int type, __u32 inode,
 	return 0;
 }
 
+static int fake_ns_meta_slot(void *ctx, pid_t pid, unsigned int slot, __u32 inode,
+			     struct nsw_ns_meta *m)
+{
+	struct fx *f = ctx;
+
+	f->meta_slot_calls++;
+	f->meta_slot_last = slot;
+	return fake_ns_meta(ctx, pid, nsw_type_of_slot(slot) - nsw_types, inode, m);
+}
+
 static int fake_ns_meta_path(void *ctx, const char *path, struct nsw_ns_meta *m)
 {
 	struct fx *f = ctx;
@@ -168,6 +180,7 @@ static int setup(void **state, bool ids)
 		.pid_label = fake_pid_label,
 		.nswatch_label = fake_nswatch_label,
 		.ns_meta_path = fake_ns_meta_path,
+		.ns_meta_slot = fake_ns_meta_slot,
 	};
 
 	assert_non_null(f);
@@ -1032,6 +1045,78 @@ static void test_labels_cached(void **state)
 	assert_int_equal(f->pid_label_calls, calls);
 }
 
+static void seed_uid(struct fx *f, pid_t pid, const __u32 *ns, uid_t uid)
+{
+	struct nsw_proc_ns p = { .pid = pid, .ppid = 1, .proc_uid = uid };
+
+	memcpy(p.ns, ns, sizeof(p.ns));
+	nsw_table_seed_proc(f->t, &p);
+}
+
+/* What `ls` prints: every entry, its lowest member, holder, owner, unread processes. */
+static void test_census(void **state)
+{
+	struct fx *f = *state;
+	__u32 box[NSW_SLOT_COUNT], none[NSW_SLOT_COUNT] = { 0 };
+	const struct nsw_ns_entry *e, *uts, *pidns;
+	pid_t unread[1];
+	size_t n = 0;
+	uid_t uid;
+
+	seed(f, 1, NULL);
+	host_slots(box);
+	box[NSW_SLOT_UTS] = 9801;
+	seed_uid(f, 950, box, 1234);
+	seed_uid(f, 900, box, 1000);
+	box[NSW_SLOT_UTS] = H_UTS;
+	box[NSW_SLOT_PID_FOR_CHILDREN] = 9901;
+	seed_uid(f, 970, box, 0);
+	seed_uid(f, 985, none, 0);
+	seed_uid(f, 980, none, 0);
+
+	for (e = nsw_table_next(f->t, NULL); e; e = nsw_table_next(f->t, e)) {
+		assert_ptr_equal(nsw_table_find(f->t, e->type, e->inode, 0), e);
+		n++;
+	}
+	assert_int_equal(n, nsw_table_count(f->t));
+	assert_int_equal(n, NSW_TYPE_COUNT + 2);
+
+	uts = find(f, "uts", 9801);
+	assert_int_equal(nsw_table_member(f->t, uts), 900);
+	assert_int_equal(nsw_table_holder(f->t, uts), 900);
+	assert_true(nsw_table_proc_uid(f->t, 950, &uid));
+	assert_int_equal(uid, 1234);
+	/* The lowest leaves: the next one is found. */
+	proc_rec(f, NSW_KIND_EXIT, 900, 100);
+	assert_int_equal(nsw_table_member(f->t, uts), 950);
+	/* A lower one comes. */
+	box[NSW_SLOT_UTS] = 9801;
+	box[NSW_SLOT_PID_FOR_CHILDREN] = H_PID;
+	fork_rec(f, 920, 950, 200, box);
+	assert_int_equal(nsw_table_member(f->t, uts), 920);
+	assert_int_equal(uts->members, 2);
+	assert_false(nsw_table_proc_uid(f->t, 920, &uid));
+
+	/* Held only for children: no member, and its owner asked through that slot. */
+	pidns = find(f, "pid", 9901);
+	assert_int_equal(nsw_table_member(f->t, pidns), 0);
+	assert_int_equal(nsw_table_holder(f->t, pidns), 970);
+	assert_true(pidns->meta_valid);
+	assert_int_equal(pidns->meta.owner_user, H_USER);
+	assert_int_equal(f->meta_slot_last, NSW_SLOT_PID_FOR_CHILDREN);
+
+	/* No namespace could be read: counted, lowest first. */
+	assert_int_equal(nsw_table_unread(f->t, unread, 1), 2);
+	assert_int_equal(unread[0], 980);
+	assert_int_equal(nsw_table_procs(f->t), 6);
+
+	/* Labelled through the process named, not the lowest member (920). */
+	f->labelled_pid = 950;
+	nsw_table_label_proc(f->t, 950);
+	assert_true(uts->label_valid);
+	assert_string_equal(uts->label.engine, "docker");
+}
+
 int main(void)
 {
 #define T(fn, s) cmocka_unit_test_setup_teardown(fn, s, teardown)
@@ -1062,6 +1147,8 @@ int main(void)
 		T(test_fork_of_unknown_parent, setup_no_ids),
 		T(test_fork_of_seeded_process, setup_ids),
 		T(test_labels_cached, setup_ids),
+		T(test_census, setup_ids),
+		T(test_census, setup_no_ids),
 	};
 #undef T
 

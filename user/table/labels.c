@@ -14,6 +14,14 @@
 
 #define HEX_ID_LEN 64
 #define SHORT_ID_LEN 12
+/* An id at least this long and all hex is a hash, shown cut (docker's rule). */
+#define HASH_ID_MIN 32
+/* runc's systemd driver: runc-<id>.scope. */
+#define RUNC_SCOPE_PREFIX "runc-"
+#define RUNC_SCOPE_SUFFIX ".scope"
+/* Path components of one cgroup path looked at. */
+#define CGROUP_DEPTH_MAX 128
+#define CGROUP_FILE_MAX 16384
 
 static bool all_hex(const char *s, size_t n)
 {
@@ -32,7 +40,7 @@ void nsw_label_format(const struct nsw_label *l, char *buf, size_t len)
 {
 	size_t n = strlen(l->id);
 
-	if (n > SHORT_ID_LEN && n >= 32 && all_hex(l->id, n))
+	if (n > SHORT_ID_LEN && n >= HASH_ID_MIN && all_hex(l->id, n))
 		n = SHORT_ID_LEN;
 	snprintf(buf, len, "%s:%.*s", l->engine, (int)n, l->id);
 }
@@ -58,6 +66,19 @@ static bool wrapped_hex(const char *c, size_t n, const char *prefix,
 	    strncmp(c + p + HEX_ID_LEN, suffix, s) || !is_hex_id(c + p, HEX_ID_LEN))
 		return false;
 	*id = c + p;
+	return true;
+}
+
+/* c (n bytes) is PREFIX<something>SUFFIX: the something, idn bytes. */
+static bool wrapped(const char *c, size_t n, const char *prefix, const char *suffix,
+		    const char **id, size_t *idn)
+{
+	size_t p = strlen(prefix), s = strlen(suffix);
+
+	if (n <= p + s || strncmp(c, prefix, p) || strncmp(c + n - s, suffix, s))
+		return false;
+	*id = c + p;
+	*idn = n - p - s;
 	return true;
 }
 
@@ -88,6 +109,7 @@ static bool match_component(const char *c, size_t n, const char *prev, size_t pn
 			    bool under_kubepods, struct nsw_label *l)
 {
 	const char *id;
+	size_t idn;
 	char name[NSW_NAME_MAX + 2];
 
 	if (wrapped_hex(c, n, "docker-", ".scope", &id) ||
@@ -109,18 +131,18 @@ static bool match_component(const char *c, size_t n, const char *prev, size_t pn
 		if (nsw_name_valid(name))
 			return set_label(l, "nswatch", c, n);
 	}
-	if (n > 11 && !strncmp(c, "runc-", 5) &&
-	    !strncmp(c + n - 6, ".scope", 6) && runc_id_valid(c + 5, n - 11))
-		return set_label(l, "runc", c + 5, n - 11);
+	if (wrapped(c, n, RUNC_SCOPE_PREFIX, RUNC_SCOPE_SUFFIX, &id, &idn) &&
+	    runc_id_valid(id, idn))
+		return set_label(l, "runc", id, idn);
 	return false;
 }
 
 /* The innermost container along one cgroup path ("/a/b/c", n bytes). */
 static bool path_label(const char *path, size_t len, struct nsw_label *l)
 {
-	const char *comp[128];
-	size_t clen[128], k = 0;
-	bool kube[128], under = false;
+	const char *comp[CGROUP_DEPTH_MAX];
+	size_t clen[CGROUP_DEPTH_MAX], k = 0;
+	bool kube[CGROUP_DEPTH_MAX], under = false;
 
 	for (size_t i = 0; i < len && k < ARRAY_SIZE(comp);) {
 		size_t n;
@@ -199,7 +221,7 @@ static char *proc_cgroup_text(pid_t pid)
 	char path[40];
 
 	snprintf(path, sizeof(path), "/proc/%d/cgroup", pid);
-	return read_small(path, 16384);
+	return read_small(path, CGROUP_FILE_MAX);
 }
 
 /* One runc state.json: its init (pid, starttime) while that is alive. */

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/nsfs.h>
+#include <libmount/libmount.h>
 #include "table/nsscan.h"
 #include "lib/nsnames.h"
 #include "lib/util.h"
@@ -20,7 +21,26 @@
 #define NS_GET_ID _IOR(0xb7, 13, __u64)
 #endif
 
+/* include/linux/sched.h: the task flag of a kernel thread (not UAPI). */
 #define PF_KTHREAD 0x00200000UL
+
+#define NSW_MOUNTINFO "/proc/self/mountinfo"
+/* An nsfs mount's root: "net:[4026532177]". */
+#define NSFS_ROOT_OPEN ":["
+#define NSFS_ROOT_CLOSE "]"
+#define NSFS_TYPE_NAME_MAX 16
+#define NSFS_MOUNTS_FIRST 8
+#define PIDS_FIRST 256
+
+/* "/proc/PID..." paths. */
+#define PROC_PATH_LEN 64
+/* /proc/PID/stat: pid, comm (at most 64 bytes escaped), then 50 numbers. */
+#define PROC_STAT_LEN 1024
+#define PROC_STATUS_LEN 4096
+#define STATUS_UID "\nUid:"
+
+/* Where `ip netns` keeps its mounts. */
+static const char *const netns_dirs[] = { "/run/netns/", "/var/run/netns/" };
 
 /*
  * /proc/PID/stat: "pid (comm) state ppid pgrp session tty tpgid flags ...".
@@ -65,13 +85,13 @@ static ssize_t read_at(int dfd, const char *name, char *buf, size_t len)
 
 static int read_real_uid(int dfd, uid_t *uid)
 {
-	char buf[4096];
+	char buf[PROC_STATUS_LEN];
 	const char *line;
 
 	if (read_at(dfd, "status", buf, sizeof(buf)) < 0)
 		return -1;
-	line = strstr(buf, "\nUid:");
-	if (!line || sscanf(line + 5, "%u", uid) != 1)
+	line = strstr(buf, STATUS_UID);
+	if (!line || sscanf(line + strlen(STATUS_UID), "%u", uid) != 1)
 		return -1;
 	return 0;
 }
@@ -79,7 +99,7 @@ static int read_real_uid(int dfd, uid_t *uid)
 int nsw_read_proc_ns(pid_t pid, struct nsw_proc_ns *p)
 {
 	cleanup_close int dfd = -1;
-	char path[32], buf[1024];
+	char path[PROC_PATH_LEN], buf[PROC_STAT_LEN];
 	struct stat st;
 
 	memset(p, 0, sizeof(*p));
@@ -94,7 +114,7 @@ int nsw_read_proc_ns(pid_t pid, struct nsw_proc_ns *p)
 	if (read_real_uid(dfd, &p->uid) < 0)
 		return -1;
 	for (unsigned int s = 0; s < NSW_SLOT_COUNT; s++) {
-		char name[40];
+		char name[PROC_PATH_LEN];
 
 		snprintf(name, sizeof(name), "ns/%s", nsw_slot_name(s));
 		/* EACCES (no ptrace access) and ENOENT (a zombie) leave 0. */
@@ -130,7 +150,7 @@ static int list_pids(pid_t **out, size_t *n, struct nsw_error *err)
 		if (!isdigit((unsigned char)e->d_name[0]) || *end || pid <= 0)
 			continue;
 		if (count == cap) {
-			pid_t *nv = realloc(v, (cap = cap ? cap * 2 : 256) * sizeof(*v));
+			pid_t *nv = realloc(v, (cap = cap ? cap * 2 : PIDS_FIRST) * sizeof(*v));
 
 			if (!nv) {
 				free(v);
@@ -170,123 +190,106 @@ int nsw_scan_procs(int (*fn)(const struct nsw_proc_ns *p, void *data),
 	return 0;
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape_octal(char *s)
-{
-	char *w = s;
-
-	for (char *r = s; *r; r++) {
-		if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' &&
-		    r[2] >= '0' && r[2] <= '7' && r[3] >= '0' && r[3] <= '7') {
-			*w++ = (r[1] - '0') << 6 | (r[2] - '0') << 3 | (r[3] - '0');
-			r += 3;
-		} else {
-			*w++ = *r;
-		}
-	}
-	*w = '\0';
-}
-
-/* "net:[4026532177]" -> type and inode. */
+/* "net:[4026532177]", an nsfs mount's root -> type and inode. */
 static int parse_nsfs_root(const char *root, unsigned int *type, __u32 *inode)
 {
-	const char *br = strstr(root, ":[");
+	const char *br = strstr(root, NSFS_ROOT_OPEN);
+	char name[NSFS_TYPE_NAME_MAX];
+	const char *num;
 	unsigned long long v;
+	unsigned int t;
 	char *end;
 
-	if (!br)
+	if (!br || (size_t)(br - root) >= sizeof(name))
 		return -1;
-	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
-		if (strlen(nsw_types[i].name) != (size_t)(br - root) ||
-		    strncmp(root, nsw_types[i].name, br - root))
-			continue;
-		errno = 0;
-		v = strtoull(br + 2, &end, 10);
-		if (errno || end == br + 2 || strcmp(end, "]") || !v || v > UINT32_MAX)
-			return -1;
-		*type = i;
-		*inode = v;
-		return 0;
-	}
-	return -1;
+	memcpy(name, root, br - root);
+	name[br - root] = '\0';
+	t = nsw_type_index(name);
+	if (t >= NSW_TYPE_COUNT)
+		return -1;
+	num = br + strlen(NSFS_ROOT_OPEN);
+	errno = 0;
+	v = strtoull(num, &end, 10);
+	if (errno || end == num || strcmp(end, NSFS_ROOT_CLOSE) || !v || v > UINT32_MAX)
+		return -1;
+	*type = t;
+	*inode = v;
+	return 0;
 }
 
-/*
- * One mountinfo line: "ID PARENT MAJ:MIN ROOT POINT OPTS [OPTIONAL...] -
- * FSTYPE SOURCE SUPEROPTS". 1 if it is an nsfs mount (filled in), else 0.
- */
-static int parse_mountinfo_line(char *line, struct nsw_nsfs_mount *m)
+/* 1 if fs is an nsfs mount (m filled in), else 0. */
+static int nsfs_mount_of(struct libmnt_fs *fs, struct nsw_nsfs_mount *m)
 {
-	char *f[6], *save = NULL, *tok, *fstype = NULL;
-	int i = 0;
+	const char *fstype = mnt_fs_get_fstype(fs);
+	const char *root = mnt_fs_get_root(fs);
+	const char *target = mnt_fs_get_target(fs);
 
-	for (tok = strtok_r(line, " \n", &save); tok;
-	     tok = strtok_r(NULL, " \n", &save)) {
-		if (i < 6) {
-			f[i++] = tok;
-		} else if (!strcmp(tok, "-")) {
-			fstype = strtok_r(NULL, " \n", &save);
-			break;
-		}
-	}
-	if (i < 6 || !fstype || strcmp(fstype, "nsfs"))
+	if (!fstype || strcmp(fstype, "nsfs") || !root || !target)
 		return 0;
-	unescape_octal(f[3]);
-	unescape_octal(f[4]);
-	if (parse_nsfs_root(f[3], &m->type, &m->inode) < 0)
+	if (parse_nsfs_root(root, &m->type, &m->inode) < 0)
 		return 0;
-	if (snprintf(m->path, sizeof(m->path), "%s", f[4]) >= (int)sizeof(m->path))
+	if (snprintf(m->path, sizeof(m->path), "%s", target) >= (int)sizeof(m->path))
 		return 0;
 	return 1;
+}
+
+static void free_mnt_table(struct libmnt_table **tb)
+{
+	mnt_unref_table(*tb);
+}
+
+static void free_mnt_iter(struct libmnt_iter **it)
+{
+	mnt_free_iter(*it);
 }
 
 int nsw_scan_nsfs_mounts(struct nsw_nsfs_mount **mounts, size_t *n,
 			 struct nsw_error *err)
 {
-	cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
-	cleanup_free char *line = NULL;
-	struct nsw_nsfs_mount *v = NULL, m;
-	size_t count = 0, cap = 0, len = 0;
+	__attribute__((cleanup(free_mnt_table))) struct libmnt_table *tb = mnt_new_table();
+	__attribute__((cleanup(free_mnt_iter))) struct libmnt_iter *it =
+		mnt_new_iter(MNT_ITER_FORWARD);
+	cleanup_free struct nsw_nsfs_mount *v = NULL;
+	size_t count = 0, cap = 0;
+	struct libmnt_fs *fs;
+	struct nsw_nsfs_mount m;
+	int ret;
 
 	*mounts = NULL;
 	*n = 0;
-	if (!f)
-		return nsw_error(err, errno, "cannot open /proc/self/mountinfo");
-	while (getline(&line, &len, f) > 0) {
-		if (!parse_mountinfo_line(line, &m))
+	if (!tb || !it)
+		return nsw_error(err, ENOMEM, "reading nsfs mounts");
+	ret = mnt_table_parse_file(tb, NSW_MOUNTINFO);
+	if (ret < 0)
+		return nsw_error(err, -ret, "cannot read %s", NSW_MOUNTINFO);
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		if (!nsfs_mount_of(fs, &m))
 			continue;
 		if (count == cap) {
-			struct nsw_nsfs_mount *nv;
+			size_t ncap = cap ? cap * 2 : NSFS_MOUNTS_FIRST;
+			struct nsw_nsfs_mount *nv = realloc(v, ncap * sizeof(*v));
 
-			nv = realloc(v, (cap = cap ? cap * 2 : 8) * sizeof(*v));
-			if (!nv) {
-				free(v);
+			if (!nv)
 				return nsw_error(err, ENOMEM, "reading nsfs mounts");
-			}
 			v = nv;
+			cap = ncap;
 		}
 		v[count++] = m;
 	}
-	if (ferror(f)) {
-		free(v);
-		return nsw_error(err, EIO, "cannot read /proc/self/mountinfo");
-	}
-	*mounts = v;
+	*mounts = steal_pointer(&v);
 	*n = count;
 	return 0;
 }
 
 const char *nsw_netns_name(const struct nsw_nsfs_mount *m)
 {
-	static const char *const dirs[] = { "/run/netns/", "/var/run/netns/" };
-
 	if (strcmp(nsw_types[m->type].name, "net"))
 		return NULL;
-	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
-		size_t n = strlen(dirs[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(netns_dirs); i++) {
+		size_t n = strlen(netns_dirs[i]);
 		const char *name = m->path + n;
 
-		if (!strncmp(m->path, dirs[i], n) && *name && !strchr(name, '/'))
+		if (!strncmp(m->path, netns_dirs[i], n) && *name && !strchr(name, '/'))
 			return name;
 	}
 	return NULL;
@@ -365,24 +368,67 @@ int nsw_ns_meta_fd(int fd, struct nsw_ns_meta *m, struct nsw_error *err)
 	return 0;
 }
 
-int nsw_ns_meta_pid(pid_t pid, unsigned int type, __u32 expected_inode,
-		    struct nsw_ns_meta *m, struct nsw_error *err)
+int nsw_ns_meta_slot(pid_t pid, unsigned int slot, __u32 expected_inode,
+		     struct nsw_ns_meta *m, struct nsw_error *err)
 {
 	cleanup_close int fd = -1;
-	char path[64];
+	char path[PROC_PATH_LEN];
 	struct stat st;
 
-	if (type >= NSW_TYPE_COUNT)
-		return nsw_error(err, EINVAL, "namespace type %u", type);
-	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, nsw_types[type].name);
+	if (slot >= NSW_SLOT_COUNT)
+		return nsw_error(err, EINVAL, "namespace slot %u", slot);
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", pid, nsw_slot_name(slot));
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nsw_error(err, errno, "cannot open %s", path);
 	if (fstat(fd, &st) < 0)
 		return nsw_error(err, errno, "fstat %s", path);
 	if (expected_inode && st.st_ino != expected_inode)
-		return nsw_error(err, ESRCH, "%s is %s:[%lu], not [%u] any more", path,
-				 nsw_types[type].name, (unsigned long)st.st_ino,
-				 expected_inode);
+		return nsw_error(err, ESRCH, "%s is [%lu], not [%u] any more", path,
+				 (unsigned long)st.st_ino, expected_inode);
 	return nsw_ns_meta_fd(fd, m, err);
+}
+
+int nsw_ns_meta_pid(pid_t pid, unsigned int type, __u32 expected_inode,
+		    struct nsw_ns_meta *m, struct nsw_error *err)
+{
+	if (type >= NSW_TYPE_COUNT)
+		return nsw_error(err, EINVAL, "namespace type %u", type);
+	return nsw_ns_meta_slot(pid, nsw_types[type].slot, expected_inode, m, err);
+}
+
+/* Up to len - 1 bytes of /proc/PID/NAME; the count, -1 if unreadable. */
+static ssize_t read_proc_file(pid_t pid, const char *name, char *buf, size_t len)
+{
+	char path[PROC_PATH_LEN];
+	cleanup_close int fd = -1;
+	ssize_t n = 0, r;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", pid, name);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	while ((size_t)n < len - 1 && (r = read(fd, buf + n, len - 1 - n)) > 0)
+		n += r;
+	buf[n] = '\0';
+	return n;
+}
+
+void nsw_proc_command(pid_t pid, char *buf, size_t len)
+{
+	ssize_t n = read_proc_file(pid, "cmdline", buf, len);
+
+	if (n > 0) {
+		/* A NUL ends each argument; the last one ends the line. */
+		if (buf[n - 1] == '\0')
+			n--;
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] == '\0')
+				buf[i] = ' ';
+		buf[n] = '\0';
+		return;
+	}
+	if (read_proc_file(pid, "comm", buf, len) < 0)
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
 }

@@ -50,7 +50,19 @@ int nsw_read_proc_ns(pid_t pid, struct nsw_proc_ns *p);
 int nsw_scan_procs(int (*fn)(const struct nsw_proc_ns *p, void *data),
 		   void *data, struct nsw_error *err);
 
-/* An nsfs bind mount in the caller's mount namespace (/proc/self/mountinfo). */
+/*
+ * As lsns's COMMAND: /proc/PID/cmdline with NULs as spaces, else (a kernel
+ * thread) the comm; "" if the process is gone. At most len - 1 bytes.
+ */
+void nsw_proc_command(pid_t pid, char *buf, size_t len);
+
+/* What lsns reads of a command line. */
+#define NSW_CMDLINE_MAX 8192
+
+/*
+ * An nsfs bind mount in the caller's mount namespace (/proc/self/mountinfo,
+ * read with libmount).
+ */
 struct nsw_nsfs_mount {
 	unsigned int type;            /* index into nsw_types[] */
 	__u32 inode;
@@ -87,5 +99,9 @@ int nsw_ns_meta_fd(int fd, struct nsw_ns_meta *m, struct nsw_error *err);
  */
 int nsw_ns_meta_pid(pid_t pid, unsigned int type, __u32 expected_inode,
 		    struct nsw_ns_meta *m, struct nsw_error *err);
+
+/* The same for /proc/PID/ns/<slot name> (enum nsw_slot): pid_for_children too. */
+int nsw_ns_meta_slot(pid_t pid, unsigned int slot, __u32 expected_inode,
+		     struct nsw_ns_meta *m, struct nsw_error *err);
 
 #endif /* NSW_NSSCAN_H */

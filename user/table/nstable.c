@@ -36,7 +36,12 @@ struct ent {
 	bool pinned;
 	unsigned int label_tries;
 	unsigned int meta_tries;
-	pid_t hint; /* a process that held it lately, for its label */
+	/*
+	 * The lowest member, kept as members come; when it leaves, found
+	 * again by a walk on the next ask (nsw_table_member).
+	 */
+	pid_t lowest;
+	bool lowest_stale;
 	UT_hash_handle hh_id;
 	UT_hash_handle hh_ino;
 };
@@ -44,6 +49,8 @@ struct ent {
 struct tproc {
 	pid_t pid;
 	char comm[NSW_COMM_LEN];
+	bool uid_valid;          /* read from /proc: proc_uid is known */
+	uid_t proc_uid;
 	struct ent *slot[NSW_SLOT_COUNT];
 	UT_hash_handle hh;
 };
@@ -67,6 +74,9 @@ struct nsw_table {
 	__u64 serial;
 	unsigned int slot_type[NSW_SLOT_COUNT]; /* nsw_types[] index of a slot */
 };
+
+/* A process that leaves every slot. */
+static struct ent *const no_slots[NSW_SLOT_COUNT];
 
 /* How one process moves from its slots to new ones. */
 struct move {
@@ -185,6 +195,8 @@ static void retire(struct nsw_table *t, struct ent *e, __u64 ts)
 			if (p->slot[i] == e)
 				p->slot[i] = NULL;
 	e->pub.holders = e->pub.members = 0;
+	e->lowest = 0;
+	e->lowest_stale = false;
 	e->pinned = false;
 	emptied(t, e, 0, ts);
 }
@@ -246,27 +258,51 @@ static struct ent *see(struct nsw_table *t, unsigned int type, __u32 inode,
 	return e;
 }
 
-/* Owner and parent, asked from a member, at most NSW_META_TRIES times. */
-static void ask_meta(struct nsw_table *t, struct ent *e, pid_t pid)
+/*
+ * Owner and parent, asked from a process holding e in slot (its own slot,
+ * or a *_for_children one), at most NSW_META_TRIES times.
+ */
+static void ask_meta_at(struct nsw_table *t, struct ent *e, pid_t pid,
+			unsigned int slot)
 {
+	const struct nsw_table_probe *pr = &t->probe;
+	bool own = slot == own_slot(e);
 	struct nsw_ns_meta m;
+	int ret;
 
-	if (!e || e->pub.meta_valid || e->meta_tries >= NSW_META_TRIES ||
-	    !t->probe.ns_meta || pid <= 0)
+	if (e->pub.meta_valid || e->meta_tries >= NSW_META_TRIES || pid <= 0 ||
+	    !(own ? pr->ns_meta != NULL : pr->ns_meta_slot != NULL))
 		return;
 	e->meta_tries++;
 	memset(&m, 0, sizeof(m));
-	if (t->probe.ns_meta(t->probe.ctx, pid, e->pub.type, e->pub.inode, &m))
+	if (own)
+		ret = pr->ns_meta(pr->ctx, pid, e->pub.type, e->pub.inode, &m);
+	else
+		ret = pr->ns_meta_slot(pr->ctx, pid, slot, e->pub.inode, &m);
+	if (ret)
 		return;
 	e->pub.meta_valid = true;
 	e->pub.meta = m;
 	set_id(t, e, m.ns_id);
 }
 
+static void ask_meta(struct nsw_table *t, struct ent *e, pid_t pid)
+{
+	if (e)
+		ask_meta_at(t, e, pid, own_slot(e));
+}
+
+/* What p is in, then what it holds only for its children. */
 static void ask_meta_members(struct nsw_table *t, const struct tproc *p)
 {
 	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
 		ask_meta(t, p->slot[nsw_types[i].slot], p->pid);
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
+		unsigned int s = nsw_types[i].new_slot;
+
+		if (p->slot[s] && p->slot[s] != p->slot[nsw_types[i].slot])
+			ask_meta_at(t, p->slot[s], p->pid, s);
+	}
 }
 
 static bool has(struct ent *const *slots, const struct ent *e)
@@ -296,6 +332,21 @@ static bool is_quiet(const struct move *mv, const struct ent *e)
 	return false;
 }
 
+static void member_in(struct ent *e, pid_t pid)
+{
+	if (!e->lowest_stale && (!e->lowest || pid < e->lowest))
+		e->lowest = pid;
+}
+
+/* After members was counted down. */
+static void member_out(struct ent *e, pid_t pid)
+{
+	if (pid != e->lowest)
+		return;
+	e->lowest = 0;
+	e->lowest_stale = e->pub.members > 0;
+}
+
 /*
  * Give p the slots nw. Holders count processes, not slots: an entry in both
  * pid and pid_for_children is held once. LEFT and EMPTIED come first, then
@@ -319,13 +370,11 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 			e->pub.holders++;
 			e->pub.empty = false;
 			entered[i] = true;
-			if (!e->hint)
-				e->hint = p->pid;
 		}
 		if (nw[own_slot(e)] == e && old[own_slot(e)] != e) {
 			e->pub.members++;
 			entered[i] = true;
-			e->hint = p->pid;
+			member_in(e, p->pid);
 		}
 	}
 	for (i = 0; i < NSW_SLOT_COUNT; i++) {
@@ -333,8 +382,10 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 
 		if (!first_at(old, i))
 			continue;
-		if (old[own_slot(e)] == e && nw[own_slot(e)] != e)
+		if (old[own_slot(e)] == e && nw[own_slot(e)] != e) {
 			e->pub.members--;
+			member_out(e, p->pid);
+		}
 		if (has(nw, e))
 			continue;
 		e->pub.holders--;
@@ -367,10 +418,9 @@ static struct tproc *proc_add(struct nsw_table *t, pid_t pid, const char *comm)
 
 static void proc_drop(struct nsw_table *t, struct tproc *p, __u64 ts)
 {
-	static struct ent *const none[NSW_SLOT_COUNT];
 	struct move mv = { .ts_ns = ts };
 
-	proc_set(t, p, none, &mv);
+	proc_set(t, p, no_slots, &mv);
 	HASH_DEL(t->procs, p);
 	free(p);
 }
@@ -461,6 +511,8 @@ void nsw_table_seed_proc(struct nsw_table *t, const struct nsw_proc_ns *pn)
 		return;
 	memcpy(p->comm, pn->comm, NSW_COMM_LEN);
 	p->comm[NSW_COMM_LEN - 1] = '\0';
+	p->proc_uid = pn->proc_uid;
+	p->uid_valid = true;
 	proc_set(t, p, nw, &mv);
 	ask_meta_members(t, p);
 }
@@ -485,9 +537,10 @@ void nsw_table_seed_mount(struct nsw_table *t, const struct nsw_nsfs_mount *m)
 	if (!e)
 		return;
 	e->pinned = true;
-	if (!e->pub.pinned_at[0])
-		copy_str(e->pub.pinned_at, sizeof(e->pub.pinned_at), m->path);
 	name = nsw_netns_name(m);
+	/* The first mount, or the `ip netns` one: that is the one shown. */
+	if (!e->pub.pinned_at[0] || (name && !e->pub.netns_name[0]))
+		copy_str(e->pub.pinned_at, sizeof(e->pub.pinned_at), m->path);
 	if (name && !e->pub.netns_name[0])
 		copy_str(e->pub.netns_name, sizeof(e->pub.netns_name), name);
 	if (!e->pub.meta_valid && t->probe.ns_meta_path) {
@@ -906,32 +959,43 @@ const struct nsw_ns_entry *nsw_table_find(struct nsw_table *t, unsigned int type
 	return e ? &e->pub : NULL;
 }
 
-/* A process holding e, a member if there is one: the hint, else a walk. */
-static pid_t holder_of(struct nsw_table *t, struct ent *e)
-{
-	struct tproc *p = e->hint ? find_proc(t, e->hint) : NULL;
-	struct tproc *tmp;
-	pid_t any = 0;
-
-	if (p && p->slot[own_slot(e)] == e)
-		return p->pid;
-	if (!e->pub.holders)
-		return 0;
-	HASH_ITER(hh, t->procs, p, tmp) {
-		if (p->slot[own_slot(e)] == e) {
-			e->hint = p->pid;
-			return p->pid;
-		}
-		if (!any && has(p->slot, e))
-			any = p->pid;
-	}
-	return any;
-}
-
-const struct nsw_label *nsw_table_label(struct nsw_table *t,
-					const struct nsw_ns_entry *pe)
+pid_t nsw_table_member(struct nsw_table *t, const struct nsw_ns_entry *pe)
 {
 	struct ent *e = ent_of(pe);
+	struct tproc *p, *tmp;
+
+	if (!e->lowest_stale)
+		return e->lowest;
+	e->lowest = 0;
+	HASH_ITER(hh, t->procs, p, tmp)
+		if (p->slot[own_slot(e)] == e && (!e->lowest || p->pid < e->lowest))
+			e->lowest = p->pid;
+	e->lowest_stale = false;
+	return e->lowest;
+}
+
+pid_t nsw_table_holder(struct nsw_table *t, const struct nsw_ns_entry *pe)
+{
+	struct ent *e = ent_of(pe);
+	struct tproc *p, *tmp;
+	pid_t low = 0;
+
+	if (!e->pub.holders)
+		return 0;
+	HASH_ITER(hh, t->procs, p, tmp)
+		if ((!low || p->pid < low) && has(p->slot, e))
+			low = p->pid;
+	return low;
+}
+
+/*
+ * The label of e, found through asker (a process that just came into it)
+ * if not 0, else through its lowest member (the process `ls` shows on its
+ * row), else its lowest holder; then its creator.
+ */
+static const struct nsw_label *label_of(struct nsw_table *t, struct ent *e,
+					pid_t asker)
+{
 	struct tproc *init;
 	struct nsw_label l;
 	pid_t pid;
@@ -952,7 +1016,11 @@ const struct nsw_label *nsw_table_label(struct nsw_table *t,
 	init = find_proc(t, 1);
 	if (!t->probe.pid_label || (init && has(init->slot, e)))
 		return NULL;
-	pid = holder_of(t, e);
+	pid = asker;
+	if (!pid)
+		pid = nsw_table_member(t, &e->pub);
+	if (!pid)
+		pid = nsw_table_holder(t, &e->pub);
 	if (pid && t->probe.pid_label(t->probe.ctx, pid, &l))
 		goto out_found;
 	if (e->pub.creator_pid && (pid_t)e->pub.creator_pid != pid &&
@@ -965,15 +1033,22 @@ out_found:
 	return &e->pub.label;
 }
 
+const struct nsw_label *nsw_table_label(struct nsw_table *t,
+					const struct nsw_ns_entry *pe)
+{
+	return label_of(t, ent_of(pe), 0);
+}
+
 void nsw_table_label_proc(struct nsw_table *t, pid_t pid)
 {
 	struct tproc *p = find_proc(t, pid);
 
 	if (!p)
 		return;
+	/* pid was just read into them: its cgroup says whose they are. */
 	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
 		if (p->slot[i])
-			nsw_table_label(t, &p->slot[i]->pub);
+			label_of(t, p->slot[i], pid);
 }
 
 size_t nsw_table_count(const struct nsw_table *t)
@@ -984,4 +1059,50 @@ size_t nsw_table_count(const struct nsw_table *t)
 size_t nsw_table_procs(const struct nsw_table *t)
 {
 	return HASH_CNT(hh, t->procs);
+}
+
+const struct nsw_ns_entry *nsw_table_next(const struct nsw_table *t,
+					  const struct nsw_ns_entry *prev)
+{
+	const struct ent *e = prev ? ent_of(prev)->hh_ino.next : t->by_ino;
+
+	return e ? &e->pub : NULL;
+}
+
+bool nsw_table_proc_uid(struct nsw_table *t, pid_t pid, uid_t *uid)
+{
+	struct tproc *p = find_proc(t, pid);
+
+	if (!p || !p->uid_valid)
+		return false;
+	*uid = p->proc_uid;
+	return true;
+}
+
+/* Keep the max lowest pids seen, in ascending order. */
+static void keep_lowest(pid_t *pids, size_t max, size_t kept, pid_t pid)
+{
+	size_t i = kept < max ? kept : max;
+
+	if (i == max && (!max || pid > pids[max - 1]))
+		return;
+	if (i == max)
+		i--;
+	for (; i > 0 && pids[i - 1] > pid; i--)
+		pids[i] = pids[i - 1];
+	pids[i] = pid;
+}
+
+size_t nsw_table_unread(struct nsw_table *t, pid_t *pids, size_t max)
+{
+	struct tproc *p, *tmp;
+	size_t n = 0;
+
+	HASH_ITER(hh, t->procs, p, tmp) {
+		if (memcmp(p->slot, no_slots, sizeof(no_slots)))
+			continue;
+		keep_lowest(pids, max, n, p->pid);
+		n++;
+	}
+	return n;
 }

@@ -84,6 +84,12 @@ struct nsw_table_probe {
 	/* The nswatch container whose namespace this is: its name, or false. */
 	bool (*nswatch_label)(void *ctx, unsigned int type, __u32 inode,
 			      struct nsw_label *l);
+	/*
+	 * nsw_ns_meta_slot(): a namespace pid holds only in a *_for_children
+	 * slot (enum nsw_slot). 0 on success.
+	 */
+	int (*ns_meta_slot)(void *ctx, pid_t pid, unsigned int slot, __u32 inode,
+			    struct nsw_ns_meta *m);
 	/* nsw_ns_meta_fd() of an nsfs mount (path): 0 on success. */
 	int (*ns_meta_path)(void *ctx, const char *path, struct nsw_ns_meta *m);
 	void *ctx;
@@ -133,5 +139,31 @@ void nsw_table_label_proc(struct nsw_table *t, pid_t pid);
 /* Number of live entries and of known processes. */
 size_t nsw_table_count(const struct nsw_table *t);
 size_t nsw_table_procs(const struct nsw_table *t);
+
+/*
+ * The live entries, in no order: prev NULL gives the first, NULL ends.
+ * Applying a record meanwhile may free prev.
+ */
+const struct nsw_ns_entry *nsw_table_next(const struct nsw_table *t,
+					  const struct nsw_ns_entry *prev);
+
+/* The lowest pid that is a member of e (its own slot); 0 if none. */
+pid_t nsw_table_member(struct nsw_table *t, const struct nsw_ns_entry *e);
+
+/* The lowest pid holding e in any slot, *_for_children too; 0 if none. */
+pid_t nsw_table_holder(struct nsw_table *t, const struct nsw_ns_entry *e);
+
+/*
+ * The owner of /proc/PID (lsns's USER) of a process the table read from
+ * /proc (seeding); false if unknown.
+ */
+bool nsw_table_proc_uid(struct nsw_table *t, pid_t pid, uid_t *uid);
+
+/*
+ * Known processes that hold no namespace: their /proc/PID/ns could not be
+ * read (no ptrace access). Returns how many; the lowest max pids go to
+ * pids, ascending.
+ */
+size_t nsw_table_unread(struct nsw_table *t, pid_t *pids, size_t max);
 
 #endif /* NSW_NSTABLE_H */

@@ -27,6 +27,15 @@ static int k_ns_meta(void *ctx, pid_t pid, unsigned int type, __u32 inode,
 	return nsw_ns_meta_pid(pid, type, inode, m, &err);
 }
 
+static int k_ns_meta_slot(void *ctx, pid_t pid, unsigned int slot, __u32 inode,
+			  struct nsw_ns_meta *m)
+{
+	struct nsw_error err;
+
+	(void)ctx;
+	return nsw_ns_meta_slot(pid, slot, inode, m, &err);
+}
+
 static int k_ns_meta_path(void *ctx, const char *path, struct nsw_ns_meta *m)
 {
 	cleanup_close int fd = -1;
@@ -69,17 +78,18 @@ static bool k_nswatch_label(void *ctx, unsigned int type, __u32 inode,
 	return true;
 }
 
+static const struct nsw_table_probe kernel_probe = {
+	.proc_ns = k_proc_ns,
+	.ns_meta = k_ns_meta,
+	.ns_meta_slot = k_ns_meta_slot,
+	.pid_label = k_pid_label,
+	.nswatch_label = k_nswatch_label,
+	.ns_meta_path = k_ns_meta_path,
+};
+
 void nsw_table_use_kernel(struct nsw_table *t)
 {
-	static const struct nsw_table_probe probe = {
-		.proc_ns = k_proc_ns,
-		.ns_meta = k_ns_meta,
-		.pid_label = k_pid_label,
-		.nswatch_label = k_nswatch_label,
-		.ns_meta_path = k_ns_meta_path,
-	};
-
-	nsw_table_set_probe(t, &probe);
+	nsw_table_set_probe(t, &kernel_probe);
 }
 
 static int seed_one(const struct nsw_proc_ns *p, void *data)
