@@ -99,7 +99,10 @@ static void test_out_of_order(void **state)
 	nsw_timeline_kernel_sync(o->tl, T0 + 4 * MS);
 	whats(o, seen, sizeof(seen));
 	assert_string_equal(seen, "a b c d");
-	assert_int_equal(nsw_timeline_events(o->tl), 2);
+	/* Two kernel records: the summary counts them as the events. */
+	nsw_timeline_finish(o->tl);
+	fflush(o->tf);
+	assert_non_null(strstr(o->text, "\nSummary: events=2 lost=0 "));
 }
 
 static void test_await_runtime(void **state)
@@ -245,18 +248,14 @@ static void test_steps(void **state)
 	nsw_timeline_step(o->tl, "mounts", T0, T0 + 1 * MS);
 	nsw_timeline_step(o->tl, "pivot_root", T0 + 1 * MS, T0 + 1250000);
 	nsw_timeline_step(o->tl, "mounts", T0 + 2 * MS, T0 + 3500000);
-	assert_int_equal(nsw_timeline_step_ns(o->tl, "mounts"), 2500000);
-	assert_int_equal(nsw_timeline_step_ns(o->tl, "pivot_root"), 250000);
-	assert_int_equal(nsw_timeline_step_ns(o->tl, "exec"), -1);
-	nsw_timeline_step_begin(o->tl, "exec");
-	nsw_timeline_step_end(o->tl, "exec");
-	assert_true(nsw_timeline_step_ns(o->tl, "exec") >= 0);
 	/* An end with no begin adds nothing. */
 	nsw_timeline_step_end(o->tl, "mounts");
-	assert_int_equal(nsw_timeline_step_ns(o->tl, "mounts"), 2500000);
+	nsw_timeline_step_begin(o->tl, "exec");
+	nsw_timeline_step_end(o->tl, "exec");
 	nsw_timeline_set_namespaces(o->tl, 0, inodes);
 	nsw_timeline_finish(o->tl);
 	fflush(o->tf);
+	/* Each step's spans summed, in the order steps first appeared. */
 	assert_non_null(strstr(o->text, "\nStep times (ms): mounts=2.500 pivot_root=0.250 exec="));
 	assert_non_null(strstr(o->text, "Namespaces: none\n"));
 	assert_non_null(strstr(o->text, "\nSummary: events=0 lost=0 "));

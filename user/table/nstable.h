@@ -110,7 +110,7 @@ void nsw_table_use_kernel(struct nsw_table *t);
  */
 int nsw_table_seed(struct nsw_table *t, struct nsw_error *err);
 
-/* The pieces of seeding, for tests: one process, one nsfs mount. */
+/* The pieces of seeding: one process (run --trace seeds only the monitor), one nsfs mount. */
 void nsw_table_seed_proc(struct nsw_table *t, const struct nsw_proc_ns *p);
 void nsw_table_seed_mount(struct nsw_table *t, const struct nsw_nsfs_mount *m);
 

@@ -408,16 +408,3 @@ void nsw_timeline_finish(struct nsw_timeline *tl)
 	if (tl->json)
 		summary_json(tl, tl->json);
 }
-
-__u64 nsw_timeline_events(const struct nsw_timeline *tl)
-{
-	return tl->events;
-}
-
-long long nsw_timeline_step_ns(const struct nsw_timeline *tl, const char *name)
-{
-	for (int i = 0; i < tl->n_steps; i++)
-		if (!strcmp(tl->steps[i].name, name))
-			return tl->steps[i].total;
-	return -1;
-}

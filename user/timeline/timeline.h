@@ -113,9 +113,4 @@ void nsw_timeline_set_namespaces(struct nsw_timeline *tl, __u64 clone_flags,
  */
 void nsw_timeline_finish(struct nsw_timeline *tl);
 
-/* Counters, for tests and for the caller. */
-__u64 nsw_timeline_events(const struct nsw_timeline *tl);
-/* A step's total in ns; -1 if it never ran. */
-long long nsw_timeline_step_ns(const struct nsw_timeline *tl, const char *name);
-
 #endif /* NSW_TIMELINE_H */
