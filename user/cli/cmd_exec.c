@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -26,6 +27,7 @@
 #include "lib/nsnames.h"
 #include "runtime/process.h"
 #include "runtime/runtime.h"
+#include "runtime/tty.h"
 #include "lib/util.h"
 
 /* Exit statuses, as docker and podman give them. */
@@ -41,6 +43,7 @@ struct exec_opts {
 	char *workdir;
 	bool user_set;
 	uint32_t uid, gid;
+	bool tty, interactive;
 	int n_env;
 	char *env[NSW_MAX_ENV];
 };
@@ -54,12 +57,15 @@ static const char doc[] =
 	"\v"
 	"Examples:\n"
 	"  nswatch exec web sh\n"
-	"  nswatch exec -e DEBUG=1 -w /tmp web ls\n";
+	"  nswatch exec -e DEBUG=1 -w /tmp web ls\n"
+	"  nswatch exec -ti web sh\n";
 
 static const struct argp_option options[] = {
 	{ "env", 'e', "K=V", 0, "Set an environment variable (repeatable)", 1 },
 	{ "workdir", 'w', "DIR", 0, "Working directory (default: the container's)", 1 },
 	{ "user", 'u', "UID[:GID]", 0, "Run as this uid and gid (default: the container's)", 1 },
+	{ "tty", 't', NULL, 0, "Give CMD a pseudo-terminal of its own (the container's devpts), relayed to stdout (and stdin with -i)", 1 },
+	{ "interactive", 'i', NULL, 0, "Keep stdin open: with -t, relay it, the caller's terminal in raw mode (without -t, stdin is always the caller's)", 1 },
 	{ 0 },
 };
 
@@ -85,6 +91,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 			argp_error(state, "%s", err.msg);
 		o->user_set = true;
 		return 0;
+	case 't':
+		o->tty = true;
+		return 0;
+	case 'i':
+		o->interactive = true;
+		return 0;
 	case ARGP_KEY_ARG:
 		if (!o->name) {
 			o->name = arg;
@@ -101,12 +113,16 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return ARGP_ERR_UNKNOWN;
 }
 
-/* The command's side: security, then exec. Never returns. */
+/*
+ * The command's side: security, its own session (and with -t its terminal,
+ * whose master goes to tty_sock), then exec. Never returns.
+ */
 static __attribute__((noreturn)) void exec_command(struct nsw_container *c,
-						     char **argv, int errpipe)
+						     char **argv, int errpipe,
+						     int tty_sock)
 {
 	struct nsw_error err = { 0 };
-	int e;
+	int e, master;
 
 	if (nsw_apply_identity(c, &err) < 0)
 		goto fail;
@@ -123,6 +139,14 @@ static __attribute__((noreturn)) void exec_command(struct nsw_container *c,
 		nsw_error(&err, ENOMEM, "environment");
 		goto fail;
 	}
+	if (nsw_tty_setup(c->tty, &master, &err) < 0)
+		goto fail;
+	if (master >= 0 && nsw_tty_send_master(tty_sock, master) < 0) {
+		nsw_error(&err, errno, "-t: cannot hand the terminal to nswatch exec");
+		goto fail;
+	}
+	if (master >= 0)
+		close(master);
 	execvp(argv[0], argv);
 	e = errno;
 	if (e == ENOENT) {
@@ -196,7 +220,8 @@ static int join(const struct nsw_instance *in, const struct nsw_container *c,
 static __attribute__((noreturn)) void joiner(const struct nsw_instance *in,
 					       struct nsw_container *c,
 					       char **argv, int pidfd,
-					       int errpipe, int pidpipe)
+					       int errpipe, int pidpipe,
+					       int tty_sock)
 {
 	struct nsw_error err = { 0 };
 	pid_t pid;
@@ -214,7 +239,7 @@ static __attribute__((noreturn)) void joiner(const struct nsw_instance *in,
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
 		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-		exec_command(c, argv, errpipe);
+		exec_command(c, argv, errpipe, tty_sock);
 	}
 	if (pid < 0) {
 		nsw_error(&err, errno, "fork in the container");
@@ -230,8 +255,8 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 		   struct nsw_error *err)
 {
 	struct nsw_instance in;
-	cleanup_close int pidfd = -1, cmd_fd = -1;
-	int errp[2], pidp[2], status;
+	cleanup_close int pidfd = -1, cmd_fd = -1, tty_sock = -1, master = -1;
+	int errp[2], pidp[2], ttyp[2] = { -1, -1 }, status;
 	struct nsw_error child_err;
 	pid_t joiner_pid, cmd = 0;
 	sigset_t set;
@@ -250,8 +275,13 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 		c->uid = o->uid;
 		c->gid = o->gid;
 	}
+	c->tty = o->tty;
+	c->interactive = o->interactive;
 	if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(pidp, O_CLOEXEC) < 0)
 		return nsw_error(err, errno, "pipe");
+	if (o->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ttyp) < 0)
+		return nsw_error(err, errno, "socketpair");
+	tty_sock = ttyp[0];
 	nsw_forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
 	fflush(stdout);
@@ -261,10 +291,12 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 	if (joiner_pid == 0) {
 		close(errp[0]);
 		close(pidp[0]);
-		joiner(&in, c, o->argv, pidfd, errp[1], pidp[1]);
+		joiner(&in, c, o->argv, pidfd, errp[1], pidp[1], ttyp[1]);
 	}
 	close(errp[1]);
 	close(pidp[1]);
+	if (ttyp[1] >= 0)
+		close(ttyp[1]);
 	waitpid(joiner_pid, &status, 0);
 	if (read(pidp[0], &cmd, sizeof(cmd)) != sizeof(cmd))
 		cmd = 0;
@@ -272,7 +304,16 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 	status = EXEC_EXIT_RUNTIME;
 	if (cmd > 0) {
 		cmd_fd = syscall(SYS_pidfd_open, cmd, 0);
-		status = cmd_fd >= 0 ? nsw_forward_and_wait(cmd_fd) : EXEC_EXIT_RUNTIME;
+		/* EOF: the command failed before its terminal; errp says why. */
+		if (cmd_fd >= 0 && tty_sock >= 0)
+			master = nsw_tty_recv_master(tty_sock);
+		if (cmd_fd < 0)
+			status = EXEC_EXIT_RUNTIME;
+		else if (master >= 0)
+			status = nsw_tty_relay_wait(master, o->interactive, cmd_fd,
+						    -1, NULL, NULL);
+		else
+			status = nsw_forward_and_wait(cmd_fd);
 	}
 	/* EOF: the command was exec'd; a record: why it was not. */
 	if (read(errp[0], &child_err, sizeof(child_err)) == sizeof(child_err)) {

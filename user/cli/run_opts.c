@@ -31,7 +31,9 @@ static const char doc[] =
 	"root, /proc, /sys (read-only), /dev, /dev/pts, /dev/shm, and cgroup "
 	"limits. CMD is PID 1 of the container; stdio is passed through, "
 	"signals are forwarded, and the exit status is CMD's (128+N if killed "
-	"by signal N)."
+	"by signal N). CMD runs in a session of its own: the caller's terminal "
+	"is never its controlling terminal; -t gives it a pseudo-terminal of "
+	"its own, -i relays stdin to it."
 	"\v"
 	"User namespace: as root, the container's ids 0-65535 map to a range of "
 	"its own on the host (from 1610612736 up, 65536 per container) and the "
@@ -59,6 +61,7 @@ static const char doc[] =
 	"  nswatch run --memory 64m --pids-limit 32 --cpus 0.5 -- sh\n"
 	"  nswatch run -v /srv/data:/data:ro --read-only -- ls /data\n"
 	"  nswatch run --trace --trace-json start.json -- true\n"
+	"  nswatch run -ti -- sh\n"
 	"\n"
 	"See docs/run.md.";
 
@@ -82,6 +85,10 @@ static const struct argp_option options[] = {
 	{ "user", 'u', "UID[:GID]", 0, "Run CMD as this uid and gid inside (default 0:0)", 3 },
 	{ "cap-add", OPT_CAP_ADD, "CAP", 0, "Keep a capability (repeatable; ALL)", 3 },
 	{ "cap-drop", OPT_CAP_DROP, "CAP", 0, "Drop a capability (repeatable; ALL)", 3 },
+	{ "tty", 't', NULL, 0,
+	  "Give CMD a pseudo-terminal of its own (the container's devpts), relayed to the caller's stdout (and stdin with -i); not with --detach", 3 },
+	{ "interactive", 'i', NULL, 0,
+	  "Keep stdin open: with -t, relay it to the pseudo-terminal, the caller's terminal in raw mode (without -t, stdin is always the caller's)", 3 },
 	{ "detach", 'd', NULL, 0,
 	  "Return once CMD runs, printing the name; output goes to the state directory's output.log", 3 },
 	{ "prestart-hook", OPT_HOOK, "CMD", 0,
@@ -185,6 +192,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'd':
 		c->detach = true;
 		return 0;
+	case 't':
+		c->tty = true;
+		return 0;
+	case 'i':
+		c->interactive = true;
+		return 0;
 	case OPT_READ_ONLY:
 		c->readonly_root = true;
 		return 0;
@@ -206,6 +219,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case ARGP_KEY_END:
 		if (!c->argv) {
 			argp_error(state, "no command given");
+			return EINVAL;
+		}
+		/* The terminal is relayed by the run that waits for the container. */
+		if (c->tty && c->detach) {
+			argp_error(state, "-t/--tty cannot be used with --detach");
 			return EINVAL;
 		}
 		/* The timeline is written by the run that waits for the container. */

@@ -77,6 +77,8 @@ struct nsw_container {
 	char *workdir;
 	uint32_t uid, gid;	/* inside */
 	uint64_t caps;		/* capability bits kept */
+	bool tty;		/* -t: a pseudo-terminal of its own (tty.h) */
+	bool interactive;	/* -i: relay stdin to it */
 
 	struct nsw_limits limits;
 	enum nsw_net_mode net;

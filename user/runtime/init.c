@@ -23,6 +23,7 @@
 #include "runtime/netdev.h"
 #include "runtime/process.h"
 #include "runtime/protocol.h"
+#include "runtime/tty.h"
 #include "lib/clock.h"
 #include "lib/util.h"
 
@@ -594,7 +595,7 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 	struct nsw_msg m;
 	pid_t monitor = getppid();
 	sigset_t all;
-	int tree_fd = -1;
+	int tree_fd = -1, tty_master;
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -612,10 +613,15 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 		fail(a->sock, NSW_MSG_ERROR, &err);
 	if (tree_fd >= 0)
 		close(tree_fd);
+	if (nsw_tty_setup(a->c->tty, &tty_master, &err) < 0)
+		fail(a->sock, NSW_MSG_ERROR, &err);
 	m = (struct nsw_msg){ .type = NSW_MSG_READY };
 	own_ns_inodes(m.ns_inode);
-	if (nsw_msg_send(a->sock, &m, -1) < 0)
+	/* With -t, READY carries the pseudo-terminal's master. */
+	if (nsw_msg_send(a->sock, &m, tty_master) < 0)
 		_exit(INIT_EXIT_FAILED);
+	if (tty_master >= 0)
+		close(tty_master);
 	if (nsw_msg_recv(a->sock, &m, NULL) <= 0 || m.type != NSW_MSG_EXEC)
 		_exit(INIT_EXIT_FAILED);
 	environ = nsw_build_env(a->c);

@@ -34,6 +34,7 @@
 #include "runtime/process.h"
 #include "runtime/protocol.h"
 #include "runtime/runtime.h"
+#include "runtime/tty.h"
 #include "lib/clock.h"
 #include "lib/util.h"
 
@@ -51,6 +52,7 @@ struct monitor {
 	pid_t pid;
 	int lock;		/* held while allocating */
 	int report;		/* --detach: the waiting caller's pipe */
+	int tty;		/* -t: the pseudo-terminal's master, from READY */
 	bool claimed, bridged;
 	bool born_in_cgroup;	/* clone3 put the init in cg.dirs[0] */
 };
@@ -105,15 +107,22 @@ static void drain_ready(void *arg)
  */
 static int recv_step(struct monitor *m, struct nsw_msg *msg)
 {
-	int r;
+	int r, fd;
 
-	while ((r = nsw_msg_recv(m->sock, msg, NULL)) > 0 &&
+	while ((r = nsw_msg_recv(m->sock, msg, &fd)) > 0 &&
 	       msg->type == NSW_MSG_PHASE) {
+		if (fd >= 0)
+			close(fd);
 		if (m->obs && m->obs->phase)
 			m->obs->phase(m->obs->ctx, &msg->phase, m->c, &m->in);
 		observe_drain(m);
 	}
 	observe_drain(m);
+	/* -t: READY carries the pseudo-terminal's master; nothing else an fd. */
+	if (r > 0 && msg->type == NSW_MSG_READY && m->c->tty && m->tty < 0)
+		m->tty = fd;
+	else if (r > 0 && fd >= 0)
+		close(fd);
 	return r;
 }
 
@@ -508,6 +517,8 @@ static int start(struct monitor *m, struct nsw_error *err)
 
 	if (await(m, NSW_MSG_READY, &msg, err) < 0)
 		return -1;
+	if (m->c->tty && m->tty < 0)
+		return nsw_error(err, 0, "-t: the container's init sent no terminal");
 	memcpy(m->in.ns_inode, msg.ns_inode, sizeof(m->in.ns_inode));
 	observe_step(m, NSW_STEP_READY, nsw_mono_ns());
 	if (set_status(m, "created", err) < 0 || run_hook(m, err) < 0)
@@ -537,8 +548,13 @@ static int wait_init(struct monitor *m)
 	struct nsw_step s = { .kind = NSW_STEP_EXITED };
 
 	/* What the observer collects (the tracer) comes in as it happens. */
-	s.exited.status = nsw_wait_forwarding(m->pidfd, observer_fd(m),
-					      drain_ready, m);
+	if (m->tty >= 0)
+		s.exited.status = nsw_tty_relay_wait(m->tty, m->c->interactive,
+						     m->pidfd, observer_fd(m),
+						     drain_ready, m);
+	else
+		s.exited.status = nsw_wait_forwarding(m->pidfd, observer_fd(m),
+						      drain_ready, m);
 	s.begin = s.end = nsw_mono_ns();
 	observe(m, &s);
 	m->pid = 0;
@@ -649,7 +665,7 @@ int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
 		    int report_fd, struct nsw_error *err)
 {
 	struct monitor m = { .c = c, .obs = obs, .sock = -1, .pidfd = -1,
-			     .lock = -1, .report = report_fd };
+			     .lock = -1, .report = report_fd, .tty = -1 };
 	struct nsw_step fail = { .kind = NSW_STEP_ERROR, .error.err = err };
 	int status;
 
@@ -661,6 +677,8 @@ int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
 	close(m.sock);
 	m.sock = -1;
 	status = wait_init(&m);
+	if (m.tty >= 0)
+		close(m.tty);
 	/* The init's exit and its namespaces' end are the last records. */
 	observe_done(&m);
 	release(&m);
@@ -676,6 +694,8 @@ fail:
 		close(m.lock);
 	if (m.sock >= 0)
 		close(m.sock);
+	if (m.tty >= 0)
+		close(m.tty);
 	if (m.pidfd >= 0)
 		close(m.pidfd);
 	fail.begin = fail.end = nsw_mono_ns();
