@@ -1127,3 +1127,170 @@ sec_wait_file() {
 	assert_ne "control: sha256 of the attacked host binary" "$(sha256sum <"$vdir/victim")" "$vsum"
 	sec_finish
 }
+
+# ---- issue 10, item 2: the container never gets the caller's terminal ----
+#
+# The caller is a shell on a terminal: tests/helpers/nsw_pty runs nswatch on
+# a new pseudo-terminal as its controlling terminal, copies what is written
+# to it to stdout and, once nswatch has exited, reports what is left unread
+# in the terminal's input queue: what that shell would read and run next,
+# as root. tests/helpers/nsw_ttyprobe (static, in the rootfs) does the
+# TIOCSTI that would put it there.
+
+# sec_tty_setup: R := a rootfs copy with /nsw_ttyprobe; TTYPROBE := the
+# probe on the host; PTY := nsw_pty.
+sec_tty_setup() {
+	require_helper nsw_pty || return 1
+	require_cmd setpriv stat stty
+	PTY=$NSW_HELPER_DIR/nsw_pty
+	R="$BATS_TEST_TMPDIR/rootfs"
+	cp -a "$NSW_ROOTFS" "$R"
+	sec_static nsw_ttyprobe || return 1
+	TTYPROBE=$SEC_BIN
+	install -m 0755 "$SEC_BIN" "$R/nsw_ttyprobe"
+}
+
+# sec_on_pty REPORT NSW_PTY_ARGS... -- CMD...: run CMD through nsw_pty
+# (bounded); OUT := what reached the terminal, without the \r of its line
+# ends; NSW_STATUS := the exit status; PENDING := the unread input (REPORT).
+sec_on_pty() {
+	local report=$1
+	shift
+	NSW_STATUS=0
+	timeout --kill-after=10 "$NSW_TIMEOUT" "$PTY" -r "$report" "$@" \
+		</dev/null >"$NSW_OUT" 2>"$NSW_ERR" 3>&- || NSW_STATUS=$?
+	OUT=$(tr -d '\r' <"$NSW_OUT")
+	PENDING=$(sed -n 's/^pending=//p' "$report" 2>/dev/null)
+}
+
+# The line a successful injection leaves in the caller's input queue.
+SEC_TIOCSTI_LINE='echo INJECTED-BY-THE-CONTAINER'
+SEC_TIOCSTI_PENDING='echo INJECTED-BY-THE-CONTAINER\x0a'
+
+# sec_tiocsti_control: a process whose controlling terminal it is (here an
+# unprivileged one, as the container's processes are: TIOCSTI on another
+# terminal needs CAP_SYS_ADMIN in the host's user namespace) types into
+# the caller's shell.
+sec_tiocsti_control() {
+	if [ -e /proc/sys/dev/tty/legacy_tiocsti ] && [ "$(cat /proc/sys/dev/tty/legacy_tiocsti)" != 1 ]; then
+		sec_unavailable "dev.tty.legacy_tiocsti is 0: TIOCSTI is refused to everyone, so the control cannot inject"
+		return
+	fi
+	sec_on_pty "$W/control.rep" -- setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$TTYPROBE" tiocsti 0 "$SEC_TIOCSTI_LINE"$'\n'
+	assert_eq "control: TIOCSTI by a process on its own controlling terminal" "$(sec_line tiocsti)" ok
+	assert_eq "control: what the caller's shell reads next" "$PENDING" "$SEC_TIOCSTI_PENDING"
+}
+
+# The container's attempt: TIOCSTI on its stdin and stderr (the caller's
+# terminal, passed through without -t), then what its session is: PID 1
+# (or exec's command) execs the probe, so it is the process asked.
+SEC_TIOCSTI_ATTACK="/nsw_ttyprobe tiocsti 0 '$SEC_TIOCSTI_LINE
+' | sed s/^/in_/; /nsw_ttyprobe tiocsti 2 '$SEC_TIOCSTI_LINE
+' | sed s/^/err_/; exec /nsw_ttyprobe session"
+
+# sec_assert_no_injection WHAT: OUT and PENDING of an attack show that
+# nothing reached the caller's input and that the attacker was a session
+# leader without a controlling terminal.
+sec_assert_no_injection() {
+	assert_eq "$1: exit status" "$NSW_STATUS" 0
+	assert_eq "$1: TIOCSTI on the caller's terminal (stdin)" "$(sec_line in_tiocsti)" EPERM
+	assert_eq "$1: TIOCSTI on the caller's terminal (stderr)" "$(sec_line err_tiocsti)" EPERM
+	assert_eq "$1: what the caller's shell reads next" "$PENDING" ""
+	assert_eq "$1: a session leader (its own session, not the caller's)" "$(sec_line leader)" yes
+	assert_eq "$1: open(/dev/tty) (no controlling terminal)" "$(sec_line devtty)" ENXIO
+}
+
+@test "tty: run from a terminal: the container cannot type into the caller's shell (TIOCSTI), it has a session and no terminal of its own; control: a process on the terminal can" {
+	sec_tty_setup
+	sec_tiocsti_control
+	local ns
+	for ns in default "$SEC_NOUSER"; do
+		sec_name "sti${#SEC_NAMES[@]}"
+		if [ "$ns" = default ]; then
+			sec_on_pty "$W/$NAME.rep" -- "$NSWATCH" run --name "$NAME" --rootfs "$R" -- sh -c "$SEC_TIOCSTI_ATTACK"
+		else
+			sec_on_pty "$W/$NAME.rep" -- "$NSWATCH" run --name "$NAME" --rootfs "$R" --ns "$ns" -- sh -c "$SEC_TIOCSTI_ATTACK"
+		fi
+		sec_assert_no_injection "run ($ns)"
+	done
+	sec_finish
+}
+
+@test "tty: exec from a terminal: the command cannot type into the caller's shell (TIOCSTI), it has a session and no terminal of its own" {
+	sec_tty_setup
+	sec_tiocsti_control
+	sec_name stix
+	sec_start "$NAME" --rootfs "$R" -- sleep 300
+	sec_on_pty "$W/exec.rep" -- "$NSWATCH" exec "$NAME" sh -c "$SEC_TIOCSTI_ATTACK"
+	sec_assert_no_injection "exec"
+	sec_finish
+}
+
+# sec_tty_session CMD: on a pty sized 33x101, a caller's shell runs CMD (a
+# nswatch run or exec with -ti, whose command prints READY and then reads a
+# line) between two "stty -g" of its terminal; nsw_pty types a line once
+# READY appears. The command prints what it sees of its terminal.
+sec_tty_session() {
+	sec_on_pty "$W/tty.rep" -s 33x101 -w READY -t $'typed by the caller\n' -- sh -c '
+		echo "outer_mode=$(stty -g)"
+		echo "outer_dev=$(stat -L -c %d /proc/self/fd/0)"
+		'"$1"'
+		echo "status=$?"
+		echo "outer_mode_after=$(stty -g)"'
+}
+
+# Inside: its terminal, the container's /dev/pts, the window size, a line
+# read from the caller, and who owns the terminal; exits 7.
+# (One line: the caller's shell gets it quoted by printf %q.)
+SEC_TTY_INSIDE='echo tty=$(tty); echo size=$(stty size);'\
+' echo pts_dev=$(stat -c %d /dev/pts); echo fd0_dev=$(stat -L -c %d /proc/self/fd/0);'\
+' echo fd0=$(readlink /proc/self/fd/0); echo me=$$;'\
+' echo READY; read line; echo got=$line;'\
+' /nsw_ttyprobe session | sed s/^/probe_/; exit 7'
+
+# sec_assert_tty_session WHAT SID: the command had a pty of the container's
+# own devpts, not the caller's, sized as the caller's; the typed line
+# reached it; the exit status came back; the caller's terminal mode is as
+# it was; the terminal's session is SID (the container's numbering).
+sec_assert_tty_session() {
+	assert_eq "$1: exit status through the relay" "$(sec_line status)" 7
+	[[ $(sec_line tty) =~ ^/dev/pts/[0-9]+$ ]] || fail "$1: tty inside says '$(sec_line tty)' (output: $OUT)"
+	assert_eq "$1: fd 0 inside" "$(sec_line fd0)" "$(sec_line tty)"
+	assert_eq "$1: the device of fd 0 inside is the container's devpts" "$(sec_line fd0_dev)" "$(sec_line pts_dev)"
+	assert_ne "$1: the device of fd 0 inside is not the caller's devpts" "$(sec_line fd0_dev)" "$(sec_line outer_dev)"
+	assert_eq "$1: stty size inside (the caller's window is 33x101)" "$(sec_line size)" "33 101"
+	assert_eq "$1: the line the caller typed, read inside" "$(sec_line got)" "typed by the caller"
+	assert_eq "$1: /dev/tty inside (its controlling terminal)" "$(sec_line probe_devtty)" ok
+	assert_eq "$1: the session of its terminal" "$(sec_line probe_fd0_sid)" "$2"
+	[ -n "$(sec_line outer_mode)" ] || fail "$1: no stty -g of the caller's terminal (output: $OUT)"
+	assert_eq "$1: the caller's terminal mode after (stty -g)" "$(sec_line outer_mode_after)" "$(sec_line outer_mode)"
+	assert_eq "$1: what the caller's shell reads next" "$PENDING" ""
+}
+
+@test "tty: run -ti: a pty of the container's own devpts, sized as the caller's, relayed both ways; exit status kept, the caller's terminal mode restored" {
+	sec_tty_setup
+	sec_name ttyrun
+	local q
+	q=$(printf '%q ' "$NSWATCH" run --name "$NAME" --rootfs "$R" -ti -- sh -c "$SEC_TTY_INSIDE")
+	sec_tty_session "$q"
+	# The init (sh, PID 1) leads the session the terminal belongs to.
+	sec_assert_tty_session "run -ti" 1
+	assert_eq "run -ti: PID of the shell" "$(sec_line me)" 1
+	# -t with --detach: nobody would relay the terminal.
+	run timeout 20 "$NSWATCH" run -t -d --rootfs "$R" -- true
+	assert_eq "run -t -d exit status" "$status" 2
+	sec_finish
+}
+
+@test "tty: exec -ti: a pty of the container's own devpts, sized as the caller's, relayed both ways; exit status kept, the caller's terminal mode restored" {
+	sec_tty_setup
+	sec_name ttyexec
+	sec_start "$NAME" --rootfs "$R" -- sleep 300
+	local q
+	q=$(printf '%q ' "$NSWATCH" exec -ti "$NAME" sh -c "$SEC_TTY_INSIDE")
+	sec_tty_session "$q"
+	# The exec'd shell leads its own session, which the terminal belongs to.
+	sec_assert_tty_session "exec -ti" "$(sec_line me)"
+	sec_finish
+}
