@@ -4,13 +4,14 @@
  * terminal, the way a login shell runs, for the terminal tests
  * (security.bats, run.bats).
  *
- *   nsw_pty [-s ROWSxCOLS] [-w MARK -t TEXT] [-r REPORT] -- CMD [ARGS...]
+ *   nsw_pty [-s ROWSxCOLS] [-w MARK -t TEXT [-z ROWSxCOLS]] [-r REPORT] -- CMD [ARGS...]
  *
  * CMD gets a session of its own, the slave as controlling terminal and as
  * stdin, stdout and stderr, and the window size ROWSxCOLS (default 24x80).
  * Everything written to the terminal is copied to our stdout. With -w and
  * -t, TEXT is typed (written to the master) once MARK has appeared in the
- * output. When CMD has exited, REPORT (if given) gets one line:
+ * output; with -z, the window is first resized to ROWSxCOLS (the kernel
+ * sends SIGWINCH to the terminal's foreground process group). When CMD has exited, REPORT (if given) gets one line:
  *
  *   pending=TEXT   what is left in the terminal's input queue, unread: what
  *                  the shell that ran CMD would read and run next (\n and
@@ -42,7 +43,7 @@
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: nsw_pty [-s ROWSxCOLS] [-w MARK -t TEXT] [-r REPORT] -- CMD [ARGS...]\n");
+	fprintf(stderr, "usage: nsw_pty [-s ROWSxCOLS] [-w MARK -t TEXT [-z ROWSxCOLS]] [-r REPORT] -- CMD [ARGS...]\n");
 	return 2;
 }
 
@@ -116,17 +117,21 @@ static void report_pending(int slave, const char *report)
 
 int main(int argc, char **argv)
 {
-	struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+	struct winsize ws = { .ws_row = 24, .ws_col = 80 }, resize = { 0 };
 	const char *mark = NULL, *text = NULL, *report = NULL;
 	struct out o = { .n_seen = 0 };
 	int master, slave, pidfd, opt, status;
 	bool typed = false, exited = false;
 	pid_t pid;
 
-	while ((opt = getopt(argc, argv, "+s:w:t:r:")) != -1) {
+	while ((opt = getopt(argc, argv, "+s:w:t:z:r:")) != -1) {
 		switch (opt) {
 		case 's':
 			if (sscanf(optarg, "%hux%hu", &ws.ws_row, &ws.ws_col) != 2)
+				return usage();
+			break;
+		case 'z':
+			if (sscanf(optarg, "%hux%hu", &resize.ws_row, &resize.ws_col) != 2)
 				return usage();
 			break;
 		case 'w':
@@ -183,6 +188,8 @@ int main(int argc, char **argv)
 		if (p[1].revents & POLLIN)
 			exited = true;
 		if (mark && !typed && memmem(o.seen, o.n_seen, mark, strlen(mark))) {
+			if (resize.ws_row)
+				ioctl(master, TIOCSWINSZ, &resize);
 			write_all(master, text, strlen(text));
 			typed = true;
 		}

@@ -1229,10 +1229,11 @@ sec_assert_no_injection() {
 
 # sec_tty_session CMD: on a pty sized 33x101, a caller's shell runs CMD (a
 # nswatch run or exec with -ti, whose command prints READY and then reads a
-# line) between two "stty -g" of its terminal; nsw_pty types a line once
-# READY appears. The command prints what it sees of its terminal.
+# line) between two "stty -g" of its terminal; once READY appears, nsw_pty
+# resizes the caller's terminal to 50x132 and types a line. The command
+# prints what it sees of its terminal.
 sec_tty_session() {
-	sec_on_pty "$W/tty.rep" -s 33x101 -w READY -t $'typed by the caller\n' -- sh -c '
+	sec_on_pty "$W/tty.rep" -s 33x101 -w READY -z 50x132 -t $'typed by the caller\n' -- sh -c '
 		echo "outer_mode=$(stty -g)"
 		echo "outer_dev=$(stat -L -c %d /proc/self/fd/0)"
 		'"$1"'
@@ -1247,10 +1248,12 @@ SEC_TTY_INSIDE='echo tty=$(tty); echo size=$(stty size);'\
 ' echo pts_dev=$(stat -c %d /dev/pts); echo fd0_dev=$(stat -L -c %d /proc/self/fd/0);'\
 ' echo fd0=$(readlink /proc/self/fd/0); echo me=$$;'\
 ' echo READY; read line; echo got=$line;'\
+' i=0; while [ "$(stty size)" != "50 132" ] && [ $i -lt 100 ]; do sleep 0.05; i=$((i + 1)); done;'\
+' echo resized=$(stty size);'\
 ' /nsw_ttyprobe session | sed s/^/probe_/; exit 7'
 
 # sec_assert_tty_session WHAT SID: the command had a pty of the container's
-# own devpts, not the caller's, sized as the caller's; the typed line
+# own devpts, not the caller's, sized as the caller's, resized with it; the typed line
 # reached it; the exit status came back; the caller's terminal mode is as
 # it was; the terminal's session is SID (the container's numbering).
 sec_assert_tty_session() {
@@ -1261,6 +1264,7 @@ sec_assert_tty_session() {
 	assert_ne "$1: the device of fd 0 inside is not the caller's devpts" "$(sec_line fd0_dev)" "$(sec_line outer_dev)"
 	assert_eq "$1: stty size inside (the caller's window is 33x101)" "$(sec_line size)" "33 101"
 	assert_eq "$1: the line the caller typed, read inside" "$(sec_line got)" "typed by the caller"
+	assert_eq "$1: stty size inside once the caller's window became 50x132 (SIGWINCH)" "$(sec_line resized)" "50 132"
 	assert_eq "$1: /dev/tty inside (its controlling terminal)" "$(sec_line probe_devtty)" ok
 	assert_eq "$1: the session of its terminal" "$(sec_line probe_fd0_sid)" "$2"
 	[ -n "$(sec_line outer_mode)" ] || fail "$1: no stty -g of the caller's terminal (output: $OUT)"

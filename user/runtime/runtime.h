@@ -10,6 +10,7 @@
  *   protocol.c   the messages between the two (protocol.h)
  *   observer.h   what an observer (run --trace) is told, typed
  *   process.c    identity, environment, signals, exit status (run and exec)
+ *   tty.c        the container's own session; -t's pseudo-terminal and its relay
  *   alloc.c      id ranges and addresses, under the state lock
  *   container.c  the description; state.c, cgroup.c, netdev.c, caps.c the
  *                host's side
