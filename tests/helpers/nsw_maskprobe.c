@@ -23,6 +23,10 @@
  *       TARGET_MAC (unicast) that claim SENDER_IP is at IFACE's MAC and ask
  *       for TARGET_IP: the receiver records SENDER_IP at our MAC in its
  *       neighbour table (ARP spoofing). "packet=", then "sent=N".
+ *   nsw_maskprobe enosys NR -- CMD [ARGS...]
+ *       Install a seccomp filter that fails syscall NR with ENOSYS (as a
+ *       kernel without it would), then execv(CMD): a kernel older than the
+ *       syscall, for the runtime's error messages.
  *
  * Usage errors exit 2; a probe that was refused exits 1.
  */
@@ -47,6 +51,11 @@
 #include <linux/if_arp.h>
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
 
 #define ARP_INTERVAL_NS 200000000L
 
@@ -60,7 +69,8 @@ static const char *ename(int e)
 static int usage(void)
 {
 	fprintf(stderr, "usage: nsw_maskprobe nested-proc DIR [VALUE] | nested-write PATH VALUE | "
-			"packet | arpspoof IFACE SENDER_IP TARGET_IP TARGET_MAC COUNT\n");
+			"packet | arpspoof IFACE SENDER_IP TARGET_IP TARGET_MAC COUNT | "
+			"enosys NR -- CMD [ARGS...]\n");
 	return 2;
 }
 
@@ -232,6 +242,32 @@ static int arpspoof(char **argv)
 	return sent ? 0 : 1;
 }
 
+static int enosys(char **argv)
+{
+	unsigned int nr = strtoul(argv[2], NULL, 10);
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { .len = sizeof(f) / sizeof(f[0]), .filter = f };
+
+	if (strcmp(argv[3], "--"))
+		return usage();
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) < 0) {
+		printf("seccomp=%s\n", ename(errno));
+		return 1;
+	}
+	execv(argv[4], argv + 4);
+	printf("exec=%s\n", ename(errno));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	int r;
@@ -250,6 +286,8 @@ int main(int argc, char **argv)
 			close(fd);
 	} else if (!strcmp(argv[1], "arpspoof") && argc == 7)
 		r = arpspoof(argv);
+	else if (!strcmp(argv[1], "enosys") && argc >= 5)
+		r = enosys(argv);
 	else
 		return usage();
 	fflush(stdout);

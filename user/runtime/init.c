@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 #include "runtime/init.h"
+#include "runtime/kernel.h"
 #include "runtime/masks.h"
 #include "runtime/netdev.h"
 #include "runtime/process.h"
@@ -188,6 +189,15 @@ static int set_tree_attr(int tree, unsigned int attr_set)
 			     sizeof(attr));
 }
 
+/* A failed set_tree_attr(): ENOSYS is the kernel's age, not the mount's fault. */
+static int tree_attr_error(struct nsw_error *err, int e, const char *what)
+{
+	if (e != ENOSYS)
+		return nsw_error(err, e, "%s", what);
+	nsw_error_kernel(err, "mount_setattr", NSW_IDMAP_MAJOR, NSW_IDMAP_MINOR);
+	return nsw_error_wrap(err, "%s", what);
+}
+
 /*
  * A detached mount of a new filesystem, or of a host path (a bind). The
  * error names the step that failed; the caller wraps it with the mount.
@@ -203,8 +213,10 @@ static int make_mount(const struct nsw_mount *m, struct nsw_error *err)
 		if (mfd < 0)
 			return nsw_error(err, errno, "cannot clone the source");
 		if (set_tree_attr(mfd, m->attr) < 0) {
+			int e = errno;
+
 			close(mfd);
-			return nsw_error(err, errno, "cannot set the flags of the bind");
+			return tree_attr_error(err, e, "cannot set the flags of the bind");
 		}
 		return mfd;
 	}
@@ -308,7 +320,7 @@ static int attach_rootfs(int dir_fd, int tree_fd, struct nsw_error *err)
 
 		if (tree != tree_fd)
 			close(tree);
-		return nsw_error(err, e, "cannot attach the rootfs");
+		return tree_attr_error(err, e, "cannot attach the rootfs");
 	}
 	return tree;
 }
