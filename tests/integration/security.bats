@@ -21,9 +21,10 @@ NSW_ROOTFS="$NSW_REPO_ROOT/build/rootfs"
 # Every namespace but user: the container's root is the host's root.
 SEC_NOUSER=mnt,uts,ipc,pid,net,cgroup,time
 # The documented default capability set: CHOWN DAC_OVERRIDE FOWNER FSETID
-# KILL SETGID SETUID SETPCAP NET_BIND_SERVICE NET_RAW SYS_CHROOT MKNOD
-# AUDIT_WRITE SETFCAP, i.e. bits 0 1 3 4 5 6 7 8 10 13 18 27 29 31.
-SEC_CAPS_DEFAULT=00000000a80425fb
+# KILL SETGID SETUID SETPCAP NET_BIND_SERVICE SYS_CHROOT MKNOD AUDIT_WRITE
+# SETFCAP, i.e. bits 0 1 3 4 5 6 7 8 10 18 27 29 31: Docker's without
+# NET_RAW (13), as podman's (issue 10, item 10).
+SEC_CAPS_DEFAULT=00000000a80405fb
 
 # ---------------------------------------------------------------------------
 # Preconditions
@@ -404,7 +405,7 @@ sec_fd_control() {
 	if command -v capsh >/dev/null; then
 		assert_eq "the documented default set, decoded" \
 			"$(capsh --decode=$SEC_CAPS_DEFAULT | sed 's/.*=//')" \
-			"cap_chown,cap_dac_override,cap_fowner,cap_fsetid,cap_kill,cap_setgid,cap_setuid,cap_setpcap,cap_net_bind_service,cap_net_raw,cap_sys_chroot,cap_mknod,cap_audit_write,cap_setfcap"
+			"cap_chown,cap_dac_override,cap_fowner,cap_fsetid,cap_kill,cap_setgid,cap_setuid,cap_setpcap,cap_net_bind_service,cap_sys_chroot,cap_mknod,cap_audit_write,cap_setfcap"
 	fi
 	local f
 	sec_name caps
@@ -492,7 +493,7 @@ sec_fd_control() {
 	sec_name chownd
 	sec_run "$NAME" --cap-drop CHOWN -- sh -c "grep CapEff /proc/self/status; $script"
 	assert_eq "nswatch run --cap-drop CHOWN exit status" "$NSW_STATUS" 0
-	assert_eq "CapEff without CHOWN" "$(awk '$1 == "CapEff:" { print $2 }' <<<"$OUT")" 00000000a80425fa
+	assert_eq "CapEff without CHOWN" "$(awk '$1 == "CapEff:" { print $2 }' <<<"$OUT")" 00000000a80405fa
 	assert_ne "chown's exit status without CAP_CHOWN" "$(sec_line rc)" 0
 	assert_eq "owner after the refused chown" "$(sec_line owner)" 0:0
 	sec_finish
@@ -883,8 +884,14 @@ volume-marker"
 		fail "control: mkdir through the symlinks did not reach the host directories"
 }
 
-@test "mount targets: /dev, /proc and /sys of the image as symlinks to a host directory stay inside the rootfs" {
-	local d hd i=0 check want ns
+# Issue 10, item 3 changed this test: it used to accept a symlinked /dev,
+# /proc or /sys whose target was inside the rootfs (and mount there); now
+# the start is refused, as runc refuses it, since such a link can lead the
+# procfs under a later mount, out of reach of its masks (the attack is in
+# the "issue 10, item 3" block below). The point kept: nothing on the host
+# is touched, whichever way the link points.
+@test "mount targets: /dev, /proc and /sys of the image as symlinks (to a host directory, or inside the rootfs) are refused; nothing on the host is touched" {
+	local d hd i=0 ns
 	for ns in "" "--ns $SEC_NOUSER"; do
 		for d in dev proc sys; do
 			i=$((i + 1))
@@ -898,47 +905,21 @@ volume-marker"
 			else
 				ln -s "$hd" "$R/$d"
 			fi
-			case $d in
-			dev)
-				check='stat -c %t:%T /dev/null; echo x >/dev/null && echo written'
-				want="1:3
-written"
-				;;
-			proc)
-				check='stat -c %t:%T /proc/keys; grep -c "^Name:" /proc/self/status'
-				want="1:3
-1"
-				;;
-			sys)
-				check='ls /sys/class/net; ls -A /sys/firmware | wc -l'
-				want="lo
-0"
-				;;
-			esac
-
-			# Not inside the rootfs: a clean failure or a mount inside.
-			sec_name "std$i"
-			# shellcheck disable=SC2086 # ns is a list of options
-			sec_run "$NAME" --rootfs "$R" $ns -- sh -c "$check"
-			sec_assert_untouched "$hd" "$ns /$d -> $hd"
-			sec_assert_inside_or_clean "$ns /$d -> $hd (absent in the rootfs)" "$want"
-			sec_assert_clean "$NAME"
-
-			# Inside the rootfs: the standard mount lands there and works.
-			mkdir -p "$R$hd"
-			cat >"$W/hook.sh" <<EOF
-exec >"$W/hook.out" 2>&1
-awk -v a="$hd" '\$5 == a || index(\$5, a "/") == 1' /proc/self/mountinfo /proc/1/mountinfo
-exit 0
-EOF
-			sec_name "stdin$i"
-			# shellcheck disable=SC2086
-			sec_run "$NAME" --rootfs "$R" $ns --prestart-hook "sh $W/hook.sh" -- sh -c "$check"
-			assert_eq "host mounts on $hd during the run ($ns; seen by the prestart hook)" "$(cat "$W/hook.out")" ""
-			sec_assert_untouched "$hd" "$ns /$d -> $hd"
-			assert_eq "nswatch run $ns with /$d -> $hd exit status" "$NSW_STATUS" 0
-			assert_eq "what the container ($ns) sees through the /$d symlink ($check)" "$OUT" "$want"
-			sec_assert_clean "$NAME"
+			# The link's target absent, then present, inside the rootfs.
+			for inside in no yes; do
+				[ "$inside" = yes ] && mkdir -p "$R$hd"
+				sec_name "std$i$inside"
+				# shellcheck disable=SC2086 # ns is a list of options
+				sec_run "$NAME" --rootfs "$R" $ns -- true
+				sec_assert_untouched "$hd" "$ns /$d -> $hd (inside: $inside)"
+				assert_eq "nswatch run $ns with /$d -> $hd (inside: $inside) exit status" "$NSW_STATUS" 125
+				grep -q "$R/$d is a symlink (to .*): /proc, /sys and /dev must be directories of the rootfs" "$NSW_ERR" ||
+					fail "the refusal ($ns /$d -> $hd) does not name $R/$d as a symlink: $(cat "$NSW_ERR")"
+				sec_assert_clean "$NAME"
+				if [ "$inside" = yes ]; then
+					assert_eq "the directory the link leads to in the rootfs ($ns /$d)" "$(find "$R$hd" -mindepth 1)" ""
+				fi
+			done
 			# Control: followed on the host, the link leads to the host directory.
 			assert_eq "control: $R/$d resolved on the host" "$(readlink -f "$R/$d")" "$hd"
 		done
@@ -1296,5 +1277,307 @@ sec_assert_tty_session() {
 	sec_tty_session "$q"
 	# The exec'd shell leads its own session, which the terminal belongs to.
 	sec_assert_tty_session "exec -ti" "$(sec_line me)"
+	sec_finish
+}
+
+# ---- issue 10, item 3: masks cannot be defeated by the image ----
+
+# sec_maskprobe_rootfs: R := a private copy of the busybox rootfs with
+# nsw_secprobe at /nsw_secprobe and nsw_maskprobe at /mp; MP := the
+# maskprobe built for the host.
+sec_maskprobe_rootfs() {
+	sec_rootfs
+	sec_static nsw_maskprobe
+	MP=$SEC_BIN
+	install -m 0755 "$MP" "$R/mp"
+}
+
+# sec_core_pattern_same CORE: the host's kernel.core_pattern is still CORE.
+sec_core_pattern_same() {
+	assert_eq "the host's kernel.core_pattern" "$(cat /proc/sys/kernel/core_pattern)" "$1"
+}
+
+@test "masks: a rootfs whose /proc is a symlink under /dev is refused; control: that link hides the procfs from path-resolved masks, and an unmasked procfs lets a nested user namespace mount a fresh one and write the host's core_pattern" {
+	sec_maskprobe_rootfs
+	local core ns
+	core=$(cat /proc/sys/kernel/core_pattern)
+	# /proc -> /dev/p: resolved inside the rootfs, the procfs went to
+	# rootfs/dev/p, then the tmpfs on /dev covered it, and the masks,
+	# looked up by path after pivot_root, found nothing (skipped silently).
+	rmdir "$R/proc"
+	mkdir "$R/dev/p"
+	ln -s /dev/p "$R/proc"
+	for ns in "" "--ns $SEC_NOUSER"; do
+		sec_name "procln${#SEC_NAMES[@]}"
+		# shellcheck disable=SC2086 # ns is a list of options
+		sec_run "$NAME" --rootfs "$R" $ns -- /mp nested-proc /dev/shm/p "$core"
+		assert_eq "nswatch run $ns with /proc -> /dev/p exit status" "$NSW_STATUS" 125
+		grep -q "$R/proc is a symlink (to /dev/p): /proc, /sys and /dev must be directories of the rootfs" "$NSW_ERR" ||
+			fail "the refusal ($ns) does not name $R/proc: $(cat "$NSW_ERR")"
+		assert_eq "what the container printed ($ns)" "$OUT" ""
+		sec_assert_clean "$NAME"
+	done
+	assert_eq "the image's /dev/p after the refused runs" "$(find "$R/dev/p" -mindepth 1)" ""
+	sec_core_pattern_same "$core"
+
+	# Control 1, the old order by hand in a scratch mount namespace: the
+	# procfs goes where the link leads inside the rootfs, /dev gets its
+	# tmpfs, and a mask looked up by path no longer finds the procfs.
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	OUT=$(timeout 30 unshare -m --propagation private sh -c '
+		R=$1
+		mount -t proc proc "$R/dev/p" || exit 1
+		mount -t tmpfs tmpfs "$R/dev" || exit 1
+		if [ -e "$R/dev/p/keys" ]; then echo keys=found; else echo keys=absent; fi
+		awk -v d="$R/dev/p" '\''$5 == d { print "procfs=" $9 }'\'' /proc/self/mountinfo
+		awk -v d="$R/dev/p/" '\''index($5, d) == 1 { n++ } END { print "masks=" n + 0 }'\'' /proc/self/mountinfo
+	' sh "$R" 2>&1)
+	assert_eq "control: /proc/keys through the link once /dev is mounted" "$(sec_line keys)" absent
+	assert_eq "control: the procfs is still mounted under the covered /dev" "$(sec_line procfs)" proc
+	assert_eq "control: mounts on or under the hidden procfs" "$(sec_line masks)" 0
+
+	# Control 2: with the masks off (what the link did), a nested user
+	# namespace of a container without one of its own mounts a fresh
+	# procfs and writes the host's core_pattern (its own value, so that
+	# nothing changes). The container takes its masks off with SYS_ADMIN.
+	rm "$R/proc"
+	mkdir "$R/proc"
+	sec_name procctl
+	sec_run "$NAME" --rootfs "$R" --ns "$SEC_NOUSER" --cap-add SYS_ADMIN -- sh -c "
+		for p in \$(awk '\$5 ~ \"^/(proc|sys)/\" { print \$5 }' /proc/self/mountinfo | sort -r); do umount \$p; done
+		/mp nested-proc /dev/shm/p '$core'"
+	assert_eq "control: nswatch run exit status" "$NSW_STATUS" 0
+	assert_eq "control: a nested user namespace mounts a fresh procfs" "$(sec_line mount)" ok
+	assert_eq "control: and writes kernel.core_pattern through it" "$(sec_line core_pattern)" ok
+	sec_core_pattern_same "$core"
+	sec_finish
+}
+
+@test "masks: an image /proc and /sys with files and symlinks of their own: the masks and read-only binds land on the procfs and sysfs just mounted" {
+	sec_maskprobe_rootfs
+	local ns proc_id sys_id line p want
+	# What the image puts where the masks go; all of it lies under the
+	# mounts, and none of it may catch a mask.
+	echo image-keys >"$R/proc/keys"
+	ln -s /etc "$R/proc/sys"
+	mkdir -p "$R/proc/acpi" "$R/sys/firmware"
+	echo image-acpi >"$R/proc/acpi/x"
+	ln -s /tmp "$R/proc/timer_list"
+	echo image-fw >"$R/sys/firmware/x"
+	for ns in "" "--ns $SEC_NOUSER"; do
+		sec_name "procimg${#SEC_NAMES[@]}"
+		# shellcheck disable=SC2086 # ns is a list of options
+		sec_run "$NAME" --rootfs "$R" $ns -- cat /proc/self/mountinfo
+		assert_eq "nswatch run $ns exit status" "$NSW_STATUS" 0
+		proc_id=$(awk '$5 == "/proc" { print $1 }' <<<"$OUT")
+		sys_id=$(awk '$5 == "/sys" { print $1 }' <<<"$OUT")
+		[ -n "$proc_id" ] && [ -n "$sys_id" ] || fail "no /proc or /sys mount inside ($ns): $OUT"
+		# Each mask's mount: "PARENT FSTYPE ROOT".
+		for p in /proc/keys /proc/timer_list /proc/acpi /proc/sys /proc/bus /proc/fs /proc/irq; do
+			[ -e "$p" ] || continue
+			line=$(awk -v p="$p" '$5 == p { for (i = 7; $i != "-"; i++); print $2, $(i + 1), $4 }' <<<"$OUT")
+			case $p in
+			/proc/keys | /proc/timer_list) want="$proc_id devtmpfs /null" ;;
+			/proc/acpi) want="$proc_id tmpfs /" ;;
+			*) want="$proc_id proc /${p#/proc/}" ;;
+			esac
+			assert_eq "the mount on $p inside ($ns): parent, fstype, root" "$line" "$want"
+		done
+		line=$(awk '$5 == "/sys/firmware" { for (i = 7; $i != "-"; i++); print $2, $(i + 1) }' <<<"$OUT")
+		assert_eq "the mount on /sys/firmware inside ($ns): parent, fstype" "$line" "$sys_id tmpfs"
+		sec_assert_clean "$NAME"
+	done
+	# The image's files are as they were.
+	assert_eq "the image's /proc/keys" "$(cat "$R/proc/keys")" image-keys
+	assert_eq "the image's /proc/acpi/x" "$(cat "$R/proc/acpi/x")" image-acpi
+	assert_eq "the image's /sys/firmware/x" "$(cat "$R/sys/firmware/x")" image-fw
+	# Control: resolved by path through the image (as before the mounts
+	# are made), /proc/sys is the image's link to its /etc, and
+	# /proc/timer_list a way into its /tmp.
+	assert_eq "control: the image's /proc/sys" "$(readlink "$R/proc/sys")" /etc
+	assert_eq "control: the image's /proc/timer_list" "$(readlink "$R/proc/timer_list")" /tmp
+	sec_finish
+}
+
+@test "masks without a user namespace: a nested user namespace (unshare -U) cannot write core_pattern nor mount a fresh procfs; control: with a writable procfs it can" {
+	sec_maskprobe_rootfs
+	local core d=$BATS_TEST_TMPDIR/proc
+	core=$(cat /proc/sys/kernel/core_pattern)
+	sec_name nestnu
+	sec_run "$NAME" --rootfs "$R" --ns "$SEC_NOUSER" -- sh -c "
+		/mp nested-write /proc/sys/kernel/core_pattern '$core' | sed 's/^/w_/'
+		/mp nested-proc /dev/shm/p '$core' | sed 's/^/p_/'
+		unshare -U sh -c 'echo \"$core\" >/proc/sys/kernel/core_pattern' 2>/dev/null; echo busybox=\$?"
+	assert_eq "nswatch run exit status" "$NSW_STATUS" 0
+	assert_eq "unshare(CLONE_NEWUSER) inside" "$(sec_line w_unshare)" ok
+	assert_eq "writing core_pattern from a nested user namespace" "$(sec_line w_write)" EROFS
+	assert_eq "mounting a fresh procfs from a nested user namespace" "$(sec_line p_mount)" EPERM
+	assert_ne "busybox unshare -U, then echo >core_pattern" "$(sec_line busybox)" 0
+	sec_core_pattern_same "$core"
+	sec_finish
+
+	# Control: the same probe as the host's root in a scratch mount
+	# namespace with a fresh, writable procfs: the nested user namespace's
+	# uid is still the host's 0, which is what the sysctl checks (its own
+	# value written back, so that nothing changes).
+	mkdir -p "$d"
+	# shellcheck disable=SC2016 # expanded by the inner shell
+	OUT=$(timeout 30 unshare -m --propagation private sh -c \
+		'mount -t proc proc "$1" && "$2" nested-write "$1/sys/kernel/core_pattern" "$3"' \
+		sh "$d" "$MP" "$core" 2>&1)
+	assert_eq "control: writing core_pattern from a nested user namespace, procfs writable" "$(sec_line write)" ok
+	sec_core_pattern_same "$core"
+}
+
+# ---- issue 10, item 10: no CAP_NET_RAW by default ----
+
+@test "NET_RAW: by default a container on the bridge cannot open an AF_PACKET socket, nor poison another container's ARP entry; control: with --cap-add NET_RAW it can" {
+	sec_maskprobe_rootfs
+	local victim vip vmac amac gw=10.89.0.1
+	sec_name victim
+	victim=$NAME
+	sec_start "$victim" --rootfs "$R" --net bridge -- sleep 300
+	vip=$(jq -r .ip "/run/nswatch/$victim/state.json")
+	vip=${vip%/*}
+	sec_exec "$victim" "$victim" cat /sys/class/net/eth0/address
+	vmac=$OUT
+	[[ $vmac =~ ^[0-9a-f:]{17}$ ]] || fail "the victim's MAC: '$vmac'"
+
+	# The attack: ARP requests to the victim that say the gateway is at
+	# the attacker's MAC.
+	sec_name arp
+	sec_run "$NAME" --rootfs "$R" --net bridge -- sh -c \
+		"grep CapEff /proc/self/status | tr -d '\t'; cat /sys/class/net/eth0/address; /mp arpspoof eth0 $gw $vip $vmac 10; :"
+	assert_eq "nswatch run exit status" "$NSW_STATUS" 0
+	assert_eq "CapEff of the attacker" "$(sed -n 1p <<<"$OUT")" "CapEff:$SEC_CAPS_DEFAULT"
+	amac=$(sed -n 2p <<<"$OUT")
+	assert_eq "socket(AF_PACKET, SOCK_RAW) by default" "$(sec_line packet)" EPERM
+	sec_exec "$victim" "$victim" cat /proc/net/arp
+	if grep -qi "$amac" <<<"$OUT"; then
+		fail "the victim's ARP table has the attacker's MAC $amac without NET_RAW: $OUT"
+	fi
+
+	# Control: the same attacker with NET_RAW poisons the victim's entry.
+	sec_name arpctl
+	sec_run "$NAME" --rootfs "$R" --net bridge --cap-add NET_RAW -- sh -c \
+		"grep CapEff /proc/self/status | tr -d '\t'; cat /sys/class/net/eth0/address; /mp arpspoof eth0 $gw $vip $vmac 10"
+	assert_eq "control: nswatch run --cap-add NET_RAW exit status" "$NSW_STATUS" 0
+	assert_eq "control: CapEff with --cap-add NET_RAW (bit 13 back)" "$(sed -n 1p <<<"$OUT")" \
+		"CapEff:$(printf '%016x' $((16#$SEC_CAPS_DEFAULT | 1 << 13)))"
+	amac=$(sed -n 2p <<<"$OUT")
+	assert_eq "control: socket(AF_PACKET, SOCK_RAW) with NET_RAW" "$(sec_line packet)" ok
+	assert_eq "control: ARP packets sent" "$(sec_line sent)" 10
+	sec_exec "$victim" "$victim" cat /proc/net/arp
+	assert_eq "control: the victim's ARP entry for the gateway $gw" \
+		"$(awk -v ip="$gw" '$1 == ip { print $4 }' <<<"$OUT")" "$amac"
+	sec_finish
+}
+
+# ---- issue 10, item 11: smaller ones ----
+
+@test "idmap: --uid-map 0:0:65536 runs on a filesystem without idmapped mounts (ramfs), with no idmapped mount; control: the default idmaps, which ramfs refuses" {
+	local fs=$BATS_TEST_TMPDIR/ramfs st out opts
+	mkdir -p "$fs"
+	mount -t ramfs ramfs "$fs"
+	cp -a "$NSW_ROOTFS" "$fs/r"
+	printf '%s\n' "awk '\$5 == \"/\" { print \$6 }' /proc/\$NSWATCH_PID/mountinfo >'$W/hook.out'" >"$W/hook.sh"
+	sec_name idm
+	sec_run "$NAME" --rootfs "$fs/r" --uid-map 0:0:65536 --prestart-hook "sh $W/hook.sh" -- \
+		sh -c 'id -u; stat -c %u /bin/busybox'
+	st=$NSW_STATUS
+	out=$OUT
+	opts=$(cat "$W/hook.out" 2>/dev/null)
+	# Control, on the same ramfs: the default map idmaps the rootfs, and
+	# the message names the filesystem.
+	sec_name idmctl
+	sec_run "$NAME" --rootfs "$fs/r" -- true
+	umount "$fs"
+	assert_eq "nswatch run --uid-map 0:0:65536 on ramfs exit status" "$st" 0
+	assert_eq "uid inside, owner of /bin/busybox inside" "$out" "0
+0"
+	[ -n "$opts" ] || fail "the prestart hook did not see the init's root mount"
+	if [[ ,$opts, == *,idmapped,* ]]; then
+		fail "the root mount of the init is idmapped with --uid-map 0:0:65536: $opts"
+	fi
+	assert_eq "control: nswatch run (default map) on ramfs exit status" "$NSW_STATUS" 125
+	grep -q "its filesystem must support idmapped mounts" "$NSW_ERR" ||
+		fail "control: the message does not name the filesystem: $(cat "$NSW_ERR")"
+	# Control for the mountinfo check: on the default rootfs, the default map idmaps.
+	sec_name idmdef
+	sec_run "$NAME" --prestart-hook "sh $W/hook.sh" -- true
+	assert_eq "control: nswatch run (default) exit status" "$NSW_STATUS" 0
+	[[ ,$(cat "$W/hook.out"), == *,idmapped,* ]] ||
+		fail "control: the default run's root mount is not idmapped: $(cat "$W/hook.out")"
+	sec_finish
+}
+
+@test "idmap: without mount_setattr (a kernel before 5.12, by seccomp ENOSYS) the error names the kernel, not the filesystem" {
+	# mount_setattr is syscall 442 on x86-64 (the helper's filter is x86-64's).
+	require_x86_64
+	sec_static nsw_maskprobe
+	# sec_run runs "$SEC_NSWATCH run --name NAME ...": nswatch under the filter.
+	printf '#!/bin/sh\nexec "%s" enosys 442 -- "%s" "$@"\n' "$SEC_BIN" "$NSWATCH" >"$W/enosys.sh"
+	chmod 0755 "$W/enosys.sh"
+	SEC_NSWATCH=$W/enosys.sh
+	sec_name enosys
+	sec_run "$NAME" -- true
+	assert_eq "nswatch run (idmapped) exit status" "$NSW_STATUS" 125
+	grep -q "cannot idmap the rootfs .*: mount_setattr (idmapped mounts) needs Linux 5.12 or later (this kernel is $(uname -r))" "$NSW_ERR" ||
+		fail "the message does not name the kernel: $(cat "$NSW_ERR")"
+	if grep -q "filesystem" "$NSW_ERR"; then
+		fail "the message blames the filesystem: $(cat "$NSW_ERR")"
+	fi
+	sec_name enosys2
+	sec_run "$NAME" --uid-map 0:0:65536 -- true
+	assert_eq "nswatch run --uid-map 0:0:65536 exit status" "$NSW_STATUS" 125
+	grep -q "mount_setattr needs Linux 5.12 or later (this kernel is $(uname -r))" "$NSW_ERR" ||
+		fail "the message (no idmapping) does not name the kernel: $(cat "$NSW_ERR")"
+	SEC_NSWATCH=$NSWATCH
+	# Control: without the filter, the same runs work.
+	sec_name enosysctl
+	sec_run "$NAME" -- true
+	assert_eq "control: nswatch run exit status" "$NSW_STATUS" 0
+	sec_finish
+}
+
+@test "options: -u :1 refused; --hostname with a newline, '_' or 65 characters refused; --trace-json /dev/full fails; a volume target with a trailing / works; a volume on / refused" {
+	local src=$BATS_TEST_TMPDIR/vol h
+	mkdir -p "$src"
+	echo vol-marker >"$src/f"
+	chmod 0755 "$src"
+	chmod 0644 "$src/f"
+	sec_name opts
+	sec_run "$NAME" -u :1 -- id
+	assert_eq "run -u :1 exit status" "$NSW_STATUS" 2
+	grep -q "bad --user ':1'" "$NSW_ERR" || fail "run -u :1: $(cat "$NSW_ERR")"
+	sec_run "$NAME" -u 0:1 -- id -g
+	assert_eq "control: run -u 0:1 exit status" "$NSW_STATUS" 0
+	assert_eq "control: gid of run -u 0:1" "$OUT" 1
+	for h in $'evil\nhost' evil_host "$(printf 'h%.0s' $(seq 65))" -evil; do
+		sec_run "$NAME" --hostname "$h" -- hostname
+		assert_eq "run --hostname '$h' exit status" "$NSW_STATUS" 2
+		grep -q "bad --hostname" "$NSW_ERR" || fail "run --hostname '$h': $(cat "$NSW_ERR")"
+	done
+	h="$(printf 'h%.0s' $(seq 31)).$(printf 'h%.0s' $(seq 32))"
+	sec_run "$NAME" --hostname "$h" -- hostname
+	assert_eq "control: run --hostname of 64 characters exit status" "$NSW_STATUS" 0
+	assert_eq "control: the 64-character hostname" "$OUT" "$h"
+
+	sec_run "$NAME" --trace-json /dev/full -- true
+	assert_eq "run --trace-json /dev/full exit status" "$NSW_STATUS" 125
+	grep -q -- "--trace-json: cannot write /dev/full (the command exited with status 0): No space left on device" "$NSW_ERR" ||
+		fail "run --trace-json /dev/full: $(cat "$NSW_ERR")"
+	sec_run "$NAME" --trace-json "$W/t.json" -- true
+	assert_eq "control: run --trace-json FILE exit status" "$NSW_STATUS" 0
+	[ -s "$W/t.json" ] || fail "control: $W/t.json is empty"
+
+	sec_run "$NAME" -v "$src:/data/" -- cat /data/f
+	assert_eq "run -v SRC:/data/ exit status" "$NSW_STATUS" 0
+	assert_eq "the volume at /data/" "$OUT" vol-marker
+	for h in / // /. /data/..; do
+		sec_run "$NAME" -v "$src:$h" -- true
+		assert_eq "run -v SRC:$h exit status" "$NSW_STATUS" 2
+		grep -q "DST may not be /" "$NSW_ERR" || fail "run -v SRC:$h: $(cat "$NSW_ERR")"
+	done
 	sec_finish
 }

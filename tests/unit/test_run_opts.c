@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `nswatch run` option parsing into the container description. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -40,7 +41,8 @@ static void test_defaults(void **state)
 				     CLONE_NEWNET | CLONE_NEWPID | CLONE_NEWUSER |
 				     CLONE_NEWCGROUP | CLONE_NEWTIME);
 	assert_int_equal(c.caps, NSW_CAPS_DEFAULT);
-	assert_int_equal(c.caps, 0xa80425fbULL);
+	/* Docker's set without NET_RAW (issue 10, item 10). */
+	assert_int_equal(c.caps, 0xa80405fbULL);
 	assert_int_equal(c.net, NSW_NET_NONE);
 	assert_string_equal(c.argv[0], "sh");
 	/* The command's own options are its own. */
@@ -207,6 +209,69 @@ static void test_names(void **state)
 	assert_false(nsw_name_valid("0123456789012345678901234567890123456789012345678901234567890123"));
 }
 
+/* ---- issue 10, item 11: --user, --hostname, --volume targets ---- */
+
+static void test_user_strict(void **state)
+{
+	struct nsw_error err;
+	uint32_t u = 7, g = 7;
+
+	(void)state;
+	assert_int_equal(nsw_parse_user("1:2", &u, &g, &err), 0);
+	assert_int_equal(u, 1);
+	assert_int_equal(g, 2);
+	assert_int_equal(nsw_parse_user("1000", &u, &g, &err), 0);
+	assert_int_equal(g, 1000);
+	/* ":1" was taken as 0:1. */
+	assert_int_equal(nsw_parse_user(":1", &u, &g, &err), -1);
+	assert_int_equal(nsw_parse_user("1:", &u, &g, &err), -1);
+	assert_int_equal(nsw_parse_user(" 1", &u, &g, &err), -1);
+	assert_int_equal(nsw_parse_user("+1", &u, &g, &err), -1);
+	assert_int_equal(nsw_parse_user("1:-2", &u, &g, &err), -1);
+	assert_int_equal(nsw_parse_user("1:+2", &u, &g, &err), -1);
+	assert_int_equal(nsw_parse_user("4294967295", &u, &g, &err), -1);
+}
+
+static void test_hostnames(void **state)
+{
+	struct nsw_container c;
+
+	(void)state;
+	assert_true(nsw_hostname_valid("web-1.example"));
+	assert_true(nsw_hostname_valid("1a"));
+	assert_false(nsw_hostname_valid("a\nb"));
+	assert_false(nsw_hostname_valid("a_b"));
+	assert_false(nsw_hostname_valid("-a"));
+	assert_false(nsw_hostname_valid("a-"));
+	assert_false(nsw_hostname_valid("a..b"));
+	assert_false(nsw_hostname_valid(".a"));
+	assert_false(nsw_hostname_valid(""));
+	assert_true(nsw_hostname_valid("a123456789012345678901234567890123456789012345678901234567890.b"));
+	assert_false(nsw_hostname_valid("a1234567890123456789012345678901234567890123456789012345678901b.c"));
+	assert_false(nsw_hostname_valid("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.a.b.c.d.e.f.g"));
+	assert_int_equal(parse(&c, ARGV("--hostname", "a\nb", "true")), EINVAL);
+	nsw_container_free(&c);
+}
+
+static void test_volume_targets(void **state)
+{
+	struct nsw_container c;
+	struct nsw_error err;
+
+	(void)state;
+	assert_int_equal(nsw_container_init(&c, &err), 0);
+	assert_int_equal(nsw_parse_volume(&c, "/src:/data/", &err), 0);
+	assert_string_equal(c.mounts[0].target, "/data");
+	assert_int_equal(nsw_parse_volume(&c, "/src://a/./b//:ro", &err), 0);
+	assert_string_equal(c.mounts[1].target, "/a/b");
+	assert_int_equal(nsw_parse_volume(&c, "/src:/", &err), -1);
+	assert_int_equal(nsw_parse_volume(&c, "/src://", &err), -1);
+	assert_int_equal(nsw_parse_volume(&c, "/src:/./", &err), -1);
+	assert_int_equal(nsw_parse_volume(&c, "/src:/a/..", &err), -1);
+	assert_int_equal(c.n_mounts, 2);
+	nsw_container_free(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -214,6 +279,8 @@ int main(void)
 		cmocka_unit_test(test_bad_options), cmocka_unit_test(test_idmaps),
 		cmocka_unit_test(test_caps),	  cmocka_unit_test(test_names),
 		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_user_strict), cmocka_unit_test(test_hostnames),
+		cmocka_unit_test(test_volume_targets),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

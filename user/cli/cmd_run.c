@@ -4,6 +4,7 @@
  * with --trace or --trace-json, the timeline and the tracer around it.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 #include "cli/commands.h"
@@ -11,6 +12,9 @@
 #include "runtime/runtime.h"
 #include "timeline/runtime_items.h"
 #include "lib/util.h"
+
+/* A trace that was asked for and not written: the runtime's failure status. */
+#define NSW_EXIT_TRACE_LOST 125
 
 struct run_trace_out {
 	FILE *json;			/* --trace-json FILE */
@@ -41,9 +45,12 @@ static int trace_begin(const struct nsw_container *c, struct run_trace_out *o,
 	return 0;
 }
 
-/* The rest of the timeline and the summary; err: a failure of our own. */
-static void trace_finish(const struct nsw_container *c, struct run_trace_out *o,
-			 const struct nsw_error *err)
+/*
+ * The rest of the timeline and the summary; err: a failure of our own.
+ * -1 with werr filled if the --trace-json file could not be written.
+ */
+static int trace_finish(const struct nsw_container *c, struct run_trace_out *o,
+			const struct nsw_error *err, struct nsw_error *werr)
 {
 	nsw_run_trace_stop(o->t.rt);
 	o->t.rt = NULL;
@@ -55,21 +62,25 @@ static void trace_finish(const struct nsw_container *c, struct run_trace_out *o,
 		o->t.tl = NULL;
 	}
 	if (o->json) {
-		struct nsw_error e;
+		bool failed = ferror(o->json);
+		int e = failed ? errno : 0;
 
-		/* The run's own result is known by now: only a warning. */
-		if (ferror(o->json) | fclose(o->json)) {
-			nsw_error(&e, errno, "--trace-json: cannot write %s",
-				  c->trace_json);
-			nsw_error_warn(&e);
+		if (fclose(o->json) != 0) {
+			failed = true;
+			e = errno;
 		}
 		o->json = NULL;
+		if (failed)
+			return nsw_error(werr, e, "--trace-json: cannot write %s",
+					 c->trace_json);
 	}
+	return 0;
 }
 
 static int run(struct nsw_container *c, struct nsw_error *err)
 {
 	struct run_trace_out o = { 0 };
+	struct nsw_error werr = { 0 };
 	int r;
 
 	fflush(stdout);
@@ -77,11 +88,22 @@ static int run(struct nsw_container *c, struct nsw_error *err)
 		return nsw_run(c, NULL, err);
 	if (trace_begin(c, &o, err) < 0) {
 		/* The timeline, if there is one, says why it ends there. */
-		trace_finish(c, &o, err);
+		if (trace_finish(c, &o, err, &werr) < 0)
+			nsw_error_warn(&werr);
 		return -1;
 	}
 	r = nsw_run(c, &o.obs, err);
-	trace_finish(c, &o, NULL);
+	if (trace_finish(c, &o, NULL, &werr) < 0) {
+		/* The run's own error comes first; else the trace is the failure. */
+		if (r < 0) {
+			nsw_error_warn(&werr);
+			return -1;
+		}
+		nsw_error(err, werr.errnum, "--trace-json: cannot write %s (the command exited with status %d)",
+			  c->trace_json, r);
+		nsw_error_set_status(err, NSW_EXIT_TRACE_LOST);
+		return -1;
+	}
 	return r;
 }
 

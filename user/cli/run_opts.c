@@ -38,12 +38,13 @@ static const char doc[] =
 	"User namespace: as root, the container's ids 0-65535 map to a range of "
 	"its own on the host (from 1610612736 up, 65536 per container) and the "
 	"rootfs is idmapped, so it looks root-owned inside; --uid-map chooses "
-	"another map (INSIDE:OUTSIDE:COUNT, repeatable). Without root, the "
+	"another map (INSIDE:OUTSIDE:COUNT, repeatable; 0:0:65536 maps ids one "
+	"to one and turns the idmapping off). Without root, the "
 	"container's root is your own uid, and there are no cgroup limits.\n"
 	"\n"
 	"Capabilities: CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID, "
-	"SETUID, SETPCAP, NET_BIND_SERVICE, NET_RAW, SYS_CHROOT, MKNOD, "
-	"AUDIT_WRITE and SETFCAP by default.\n"
+	"SETUID, SETPCAP, NET_BIND_SERVICE, SYS_CHROOT, MKNOD, AUDIT_WRITE and "
+	"SETFCAP by default (not NET_RAW, as in podman: --cap-add NET_RAW).\n"
 	"\n"
 	"Tracing (root): --trace prints the start as a timeline on stderr, the "
 	"runtime's steps (namespaces, id maps, cgroup, mounts, pivot_root, "
@@ -133,8 +134,8 @@ static int parse_value(int key, const char *arg, struct nsw_container *c,
 		snprintf(c->name, sizeof(c->name), "%s", arg);
 		return 0;
 	case OPT_HOSTNAME:
-		if (!arg[0] || strlen(arg) >= sizeof(c->hostname))
-			return nsw_error(err, 0, "bad --hostname '%s': 1 to 64 characters", arg);
+		if (!nsw_hostname_valid(arg))
+			return nsw_error(err, 0, NSW_HOSTNAME_RULE, arg);
 		snprintf(c->hostname, sizeof(c->hostname), "%s", arg);
 		return 0;
 	case OPT_NS:

@@ -17,16 +17,18 @@
 #define NSW_CAPS_ALL (NSW_CAP_BIT(CAP_LAST_CAP + 1) - 1)
 
 /*
- * The default set is Docker's and runc's, so that images behave as they do
- * there: enough to own files, change ids and bind low ports; nothing that
- * reaches the kernel (SYS_ADMIN, SYS_MODULE, NET_ADMIN, SYS_PTRACE, ...).
+ * The default set is Docker's and runc's without NET_RAW, as podman's, so
+ * that images behave as they do there: enough to own files, change ids and
+ * bind low ports; nothing that reaches the kernel (SYS_ADMIN, SYS_MODULE,
+ * NET_ADMIN, SYS_PTRACE, ...). NET_RAW opens AF_PACKET sockets, with which
+ * a container on the bridge forges ARP for another's addresses.
  */
 #define NSW_CAPS_DEFAULT                                                                           \
 	(NSW_CAP_BIT(CAP_CHOWN) | NSW_CAP_BIT(CAP_DAC_OVERRIDE) | NSW_CAP_BIT(CAP_FOWNER) |        \
 	 NSW_CAP_BIT(CAP_FSETID) | NSW_CAP_BIT(CAP_KILL) | NSW_CAP_BIT(CAP_SETGID) |               \
 	 NSW_CAP_BIT(CAP_SETUID) | NSW_CAP_BIT(CAP_SETPCAP) | NSW_CAP_BIT(CAP_NET_BIND_SERVICE) |  \
-	 NSW_CAP_BIT(CAP_NET_RAW) | NSW_CAP_BIT(CAP_SYS_CHROOT) | NSW_CAP_BIT(CAP_MKNOD) |         \
-	 NSW_CAP_BIT(CAP_AUDIT_WRITE) | NSW_CAP_BIT(CAP_SETFCAP))
+	 NSW_CAP_BIT(CAP_SYS_CHROOT) | NSW_CAP_BIT(CAP_MKNOD) | NSW_CAP_BIT(CAP_AUDIT_WRITE) |      \
+	 NSW_CAP_BIT(CAP_SETFCAP))
 
 /* Room for the name of one capability, "CAP_CHECKPOINT_RESTORE" and then some. */
 #define NSW_CAP_NAME_LEN 32

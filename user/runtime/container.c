@@ -47,6 +47,36 @@ bool nsw_name_valid(const char *name)
 	return true;
 }
 
+/* RFC 1123: letters, digits and '-', not at either end of a label. */
+static bool hostname_label_valid(const char *l, size_t len)
+{
+	if (len == 0 || len > NSW_HOSTNAME_LABEL_MAX || l[0] == '-' || l[len - 1] == '-')
+		return false;
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)l[i]) && l[i] != '-')
+			return false;
+	return true;
+}
+
+bool nsw_hostname_valid(const char *name)
+{
+	size_t len = strlen(name);
+	const char *p = name;
+
+	if (len == 0 || len > NSW_HOSTNAME_MAX)
+		return false;
+	for (;;) {
+		const char *dot = strchr(p, '.');
+		size_t n = dot ? (size_t)(dot - p) : strlen(p);
+
+		if (!hostname_label_valid(p, n))
+			return false;
+		if (!dot)
+			return true;
+		p = dot + 1;
+	}
+}
+
 static int random_name(char *buf, size_t len, struct nsw_error *err)
 {
 	unsigned char r[4];
@@ -167,6 +197,40 @@ int nsw_parse_idmap(const char *s, struct nsw_idmap *maps, int *n,
 	return 0;
 }
 
+/*
+ * dst in place: "//a/./b/" -> "/a/b". ".." is refused rather than
+ * interpreted: inside the rootfs it would mean something else than on the
+ * host. Returns false for a target that is not allowed ("/", "..").
+ */
+static bool volume_target_normalise(char *dst)
+{
+	char *out = dst + 1;
+	const char *p = dst;
+
+	while (*p) {
+		const char *seg;
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		seg = p;
+		while (*p && *p != '/')
+			p++;
+		n = p - seg;
+		if (n == 0 || (n == 1 && seg[0] == '.'))
+			continue;
+		if (n == 2 && seg[0] == '.' && seg[1] == '.')
+			return false;
+		if (out > dst + 1)
+			*out++ = '/';
+		memmove(out, seg, n);
+		out += n;
+	}
+	*out = '\0';
+	/* The root is the rootfs: a volume there would hide the whole image. */
+	return dst[1] != '\0';
+}
+
 int nsw_parse_volume(struct nsw_container *c, const char *s,
 		     struct nsw_error *err)
 {
@@ -195,6 +259,10 @@ int nsw_parse_volume(struct nsw_container *c, const char *s,
 	if (mode && strcmp(mode, "ro") && strcmp(mode, "rw"))
 		return nsw_error(err, 0,
 				 "bad volume '%s': the mode may only be ro or rw", s);
+	if (!volume_target_normalise(dst))
+		return nsw_error(err, 0,
+				 "bad volume '%s': DST may not be / (the container's root) or contain ..",
+				 s);
 	m = &c->mounts[c->n_mounts];
 	memset(m, 0, sizeof(*m));
 	m->source = strdup(src);
@@ -295,25 +363,29 @@ int nsw_parse_user(const char *s, uint32_t *uid, uint32_t *gid,
 		   struct nsw_error *err)
 {
 	unsigned long long u, g;
-	char *end;
+	char *end = (char *)s;
 
+	/* Digits only: strtoull() alone takes " 1", "+1", "-1" and ":1" (as 0:1). */
+	if (!isdigit((unsigned char)s[0]))
+		goto bad;
 	errno = 0;
 	u = strtoull(s, &end, 10);
 	g = u;
 	if (*end == ':') {
 		const char *gs = end + 1;
 
+		if (!isdigit((unsigned char)*gs))
+			goto bad;
 		g = strtoull(gs, &end, 10);
-		if (end == gs || *gs == '-')
-			end = (char *)gs - 1;
 	}
-	if (errno || end == s || *end || u > 0xfffffffeULL || g > 0xfffffffeULL ||
-	    s[0] == '-')
-		return nsw_error(err, 0,
-				 "bad --user '%s': expected numeric UID or UID:GID", s);
+	if (errno || *end || u > 0xfffffffeULL || g > 0xfffffffeULL)
+		goto bad;
 	*uid = u;
 	*gid = g;
 	return 0;
+bad:
+	return nsw_error(err, 0,
+			 "bad --user '%s': expected numeric UID or UID:GID", s);
 }
 
 bool nsw_env_valid(const char *kv)
@@ -332,6 +404,42 @@ int nsw_container_add_env(struct nsw_container *c, const char *kv,
 	if (!c->env[c->n_env])
 		return nsw_error(err, ENOMEM, "--env");
 	c->n_env++;
+	return 0;
+}
+
+static const char *const std_dirs[] = { "proc", "sys", "dev" };
+
+/*
+ * /proc, /sys and /dev of the image must be directories (or missing: they
+ * are made), as runc requires: through a symlink, a standard mount could
+ * land under a later one, out of reach of its masks. The init checks again
+ * when it mounts (make_target()); this is the early, clear refusal.
+ */
+static int validate_std_dirs(const struct nsw_container *c, struct nsw_error *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(std_dirs); i++) {
+		char path[PATH_MAX], link[PATH_MAX];
+		struct stat st;
+		ssize_t n;
+
+		snprintf(path, sizeof(path), "%s/%s", c->rootfs, std_dirs[i]);
+		if (lstat(path, &st) < 0) {
+			if (errno == ENOENT)
+				continue;
+			return nsw_error(err, errno, "rootfs: %s", path);
+		}
+		if (S_ISDIR(st.st_mode))
+			continue;
+		if (!S_ISLNK(st.st_mode))
+			return nsw_error(err, 0,
+					 "rootfs: %s is not a directory: /proc, /sys and /dev must be directories of the rootfs",
+					 path);
+		n = readlink(path, link, sizeof(link) - 1);
+		link[n < 0 ? 0 : n] = '\0';
+		return nsw_error(err, 0,
+				 "rootfs: %s is a symlink (to %s): /proc, /sys and /dev must be directories of the rootfs",
+				 path, link);
+	}
 	return 0;
 }
 
@@ -360,7 +468,7 @@ static int validate_rootfs(struct nsw_container *c, struct nsw_error *err)
 	c->rootfs = strdup(real);
 	if (!c->rootfs)
 		return nsw_error(err, ENOMEM, "rootfs");
-	return 0;
+	return validate_std_dirs(c, err);
 }
 
 static int validate_volumes(const struct nsw_container *c,
@@ -421,6 +529,18 @@ static int validate_maps(struct nsw_container *c, struct nsw_error *err)
 	return 0;
 }
 
+/*
+ * Given maps (the default is picked later, and is never one to one) that
+ * map every id to itself: --uid-map 0:0:65536.
+ */
+static bool maps_identity(const struct nsw_idmap *maps, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (maps[i].inside != maps[i].outside)
+			return false;
+	return n > 0;
+}
+
 static bool id_mapped(const struct nsw_idmap *maps, int n, uint32_t id)
 {
 	for (int i = 0; i < n; i++)
@@ -465,8 +585,11 @@ int nsw_container_validate(struct nsw_container *c, struct nsw_error *err)
 	if (c->net == NSW_NET_BRIDGE && c->rootless)
 		return nsw_error(err, 0,
 				 "--net bridge needs root (it creates host interfaces)");
+	/* The default, the name, is checked by nsw_name_valid(). */
 	if (!c->hostname[0])
 		snprintf(c->hostname, sizeof(c->hostname), "%s", c->name);
+	else if (!nsw_hostname_valid(c->hostname))
+		return nsw_error(err, 0, NSW_HOSTNAME_RULE, c->hostname);
 	if (c->workdir[0] != '/')
 		return nsw_error(err, 0, "--workdir %s is not an absolute path",
 				 c->workdir);
@@ -474,6 +597,9 @@ int nsw_container_validate(struct nsw_container *c, struct nsw_error *err)
 		return -1;
 	if (validate_maps(c, err) < 0)
 		return -1;
-	c->idmap_rootfs = !c->rootless && (c->ns_flags & CLONE_NEWUSER);
+	/* An identity map idmaps nothing: no idmapped mount, which not every filesystem has. */
+	c->idmap_rootfs = !c->rootless && (c->ns_flags & CLONE_NEWUSER) &&
+			  !(maps_identity(c->uid_maps, c->n_uid_maps) &&
+			    maps_identity(c->gid_maps, c->n_gid_maps));
 	return add_std_mounts(c, err);
 }

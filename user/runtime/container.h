@@ -16,6 +16,12 @@
 #include "lib/error.h"
 
 #define NSW_NAME_MAX 63
+/* The kernel's limit (__NEW_UTS_LEN), and RFC 1123's for one label. */
+#define NSW_HOSTNAME_MAX 64
+#define NSW_HOSTNAME_LABEL_MAX 63
+#define NSW_HOSTNAME_RULE                                                     \
+	"bad --hostname '%s': 1 to 64 letters, digits, '-' and '.' (RFC 1123: "  \
+	"dot-separated labels of 1 to 63, not starting or ending with '-')"
 #define NSW_MAX_MOUNTS 64
 #define NSW_MAX_ENV 256
 #define NSW_MAX_IDMAPS 8
@@ -48,7 +54,7 @@ struct nsw_mount {
 
 struct nsw_container {
 	char name[NSW_NAME_MAX + 1];
-	char hostname[65];
+	char hostname[NSW_HOSTNAME_MAX + 1];
 	char *rootfs;		/* absolute */
 	bool readonly_root;
 	unsigned long ns_flags;	/* CLONE_NEW* */
@@ -108,6 +114,8 @@ int nsw_container_check_ids(const struct nsw_container *c,
 			    struct nsw_error *err);
 
 bool nsw_name_valid(const char *name);
+/* An RFC 1123 host name of at most NSW_HOSTNAME_MAX characters. */
+bool nsw_hostname_valid(const char *name);
 /* "mnt,uts" -> CLONE_NEW* bits. */
 int nsw_parse_ns_list(const char *s, unsigned long *flags, struct nsw_error *err);
 /* "0:100000:65536" -> one map (appended to maps). */
@@ -120,7 +128,10 @@ int nsw_parse_user(const char *s, uint32_t *uid, uint32_t *gid,
 bool nsw_env_valid(const char *kv);
 int nsw_container_add_env(struct nsw_container *c, const char *kv,
 			  struct nsw_error *err);
-/* "SRC:DST[:ro]" -> an extra bind mount. */
+/*
+ * "SRC:DST[:ro]" -> an extra bind mount. DST is kept normalised: no
+ * repeated or trailing '/', no "." component; ".." and "/" are refused.
+ */
 int nsw_parse_volume(struct nsw_container *c, const char *s,
 		     struct nsw_error *err);
 

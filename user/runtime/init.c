@@ -20,6 +20,8 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 #include "runtime/init.h"
+#include "runtime/kernel.h"
+#include "runtime/masks.h"
 #include "runtime/netdev.h"
 #include "runtime/process.h"
 #include "runtime/protocol.h"
@@ -64,31 +66,40 @@ static void phase_done(const struct nsw_init_args *a, enum nsw_phase_kind kind,
 /*
  * Resolve path inside the container's root: absolute symlinks and ".."
  * stay under root_fd, so a symlink in the image cannot point a mount at
- * the host.
+ * the host. resolve: more RESOLVE_* flags.
  */
-static int open_in_root(int root_fd, const char *path, int flags)
+static int open_in_root_how(int root_fd, const char *path, int flags,
+			    unsigned long long resolve)
 {
 	struct open_how how = {
 		.flags = flags | O_CLOEXEC,
-		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | resolve,
 	};
 
 	return syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
 }
 
+static int open_in_root(int root_fd, const char *path, int flags)
+{
+	return open_in_root_how(root_fd, path, flags, 0);
+}
+
 /*
  * Open path under root_fd as an O_PATH fd, making it (and its parents).
  * The caller names the mount; a parent that cannot be made is named here.
+ * strict: every component a real directory, no symlink followed.
  */
 static int make_path(int root_fd, const char *path, bool is_file, bool top,
-		     struct nsw_error *err)
+		     bool strict, struct nsw_error *err)
 {
 	char parent[PATH_MAX], *slash;
 	cleanup_close int pfd = -1;
 	const char *base;
+	int flags = O_PATH | (strict ? O_DIRECTORY : 0);
+	unsigned long long resolve = strict ? RESOLVE_NO_SYMLINKS : 0;
 	int fd;
 
-	fd = open_in_root(root_fd, path, O_PATH);
+	fd = open_in_root_how(root_fd, path, flags, resolve);
 	if (fd >= 0 || errno != ENOENT)
 		goto done;
 	snprintf(parent, sizeof(parent), "%s", path);
@@ -100,7 +111,7 @@ static int make_path(int root_fd, const char *path, bool is_file, bool top,
 		strcpy(parent, "/");
 	else
 		*slash = '\0';
-	pfd = make_path(root_fd, parent, false, false, err);
+	pfd = make_path(root_fd, parent, false, false, strict, err);
 	if (pfd < 0)
 		return -1;
 	if (is_file) {
@@ -114,18 +125,29 @@ static int make_path(int root_fd, const char *path, bool is_file, bool top,
 	if (fd < 0 && errno != EEXIST)
 		return top ? nsw_error(err, errno, "cannot create the mount target in the rootfs")
 			   : nsw_error(err, errno, "cannot create %s for the mount target", path);
-	fd = open_in_root(root_fd, path, O_PATH);
+	fd = open_in_root_how(root_fd, path, flags, resolve);
 done:
+	if (fd < 0 && strict && (errno == ELOOP || errno == ENOTDIR))
+		return nsw_error(err, 0,
+				 "%s in the rootfs is %s: /proc, /sys and /dev must be directories of the rootfs",
+				 path, errno == ELOOP ? "a symlink" : "not a directory");
 	if (fd < 0)
 		return top ? nsw_error(err, errno, "no mount target in the rootfs")
 			   : nsw_error(err, errno, "%s in the rootfs, for the mount target", path);
 	return fd;
 }
 
-static int make_target(int root_fd, const char *path, bool is_file,
+/*
+ * The standard mounts (not --volume) go on real directories of the image,
+ * never through a symlink: runc refuses a symlinked /proc too (where
+ * RESOLVE_IN_ROOT would keep it inside the rootfs, it could still lead
+ * under a later mount, which would hide the procfs from its masks).
+ */
+static int make_target(int root_fd, const struct nsw_mount *m,
 		       struct nsw_error *err)
 {
-	return make_path(root_fd, path, is_file, true, err);
+	return make_path(root_fd, m->target, m->is_file, true,
+			 !m->volume && !m->is_file, err);
 }
 
 /* "a=b,flag" -> fsconfig() calls. */
@@ -168,6 +190,15 @@ static int set_tree_attr(int tree, unsigned int attr_set)
 			     sizeof(attr));
 }
 
+/* A failed set_tree_attr(): ENOSYS is the kernel's age, not the mount's fault. */
+static int tree_attr_error(struct nsw_error *err, int e, const char *what)
+{
+	if (e != ENOSYS)
+		return nsw_error(err, e, "%s", what);
+	nsw_error_kernel(err, "mount_setattr", NSW_IDMAP_MAJOR, NSW_IDMAP_MINOR);
+	return nsw_error_wrap(err, "%s", what);
+}
+
 /*
  * A detached mount of a new filesystem, or of a host path (a bind). The
  * error names the step that failed; the caller wraps it with the mount.
@@ -183,8 +214,10 @@ static int make_mount(const struct nsw_mount *m, struct nsw_error *err)
 		if (mfd < 0)
 			return nsw_error(err, errno, "cannot clone the source");
 		if (set_tree_attr(mfd, m->attr) < 0) {
+			int e = errno;
+
 			close(mfd);
-			return nsw_error(err, errno, "cannot set the flags of the bind");
+			return tree_attr_error(err, e, "cannot set the flags of the bind");
 		}
 		return mfd;
 	}
@@ -211,9 +244,13 @@ static int wrap_mount(struct nsw_error *err, const struct nsw_mount *m)
 	return nsw_error_wrap(err, "cannot bind %s on %s", m->source, m->target);
 }
 
-/* bind_fd: the bind's tree, cloned earlier (-1 for a new filesystem). */
+/*
+ * bind_fd: the bind's tree, cloned earlier (-1 for a new filesystem).
+ * keep: if not NULL, gets the fd of the mount made (its root), which the
+ * masks are later resolved from.
+ */
 static int do_mount(int root_fd, const struct nsw_mount *m, int bind_fd,
-		    struct nsw_error *err)
+		    int *keep, struct nsw_error *err)
 {
 	cleanup_close int tfd = -1, mfd = bind_fd;
 
@@ -221,13 +258,19 @@ static int do_mount(int root_fd, const struct nsw_mount *m, int bind_fd,
 		mfd = make_mount(m, err);
 	if (mfd < 0)
 		return wrap_mount(err, m);
-	tfd = make_target(root_fd, m->target, m->is_file, err);
+	tfd = make_target(root_fd, m, err);
 	if (tfd < 0)
 		return wrap_mount(err, m);
 	if (move_mount(mfd, "", tfd, "",
 		       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0) {
 		nsw_error(err, errno, "move_mount");
 		return wrap_mount(err, m);
+	}
+	if (keep) {
+		if (*keep >= 0)
+			close(*keep);
+		*keep = mfd;
+		mfd = -1;
 	}
 	return 0;
 }
@@ -278,7 +321,7 @@ static int attach_rootfs(int dir_fd, int tree_fd, struct nsw_error *err)
 
 		if (tree != tree_fd)
 			close(tree);
-		return nsw_error(err, e, "cannot attach the rootfs");
+		return tree_attr_error(err, e, "cannot attach the rootfs");
 	}
 	return tree;
 }
@@ -293,74 +336,6 @@ static int enter_rootfs(struct nsw_error *err)
 	if (chdir("/") < 0)
 		return nsw_error(err, errno, "chdir /");
 	return 0;
-}
-
-/* The number of paths masked (those that exist), or -1. */
-static int mask_paths(const char *const *paths, struct nsw_error *err)
-{
-	int n = 0;
-
-	for (; paths && *paths; paths++) {
-		cleanup_close int tfd = open_in_root(AT_FDCWD, *paths, O_PATH);
-		cleanup_close int mfd = -1;
-		struct stat st;
-
-		if (tfd < 0) {
-			if (errno == ENOENT)
-				continue;
-			return nsw_error(err, errno, "masked path %s", *paths);
-		}
-		if (fstat(tfd, &st) < 0)
-			return nsw_error(err, errno, "masked path %s", *paths);
-		if (S_ISDIR(st.st_mode)) {
-			struct nsw_mount m = { .fstype = "tmpfs", .target = (char *)*paths,
-					       .attr = MOUNT_ATTR_RDONLY };
-
-			mfd = make_mount(&m, err);
-			if (mfd < 0)
-				return nsw_error_wrap(err, "cannot mask %s", *paths);
-		} else {
-			mfd = open_tree(AT_FDCWD, "/dev/null",
-					OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-			if (mfd < 0)
-				nsw_error(err, errno, "cannot bind /dev/null");
-		}
-		if (mfd < 0)
-			return -1;
-		if (move_mount(mfd, "", tfd, "",
-			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-			return nsw_error(err, errno, "cannot mask %s", *paths);
-		n++;
-	}
-	return n;
-}
-
-/* The number of paths made read-only (those that exist), or -1. */
-static int readonly_paths(const char *const *paths, struct nsw_error *err)
-{
-	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-	int n = 0;
-
-	for (; paths && *paths; paths++) {
-		cleanup_close int tfd = open_in_root(AT_FDCWD, *paths, O_PATH);
-		cleanup_close int mfd = -1;
-
-		if (tfd < 0) {
-			if (errno == ENOENT)
-				continue;
-			return nsw_error(err, errno, "read-only path %s", *paths);
-		}
-		mfd = open_tree(tfd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-						 AT_RECURSIVE | AT_EMPTY_PATH);
-		if (mfd < 0 ||
-		    mount_setattr(mfd, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro,
-				  sizeof(ro)) < 0 ||
-		    move_mount(mfd, "", tfd, "",
-			       MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-			return nsw_error(err, errno, "cannot make %s read-only", *paths);
-		n++;
-	}
-	return n;
 }
 
 /* What must be opened with the caller's own credentials, before become_root. */
@@ -409,17 +384,17 @@ static int open_host_handles(const struct nsw_init_args *a,
 }
 
 /* The masked and read-only paths, and the read-only root. */
-static int harden_mounts(const struct nsw_init_args *a, struct nsw_error *err)
+static int harden_mounts(const struct nsw_init_args *a,
+			 const struct nsw_mask_mounts *mm, struct nsw_error *err)
 {
 	const struct nsw_container *c = a->c;
 	struct nsw_phase p = { .kind = NSW_PHASE_MASKS, .begin = nsw_mono_ns() };
+	int masked, readonly;
 
-	p.masks.masked = mask_paths(c->masked_paths, err);
-	if (p.masks.masked < 0)
+	if (nsw_masks_apply(c, mm, &masked, &readonly, err) < 0)
 		return -1;
-	p.masks.readonly = readonly_paths(c->readonly_paths, err);
-	if (p.masks.readonly < 0)
-		return -1;
+	p.masks.masked = masked;
+	p.masks.readonly = readonly;
 	if (c->readonly_root) {
 		struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
 
@@ -431,24 +406,23 @@ static int harden_mounts(const struct nsw_init_args *a, struct nsw_error *err)
 	return 0;
 }
 
-static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
-			struct host_handles *h, struct nsw_error *err)
+/*
+ * Every mount, the /dev links, pivot_root; mm gets the mounts masks go
+ * into. t: when the mounts step began.
+ */
+static int mount_all(const struct nsw_init_args *a, int root_fd,
+		     struct host_handles *h, struct nsw_mask_mounts *mm,
+		     unsigned long long t, struct nsw_error *err)
 {
 	const struct nsw_container *c = a->c;
-	cleanup_close int root_fd = -1;
-	unsigned long long t = nsw_mono_ns();
-	struct nsw_phase p = { .kind = NSW_PHASE_ROOTFS };
+	struct nsw_phase p;
 
-	root_fd = attach_rootfs(h->rootfs_dir, tree_fd, err);
-	if (root_fd < 0)
-		return -1;
-	p.rootfs.idmapped = tree_fd >= 0;
-	phase(a, &p);
 	for (int i = 0; i < c->n_mounts; i++) {
 		int bind = h->binds[i];
 
 		h->binds[i] = -1; /* do_mount closes it */
-		if (do_mount(root_fd, &c->mounts[i], bind, err) < 0)
+		if (do_mount(root_fd, &c->mounts[i], bind,
+			     nsw_mask_mount_slot(mm, &c->mounts[i]), err) < 0)
 			return -1;
 		p = (struct nsw_phase){ .kind = NSW_PHASE_MOUNT, .mount.index = i };
 		phase(a, &p);
@@ -464,7 +438,28 @@ static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
 	if (enter_rootfs(err) < 0)
 		return -1;
 	phase_done(a, NSW_PHASE_PIVOT_ROOT, t);
-	return harden_mounts(a, err);
+	return 0;
+}
+
+static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
+			struct host_handles *h, struct nsw_error *err)
+{
+	cleanup_close int root_fd = -1;
+	unsigned long long t = nsw_mono_ns();
+	struct nsw_phase p = { .kind = NSW_PHASE_ROOTFS };
+	struct nsw_mask_mounts mm = { .proc = -1, .sys = -1 };
+	int r;
+
+	root_fd = attach_rootfs(h->rootfs_dir, tree_fd, err);
+	if (root_fd < 0)
+		return -1;
+	p.rootfs.idmapped = tree_fd >= 0;
+	phase(a, &p);
+	r = mount_all(a, root_fd, h, &mm, t, err);
+	if (r == 0)
+		r = harden_mounts(a, &mm, err);
+	nsw_mask_mounts_close(&mm);
+	return r;
 }
 
 static int setup_network(const struct nsw_container *c,

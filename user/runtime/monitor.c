@@ -29,6 +29,7 @@
 #include <linux/sched.h>
 #include "runtime/alloc.h"
 #include "runtime/init.h"
+#include "runtime/kernel.h"
 #include "runtime/monitor.h"
 #include "runtime/netdev.h"
 #include "runtime/process.h"
@@ -429,6 +430,12 @@ static int idmapped_rootfs(struct monitor *m, struct nsw_error *err)
 		int e = errno;
 
 		close(tree);
+		/* mount_setattr() and MOUNT_ATTR_IDMAP came in 5.12. */
+		if (e == ENOSYS || (e == EINVAL && nsw_kernel_older(NSW_IDMAP_MAJOR, NSW_IDMAP_MINOR))) {
+			nsw_error_kernel(err, "mount_setattr (idmapped mounts)", NSW_IDMAP_MAJOR,
+					 NSW_IDMAP_MINOR);
+			return nsw_error_wrap(err, "cannot idmap the rootfs %s", c->rootfs);
+		}
 		return nsw_error(err, e,
 				 "cannot idmap the rootfs %s (its filesystem must support idmapped mounts; or give --uid-map 0:0:65536 to run without)",
 				 c->rootfs);

@@ -14,6 +14,8 @@
  *   alloc.c      id ranges and addresses, under the state lock
  *   container.c  the description; state.c, cgroup.c, netdev.c, caps.c the
  *                host's side
+ *   masks.c      masked and read-only paths, on the init's own mounts
+ *   kernel.c     the running kernel's version, for errors that are its age
  */
 #ifndef NSW_RUNTIME_H
 #define NSW_RUNTIME_H

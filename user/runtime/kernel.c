@@ -1,0 +1,26 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <sys/utsname.h>
+#include "runtime/kernel.h"
+
+bool nsw_kernel_older(unsigned int major, unsigned int minor)
+{
+	struct utsname u;
+	unsigned int ma, mi;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &ma, &mi) != 2)
+		return false;
+	return ma < major || (ma == major && mi < minor);
+}
+
+int nsw_error_kernel(struct nsw_error *err, const char *what,
+		     unsigned int major, unsigned int minor)
+{
+	struct utsname u;
+
+	if (uname(&u) < 0)
+		return nsw_error(err, 0, "%s needs Linux %u.%u or later", what,
+				 major, minor);
+	return nsw_error(err, 0, "%s needs Linux %u.%u or later (this kernel is %s)",
+			 what, major, minor, u.release);
+}
