@@ -123,6 +123,8 @@ static __attribute__((noreturn)) void exec_command(struct nsw_container *c,
 		nsw_error(&err, ENOMEM, "environment");
 		goto fail;
 	}
+	if (nsw_seccomp_apply(&c->seccomp, c->caps, &err) < 0)
+		goto fail;
 	execvp(argv[0], argv);
 	e = errno;
 	if (e == ENOENT) {

@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <linux/sched.h>
 #include "runtime/cgroup.h"
+#include "runtime/seccomp.h"
 #include "lib/error.h"
 
 #define NSW_NAME_MAX 63
@@ -77,6 +78,7 @@ struct nsw_container {
 	char *workdir;
 	uint32_t uid, gid;	/* inside */
 	uint64_t caps;		/* capability bits kept */
+	struct nsw_seccomp seccomp; /* zeroed: the default profile */
 
 	struct nsw_limits limits;
 	enum nsw_net_mode net;
