@@ -17,6 +17,9 @@
  *                                  the child exits at once
  *   nsw_scprobe clone3             clone3() without flags
  *   nsw_scprobe mount              mount a tmpfs on /tmp (then unmount it)
+ *   nsw_scprobe usermount          unshare(CLONE_NEWUSER|CLONE_NEWNS), then
+ *                                  mount: "ok", or the errno name of the
+ *                                  step that failed ("unshare EPERM")
  *   nsw_scprobe personality HEX    personality(HEX), then back to PER_LINUX
  *   nsw_scprobe getpid | chdir     a harmless call, for profile tests
  *
@@ -56,7 +59,7 @@ static int refused(void)
 static int usage(void)
 {
 	fprintf(stderr, "usage: nsw_scprobe addkey DESC DATA | readkey DESC | rmkey DESC | bpf | "
-			"unshare FLAGS | clone FLAGS | clone3 | mount | personality HEX | "
+			"unshare FLAGS | clone FLAGS | clone3 | mount | usermount | personality HEX | "
 			"getpid | chdir\n");
 	return 2;
 }
@@ -196,6 +199,20 @@ static int cmd_mount(void)
 	return 0;
 }
 
+static int cmd_usermount(void)
+{
+	if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0) {
+		printf("unshare ");
+		return refused();
+	}
+	if (mount("nswtest", "/tmp", "tmpfs", 0, NULL) < 0) {
+		printf("mount ");
+		return refused();
+	}
+	printf("ok\n");
+	return 0;
+}
+
 static int cmd_personality(const char *hex)
 {
 	unsigned long v = strtoul(hex, NULL, 16);
@@ -227,10 +244,16 @@ int main(int argc, char **argv)
 		return cmd_clone3();
 	if (!strcmp(argv[1], "mount") && argc == 2)
 		return cmd_mount();
+	if (!strcmp(argv[1], "usermount") && argc == 2)
+		return cmd_usermount();
 	if (!strcmp(argv[1], "personality") && argc == 3)
 		return cmd_personality(argv[2]);
 	if (!strcmp(argv[1], "getpid") && argc == 2) {
-		printf("ok %d\n", getpid());
+		long pid = syscall(SYS_getpid);
+
+		if (pid < 0)
+			return refused();
+		printf("ok %ld\n", pid);
 		return 0;
 	}
 	if (!strcmp(argv[1], "chdir") && argc == 2) {

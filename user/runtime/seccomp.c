@@ -715,10 +715,9 @@ int nsw_seccomp_profile_load(const char *path, struct nsw_seccomp_profile **out,
 	size_t got = 0;
 
 	*out = NULL;
-	if (fd < 0)
-		return nsw_error(err, errno, "seccomp profile %s", path);
-	if (fstat(fd, &st) < 0)
-		return nsw_error(err, errno, "seccomp profile %s", path);
+	/* The reason in the message itself: argp prints only the message. */
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return nsw_error(err, errno, "seccomp profile %s: %s", path, strerror(errno));
 	if (!S_ISREG(st.st_mode))
 		return nsw_error(err, 0, "seccomp profile %s: not a regular file", path);
 	if (st.st_size > NSW_SECCOMP_MAX_FILE)
@@ -733,7 +732,7 @@ int nsw_seccomp_profile_load(const char *path, struct nsw_seccomp_profile **out,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0)
-			return nsw_error(err, errno, "seccomp profile %s", path);
+			return nsw_error(err, errno, "seccomp profile %s: %s", path, strerror(errno));
 		if (r == 0)
 			break;
 		got += r;
