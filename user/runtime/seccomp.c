@@ -687,9 +687,12 @@ int nsw_seccomp_profile_parse(const char *text, const char *source,
 	*out = NULL;
 	if (!tok)
 		return nsw_error(err, ENOMEM, "seccomp profile %s", source);
-	o = json_tokener_parse_ex(tok, text, len);
+	/* With its NUL: a bare literal ("null", "1") ends there. */
+	o = json_tokener_parse_ex(tok, text, len + 1);
 	jerr = json_tokener_get_error(tok);
 	end = json_tokener_get_parse_end(tok);
+	if (end > len)
+		end = len;
 	json_tokener_free(tok);
 	if (jerr == json_tokener_continue)
 		return nsw_error(err, 0, "seccomp profile %s: not JSON: the text ends inside a value",
