@@ -18,7 +18,7 @@ ROOTFS_DIR ?= $(abspath $(BUILD))/rootfs
 NSW_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Iuser \
 	-I$(BUILD) -DNSW_DEFAULT_ROOTFS='"$(ROOTFS_DIR)"' -MMD -MP
 ALL_CFLAGS = $(NSW_CFLAGS) $(CPPFLAGS) $(CFLAGS)
-LDLIBS := -lbpf -ljson-c -lsmartcols -lmount -lmnl -lcap -lelf -lz
+LDLIBS := -lbpf -ljson-c -lsmartcols -lmount -lmnl -lcap -lseccomp -lelf -lz
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-I$(dir $(VMLINUX_H)) -Iinclude -MMD -MP

@@ -1194,6 +1194,114 @@ sec_assert_no_injection() {
 			sec_on_pty "$W/$NAME.rep" -- "$NSWATCH" run --name "$NAME" --rootfs "$R" --ns "$ns" -- sh -c "$SEC_TIOCSTI_ATTACK"
 		fi
 		sec_assert_no_injection "run ($ns)"
+
+# ---- issue 10, item 5: a seccomp filter by default ----
+#
+# The probes are tests/helpers/nsw_scprobe.c, static, at /nsw_scprobe in a
+# copy of the rootfs: each prints "ok ..." or the errno name it got.
+
+# sec_sc_rootfs: R := a copy of the busybox rootfs with /nsw_scprobe;
+# SC := the same probe on the host.
+sec_sc_rootfs() {
+	R="$BATS_TEST_TMPDIR/rootfs"
+	cp -a "$NSW_ROOTFS" "$R"
+	sec_static nsw_scprobe
+	install -m 0755 "$SEC_BIN" "$R/nsw_scprobe"
+	SC=$SEC_BIN
+}
+
+# sec_sc_key: a key in host root's user keyring, which teardown of the
+# test (sec_sc_unkey) removes. KEY := its description.
+sec_sc_key() {
+	KEY="nswtest-$$-$BATS_TEST_NUMBER"
+	local out
+	out=$("$SC" addkey "$KEY" nswsecret)
+	[[ $out == ok* ]] || fail "cannot add a key to root's user keyring on the host: $out"
+}
+
+sec_sc_unkey() {
+	assert_eq "removing the test's key from the host keyring" "$("$SC" rmkey "$KEY")" ok
+	assert_ne "the test's key after its removal" "$("$SC" readkey "$KEY")" "ok nswsecret"
+}
+
+# sec_sc_profile NAME JSON: write a profile file; P := its path.
+sec_sc_profile() {
+	P="$BATS_TEST_TMPDIR/$1.json"
+	printf '%s\n' "$2" >"$P"
+}
+
+@test "seccomp: without a user namespace the container cannot read host root's keyring (EPERM); control: --seccomp unconfined reads it" {
+	sec_sc_rootfs
+	sec_sc_key
+	sec_name key
+	sec_run "$NAME" --rootfs "$R" --ns "$SEC_NOUSER" -- sh -c \
+		"echo key=\$(/nsw_scprobe readkey $KEY); echo add=\$(/nsw_scprobe addkey evil x)
+		grep '^Seccomp:' /proc/self/status"
+	assert_eq "nswatch run exit status" "$NSW_STATUS" 0
+	assert_eq "reading host root's key inside" "$(sec_line key)" EPERM
+	assert_eq "adding a key inside" "$(sec_line add)" EPERM
+	grep -q '^Seccomp:[[:space:]]*2$' <<<"$OUT" || fail "the container's process is not under a seccomp filter: $OUT"
+
+	sec_name keyctl
+	sec_run "$NAME" --rootfs "$R" --ns "$SEC_NOUSER" --seccomp unconfined -- sh -c \
+		"echo key=\$(/nsw_scprobe readkey $KEY)"
+	assert_eq "control: nswatch run --seccomp unconfined exit status" "$NSW_STATUS" 0
+	assert_eq "control: reading host root's key inside, unconfined" "$(sec_line key)" "ok nswsecret"
+	sec_sc_unkey
+	sec_finish
+}
+
+@test "seccomp: nswatch exec runs under the container's filter (keyring EPERM); control: exec into an unconfined container reads it" {
+	sec_sc_rootfs
+	sec_sc_key
+	local a b
+	sec_name exec
+	a=$NAME
+	sec_start "$a" --rootfs "$R" --ns "$SEC_NOUSER" -- sleep 300
+	assert_eq "state: options.seccomp" "$(jq -r .options.seccomp "/run/nswatch/$a/state.json")" default
+	sec_exec "$a" "$a" /nsw_scprobe readkey "$KEY"
+	assert_eq "nswatch exec $a: reading host root's key" "$OUT" EPERM
+	sec_name execctl
+	b=$NAME
+	sec_start "$b" --rootfs "$R" --ns "$SEC_NOUSER" --seccomp unconfined -- sleep 300
+	assert_eq "state: options.seccomp (control)" "$(jq -r .options.seccomp "/run/nswatch/$b/state.json")" unconfined
+	sec_exec "$b" "$b" /nsw_scprobe readkey "$KEY"
+	assert_eq "control: nswatch exec $b (unconfined): reading host root's key" "$OUT" "ok nswsecret"
+	sec_sc_unkey
+	sec_finish
+}
+
+@test "seccomp: no new user namespace by default (unshare, clone: EPERM; clone3: ENOSYS), nor a mount through one; --allow-userns and unconfined allow them" {
+	sec_sc_rootfs
+	local probe='echo unshare=$(/nsw_scprobe unshare user); echo clone=$(/nsw_scprobe clone user)
+		echo clone3=$(/nsw_scprobe clone3); echo usermount=$(/nsw_scprobe usermount)
+		echo mount=$(/nsw_scprobe mount); echo files=$(/nsw_scprobe unshare files)'
+	local ns
+	for ns in "" "$SEC_NOUSER"; do
+		sec_name userns
+		sec_run "$NAME" --rootfs "$R" ${ns:+--ns "$ns"} -- sh -c "$probe"
+		assert_eq "nswatch run exit status (--ns '$ns')" "$NSW_STATUS" 0
+		assert_eq "unshare(CLONE_NEWUSER) (--ns '$ns')" "$(sec_line unshare)" EPERM
+		assert_eq "clone(CLONE_NEWUSER) (--ns '$ns')" "$(sec_line clone)" EPERM
+		assert_eq "clone3 (--ns '$ns')" "$(sec_line clone3)" ENOSYS
+		assert_eq "a mount through a new user namespace (--ns '$ns')" "$(sec_line usermount)" "unshare EPERM"
+		assert_eq "mount (--ns '$ns')" "$(sec_line mount)" EPERM
+		assert_eq "unshare(CLONE_FILES), no namespace (--ns '$ns')" "$(sec_line files)" ok
+
+		sec_name usernsok
+		sec_run "$NAME" --rootfs "$R" ${ns:+--ns "$ns"} --allow-userns -- sh -c "$probe"
+		assert_eq "--allow-userns: nswatch run exit status (--ns '$ns')" "$NSW_STATUS" 0
+		assert_eq "--allow-userns: unshare(CLONE_NEWUSER) (--ns '$ns')" "$(sec_line unshare)" ok
+		assert_eq "--allow-userns: clone(CLONE_NEWUSER) (--ns '$ns')" "$(sec_line clone)" ok
+		assert_eq "--allow-userns: clone3 (--ns '$ns')" "$(sec_line clone3)" ENOSYS
+		assert_eq "--allow-userns: a mount in a new user namespace (--ns '$ns')" "$(sec_line usermount)" ok
+
+		sec_name usernsctl
+		sec_run "$NAME" --rootfs "$R" ${ns:+--ns "$ns"} --seccomp unconfined -- sh -c "$probe"
+		assert_eq "control: unconfined: nswatch run exit status (--ns '$ns')" "$NSW_STATUS" 0
+		assert_eq "control: unconfined: unshare(CLONE_NEWUSER) (--ns '$ns')" "$(sec_line unshare)" ok
+		assert_eq "control: unconfined: clone3 (--ns '$ns')" "$(sec_line clone3)" ok
+		assert_eq "control: unconfined: a mount in a new user namespace (--ns '$ns')" "$(sec_line usermount)" ok
 	done
 	sec_finish
 }
@@ -1579,5 +1687,121 @@ sec_core_pattern_same() {
 		assert_eq "run -v SRC:$h exit status" "$NSW_STATUS" 2
 		grep -q "DST may not be /" "$NSW_ERR" || fail "run -v SRC:$h: $(cat "$NSW_ERR")"
 	done
+
+@test "seccomp: bpf and personality(ADDR_NO_RANDOMIZE) are refused by the default filter; CAP_BPF brings bpf back as in Docker; control: unconfined" {
+	sec_sc_rootfs
+	local probe='echo bpf=$(/nsw_scprobe bpf); echo pers=$(/nsw_scprobe personality 40000)
+		echo pers0=$(/nsw_scprobe personality 0); echo persq=$(/nsw_scprobe personality ffffffff)'
+	sec_name bpf
+	sec_run "$NAME" --rootfs "$R" --ns "$SEC_NOUSER" -- sh -c "$probe"
+	assert_eq "nswatch run exit status" "$NSW_STATUS" 0
+	assert_eq "bpf(BPF_MAP_CREATE)" "$(sec_line bpf)" EPERM
+	assert_eq "personality(ADDR_NO_RANDOMIZE)" "$(sec_line pers)" EPERM
+	assert_eq "personality(PER_LINUX)" "$(sec_line pers0)" ok
+	assert_eq "personality(0xffffffff), the query" "$(sec_line persq)" ok
+
+	sec_name bpfcap
+	sec_run "$NAME" --rootfs "$R" --ns "$SEC_NOUSER" --cap-add BPF -- sh -c "$probe"
+	assert_eq "--cap-add BPF: nswatch run exit status" "$NSW_STATUS" 0
+	assert_eq "--cap-add BPF: bpf(BPF_MAP_CREATE)" "$(sec_line bpf)" ok
+	assert_eq "--cap-add BPF: personality(ADDR_NO_RANDOMIZE)" "$(sec_line pers)" EPERM
+
+	sec_name bpfctl
+	sec_run "$NAME" --rootfs "$R" --ns "$SEC_NOUSER" --seccomp unconfined -- sh -c "$probe"
+	assert_eq "control: unconfined: nswatch run exit status" "$NSW_STATUS" 0
+	assert_eq "control: unconfined: personality(ADDR_NO_RANDOMIZE)" "$(sec_line pers)" ok
+	sec_finish
+}
+
+@test "seccomp: a profile file allows and denies what it says, in run and in exec (OCI and Docker fields)" {
+	sec_sc_rootfs
+	# Deny getpid with EACCES and chdir on this architecture only; allow
+	# keyctl with CAP_SYS_ADMIN only (the container has not got it).
+	sec_sc_profile deny '{
+		"defaultAction": "SCMP_ACT_ALLOW",
+		"architectures": ["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"],
+		"syscalls": [
+			{"names": ["getpid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13, "comment": "test"},
+			{"name": "chdir", "action": "SCMP_ACT_ERRNO", "includes": {"arches": ["amd64", "arm64"], "minKernel": "4.8"}},
+			{"names": ["keyctl"], "action": "SCMP_ACT_ERRNO", "excludes": {"caps": ["CAP_SYS_ADMIN"]}},
+			{"names": ["personality"], "action": "SCMP_ACT_ERRNO", "errnoRet": 22,
+			 "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]}
+		]
+	}'
+	sec_name prof
+	sec_start "$NAME" --rootfs "$R" --seccomp "$P" -- sleep 300
+	local probe='echo getpid=$(/nsw_scprobe getpid); echo chdir=$(/nsw_scprobe chdir)
+		echo key=$(/nsw_scprobe readkey none); echo pers8=$(/nsw_scprobe personality 8)
+		echo pers0=$(/nsw_scprobe personality 0); echo userns=$(/nsw_scprobe unshare user)'
+	sec_exec "$NAME" "$NAME" sh -c "$probe"
+	assert_eq "nswatch exec exit status" "$NSW_STATUS" 0
+	assert_eq "getpid under the profile (exec)" "$(sec_line getpid)" EACCES
+	assert_eq "keyctl under the profile (exec)" "$(sec_line key)" EPERM
+	assert_eq "personality(8) under the profile (exec)" "$(sec_line pers8)" EINVAL
+	assert_eq "personality(0) under the profile (exec)" "$(sec_line pers0)" ok
+	# The profile replaces the default: a user namespace is not refused.
+	assert_eq "unshare(CLONE_NEWUSER) under the profile (exec)" "$(sec_line userns)" ok
+	if [ "$(uname -m)" = x86_64 ]; then
+		assert_eq "chdir under the profile (exec)" "$(sec_line chdir)" EPERM
+	fi
+	assert_eq "state: options.seccomp" "$(jq -r .options.seccomp "/run/nswatch/$NAME/state.json")" profile
+	assert_eq "state: the profile's rules" \
+		"$(jq -c '[.options.seccomp_profile.syscalls[].names[]]' "/run/nswatch/$NAME/state.json")" \
+		'["getpid","chdir","keyctl","personality"]'
+
+	# The same profile for run's own command.
+	sec_name profrun
+	sec_run "$NAME" --rootfs "$R" --seccomp "$P" -- /nsw_scprobe getpid
+	assert_eq "nswatch run exit status (getpid denied)" "$NSW_STATUS" 1
+	assert_eq "getpid under the profile (run)" "$OUT" EACCES
+	sec_finish
+}
+
+@test "seccomp: a bad profile is refused with a message naming the file and the field; nothing is left behind" {
+	local -a bad=(
+		'{"defaultAction": "SCMP_ACT_ALLOW",'
+		'{"defaultAction": "SCMP_ACT_MAYBE"}'
+		'{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getpid", "nosuchcall"], "action": "SCMP_ACT_ERRNO"}]}'
+		'{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getpid"], "action": "SCMP_ACT_ERRNO", "args": [{"index": "0", "op": "SCMP_CMP_EQ"}]}]}'
+		'{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": "getpid", "action": "SCMP_ACT_ERRNO"}]}'
+		'{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getpid"], "action": "SCMP_ACT_ALLOW", "errnoRet": 1}]}'
+		'{"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_Z80"]}'
+		'{"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["getpid"], "action": "SCMP_ACT_ERRNO", "includes": {"caps": ["CAP_NOPE"]}}]}'
+		'{"defaultaction": "SCMP_ACT_ALLOW"}'
+		'[]'
+	)
+	local -a want=(
+		'not JSON'
+		"defaultAction: unknown action 'SCMP_ACT_MAYBE'"
+		"syscalls\\[0\\].names\\[1\\]: unknown system call 'nosuchcall'"
+		'syscalls\[0\].args\[0\].index: must be an unsigned integer, not string'
+		'syscalls\[0\].names: must be an array, not string'
+		'syscalls\[0\].errnoRet: SCMP_ACT_ALLOW returns no errno'
+		"architectures\\[0\\]: unknown architecture 'SCMP_ARCH_Z80'"
+		"syscalls\\[0\\].includes.caps\\[0\\]: unknown capability 'CAP_NOPE'"
+		"unknown field 'defaultaction'"
+		'must be a JSON object, not array'
+	)
+	local i before
+	before=$(ls /run/nswatch 2>/dev/null | sort)
+	for i in "${!bad[@]}"; do
+		sec_sc_profile "bad$i" "${bad[$i]}"
+		sec_name bad$i
+		sec_run "$NAME" --seccomp "$P" -- true
+		assert_eq "exit status for profile $i (${bad[$i]})" "$NSW_STATUS" 2
+		grep -q "seccomp profile $P: ${want[$i]}" "$NSW_ERR" ||
+			fail "profile $i (${bad[$i]}): the message does not say '$P: ${want[$i]}': $(cat "$NSW_ERR")"
+		sec_assert_clean "$NAME"
+	done
+	assert_eq "containers in /run/nswatch after the bad profiles" "$(ls /run/nswatch 2>/dev/null | sort)" "$before"
+	# A missing file, and --allow-userns with a profile.
+	sec_name badfile
+	sec_run "$NAME" --seccomp "$BATS_TEST_TMPDIR/none.json" -- true
+	assert_eq "exit status for a missing profile" "$NSW_STATUS" 2
+	grep -q "seccomp profile $BATS_TEST_TMPDIR/none.json: No such file" "$NSW_ERR" ||
+		fail "the message for a missing profile: $(cat "$NSW_ERR")"
+	sec_name badmix
+	sec_run "$NAME" --seccomp unconfined --allow-userns -- true
+	assert_eq "exit status for --allow-userns with --seccomp unconfined" "$NSW_STATUS" 2
 	sec_finish
 }

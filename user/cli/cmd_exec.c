@@ -147,6 +147,8 @@ static __attribute__((noreturn)) void exec_command(struct nsw_container *c,
 	}
 	if (master >= 0)
 		close(master);
+	if (nsw_seccomp_apply(&c->seccomp, c->caps, &err) < 0)
+		goto fail;
 	execvp(argv[0], argv);
 	e = errno;
 	if (e == ENOENT) {

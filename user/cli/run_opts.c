@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "runtime/caps.h"
+#include "runtime/seccomp.h"
 #include "cli/run_opts.h"
 
 enum {
@@ -23,6 +24,8 @@ enum {
 	OPT_HOOK,
 	OPT_TRACE,
 	OPT_TRACE_JSON,
+	OPT_SECCOMP,
+	OPT_ALLOW_USERNS,
 };
 
 static const char doc[] =
@@ -90,6 +93,13 @@ static const struct argp_option options[] = {
 	  "Give CMD a pseudo-terminal of its own (the container's devpts), relayed to the caller's stdout (and stdin with -i); not with --detach", 3 },
 	{ "interactive", 'i', NULL, 0,
 	  "Keep stdin open: with -t, relay it to the pseudo-terminal, the caller's terminal in raw mode (without -t, stdin is always the caller's)", 3 },
+
+	{ "seccomp", OPT_SECCOMP, "PROFILE", 0,
+	  "default (Docker's default profile), unconfined (no filter), or a profile file "
+	  "(OCI or Docker JSON)", 3 },
+	{ "allow-userns", OPT_ALLOW_USERNS, NULL, 0,
+	  "Let the default seccomp profile allow new user namespaces (and the mount calls and "
+	  "setns they need)", 3 },
 	{ "detach", 'd', NULL, 0,
 	  "Return once CMD runs, printing the name; output goes to the state directory's output.log", 3 },
 	{ "prestart-hook", OPT_HOOK, "CMD", 0,
@@ -115,6 +125,24 @@ static int set_string(char **dst, const char *s)
 		return -1;
 	free(*dst);
 	*dst = d;
+	return 0;
+}
+
+/* --seccomp: a profile file is read and checked now, before anything is made. */
+static int parse_seccomp(const char *arg, struct nsw_seccomp *s, struct nsw_error *err)
+{
+	struct nsw_seccomp_profile *p = NULL;
+
+	if (!strcmp(arg, "default") || !strcmp(arg, "unconfined")) {
+		nsw_seccomp_free(s);
+		s->mode = arg[0] == 'd' ? NSW_SECCOMP_DEFAULT : NSW_SECCOMP_UNCONFINED;
+		return 0;
+	}
+	if (nsw_seccomp_profile_load(arg, &p, err) < 0)
+		return nsw_error_wrap(err, "bad --seccomp");
+	nsw_seccomp_free(s);
+	s->mode = NSW_SECCOMP_PROFILE;
+	s->profile = p;
 	return 0;
 }
 
@@ -163,6 +191,8 @@ static int parse_value(int key, const char *arg, struct nsw_container *c,
 		else
 			c->caps &= ~bits;
 		return 0;
+	case OPT_SECCOMP:
+		return parse_seccomp(arg, &c->seccomp, err);
 	case OPT_HOOK:
 		return set_string(&c->prestart_hook, arg) ? nsw_error(err, ENOMEM, "hook") : 0;
 	case OPT_MEMORY:
@@ -205,6 +235,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case OPT_TRACE:
 		c->trace = true;
 		return 0;
+	case OPT_ALLOW_USERNS:
+		c->seccomp.allow_userns = true;
+		return 0;
 	case OPT_TRACE_JSON:
 		if (!arg[0]) {
 			argp_error(state, "--trace-json needs a file name");
@@ -225,6 +258,12 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		/* The terminal is relayed by the run that waits for the container. */
 		if (c->tty && c->detach) {
 			argp_error(state, "-t/--tty cannot be used with --detach");
+			return EINVAL;
+		}
+		/* A profile file says itself what it allows. */
+		if (c->seccomp.allow_userns && c->seccomp.mode != NSW_SECCOMP_DEFAULT) {
+			argp_error(state, "--allow-userns changes the default seccomp profile; not with --seccomp %s",
+				   c->seccomp.mode == NSW_SECCOMP_UNCONFINED ? "unconfined" : "PROFILE");
 			return EINVAL;
 		}
 		/* The timeline is written by the run that waits for the container. */

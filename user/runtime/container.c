@@ -110,6 +110,7 @@ void nsw_container_free(struct nsw_container *c)
 	free(c->rootfs);
 	free(c->workdir);
 	free(c->prestart_hook);
+	nsw_seccomp_free(&c->seccomp);
 	for (int i = 0; i < c->n_env; i++)
 		free(c->env[i]);
 	for (int i = 0; i < c->n_mounts; i++) {

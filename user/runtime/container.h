@@ -13,6 +13,7 @@
 #include <sys/types.h>
 #include <linux/sched.h>
 #include "runtime/cgroup.h"
+#include "runtime/seccomp.h"
 #include "lib/error.h"
 
 #define NSW_NAME_MAX 63
@@ -85,6 +86,8 @@ struct nsw_container {
 	uint64_t caps;		/* capability bits kept */
 	bool tty;		/* -t: a pseudo-terminal of its own (tty.h) */
 	bool interactive;	/* -i: relay stdin to it */
+
+	struct nsw_seccomp seccomp; /* zeroed: the default profile */
 
 	struct nsw_limits limits;
 	enum nsw_net_mode net;

@@ -624,6 +624,9 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 		_exit(INIT_EXIT_FAILED);
 	/* The last report: the command is about to be executed. */
 	phase_done(a, NSW_PHASE_EXEC, 0);
+	/* Last: the filter also holds what the init itself may still do. */
+	if (nsw_seccomp_apply(&a->c->seccomp, a->c->caps, &err) < 0)
+		fail(a->sock, NSW_MSG_ERROR, &err);
 	execvp(a->c->argv[0], a->c->argv);
 	nsw_error(&err, errno, "%s", a->c->argv[0]);
 	fail(a->sock, NSW_MSG_EXEC_FAILED, &err);

@@ -521,6 +521,7 @@ static int start(struct monitor *m, struct nsw_error *err)
 {
 	struct nsw_msg msg;
 	struct nsw_step s = { .kind = NSW_STEP_EXEC };
+	int r;
 
 	if (await(m, NSW_MSG_READY, &msg, err) < 0)
 		return -1;
@@ -535,7 +536,13 @@ static int start(struct monitor *m, struct nsw_error *err)
 	if (send_init(m, NSW_MSG_EXEC, -1, err) < 0)
 		return -1;
 	/* The socket is close-on-exec: EOF means the command runs. */
-	if (recv_step(m, &msg) > 0 && msg.type == NSW_MSG_EXEC_FAILED) {
+	r = recv_step(m, &msg);
+	if (r > 0 && msg.type == NSW_MSG_ERROR) {
+		/* The last step before exec (the seccomp filter) failed. */
+		*err = msg.err;
+		return -1;
+	}
+	if (r > 0 && msg.type == NSW_MSG_EXEC_FAILED) {
 		if (msg.err.errnum == ENOENT) {
 			nsw_error(err, 0, "%s: command not found in the container",
 				  m->c->argv[0]);

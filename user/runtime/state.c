@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 #include <stdint.h>
 #include "runtime/caps.h"
+#include "runtime/seccomp.h"
 #include "runtime/state.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -194,6 +195,17 @@ static void write_volumes(struct nsw_json *w, const struct nsw_container *c)
 	nsw_json_array_end(w);
 }
 
+/* What exec must load again: the mode, and a profile file's rules. */
+static void write_seccomp(struct nsw_json *w, const struct nsw_seccomp *s)
+{
+	nsw_json_kv_string(w, "seccomp", nsw_seccomp_mode_name(s->mode));
+	nsw_json_kv_bool(w, "allow_userns", s->allow_userns);
+	if (s->mode == NSW_SECCOMP_PROFILE && s->profile) {
+		nsw_json_key(w, "seccomp_profile");
+		nsw_seccomp_profile_write(w, s->profile);
+	}
+}
+
 static const char *net_name(enum nsw_net_mode net)
 {
 	return net < ARRAY_SIZE(net_names) ? net_names[net] : "";
@@ -217,6 +229,7 @@ static void write_options(struct nsw_json *w, const struct nsw_container *c)
 	nsw_json_kv_int(w, "uid", c->uid);
 	nsw_json_kv_int(w, "gid", c->gid);
 	write_caps(w, c->caps);
+	write_seccomp(w, &c->seccomp);
 	nsw_json_kv_int(w, "memory", c->limits.memory_bytes);
 	nsw_json_kv_int(w, "pids_limit", c->limits.pids_max);
 	nsw_json_kv_uint(w, "cpu_quota_us", c->limits.cpu_quota_us);
@@ -388,6 +401,38 @@ static void load_instance(struct json_object *o, struct nsw_instance *in)
 	get_str(o, "bridge", in->bridge, sizeof(in->bridge));
 }
 
+/* Absent (an older state file): the default, which exec must not lose. */
+static int load_seccomp(struct json_object *opt, struct nsw_seccomp *s, struct nsw_error *err)
+{
+	struct json_object *v;
+	const char *mode = "default";
+
+	if (json_object_object_get_ex(opt, "seccomp", &v)) {
+		if (!json_object_is_type(v, json_type_string))
+			return nsw_error(err, 0, "state file: options.seccomp is not a string");
+		mode = json_object_get_string(v);
+	}
+	if (json_object_object_get_ex(opt, "allow_userns", &v)) {
+		if (!json_object_is_type(v, json_type_boolean))
+			return nsw_error(err, 0, "state file: options.allow_userns is not a boolean");
+		s->allow_userns = json_object_get_boolean(v);
+	}
+	if (!strcmp(mode, "default")) {
+		s->mode = NSW_SECCOMP_DEFAULT;
+	} else if (!strcmp(mode, "unconfined")) {
+		s->mode = NSW_SECCOMP_UNCONFINED;
+	} else if (!strcmp(mode, "profile")) {
+		s->mode = NSW_SECCOMP_PROFILE;
+		if (!json_object_object_get_ex(opt, "seccomp_profile", &v))
+			return nsw_error(err, 0, "state file: options.seccomp is profile, without seccomp_profile");
+		return nsw_seccomp_profile_from_json(v, "options.seccomp_profile of the state file",
+						     &s->profile, err);
+	} else {
+		return nsw_error(err, 0, "state file: options.seccomp: unknown mode '%s'", mode);
+	}
+	return 0;
+}
+
 static int load_options(struct json_object *o, struct nsw_container *c,
 			struct nsw_error *err)
 {
@@ -426,7 +471,7 @@ static int load_options(struct json_object *o, struct nsw_container *c,
 	c->gid = get_int(opt, "gid");
 	c->rootless = json_object_get_boolean(json_object_object_get(opt, "rootless"));
 	c->detach = json_object_get_boolean(json_object_object_get(opt, "detach"));
-	return 0;
+	return load_seccomp(opt, &c->seccomp, err);
 }
 
 int nsw_state_load(const char *name, struct nsw_instance *in,
