@@ -93,7 +93,6 @@ static const struct argp_option options[] = {
 	  "Give CMD a pseudo-terminal of its own (the container's devpts), relayed to the caller's stdout (and stdin with -i); not with --detach", 3 },
 	{ "interactive", 'i', NULL, 0,
 	  "Keep stdin open: with -t, relay it to the pseudo-terminal, the caller's terminal in raw mode (without -t, stdin is always the caller's)", 3 },
-
 	{ "seccomp", OPT_SECCOMP, "PROFILE", 0,
 	  "default (Docker's default profile), unconfined (no filter), or a profile file "
 	  "(OCI or Docker JSON)", 3 },
