@@ -20,16 +20,12 @@
 #include <unistd.h>
 #include <linux/mount.h>
 #include <sys/stat.h>
-#include <sys/statfs.h>
-#include <linux/magic.h>
 #include <json-c/json.h>
 #include <cmocka.h>
 #include "runtime/caps.h"
 #include "runtime/state.h"
 
 #define NOBODY 65534
-/* Where Debian mounts cgroup2 (the round trip uses it if it is there). */
-#define CGROUP2_MOUNT "/sys/fs/cgroup"
 /* The state root's length: a short name fits under it, the longest does not. */
 #define ROOT_LEN      4040
 #define COMPONENT_LEN 200
@@ -118,9 +114,31 @@ static char *repeat(const char *unit, size_t min_len)
 	return s;
 }
 
+/* The mountpoint of a cgroup2 mount, or of the v1 hierarchy of ctl. */
+static bool cgroup_mount(const char *fstype, const char *ctl, char *mnt)
+{
+	char line[4096], point[1024], type[32], opts[1024];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		const char *dash = strstr(line, " - ");
+
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %1023s", point) != 1 ||
+		    sscanf(dash, " - %31s %*s %1023s", type, opts) != 2)
+			continue;
+		found = !strcmp(type, fstype) && (!ctl || strstr(opts, ctl));
+	}
+	if (f)
+		fclose(f);
+	if (found)
+		strcpy(mnt, point);
+	return found;
+}
+
 static void fill(struct nsw_instance *in, struct nsw_container *c, const char *name)
 {
-	struct statfs sfs;
+	char mnt[1024];
 
 	memset(in, 0, sizeof(*in));
 	memset(c, 0, sizeof(*c));
@@ -139,12 +157,15 @@ static void fill(struct nsw_instance *in, struct nsw_container *c, const char *n
 	snprintf(in->bridge, sizeof(in->bridge), "nswatch0");
 	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
 		in->ns_inode[i] = 4026531835ULL + i;
-	/* Cgroup paths are checked against the host's mounts: a real one. */
-	if (statfs(CGROUP2_MOUNT, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC) {
-		in->cg.n = 1;
-		in->cg.dirs[0].version = 2;
-		snprintf(in->cg.dirs[0].path, sizeof(in->cg.dirs[0].path),
-			 CGROUP2_MOUNT "/nswatch/%s", name);
+	/* Cgroup paths are checked against the host's mounts: real ones. */
+	if (cgroup_mount("cgroup2", NULL, mnt)) {
+		in->cg.dirs[in->cg.n].version = 2;
+		snprintf(in->cg.dirs[in->cg.n++].path, PATH_MAX, "%s/nswatch/%s", mnt, name);
+	}
+	if (cgroup_mount("cgroup", "memory", mnt)) {
+		in->cg.dirs[in->cg.n].version = 1;
+		snprintf(in->cg.dirs[in->cg.n].controller, sizeof(in->cg.dirs[0].controller), "memory");
+		snprintf(in->cg.dirs[in->cg.n++].path, PATH_MAX, "%s/nswatch/%s", mnt, name);
 	}
 
 	c->rootfs = repeat("/a dir with spaces", 3000);
