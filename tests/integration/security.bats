@@ -1127,3 +1127,162 @@ sec_wait_file() {
 	assert_ne "control: sha256 of the attacked host binary" "$(sha256sum <"$vdir/victim")" "$vsum"
 	sec_finish
 }
+
+# ---- issue 10, item 6: state files are untrusted input ----
+
+ST_ROOT=/run/nswatch
+
+# st_valid NAME: a state file as nswatch writes it for a stopped container
+# NAME (its monitor pid long gone), with the fields given as jq arguments
+# changed: st_valid NAME '.name = "x"'.
+st_valid() {
+	local name=$1 filter=${2:-.}
+	jq -c "$filter" <<EOF_STATE
+{"name":"$name","status":"creating","pid":0,"pid_starttime":0,"monitor_pid":4194304,"monitor_starttime":1,"created":"2026-01-01T00:00:00Z","namespaces":{"mnt":0,"uts":0,"ipc":0,"net":0,"cgroup":0,"pid":0,"time":0,"user":0},"cgroups":[],"id_slot":-1,"ip":"","gateway":"","host_interface":"","bridge":"","options":{"namespaces":[],"uid_map":[],"gid_map":[],"rootless":false,"rootfs":"/","read_only":false,"volumes":[],"hostname":"","command":[],"env":[],"workdir":"/","uid":0,"gid":0,"capabilities":[],"memory":0,"pids_limit":0,"cpu_quota_us":0,"cpu_period_us":0,"net":"none","detach":false}}
+EOF_STATE
+}
+
+# st_plant NAME TEXT: TEXT as the state file of container NAME (made by hand).
+st_plant() {
+	SEC_NAMES+=("$1")
+	mkdir -p "$ST_ROOT/$1"
+	printf '%s\n' "$2" >"$ST_ROOT/$1/state.json"
+}
+
+# st_cg2: the cgroup2 mountpoint.
+st_cg2() {
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break; if ($(i + 1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo
+}
+
+@test "state: \"name\":\"../../DIR\" in a state file: rm -f removes only its own directory, never DIR's files; control: the path rm joined is DIR" {
+	local victim="$W/victim" name
+	mkdir -p "$victim"
+	echo precious >"$victim/state.json"
+	echo precious >"$victim/output.log"
+	sec_name dotdot
+	name="../..$victim"
+	# Control: the path the old rm removed, root/NAME-from-the-file, is the victim.
+	[ "$ST_ROOT/$name/state.json" -ef "$victim/state.json" ] ||
+		fail "control: $ST_ROOT/$name is not $victim"
+	st_plant "$NAME" "$(st_valid "$NAME" ".name = \"$name\"")"
+	NSW_STATUS=0
+	"$NSWATCH" rm "$NAME" 2>"$NSW_ERR" || NSW_STATUS=$?
+	assert_ne "rm of a state file with a bad name" "$NSW_STATUS" 0
+	grep -q "invalid state file $ST_ROOT/$NAME/state.json" "$NSW_ERR" || fail "no message naming the file: $(cat "$NSW_ERR")"
+	grep -q '"name"' "$NSW_ERR" || fail "no message naming the field: $(cat "$NSW_ERR")"
+	"$NSWATCH" rm -f "$NAME"
+	[ -f "$victim/state.json" ] && [ -f "$victim/output.log" ] && [ -d "$victim" ] ||
+		fail "rm followed the name out of the state directory: $(ls -la "$victim")"
+	sec_finish
+}
+
+@test "state: \"cgroups\":{} (a json-c assertion before) breaks nothing: ps lists the others and names the bad file, ls, trace, kill, exec work; rm -f removes it; control: json-c aborts on it as the old loader read it" {
+	local good
+	require_cmd cc
+	# Control: what the old loader did with "cgroups", json_object_array_length() on it.
+	cat >"$W/old.c" <<'EOF_C'
+#include <stdio.h>
+#include <json-c/json.h>
+int main(int argc, char **argv)
+{
+	struct json_object *o = json_object_from_file(argv[1]), *a;
+	(void)argc;
+	if (!o || !json_object_object_get_ex(o, "cgroups", &a))
+		return 2;
+	printf("%zu\n", json_object_array_length(a));
+	return 0;
+}
+EOF_C
+	cc -o "$W/old" "$W/old.c" -ljson-c || fail "cannot build the control"
+	sec_name bad
+	st_plant "$NAME" "$(st_valid "$NAME" '.cgroups = {}')"
+	NSW_STATUS=0
+	"$W/old" "$ST_ROOT/$NAME/state.json" >/dev/null 2>&1 || NSW_STATUS=$?
+	assert_eq "control: json-c aborts (SIGABRT) as the old loader used the field" "$NSW_STATUS" 134
+	sec_name good
+	good=$NAME
+	sec_start "$good" -- sleep 300
+	NAME=${SEC_NAMES[0]}
+	"$NSWATCH" ps >"$NSW_OUT" 2>"$NSW_ERR" || fail "ps failed: $(cat "$NSW_ERR")"
+	grep -q "^$good " "$NSW_OUT" || fail "ps does not list $good: $(cat "$NSW_OUT")"
+	grep -q "$ST_ROOT/$NAME/state.json.*\"cgroups\"" "$NSW_ERR" || fail "ps does not name the bad file and field: $(cat "$NSW_ERR")"
+	"$NSWATCH" ps --json >"$NSW_OUT" 2>/dev/null || fail "ps --json failed"
+	jq -e --arg n "$good" 'select(.name == $n)' "$NSW_OUT" >/dev/null || fail "ps --json does not list $good"
+	timeout 60 "$NSWATCH" ls >/dev/null 2>"$NSW_ERR" || fail "ls failed: $(cat "$NSW_ERR")"
+	timeout 60 "$NSWATCH" trace -- true >/dev/null 2>"$NSW_ERR" || fail "trace failed: $(cat "$NSW_ERR")"
+	sec_exec "$good" "$good" true
+	assert_eq "exec into the good container" "$NSW_STATUS" 0
+	for cmd in "kill $NAME" "exec $NAME true" "rm $NAME"; do
+		NSW_STATUS=0
+		# shellcheck disable=SC2086
+		timeout 20 "$NSWATCH" $cmd >/dev/null 2>"$NSW_ERR" || NSW_STATUS=$?
+		[ "$NSW_STATUS" -ge 1 ] && [ "$NSW_STATUS" -lt 128 ] || [ "$NSW_STATUS" = 125 ] ||
+			fail "$cmd of the bad one: exit status $NSW_STATUS (a crash?)"
+		grep -q 'invalid state file' "$NSW_ERR" || fail "$cmd: no clear message: $(cat "$NSW_ERR")"
+	done
+	"$NSWATCH" kill "$good" || fail "kill of the good container failed"
+	"$NSWATCH" rm -f "$NAME" || fail "rm -f of the bad one failed"
+	[ ! -e "$ST_ROOT/$NAME" ] || fail "rm -f left $ST_ROOT/$NAME"
+	sec_finish
+}
+
+@test "state: pids of host processes in a state file are not signalled by kill or rm -f, nor joined by exec; control: their start times match, as the old check wanted" {
+	local p1 p2 st1 st2
+	sleep 300 &
+	p1=$!
+	sleep 300 &
+	p2=$!
+	st1=$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$p1/stat")
+	st2=$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$p2/stat")
+	sec_name pids
+	st_plant "$NAME" "$(st_valid "$NAME" ".pid = $p1 | .pid_starttime = $st1 | .monitor_pid = $p2 | .monitor_starttime = $st2")"
+	# Control: the recorded pid and start time are those of a live process,
+	# which is all the old checks (nsw_proc_same) asked.
+	[ "$st1" = "$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$p1/stat")" ] || fail "control: start time"
+	NSW_STATUS=0
+	"$NSWATCH" kill "$NAME" 2>"$NSW_ERR" || NSW_STATUS=$?
+	assert_ne "kill of a forged container" "$NSW_STATUS" 0
+	sec_exec "$NAME" "$NAME" true
+	assert_ne "exec into a forged container" "$NSW_STATUS" 0
+	"$NSWATCH" rm -f "$NAME" 2>"$NSW_ERR" || true
+	sleep 0.2
+	kill -0 "$p1" 2>/dev/null || fail "the host process $p1 named as the init was killed"
+	kill -0 "$p2" 2>/dev/null || fail "the host process $p2 named as the monitor was killed"
+	kill "$p1" "$p2"
+	wait "$p1" "$p2" 2>/dev/null || true
+	sec_finish
+}
+
+@test "state: rm does not delete an interface or cgroup that is not nswatch's; control: a recorded nswatch cgroup and veth name are removed" {
+	local cg2 dummy="nswsecd$$"
+	cg2=$(st_cg2)
+	[ -n "$cg2" ] || sec_unavailable "no cgroup2 mount"
+	ip link add "$dummy" type bridge || fail "cannot add an interface"
+	mkdir -p "$cg2/nswsec-victim-$$/nswatch/x"
+	sec_name ifcg
+	st_plant "$NAME" "$(st_valid "$NAME" ".host_interface = \"$dummy\" | .cgroups = [{\"version\":2,\"controller\":\"\",\"path\":\"$cg2/nswsec-victim-$$\"}]")"
+	"$NSWATCH" rm -f "$NAME" 2>"$NSW_ERR" || true
+	ip link show "$dummy" >/dev/null 2>&1 || fail "rm deleted the host interface $dummy"
+	[ -d "$cg2/nswsec-victim-$$" ] || fail "rm deleted the cgroup $cg2/nswsec-victim-$$"
+	# Named as nswatch names them, but not this container's: refused too.
+	st_plant "$NAME" "$(st_valid "$NAME" ".cgroups = [{\"version\":2,\"controller\":\"\",\"path\":\"$cg2/nswsec-victim-$$/nswatch/x\"}]")"
+	"$NSWATCH" rm -f "$NAME" 2>"$NSW_ERR" || true
+	[ -d "$cg2/nswsec-victim-$$/nswatch/x" ] || fail "rm deleted another container's cgroup"
+	ip link del "$dummy"
+	rmdir "$cg2/nswsec-victim-$$/nswatch/x" "$cg2/nswsec-victim-$$/nswatch" "$cg2/nswsec-victim-$$"
+	# Control: a stopped container's own leftovers, recorded as nswatch records them, go.
+	sec_name ctl
+	mkdir -p "$cg2/nswatch/$NAME"
+	st_plant "$NAME" "$(st_valid "$NAME" ".cgroups = [{\"version\":2,\"controller\":\"\",\"path\":\"$cg2/nswatch/$NAME\"}] | .ip = \"10.89.0.250/24\" | .gateway = \"10.89.0.1\" | .host_interface = \"nswv250\" | .bridge = \"nswatch0\"")"
+	"$NSWATCH" rm "$NAME" || fail "control: rm of a valid stopped container failed"
+	[ ! -e "$cg2/nswatch/$NAME" ] || fail "control: the recorded cgroup was not removed"
+	sec_finish
+}
+
+@test "state: the state parser survives 20 s of libFuzzer (make fuzz)" {
+	command -v clang >/dev/null || sec_unavailable "no clang"
+	NSW_STATUS=0
+	timeout 300 make -s -C "$NSW_REPO_ROOT" fuzz FUZZ_TIME=20 >"$NSW_OUT" 2>&1 || NSW_STATUS=$?
+	assert_eq "make fuzz: $(tail -20 "$NSW_OUT")" "$NSW_STATUS" 0
+	grep -q 'Done [0-9]* runs' "$NSW_OUT" || fail "the fuzzer did not run: $(tail -20 "$NSW_OUT")"
+}
