@@ -1286,3 +1286,172 @@ EOF_C
 	assert_eq "make fuzz: $(tail -20 "$NSW_OUT")" "$NSW_STATUS" 0
 	grep -q 'Done [0-9]* runs' "$NSW_OUT" || fail "the fuzzer did not run: $(tail -20 "$NSW_OUT")"
 }
+
+# ---- issue 10, item 7: no start waits on another ----
+
+# st_until COND [SECONDS]: until the shell test COND holds (default 30 s).
+st_until() {
+	local deadline=$((SECONDS + ${2:-30}))
+	until eval "$1"; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.02
+	done
+}
+
+@test "lock: a sleeping prestart hook (--net bridge) does not delay another run; control: with the state lock held, as the init held it, the other run waits" {
+	local a b bg t0 ms
+	sec_name hook
+	a=$NAME
+	sec_name second
+	b=$NAME
+	"$NSWATCH" run --name "$a" --net bridge --prestart-hook "echo \$\$ >$W/hook.pid; exec sleep 8" -- true \
+		</dev/null >/dev/null 2>&1 &
+	bg=$!
+	st_until "[ -s $W/hook.pid ]" || fail "the first run never reached its prestart hook"
+	t0=$(date +%s%N)
+	sec_run "$b" --net bridge -- true
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	assert_eq "exit status of the second run" "$NSW_STATUS" 0
+	kill -0 "$(cat "$W/hook.pid")" 2>/dev/null || fail "the first run's hook had ended: the test proves nothing"
+	((ms < 6000)) || fail "the second run took $ms ms while the first run's hook slept"
+	wait "$bg" || fail "the first run failed"
+	# Control: the lock held (as the init of a --net bridge run held it until exec).
+	exec 9>"$ST_ROOT/.lock"
+	flock -x 9
+	sec_name ctl
+	NSW_STATUS=0
+	timeout 2 "$NSWATCH" run --name "$NAME" -- true </dev/null >/dev/null 2>&1 || NSW_STATUS=$?
+	exec 9>&-
+	assert_eq "control: a run while the lock is held waits (killed by timeout)" "$NSW_STATUS" 124
+	sec_finish
+}
+
+@test "lock: a prestart hook that runs nswatch run itself completes, and holds no lock; control: with the lock held, the hook's flock -n fails" {
+	local inner
+	sec_name inner
+	inner=$NAME
+	sec_name outer
+	sec_run "$NAME" --net bridge --prestart-hook \
+		"flock -n $ST_ROOT/.lock true && echo free >$W/lock && $NSWATCH run --name $inner --net bridge -- true && echo inner >>$W/lock" -- true
+	assert_eq "exit status of the run whose hook runs a container" "$NSW_STATUS" 0
+	assert_eq "the hook saw the lock free, and its own run ended" "$(cat "$W/lock")" "free
+inner"
+	# Control: the same flock -n while the lock is held fails.
+	exec 9>"$ST_ROOT/.lock"
+	flock -x 9
+	NSW_STATUS=0
+	flock -n "$ST_ROOT/.lock" true || NSW_STATUS=$?
+	exec 9>&-
+	assert_ne "control: flock -n with the lock held" "$NSW_STATUS" 0
+	sec_finish
+}
+
+@test "lock: a run waiting for the state lock ends on SIGTERM and on SIGINT, with a message, status 128+N, and nothing made; control: it does wait" {
+	local sig pid status
+	exec 9>"$ST_ROOT/.lock"
+	flock -x 9
+	for sig in TERM INT; do
+		sec_name "wait$sig"
+		"$NSWATCH" run --name "$NAME" -- true </dev/null >/dev/null 2>"$W/$sig.err" &
+		pid=$!
+		sleep 0.5
+		# Control: it is waiting, and has made nothing.
+		kill -0 "$pid" 2>/dev/null || fail "control: the run did not wait for the lock: $(cat "$W/$sig.err")"
+		[ ! -e "$ST_ROOT/$NAME" ] || fail "a waiting run made $ST_ROOT/$NAME"
+		kill -s "$sig" "$pid"
+		status=0
+		timeout 10 tail --pid="$pid" -f /dev/null || fail "SIG$sig did not end the waiting run"
+		wait "$pid" || status=$?
+		assert_eq "exit status after SIG$sig" "$status" "$((128 + $(kill -l "$sig")))"
+		grep -q "interrupted by SIG$sig while waiting for the state lock" "$W/$sig.err" ||
+			fail "no message: $(cat "$W/$sig.err")"
+		sec_assert_clean "$NAME"
+	done
+	exec 9>&-
+	sec_finish
+}
+
+# ---- issue 10, item 9: an interrupted start leaves nothing rm -f cannot clean ----
+
+# st_kill_at NAME WHEN RUN_ARGS...: `nswatch run --name NAME RUN_ARGS...` in
+# the background (that process is the monitor); once the shell test WHEN
+# holds, SIGSTOP it there and SIGKILL it.
+st_kill_at() {
+	local name=$1 when=$2 mon
+	shift 2
+	SEC_NAMES+=("$name")
+	"$NSWATCH" run --name "$name" "$@" </dev/null >/dev/null 2>&1 &
+	mon=$!
+	if ! st_until "$when"; then
+		kill -KILL "$mon"
+		fail "never: $when"
+		return 1
+	fi
+	kill -STOP "$mon"
+	kill -KILL "$mon"
+	wait "$mon" 2>/dev/null || true
+}
+
+@test "interrupted start: an empty state directory (a kill between claim and first save) is removed by rm and does not block the name" {
+	sec_name empty
+	mkdir "$ST_ROOT/$NAME"
+	"$NSWATCH" ps >/dev/null 2>"$NSW_ERR" || fail "ps failed: $(cat "$NSW_ERR")"
+	sec_run "$NAME" -- true
+	assert_eq "a run with the name of an empty state directory" "$NSW_STATUS" 0
+	mkdir "$ST_ROOT/$NAME"
+	"$NSWATCH" rm "$NAME" || fail "rm of an empty state directory failed"
+	sec_assert_clean "$NAME"
+	sec_finish
+}
+
+@test "interrupted start: the monitor SIGKILLed once its state, its cgroup, its veth, its hook exist: rm -f leaves nothing; control: each kill left something" {
+	local cg2 stage when
+	cg2=$(st_cg2)
+	for stage in state cgroup veth hook; do
+		sec_name "k$stage"
+		rm -f "$W/hook.pid"
+		case $stage in
+		state) when="[ -e $ST_ROOT/$NAME/state.json ]" ;;
+		cgroup) when="[ -d $cg2/nswatch/$NAME ]" ;;
+		veth) when="h=\$(jq -r .host_interface $ST_ROOT/$NAME/state.json 2>/dev/null); [ -n \"\$h\" ] && [ -e /sys/class/net/\$h ]" ;;
+		hook) when="[ -s $W/hook.pid ]" ;;
+		esac
+		st_kill_at "$NAME" "$when" --net bridge --memory 64m \
+			--prestart-hook "echo \$\$ >$W/hook.pid; exec sleep 60" -- true
+		[ -s "$W/hook.pid" ] && kill "$(cat "$W/hook.pid")" 2>/dev/null
+		# Control: the kill left the container's state behind.
+		[ -d "$ST_ROOT/$NAME" ] || fail "control ($stage): the killed monitor left no state"
+		"$NSWATCH" rm -f "$NAME" 2>"$NSW_ERR" || fail "rm -f after a kill at $stage: $(cat "$NSW_ERR")"
+		sec_assert_clean "$NAME"
+	done
+	sec_finish
+}
+
+# ---- issue 10, item 11: rm -f of a container still being created does not leave it starting ----
+
+@test "rm -f of a container still being created (in its prestart hook) stops it: its command never runs, nothing is left; control: without rm it runs" {
+	local mon status hook
+	mkdir -p "$W/out"
+	chmod 0777 "$W/out"
+	sec_name creating
+	"$NSWATCH" run --name "$NAME" --ns "$SEC_NOUSER" -v "$W/out:/out" \
+		--prestart-hook "echo \$\$ >$W/hook.pid; exec sleep 4" -- sh -c 'touch /out/started' \
+		</dev/null >/dev/null 2>"$W/run.err" &
+	mon=$!
+	st_until "[ -s $W/hook.pid ]" || fail "the run never reached its prestart hook"
+	hook=$(cat "$W/hook.pid")
+	timeout 15 "$NSWATCH" rm -f "$NAME" 2>"$NSW_ERR" || fail "rm -f: $(cat "$NSW_ERR")"
+	status=0
+	wait "$mon" || status=$?
+	assert_ne "exit status of the run removed while being created" "$status" 0
+	timeout 10 tail --pid="$hook" -f /dev/null
+	sleep 0.5
+	[ ! -e "$W/out/started" ] || fail "the command ran after rm -f"
+	sec_assert_clean "$NAME"
+	# Control: the same start, left alone, runs its command.
+	sec_name started
+	sec_run "$NAME" --ns "$SEC_NOUSER" -v "$W/out:/out" --prestart-hook 'sleep 1' -- sh -c 'touch /out/started'
+	assert_eq "control: exit status" "$NSW_STATUS" 0
+	[ -e "$W/out/started" ] || fail "control: the command did not run"
+	sec_finish
+}

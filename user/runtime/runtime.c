@@ -160,7 +160,7 @@ int nsw_remove_unrecorded(const char *name, bool invalid, struct nsw_error *err)
 	else if (r == 0)
 		r = 1;
 	else
-		r = -1, *err = e;
+		*err = e;
 	close(lock);
 	return r;
 }
