@@ -143,3 +143,27 @@ clean:
 	rm -rf $(BUILD)
 
 -include $(shell find $(BUILD) -name '*.d' 2>/dev/null)
+
+# ---- fuzzing (issue 10, item 6): the state file parser under libFuzzer ----
+# make fuzz FUZZ_TIME=30: build build/fuzz/fuzz_state (clang, ASan) and run it
+# for FUZZ_TIME seconds on a copy of the seed corpus; a crash fails the target.
+FUZZ_TIME ?= 30
+FUZZ_CFLAGS := -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
+	-std=gnu11 -D_GNU_SOURCE -Iinclude -Iuser -I$(BUILD)
+# The parser under test is compiled with the sanitizers; the rest comes from the library.
+FUZZ_STATE_SRCS := tests/fuzz/fuzz_state.c user/runtime/state_parse.c
+
+.PHONY: fuzz fuzz-build
+
+fuzz-build: $(BUILD)/fuzz/fuzz_state
+
+$(BUILD)/fuzz/fuzz_state: $(FUZZ_STATE_SRCS) $(LIB) | $(BUILD)
+	mkdir -p $(BUILD)/fuzz
+	$(CLANG) $(FUZZ_CFLAGS) $(FUZZ_STATE_SRCS) $(LIB) $(LDLIBS) -o $@
+
+fuzz: $(BUILD)/fuzz/fuzz_state
+	rm -rf $(BUILD)/fuzz/corpus && mkdir -p $(BUILD)/fuzz/corpus
+	cp tests/fuzz/corpus/state/* $(BUILD)/fuzz/corpus/
+	$(BUILD)/fuzz/fuzz_state -max_total_time=$(FUZZ_TIME) -max_len=8192 -timeout=10 \
+		-rss_limit_mb=2048 -artifact_prefix=$(BUILD)/fuzz/ -print_final_stats=1 \
+		$(BUILD)/fuzz/corpus

@@ -10,7 +10,7 @@ packages=(
 	uthash-dev libcmocka-dev bats jq
 	busybox-static iproute2 util-linux
 	runc bubblewrap hyperfine
-	libseccomp-dev
+	libseccomp-dev libclang-rt-14-dev
 )
 
 if [ "$(id -u)" -ne 0 ]; then

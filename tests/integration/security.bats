@@ -1803,5 +1803,331 @@ sec_core_pattern_same() {
 	sec_name badmix
 	sec_run "$NAME" --seccomp unconfined --allow-userns -- true
 	assert_eq "exit status for --allow-userns with --seccomp unconfined" "$NSW_STATUS" 2
+
+# ---- issue 10, item 6: state files are untrusted input ----
+
+ST_ROOT=/run/nswatch
+
+# st_valid NAME: a state file as nswatch writes it for a stopped container
+# NAME (its monitor pid long gone), with the fields given as jq arguments
+# changed: st_valid NAME '.name = "x"'.
+st_valid() {
+	local name=$1 filter=${2:-.}
+	jq -c "$filter" <<EOF_STATE
+{"name":"$name","status":"creating","pid":0,"pid_starttime":0,"monitor_pid":4194304,"monitor_starttime":1,"created":"2026-01-01T00:00:00Z","namespaces":{"mnt":0,"uts":0,"ipc":0,"net":0,"cgroup":0,"pid":0,"time":0,"user":0},"cgroups":[],"id_slot":-1,"ip":"","gateway":"","host_interface":"","bridge":"","options":{"namespaces":[],"uid_map":[],"gid_map":[],"rootless":false,"rootfs":"/","read_only":false,"volumes":[],"hostname":"","command":[],"env":[],"workdir":"/","uid":0,"gid":0,"capabilities":[],"memory":0,"pids_limit":0,"cpu_quota_us":0,"cpu_period_us":0,"net":"none","detach":false}}
+EOF_STATE
+}
+
+# st_plant NAME TEXT: TEXT as the state file of container NAME (made by hand).
+st_plant() {
+	SEC_NAMES+=("$1")
+	mkdir -p "$ST_ROOT/$1"
+	printf '%s\n' "$2" >"$ST_ROOT/$1/state.json"
+}
+
+# st_cg2: the cgroup2 mountpoint.
+st_cg2() {
+	awk '{ for (i = 7; i <= NF; i++) if ($i == "-") break; if ($(i + 1) == "cgroup2") { print $5; exit } }' /proc/self/mountinfo
+}
+
+@test "state: \"name\":\"../../DIR\" in a state file: rm -f removes only its own directory, never DIR's files; control: the path rm joined is DIR" {
+	local victim="$W/victim" name
+	mkdir -p "$victim"
+	echo precious >"$victim/state.json"
+	echo precious >"$victim/output.log"
+	sec_name dotdot
+	name="../..$victim"
+	# Control: the path the old rm removed, root/NAME-from-the-file, is the victim.
+	[ "$ST_ROOT/$name/state.json" -ef "$victim/state.json" ] ||
+		fail "control: $ST_ROOT/$name is not $victim"
+	st_plant "$NAME" "$(st_valid "$NAME" ".name = \"$name\"")"
+	NSW_STATUS=0
+	"$NSWATCH" rm "$NAME" 2>"$NSW_ERR" || NSW_STATUS=$?
+	assert_ne "rm of a state file with a bad name" "$NSW_STATUS" 0
+	grep -q "invalid state file $ST_ROOT/$NAME/state.json" "$NSW_ERR" || fail "no message naming the file: $(cat "$NSW_ERR")"
+	grep -q '"name"' "$NSW_ERR" || fail "no message naming the field: $(cat "$NSW_ERR")"
+	"$NSWATCH" rm -f "$NAME"
+	[ -f "$victim/state.json" ] && [ -f "$victim/output.log" ] && [ -d "$victim" ] ||
+		fail "rm followed the name out of the state directory: $(ls -la "$victim")"
+	sec_finish
+}
+
+@test "state: \"cgroups\":{} (a json-c assertion before) breaks nothing: ps lists the others and names the bad file, ls, trace, kill, exec work; rm -f removes it; control: json-c aborts on it as the old loader read it" {
+	local good
+	require_cmd cc
+	# Control: what the old loader did with "cgroups", json_object_array_length() on it.
+	cat >"$W/old.c" <<'EOF_C'
+#include <stdio.h>
+#include <json-c/json.h>
+int main(int argc, char **argv)
+{
+	struct json_object *o = json_object_from_file(argv[1]), *a;
+	(void)argc;
+	if (!o || !json_object_object_get_ex(o, "cgroups", &a))
+		return 2;
+	printf("%zu\n", json_object_array_length(a));
+	return 0;
+}
+EOF_C
+	cc -o "$W/old" "$W/old.c" -ljson-c || fail "cannot build the control"
+	sec_name bad
+	st_plant "$NAME" "$(st_valid "$NAME" '.cgroups = {}')"
+	NSW_STATUS=0
+	"$W/old" "$ST_ROOT/$NAME/state.json" >/dev/null 2>&1 || NSW_STATUS=$?
+	assert_eq "control: json-c aborts (SIGABRT) as the old loader used the field" "$NSW_STATUS" 134
+	sec_name good
+	good=$NAME
+	sec_start "$good" -- sleep 300
+	NAME=${SEC_NAMES[0]}
+	"$NSWATCH" ps >"$NSW_OUT" 2>"$NSW_ERR" || fail "ps failed: $(cat "$NSW_ERR")"
+	grep -q "^$good " "$NSW_OUT" || fail "ps does not list $good: $(cat "$NSW_OUT")"
+	grep -q "$ST_ROOT/$NAME/state.json.*\"cgroups\"" "$NSW_ERR" || fail "ps does not name the bad file and field: $(cat "$NSW_ERR")"
+	"$NSWATCH" ps --json >"$NSW_OUT" 2>/dev/null || fail "ps --json failed"
+	jq -e --arg n "$good" 'select(.name == $n)' "$NSW_OUT" >/dev/null || fail "ps --json does not list $good"
+	timeout 60 "$NSWATCH" ls >/dev/null 2>"$NSW_ERR" || fail "ls failed: $(cat "$NSW_ERR")"
+	timeout 60 "$NSWATCH" trace -- true >/dev/null 2>"$NSW_ERR" || fail "trace failed: $(cat "$NSW_ERR")"
+	sec_exec "$good" "$good" true
+	assert_eq "exec into the good container" "$NSW_STATUS" 0
+	for cmd in "kill $NAME" "exec $NAME true" "rm $NAME"; do
+		NSW_STATUS=0
+		# shellcheck disable=SC2086
+		timeout 20 "$NSWATCH" $cmd >/dev/null 2>"$NSW_ERR" || NSW_STATUS=$?
+		[ "$NSW_STATUS" -ge 1 ] && [ "$NSW_STATUS" -lt 128 ] || [ "$NSW_STATUS" = 125 ] ||
+			fail "$cmd of the bad one: exit status $NSW_STATUS (a crash?)"
+		grep -q 'invalid state file' "$NSW_ERR" || fail "$cmd: no clear message: $(cat "$NSW_ERR")"
+	done
+	"$NSWATCH" kill "$good" || fail "kill of the good container failed"
+	"$NSWATCH" rm -f "$NAME" || fail "rm -f of the bad one failed"
+	[ ! -e "$ST_ROOT/$NAME" ] || fail "rm -f left $ST_ROOT/$NAME"
+	sec_finish
+}
+
+@test "state: pids of host processes in a state file are not signalled by kill or rm -f, nor joined by exec; control: their start times match, as the old check wanted" {
+	local p1 p2 st1 st2
+	sleep 300 &
+	p1=$!
+	sleep 300 &
+	p2=$!
+	st1=$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$p1/stat")
+	st2=$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$p2/stat")
+	sec_name pids
+	st_plant "$NAME" "$(st_valid "$NAME" ".pid = $p1 | .pid_starttime = $st1 | .monitor_pid = $p2 | .monitor_starttime = $st2")"
+	# Control: the recorded pid and start time are those of a live process,
+	# which is all the old checks (nsw_proc_same) asked.
+	[ "$st1" = "$(awk '{ sub(/.*\) /, ""); print $20 }' "/proc/$p1/stat")" ] || fail "control: start time"
+	NSW_STATUS=0
+	"$NSWATCH" kill "$NAME" 2>"$NSW_ERR" || NSW_STATUS=$?
+	assert_ne "kill of a forged container" "$NSW_STATUS" 0
+	sec_exec "$NAME" "$NAME" true
+	assert_ne "exec into a forged container" "$NSW_STATUS" 0
+	"$NSWATCH" rm -f "$NAME" 2>"$NSW_ERR" || true
+	sleep 0.2
+	kill -0 "$p1" 2>/dev/null || fail "the host process $p1 named as the init was killed"
+	kill -0 "$p2" 2>/dev/null || fail "the host process $p2 named as the monitor was killed"
+	kill "$p1" "$p2"
+	wait "$p1" "$p2" 2>/dev/null || true
+	sec_finish
+}
+
+@test "state: rm does not delete an interface or cgroup that is not nswatch's; control: a recorded nswatch cgroup and veth name are removed" {
+	local cg2 dummy="nswsecd$$"
+	cg2=$(st_cg2)
+	[ -n "$cg2" ] || sec_unavailable "no cgroup2 mount"
+	ip link add "$dummy" type bridge || fail "cannot add an interface"
+	mkdir -p "$cg2/nswsec-victim-$$/nswatch/x"
+	sec_name ifcg
+	st_plant "$NAME" "$(st_valid "$NAME" ".host_interface = \"$dummy\" | .cgroups = [{\"version\":2,\"controller\":\"\",\"path\":\"$cg2/nswsec-victim-$$\"}]")"
+	"$NSWATCH" rm -f "$NAME" 2>"$NSW_ERR" || true
+	ip link show "$dummy" >/dev/null 2>&1 || fail "rm deleted the host interface $dummy"
+	[ -d "$cg2/nswsec-victim-$$" ] || fail "rm deleted the cgroup $cg2/nswsec-victim-$$"
+	# Named as nswatch names them, but not this container's: refused too.
+	st_plant "$NAME" "$(st_valid "$NAME" ".cgroups = [{\"version\":2,\"controller\":\"\",\"path\":\"$cg2/nswsec-victim-$$/nswatch/x\"}]")"
+	"$NSWATCH" rm -f "$NAME" 2>"$NSW_ERR" || true
+	[ -d "$cg2/nswsec-victim-$$/nswatch/x" ] || fail "rm deleted another container's cgroup"
+	ip link del "$dummy"
+	rmdir "$cg2/nswsec-victim-$$/nswatch/x" "$cg2/nswsec-victim-$$/nswatch" "$cg2/nswsec-victim-$$"
+	# Control: a stopped container's own leftovers, recorded as nswatch records them, go.
+	sec_name ctl
+	mkdir -p "$cg2/nswatch/$NAME"
+	st_plant "$NAME" "$(st_valid "$NAME" ".cgroups = [{\"version\":2,\"controller\":\"\",\"path\":\"$cg2/nswatch/$NAME\"}] | .ip = \"10.89.0.250/24\" | .gateway = \"10.89.0.1\" | .host_interface = \"nswv250\" | .bridge = \"nswatch0\"")"
+	"$NSWATCH" rm "$NAME" || fail "control: rm of a valid stopped container failed"
+	[ ! -e "$cg2/nswatch/$NAME" ] || fail "control: the recorded cgroup was not removed"
+	sec_finish
+}
+
+@test "state: the state parser survives 20 s of libFuzzer (make fuzz)" {
+	command -v clang >/dev/null || sec_unavailable "no clang"
+	NSW_STATUS=0
+	timeout 300 make -s -C "$NSW_REPO_ROOT" fuzz FUZZ_TIME=20 >"$NSW_OUT" 2>&1 || NSW_STATUS=$?
+	assert_eq "make fuzz: $(tail -20 "$NSW_OUT")" "$NSW_STATUS" 0
+	grep -q 'Done [0-9]* runs' "$NSW_OUT" || fail "the fuzzer did not run: $(tail -20 "$NSW_OUT")"
+}
+
+# ---- issue 10, item 7: no start waits on another ----
+
+# st_until COND [SECONDS]: until the shell test COND holds (default 30 s).
+st_until() {
+	local deadline=$((SECONDS + ${2:-30}))
+	until eval "$1"; do
+		((SECONDS < deadline)) || return 1
+		sleep 0.02
+	done
+}
+
+@test "lock: a sleeping prestart hook (--net bridge) does not delay another run; control: with the state lock held, as the init held it, the other run waits" {
+	local a b bg t0 ms
+	sec_name hook
+	a=$NAME
+	sec_name second
+	b=$NAME
+	"$NSWATCH" run --name "$a" --net bridge --prestart-hook "echo \$\$ >$W/hook.pid; exec sleep 8" -- true \
+		</dev/null >/dev/null 2>&1 &
+	bg=$!
+	st_until "[ -s $W/hook.pid ]" || fail "the first run never reached its prestart hook"
+	t0=$(date +%s%N)
+	sec_run "$b" --net bridge -- true
+	ms=$((($(date +%s%N) - t0) / 1000000))
+	assert_eq "exit status of the second run" "$NSW_STATUS" 0
+	kill -0 "$(cat "$W/hook.pid")" 2>/dev/null || fail "the first run's hook had ended: the test proves nothing"
+	((ms < 6000)) || fail "the second run took $ms ms while the first run's hook slept"
+	wait "$bg" || fail "the first run failed"
+	# Control: the lock held (as the init of a --net bridge run held it until exec).
+	exec 9>"$ST_ROOT/.lock"
+	flock -x 9
+	sec_name ctl
+	NSW_STATUS=0
+	timeout 2 "$NSWATCH" run --name "$NAME" -- true </dev/null >/dev/null 2>&1 || NSW_STATUS=$?
+	exec 9>&-
+	assert_eq "control: a run while the lock is held waits (killed by timeout)" "$NSW_STATUS" 124
+	sec_finish
+}
+
+@test "lock: a prestart hook that runs nswatch run itself completes, and holds no lock; control: with the lock held, the hook's flock -n fails" {
+	local inner
+	sec_name inner
+	inner=$NAME
+	sec_name outer
+	sec_run "$NAME" --net bridge --prestart-hook \
+		"flock -n $ST_ROOT/.lock true && echo free >$W/lock && $NSWATCH run --name $inner --net bridge -- true && echo inner >>$W/lock" -- true
+	assert_eq "exit status of the run whose hook runs a container" "$NSW_STATUS" 0
+	assert_eq "the hook saw the lock free, and its own run ended" "$(cat "$W/lock")" "free
+inner"
+	# Control: the same flock -n while the lock is held fails.
+	exec 9>"$ST_ROOT/.lock"
+	flock -x 9
+	NSW_STATUS=0
+	flock -n "$ST_ROOT/.lock" true || NSW_STATUS=$?
+	exec 9>&-
+	assert_ne "control: flock -n with the lock held" "$NSW_STATUS" 0
+	sec_finish
+}
+
+@test "lock: a run waiting for the state lock ends on SIGTERM and on SIGINT, with a message, status 128+N, and nothing made; control: it does wait" {
+	local sig pid status
+	exec 9>"$ST_ROOT/.lock"
+	flock -x 9
+	for sig in TERM INT; do
+		sec_name "wait$sig"
+		"$NSWATCH" run --name "$NAME" -- true </dev/null >/dev/null 2>"$W/$sig.err" &
+		pid=$!
+		sleep 0.5
+		# Control: it is waiting, and has made nothing.
+		kill -0 "$pid" 2>/dev/null || fail "control: the run did not wait for the lock: $(cat "$W/$sig.err")"
+		[ ! -e "$ST_ROOT/$NAME" ] || fail "a waiting run made $ST_ROOT/$NAME"
+		kill -s "$sig" "$pid"
+		status=0
+		timeout 10 tail --pid="$pid" -f /dev/null || fail "SIG$sig did not end the waiting run"
+		wait "$pid" || status=$?
+		assert_eq "exit status after SIG$sig" "$status" "$((128 + $(kill -l "$sig")))"
+		grep -q "interrupted by SIG$sig while waiting for the state lock" "$W/$sig.err" ||
+			fail "no message: $(cat "$W/$sig.err")"
+		sec_assert_clean "$NAME"
+	done
+	exec 9>&-
+	sec_finish
+}
+
+# ---- issue 10, item 9: an interrupted start leaves nothing rm -f cannot clean ----
+
+# st_kill_at NAME WHEN RUN_ARGS...: `nswatch run --name NAME RUN_ARGS...` in
+# the background (that process is the monitor); once the shell test WHEN
+# holds, SIGSTOP it there and SIGKILL it.
+st_kill_at() {
+	local name=$1 when=$2 mon
+	shift 2
+	SEC_NAMES+=("$name")
+	"$NSWATCH" run --name "$name" "$@" </dev/null >/dev/null 2>&1 &
+	mon=$!
+	if ! st_until "$when"; then
+		kill -KILL "$mon"
+		fail "never: $when"
+		return 1
+	fi
+	kill -STOP "$mon"
+	kill -KILL "$mon"
+	wait "$mon" 2>/dev/null || true
+}
+
+@test "interrupted start: an empty state directory (a kill between claim and first save) is removed by rm and does not block the name" {
+	sec_name empty
+	mkdir "$ST_ROOT/$NAME"
+	"$NSWATCH" ps >/dev/null 2>"$NSW_ERR" || fail "ps failed: $(cat "$NSW_ERR")"
+	sec_run "$NAME" -- true
+	assert_eq "a run with the name of an empty state directory" "$NSW_STATUS" 0
+	mkdir "$ST_ROOT/$NAME"
+	"$NSWATCH" rm "$NAME" || fail "rm of an empty state directory failed"
+	sec_assert_clean "$NAME"
+	sec_finish
+}
+
+@test "interrupted start: the monitor SIGKILLed once its state, its cgroup, its veth, its hook exist: rm -f leaves nothing; control: each kill left something" {
+	local cg2 stage when
+	cg2=$(st_cg2)
+	for stage in state cgroup veth hook; do
+		sec_name "k$stage"
+		rm -f "$W/hook.pid"
+		case $stage in
+		state) when="[ -e $ST_ROOT/$NAME/state.json ]" ;;
+		cgroup) when="[ -d $cg2/nswatch/$NAME ]" ;;
+		veth) when="h=\$(jq -r .host_interface $ST_ROOT/$NAME/state.json 2>/dev/null); [ -n \"\$h\" ] && [ -e /sys/class/net/\$h ]" ;;
+		hook) when="[ -s $W/hook.pid ]" ;;
+		esac
+		st_kill_at "$NAME" "$when" --net bridge --memory 64m \
+			--prestart-hook "echo \$\$ >$W/hook.pid; exec sleep 60" -- true
+		[ -s "$W/hook.pid" ] && kill "$(cat "$W/hook.pid")" 2>/dev/null
+		# Control: the kill left the container's state behind.
+		[ -d "$ST_ROOT/$NAME" ] || fail "control ($stage): the killed monitor left no state"
+		"$NSWATCH" rm -f "$NAME" 2>"$NSW_ERR" || fail "rm -f after a kill at $stage: $(cat "$NSW_ERR")"
+		sec_assert_clean "$NAME"
+	done
+	sec_finish
+}
+
+# ---- issue 10, item 11: rm -f of a container still being created does not leave it starting ----
+
+@test "rm -f of a container still being created (in its prestart hook) stops it: its command never runs, nothing is left; control: without rm it runs" {
+	local mon status hook
+	mkdir -p "$W/out"
+	chmod 0777 "$W/out"
+	sec_name creating
+	"$NSWATCH" run --name "$NAME" --ns "$SEC_NOUSER" -v "$W/out:/out" \
+		--prestart-hook "echo \$\$ >$W/hook.pid; exec sleep 4" -- sh -c 'touch /out/started' \
+		</dev/null >/dev/null 2>"$W/run.err" &
+	mon=$!
+	st_until "[ -s $W/hook.pid ]" || fail "the run never reached its prestart hook"
+	hook=$(cat "$W/hook.pid")
+	timeout 15 "$NSWATCH" rm -f "$NAME" 2>"$NSW_ERR" || fail "rm -f: $(cat "$NSW_ERR")"
+	status=0
+	wait "$mon" || status=$?
+	assert_ne "exit status of the run removed while being created" "$status" 0
+	timeout 10 tail --pid="$hook" -f /dev/null
+	sleep 0.5
+	[ ! -e "$W/out/started" ] || fail "the command ran after rm -f"
+	sec_assert_clean "$NAME"
+	# Control: the same start, left alone, runs its command.
+	sec_name started
+	sec_run "$NAME" --ns "$SEC_NOUSER" -v "$W/out:/out" --prestart-hook 'sleep 1' -- sh -c 'touch /out/started'
+	assert_eq "control: exit status" "$NSW_STATUS" 0
+	[ -e "$W/out/started" ] || fail "control: the command did not run"
 	sec_finish
 }

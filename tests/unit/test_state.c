@@ -114,8 +114,32 @@ static char *repeat(const char *unit, size_t min_len)
 	return s;
 }
 
+/* The mountpoint of a cgroup2 mount, or of the v1 hierarchy of ctl. */
+static bool cgroup_mount(const char *fstype, const char *ctl, char *mnt)
+{
+	char line[4096], point[1024], type[32], opts[1024];
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		const char *dash = strstr(line, " - ");
+
+		if (!dash || sscanf(line, "%*s %*s %*s %*s %1023s", point) != 1 ||
+		    sscanf(dash, " - %31s %*s %1023s", type, opts) != 2)
+			continue;
+		found = !strcmp(type, fstype) && (!ctl || strstr(opts, ctl));
+	}
+	if (f)
+		fclose(f);
+	if (found)
+		strcpy(mnt, point);
+	return found;
+}
+
 static void fill(struct nsw_instance *in, struct nsw_container *c, const char *name)
 {
+	char mnt[1024];
+
 	memset(in, 0, sizeof(*in));
 	memset(c, 0, sizeof(*c));
 	snprintf(in->name, sizeof(in->name), "%s", name);
@@ -129,22 +153,25 @@ static void fill(struct nsw_instance *in, struct nsw_container *c, const char *n
 	in->idslot = 3;
 	snprintf(in->ip, sizeof(in->ip), "10.89.0.7/24");
 	snprintf(in->gateway, sizeof(in->gateway), "10.89.0.1");
-	snprintf(in->host_if, sizeof(in->host_if), "nswv0123456789a");
+	snprintf(in->host_if, sizeof(in->host_if), "nswv7");
 	snprintf(in->bridge, sizeof(in->bridge), "nswatch0");
 	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
 		in->ns_inode[i] = 4026531835ULL + i;
-	in->cg.n = 2;
-	in->cg.dirs[0].version = 2;
-	/* As long as the field holds, with the odd bytes in it. */
-	memset(in->cg.dirs[0].path, 'p', sizeof(in->cg.dirs[0].path) - 1);
-	memcpy(in->cg.dirs[0].path, odd, strlen(odd));
-	in->cg.dirs[1].version = 1;
-	snprintf(in->cg.dirs[1].controller, sizeof(in->cg.dirs[1].controller), "memory");
-	snprintf(in->cg.dirs[1].path, sizeof(in->cg.dirs[1].path),
-		 "/sys/fs/cgroup/memory/nswatch/%s", name);
+	/* Cgroup paths are checked against the host's mounts: real ones. */
+	if (cgroup_mount("cgroup2", NULL, mnt)) {
+		in->cg.dirs[in->cg.n].version = 2;
+		snprintf(in->cg.dirs[in->cg.n++].path, PATH_MAX, "%s/nswatch/%s", mnt, name);
+	}
+	if (cgroup_mount("cgroup", "memory", mnt)) {
+		in->cg.dirs[in->cg.n].version = 1;
+		snprintf(in->cg.dirs[in->cg.n].controller, sizeof(in->cg.dirs[0].controller), "memory");
+		snprintf(in->cg.dirs[in->cg.n++].path, PATH_MAX, "%s/nswatch/%s", mnt, name);
+	}
 
 	c->rootfs = repeat("/a dir with spaces", 3000);
-	c->workdir = strdup(odd);
+	c->workdir = malloc(strlen(odd) + 2);
+	assert_non_null(c->workdir);
+	sprintf(c->workdir, "/%s", odd);
 	assert_non_null(c->workdir);
 	snprintf(c->hostname, sizeof(c->hostname), "host-\xc3\xbc");
 	c->env[c->n_env++] = strdup("PATH=/usr/bin:/bin");
@@ -323,7 +350,6 @@ static void test_not_utf8(void **state)
 	fill(&in, &c, "c3");
 	free(c.workdir);
 	c.workdir = strdup("/w\xff\xfe\xc3(");
-	snprintf(in.cg.dirs[1].path, sizeof(in.cg.dirs[1].path), "/cg/\x80\xbf");
 	assert_int_equal(nsw_state_claim("c3", &err), 0);
 	assert_int_equal(nsw_state_save(&in, &c, &err), 0);
 	snprintf(path, sizeof(path), "%s/c3/state.json", nsw_state_root());
@@ -360,6 +386,109 @@ static void test_path_too_long(void **state)
 	assert_int_equal(err.errnum, ENAMETOOLONG);
 }
 
+/* text with the first from replaced by to; caller frees. */
+static char *replace(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+	char *out;
+
+	assert_non_null(at);
+	assert_true(asprintf(&out, "%.*s%s%s", (int)(at - text), text, to, at + strlen(from)) > 0);
+	return out;
+}
+
+/*
+ * State files are not trusted: each field that rm, kill or exec would act
+ * on, changed by hand, is refused with its name; nothing crashes.
+ */
+static void test_untrusted(void **state)
+{
+	static const struct {
+		const char *from, *to, *field;
+	} cases[] = {
+		{ "\"name\":\"c4\"", "\"name\":\"../../x\"", "\"name\"" },
+		{ "\"name\":\"c4\"", "\"name\":\"c5\"", "\"name\"" },
+		{ "\"name\":\"c4\"", "\"name\":\"c4\\u0000x\"", "\"name\"" },
+		{ "\"cgroups\":[", "\"cgroups\":{},\"x\":[", "\"cgroups\"" },
+		{ "\"cgroups\":[", "\"cgroups\":[{\"version\":2,\"controller\":\"\",\"path\":\"/sys/fs/cgroup/../../etc/nswatch/c4\"}],\"y\":[", "cgroups[0].path" },
+		{ "\"cgroups\":[", "\"cgroups\":[{\"version\":2,\"controller\":\"\",\"path\":\"/sys/fs/cgroup/system.slice\"}],\"y\":[", "cgroups[0].path" },
+		{ "\"cgroups\":[", "\"cgroups\":[{\"version\":3,\"controller\":\"\",\"path\":\"/a/nswatch/c4\"}],\"y\":[", "cgroups[0].version" },
+		{ "\"host_interface\":\"nswv7\"", "\"host_interface\":\"eth0\"", "\"host_interface\"" },
+		{ "\"host_interface\":\"nswv7\"", "\"host_interface\":\"nswv8\"", "\"host_interface\"" },
+		{ "\"bridge\":\"nswatch0\"", "\"bridge\":\"docker0\"", "\"bridge\"" },
+		{ "\"ip\":\"10.89.0.7/24\"", "\"ip\":\"192.168.1.1/24\"", "\"ip\"" },
+		{ "\"pid\":4242", "\"pid\":-1", "\"pid\"" },
+		{ "\"pid\":4242", "\"pid\":1e3", "\"pid\"" },
+		{ "\"pid\":4242", "\"pid\":\"1\"", "\"pid\"" },
+		{ "\"pid\":4242", "\"pid\":99999999999999999999", "\"pid\"" },
+		{ "\"monitor_pid\":4241", "\"monitor_pid\":0", "\"monitor_pid\"" },
+		{ "\"status\":\"running\"", "\"status\":\"stopped\"", "\"status\"" },
+		{ "\"id_slot\":3", "\"id_slot\":4096", "\"id_slot\"" },
+		{ "\"mnt\":4026531835", "\"mnt\":\"x\"", "namespaces.mnt" },
+		{ "\"mnt\":4026531835", "\"mnt\":4294967296", "namespaces.mnt" },
+		{ "\"net\":\"bridge\"", "\"net\":\"x\"", "options.net" },
+		{ "\"uid\":1000", "\"uid\":4294967296", "options.uid" },
+		{ "\"PATH=/usr/bin:/bin\"", "\"=x\"", "options.env[0]" },
+		{ "\"capabilities\":[", "\"capabilities\":[\"CAP_NOPE\"],\"y\":[", "options.capabilities[0]" },
+		{ "\"options\":{", "\"options\":[],\"x\":{", "\"options\"" },
+		{ "\"workdir\":\"/", "\"workdir\":\"", "options.workdir" },
+	};
+	struct nsw_instance in, back;
+	struct nsw_container c, cback;
+	struct nsw_error err;
+	char path[PATH_MAX];
+	char *text, *bad;
+
+	(void)state;
+	fill(&in, &c, "c4");
+	assert_int_equal(nsw_state_claim("c4", &err), 0);
+	assert_int_equal(nsw_state_save(&in, &c, &err), 0);
+	snprintf(path, sizeof(path), "%s/c4/state.json", nsw_state_root());
+	text = slurp(path);
+	assert_int_equal(nsw_state_parse(text, strlen(text), "c4", &back, &cback, &err), 0);
+	nsw_container_free(&cback);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bad = replace(text, cases[i].from, cases[i].to);
+		err.msg[0] = '\0';
+		if (nsw_state_parse(bad, strlen(bad), "c4", &back, &cback, &err) == 0)
+			fail_msg("accepted: %s -> %s", cases[i].from, cases[i].to);
+		if (!strstr(err.msg, cases[i].field))
+			fail_msg("%s -> %s: '%s' does not name %s", cases[i].from, cases[i].to,
+				 err.msg, cases[i].field);
+		free(bad);
+	}
+	/* Not the whole text: JSON cut anywhere, or with more after it. */
+	for (size_t len = 0; len < strlen(text) - 1; len += 7)
+		assert_int_equal(nsw_state_parse(text, len, "c4", &back, NULL, &err), -1);
+	bad = replace(text, "\n", "\n{}");
+	assert_int_equal(nsw_state_parse(bad, strlen(bad), "c4", &back, NULL, &err), -1);
+	free(bad);
+
+	/* The file itself: a load says which file, ps and rm -f can go on. */
+	bad = replace(text, "\"cgroups\":[", "\"cgroups\":{},\"x\":[");
+	{
+		FILE *f = fopen(path, "w");
+
+		assert_non_null(f);
+		fputs(bad, f);
+		fclose(f);
+	}
+	free(bad);
+	assert_int_equal(nsw_state_load("c4", &back, &cback, &err), NSW_STATE_INVALID);
+	assert_non_null(strstr(err.msg, "invalid state file"));
+	assert_null(nsw_state_json("c4", "running", &err));
+	free(text);
+	nsw_container_free(&c);
+	assert_int_equal(nsw_state_remove("c4", &err), 0);
+
+	/* A directory without state file: said so, told apart. */
+	assert_int_equal(nsw_state_claim("c4", &err), 0);
+	assert_int_equal(nsw_state_load("c4", &back, NULL, &err), NSW_STATE_NO_FILE);
+	/* Under the lock it has no owner: a claim takes it over. */
+	assert_int_equal(nsw_state_claim("c4", &err), 0);
+	assert_int_equal(nsw_state_remove("c4", &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +496,7 @@ int main(void)
 	    cmocka_unit_test(test_ps_json),
 	    cmocka_unit_test(test_not_utf8),
 	    cmocka_unit_test(test_path_too_long),
+	    cmocka_unit_test(test_untrusted),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -63,10 +63,21 @@ static void print_row(const struct nsw_instance *in, const char *status)
 	printf("\n");
 }
 
+/* Not one of ours: named, and the others are listed. */
+static void warn_invalid(const struct nsw_error *e, const char *name)
+{
+	char msg[NSW_ERROR_MSG_LEN];
+	struct nsw_error w;
+
+	nsw_error_format(e, msg, sizeof(msg));
+	nsw_error(&w, 0, "%s (nswatch rm -f %s removes its directory)", msg, name);
+	nsw_error_warn(&w);
+}
+
 static int list(const struct ps_opts *o, struct nsw_error *err)
 {
 	char **names;
-	int n, bad = 0;
+	int n, r, bad = 0;
 
 	if (nsw_state_list(&names, &n, err) < 0)
 		return -1;
@@ -77,8 +88,11 @@ static int list(const struct ps_opts *o, struct nsw_error *err)
 		struct nsw_error e;
 		const char *status;
 
-		if (nsw_state_load(names[i], &in, NULL, &e) < 0) {
+		r = nsw_state_load(names[i], &in, NULL, &e);
+		if (r < 0) {
 			/* Being created, or removed meanwhile: not an error. */
+			if (r == NSW_STATE_INVALID)
+				warn_invalid(&e, names[i]);
 			free(names[i]);
 			continue;
 		}

@@ -19,8 +19,11 @@ static const char doc[] =
 	"running container is refused unless -f, which kills it (SIGKILL) first "
 	"and waits for its monitor to clean up."
 	"\v"
-	"A container whose monitor died (status stopped in nswatch ps) is "
-	"cleaned up here.";
+	"A container whose monitor died (status stopped in nswatch ps), at "
+	"whatever stage, is cleaned up here; with -f, one still being created "
+	"is stopped (its monitor and init killed) and cleaned up. A directory "
+	"whose state file is not one nswatch wrote is removed only with -f, and "
+	"nothing the file names is touched.";
 
 static const struct argp_option options[] = {
 	{ "force", 'f', NULL, 0, "Kill the container first if it runs", 0 },
@@ -54,28 +57,57 @@ static bool monitor_done(const struct nsw_instance *in)
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 
 	for (int i = 0; i < 500; i++) {
-		if (!nsw_proc_same(in->monitor_pid, in->monitor_starttime))
+		if (!nsw_monitor_alive(in))
 			return true;
 		nanosleep(&ts, NULL);
 	}
 	return false;
 }
 
+/*
+ * A state file that is not nswatch's (refused, but with -f its directory
+ * goes, and nothing it names), or none at all (a start killed before its
+ * first save: removed). 1: the state is a valid one after all, in *in.
+ */
+static int remove_unrecorded(const struct rm_opts *o, int r, struct nsw_instance *in,
+			     struct nsw_error *err)
+{
+	if (r == NSW_STATE_INVALID && !o->force)
+		return nsw_error_wrap(err,
+				      "cannot remove '%s' (nswatch rm -f %s removes its directory, and nothing its state names)",
+				      o->name, o->name);
+	r = nsw_remove_unrecorded(o->name, o->force, err);
+	if (r <= 0)
+		return r;
+	return nsw_state_load(o->name, in, NULL, err) < 0 ? -1 : 1;
+}
+
 static int remove_container(const struct rm_opts *o, struct nsw_error *err)
 {
 	struct nsw_instance in;
 	const char *status;
+	int r;
 
-	if (nsw_state_load(o->name, &in, NULL, err) < 0)
+	r = nsw_state_load(o->name, &in, NULL, err);
+	if (r == NSW_STATE_INVALID || r == NSW_STATE_NO_FILE) {
+		r = remove_unrecorded(o, r, &in, err);
+		if (r <= 0)
+			return r;
+	} else if (r < 0) {
 		return -1;
+	}
 	status = nsw_instance_status(&in);
 	if (strcmp(status, "stopped")) {
 		if (!o->force)
 			return nsw_error(err, 0,
 					 "container '%s' is %s: stop it first, or use rm -f",
 					 o->name, status);
-		if (!strcmp(status, "running") || !strcmp(status, "created"))
+		if (strcmp(status, "stopping"))
 			nsw_signal_container(o->name, SIGKILL, err);
+		/* Not started yet: the start must not go on after rm -f. */
+		if (strcmp(status, "running") && strcmp(status, "stopping") &&
+		    nsw_kill_monitor(&in, err) < 0)
+			return -1;
 		if (!monitor_done(&in))
 			return nsw_error(err, 0,
 					 "the monitor of '%s' (pid %d) did not finish; try again",

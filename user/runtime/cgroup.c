@@ -9,6 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <libmount/libmount.h>
 #include "runtime/cgroup.h"
 #include "lib/clock.h"
@@ -23,6 +27,8 @@
 #define RMDIR_POLL_US	1000
 /* Another container's destroy may remove the shared nswatch/ under us. */
 #define MKDIR_TRIES	3
+/* "/nswatch/" and a container name (NSW_NAME_MAX, container.h) and a NUL. */
+#define NSW_NAME_MAX_PATH 80
 
 /* "64k" ... "2t": binary units, each 10 bits above the one before. */
 static const char memory_units[] = "kmgt";
@@ -592,4 +598,69 @@ int nsw_cgroup_destroy(const struct nsw_cgroup *cg, struct nsw_error *err)
 		ret = nsw_error(err, errno, "cannot remove %s", parent);
 	}
 	return ret;
+}
+
+int nsw_cgroup_plan(struct nsw_cgroup *cg, const char *name, const struct nsw_limits *lim,
+		    struct nsw_error *err)
+{
+	struct plan p = { .where = { -1, -1, -1 } };
+
+	cg->n = 0;
+	if (geteuid() != 0)
+		return 0;
+	if (plan_dirs(cg, &p, "/proc/self/mountinfo", name, lim ? lim : &no_limits, err))
+		return -1;
+	cg->n = p.planned;
+	return 0;
+}
+
+/*
+ * The directory above nswatch/NAME: reached without a symlink, the root of
+ * a mount, and that mount a cgroup hierarchy of the dir's version.
+ */
+static int check_mountpoint(const struct nsw_cgroup_dir *d, int i, struct nsw_error *err)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	char mnt[PATH_MAX], parent[PATH_MAX];
+	cleanup_close int fd = -1;
+	struct statfs sfs;
+	struct statx stx;
+
+	dir_of(parent, d->path);
+	dir_of(mnt, parent);
+	fd = syscall(SYS_openat2, AT_FDCWD, mnt, &how, sizeof(how));
+	if (fd < 0)
+		return nsw_error(err, errno, "cgroups[%d].path: %s", i, mnt);
+	if (fstatfs(fd, &sfs) < 0 || statx(fd, "", AT_EMPTY_PATH, STATX_TYPE, &stx) < 0)
+		return nsw_error(err, errno, "cgroups[%d].path: %s", i, mnt);
+	if (sfs.f_type != (d->version == 2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC))
+		return nsw_error(err, 0, "cgroups[%d].path: %s is not a cgroup v%d hierarchy", i,
+				 mnt, d->version);
+	if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		return nsw_error(err, 0, "cgroups[%d].path: %s is not where a cgroup hierarchy is mounted",
+				 i, mnt);
+	return 0;
+}
+
+int nsw_cgroup_check_owned(const struct nsw_cgroup *cg, const char *name, struct nsw_error *err)
+{
+	char want[NSW_NAME_MAX_PATH];
+
+	snprintf(want, sizeof(want), "/nswatch/%s", name);
+	for (int i = 0; i < cg->n; i++) {
+		const struct nsw_cgroup_dir *d = &cg->dirs[i];
+		size_t len = strlen(d->path), wlen = strlen(want);
+
+		if (d->version != 1 && d->version != 2)
+			return nsw_error(err, 0, "cgroups[%d].version: not 1 or 2", i);
+		if (d->path[0] != '/' || len <= wlen || strcmp(d->path + len - wlen, want) ||
+		    strstr(d->path, "/../") || strstr(d->path, "/./") || strstr(d->path, "//"))
+			return nsw_error(err, 0, "cgroups[%d].path: %s is not <mount>/nswatch/%s", i,
+					 d->path, name);
+		if (check_mountpoint(d, i, err) < 0)
+			return -1;
+	}
+	return 0;
 }

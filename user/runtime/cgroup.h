@@ -72,4 +72,20 @@ int nsw_cgroup_add_pid(const struct nsw_cgroup *cg, pid_t pid,
  */
 int nsw_cgroup_destroy(const struct nsw_cgroup *cg, struct nsw_error *err);
 
+/*
+ * The directories nsw_cgroup_create() would make for NAME, made of none:
+ * a container records them before it makes them, so that a start killed
+ * half-way leaves nothing its state does not name.
+ */
+int nsw_cgroup_plan(struct nsw_cgroup *cg, const char *name,
+		    const struct nsw_limits *lim, struct nsw_error *err);
+
+/*
+ * Is every directory of cg (from a state file, not trusted) one nswatch
+ * makes for container NAME: <mountpoint>/nswatch/NAME, the mountpoint a
+ * cgroup hierarchy of its version reached without a symlink?
+ */
+int nsw_cgroup_check_owned(const struct nsw_cgroup *cg, const char *name,
+			   struct nsw_error *err);
+
 #endif /* NSW_CGROUP_H */

@@ -2,9 +2,9 @@
 /*
  * The monitor's phases, in order (nsw_monitor_run() at the bottom):
  *
- *   claim    the name, an id range and an address, the cgroups, the bridge
+ *   claim    the name, an id range and an address, recorded; the cgroups
  *   spawn    clone3(): the init in its new namespaces (init.c)
- *   prepare  its id maps, cgroups, veth, idmapped rootfs; SETUP
+ *   prepare  its id maps, cgroups, bridge and veth, idmapped rootfs; SETUP
  *   start    READY; state file, prestart hook; EXEC; the command runs
  *   wait     forward signals until the init exits
  *   release  remove the cgroups, veth, bridge and state
@@ -51,7 +51,8 @@ struct monitor {
 	int sock;		/* our end of the pair */
 	int pidfd;
 	pid_t pid;
-	int lock;		/* held while allocating */
+	int lock;		/* held while allocating, and for the veth */
+	int mark;		/* the monitor's mark (state.h), held for life */
 	int report;		/* --detach: the waiting caller's pipe */
 	int tty;		/* -t: the pseudo-terminal's master, from READY */
 	bool claimed, bridged;
@@ -159,16 +160,36 @@ static int send_init(struct monitor *m, int type, int fd, struct nsw_error *err)
 
 /* ---- claim ---- */
 
-/* The cgroups, made with the container's limits. */
+static bool same_cgroups(const struct nsw_cgroup *a, const struct nsw_cgroup *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (int i = 0; i < a->n; i++)
+		if (a->dirs[i].version != b->dirs[i].version ||
+		    strcmp(a->dirs[i].controller, b->dirs[i].controller) ||
+		    strcmp(a->dirs[i].path, b->dirs[i].path))
+			return false;
+	return true;
+}
+
+/*
+ * The cgroups, made with the container's limits where the state already
+ * says they are: killed half-way, we leave nothing rm does not know of.
+ */
 static int make_cgroups(struct monitor *m, struct nsw_error *err)
 {
 	unsigned long long t = nsw_mono_ns();
+	struct nsw_cgroup made;
 
-	if (nsw_cgroup_create(&m->in.cg, m->c->name, &m->c->limits, err) < 0)
+	if (nsw_cgroup_create(&made, m->c->name, &m->c->limits, err) < 0)
 		return -1;
 	observe_step(m, NSW_STEP_CGROUPS, t);
-	if (nsw_state_save(&m->in, m->c, err) < 0)
-		return -1;
+	/* The mounts changed since the plan: record what was made. */
+	if (!same_cgroups(&made, &m->in.cg)) {
+		m->in.cg = made;
+		if (nsw_state_save(&m->in, m->c, err) < 0)
+			return -1;
+	}
 	if (m->c->rootless && !m->in.cg.n)
 		fprintf(stderr, "nswatch: note: rootless, and no cgroup is delegated to uid %u: the container runs without a cgroup of its own or limits\n",
 			geteuid());
@@ -188,32 +209,56 @@ static int make_bridge(struct monitor *m, struct nsw_error *err)
 	return 0;
 }
 
-/* Claim the name and what the container gets, all under the lock. */
+/* The signals that end a run still waiting for the state lock. */
+static void stop_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGQUIT);
+}
+
+static int lock(struct monitor *m, struct nsw_error *err)
+{
+	sigset_t stop;
+
+	stop_signals(&stop);
+	m->lock = nsw_state_lock_or_signal(&stop, err);
+	return m->lock < 0 ? -1 : 0;
+}
+
+static void unlock(struct monitor *m)
+{
+	if (m->lock >= 0)
+		close(m->lock);
+	m->lock = -1;
+}
+
+/*
+ * Claim the name and what the container gets, and record it all, with what
+ * is to be made, before anything is made: one short hold of the lock.
+ */
 static int claim(struct monitor *m, struct nsw_error *err)
 {
 	int r = -1;
 
-	m->lock = nsw_state_lock(err);
-	if (m->lock < 0)
+	if (lock(m, err) < 0)
 		return -1;
 	if (nsw_state_claim(m->c->name, err) < 0)
 		goto unlock;
 	m->claimed = true;
-	if (nsw_allocate(m->c, &m->in, err) < 0)
+	m->mark = nsw_state_mark(m->c->name, err);
+	if (m->mark < 0 || nsw_allocate(m->c, &m->in, err) < 0 ||
+	    nsw_cgroup_plan(&m->in.cg, m->c->name, &m->c->limits, err) < 0)
 		goto unlock;
 	snprintf(m->in.status, sizeof(m->in.status), "creating");
-	if (nsw_state_save(&m->in, m->c, err) < 0 || make_cgroups(m, err) < 0)
-		goto unlock;
-	if (m->c->net == NSW_NET_BRIDGE && make_bridge(m, err) < 0)
+	if (nsw_state_save(&m->in, m->c, err) < 0)
 		goto unlock;
 	r = 0;
 unlock:
-	/* A bridge is only removed under the lock: keep it until the veth is in. */
-	if (r < 0 || !m->bridged) {
-		close(m->lock);
-		m->lock = -1;
-	}
-	return r;
+	unlock(m);
+	return r < 0 ? -1 : make_cgroups(m, err);
 }
 
 /* ---- spawn ---- */
@@ -224,6 +269,8 @@ static __attribute__((noreturn)) void child_fn(struct monitor *m, int child_sock
 				   .report = m->obs && m->obs->phase };
 
 	close(m->sock);
+	/* The mark names the monitor, and is no handle for the container. */
+	close(m->mark);
 	nsw_container_init_main(&a);
 }
 
@@ -449,11 +496,19 @@ static int prepare(struct monitor *m, struct nsw_error *err)
 {
 	struct nsw_step s = { .kind = NSW_STEP_SETUP };
 	cleanup_close int tree = -1;
+	int r;
 
 	if (write_maps(m, err) < 0 || add_to_cgroups(m, err) < 0)
 		return -1;
-	if (m->c->net == NSW_NET_BRIDGE && make_veth(m, err) < 0)
-		return -1;
+	/* Under the lock: nobody removes the bridge before the veth is in it. */
+	if (m->c->net == NSW_NET_BRIDGE) {
+		if (lock(m, err) < 0)
+			return -1;
+		r = make_bridge(m, err) < 0 || make_veth(m, err) < 0 ? -1 : 0;
+		unlock(m);
+		if (r < 0)
+			return -1;
+	}
 	if (m->c->idmap_rootfs) {
 		tree = idmapped_rootfs(m, err);
 		if (tree < 0)
@@ -465,10 +520,6 @@ static int prepare(struct monitor *m, struct nsw_error *err)
 	observe(m, &s);
 	if (send_init(m, NSW_MSG_SETUP, tree, err) < 0)
 		return -1;
-	if (m->lock >= 0) {
-		close(m->lock);
-		m->lock = -1;
-	}
 	return 0;
 }
 
@@ -679,7 +730,7 @@ int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
 		    int report_fd, struct nsw_error *err)
 {
 	struct monitor m = { .c = c, .obs = obs, .sock = -1, .pidfd = -1,
-			     .lock = -1, .report = report_fd, .tty = -1 };
+			     .lock = -1, .mark = -1, .report = report_fd, .tty = -1 };
 	struct nsw_step fail = { .kind = NSW_STEP_ERROR, .error.err = err };
 	int status;
 
@@ -697,6 +748,7 @@ int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
 	observe_done(&m);
 	release(&m);
 	close(m.pidfd);
+	close(m.mark);
 	return status;
 fail:
 	if (!err->status)
@@ -712,6 +764,8 @@ fail:
 		close(m.tty);
 	if (m.pidfd >= 0)
 		close(m.pidfd);
+	if (m.mark >= 0)
+		close(m.mark);
 	fail.begin = fail.end = nsw_mono_ns();
 	observe(&m, &fail);
 	report(&m, err);

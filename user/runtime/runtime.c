@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/syscall.h>
@@ -106,8 +107,11 @@ int nsw_open_init(const char *name, struct nsw_instance *in,
 	if (nsw_state_load(name, in, c, err) < 0)
 		return -1;
 	pidfd = in->pid > 0 ? syscall(SYS_pidfd_open, in->pid, 0) : -1;
-	/* Checked after the open: the pidfd now pins the process we meant. */
-	if (pidfd < 0 || !nsw_proc_same(in->pid, in->starttime)) {
+	/*
+	 * Checked after the open: the pidfd now pins the process we meant,
+	 * and it is this container's (the state file could name any).
+	 */
+	if (pidfd < 0 || !nsw_init_alive(in)) {
 		if (pidfd >= 0)
 			close(pidfd);
 		if (c)
@@ -127,4 +131,36 @@ int nsw_signal_container(const char *name, int sig, struct nsw_error *err)
 	if (syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0) < 0)
 		return nsw_error(err, errno, "cannot signal container '%s'", name);
 	return 0;
+}
+
+int nsw_kill_monitor(const struct nsw_instance *in, struct nsw_error *err)
+{
+	cleanup_close int pidfd = syscall(SYS_pidfd_open, in->monitor_pid, 0);
+
+	/* As for the init: pinned first, then checked to be this container's. */
+	if (pidfd < 0 || !nsw_monitor_alive(in))
+		return 0;
+	if (syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+		return nsw_error(err, errno, "cannot kill the monitor of '%s'", in->name);
+	return 0;
+}
+
+int nsw_remove_unrecorded(const char *name, bool invalid, struct nsw_error *err)
+{
+	struct nsw_instance in;
+	struct nsw_error e;
+	int lock = nsw_state_lock(err), r;
+
+	if (lock < 0)
+		return -1;
+	/* Under the lock, a directory without state file has no owner. */
+	r = nsw_state_load(name, &in, NULL, &e);
+	if (r == NSW_STATE_NO_FILE || (r == NSW_STATE_INVALID && invalid))
+		r = nsw_state_remove(name, err);
+	else if (r == 0)
+		r = 1;
+	else
+		*err = e;
+	close(lock);
+	return r;
 }

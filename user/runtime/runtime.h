@@ -50,6 +50,18 @@ void nsw_release_locked(const struct nsw_instance *in, struct nsw_error *err);
  */
 int nsw_open_init(const char *name, struct nsw_instance *in,
 		  struct nsw_container *c, struct nsw_error *err);
+/*
+ * rm -f of a container being created: SIGKILL its monitor, if the recorded
+ * pid is still this container's monitor (0 if it is not, or gone).
+ */
+int nsw_kill_monitor(const struct nsw_instance *in, struct nsw_error *err);
+/*
+ * Under the lock, remove container name's directory, and nothing its state
+ * names, if it has no state file (a start killed before its first save) or,
+ * with invalid, an invalid one. 0 done, 1 if the state turned out to be a
+ * valid one meanwhile (rm as usual), -1.
+ */
+int nsw_remove_unrecorded(const char *name, bool invalid, struct nsw_error *err);
 /* Signal a container's init through a pidfd (kill, rm -f). */
 int nsw_signal_container(const char *name, int sig, struct nsw_error *err);
 

@@ -8,11 +8,13 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <json-c/json.h>
 #include <stdint.h>
 #include "runtime/caps.h"
 #include "runtime/seccomp.h"
+#include "runtime/process.h"
 #include "runtime/state.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -25,9 +27,15 @@
 #define STATE_FILE "state.json"
 #define STATE_FILE_TMP "state.json.tmp"
 #define OUTPUT_LOG "output.log"
+#define STATE_MARK "monitor"
+/* Far above any state file nswatch writes (256 environment strings...). */
+#define STATE_FILE_MAX (16 << 20)
+/* Waiting for the lock: how often a stop signal is looked for, at most. */
+#define LOCK_POLL_MIN_NS 1000000L
+#define LOCK_POLL_MAX_NS 20000000L
 
 /* What a container's directory may hold, for nsw_state_remove(). */
-static const char *const state_files[] = { STATE_FILE, STATE_FILE_TMP, OUTPUT_LOG };
+static const char *const state_files[] = { STATE_FILE, STATE_FILE_TMP, OUTPUT_LOG, STATE_MARK };
 
 /* enum nsw_net_mode as the state file spells it. */
 static const char *const net_names[] = {
@@ -98,22 +106,87 @@ static int ensure_root(struct nsw_error *err)
 	return 0;
 }
 
-int nsw_state_lock(struct nsw_error *err)
+static int open_lock(char *path, size_t len, struct nsw_error *err)
 {
-	char path[PATH_MAX];
 	int fd;
 
 	if (ensure_root(err) < 0)
 		return -1;
-	snprintf(path, sizeof(path), "%s/%s", nsw_state_root(), STATE_LOCK);
+	snprintf(path, len, "%s/%s", nsw_state_root(), STATE_LOCK);
+	/* Close-on-exec: a hook or a command must never hold it. */
 	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0)
 		return nsw_error(err, errno, "cannot open the state lock %s", path);
+	return fd;
+}
+
+int nsw_state_lock(struct nsw_error *err)
+{
+	char path[PATH_MAX];
+	int fd = open_lock(path, sizeof(path), err);
+
+	if (fd < 0)
+		return -1;
 	if (flock(fd, LOCK_EX) < 0) {
 		close(fd);
 		return nsw_error(err, errno, "cannot lock %s", path);
 	}
 	return fd;
+}
+
+/*
+ * flock() cannot wait for a signal too, and a handler that interrupts it
+ * races with the call: try, then wait for a stop signal for a while, again.
+ */
+int nsw_state_lock_or_signal(const sigset_t *stop, struct nsw_error *err)
+{
+	struct timespec wait = { 0, LOCK_POLL_MIN_NS };
+	char path[PATH_MAX];
+	int fd = open_lock(path, sizeof(path), err), sig;
+
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			nsw_error(err, errno, "cannot lock %s", path);
+			goto fail;
+		}
+		sig = sigtimedwait(stop, NULL, &wait);
+		if (sig > 0) {
+			nsw_error(err, 0, "interrupted by SIG%s while waiting for the state lock %s (another nswatch holds it); nothing was made",
+				  sigabbrev_np(sig) ?: "?", path);
+			nsw_error_set_status(err, NSW_EXIT_SIGNAL_BASE + sig);
+			goto fail;
+		}
+		if (wait.tv_nsec < LOCK_POLL_MAX_NS)
+			wait.tv_nsec *= 2;
+	}
+	return fd;
+fail:
+	close(fd);
+	return -1;
+}
+
+/* root/name open as a directory, never through a symlink; -1 with errno. */
+static int open_dir(const char *name, struct nsw_error *err)
+{
+	char dir[PATH_MAX];
+
+	if (state_path(name, NULL, dir, sizeof(dir), err) < 0) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+}
+
+static bool has_state_file(const char *name)
+{
+	struct nsw_error ignored;
+	cleanup_close int dfd = open_dir(name, &ignored);
+	struct stat st;
+
+	return dfd < 0 || fstatat(dfd, STATE_FILE, &st, AT_SYMLINK_NOFOLLOW) == 0 ||
+	       errno != ENOENT;
 }
 
 int nsw_state_claim(const char *name, struct nsw_error *err)
@@ -123,6 +196,9 @@ int nsw_state_claim(const char *name, struct nsw_error *err)
 	if (ensure_root(err) < 0 || state_path(name, NULL, dir, sizeof(dir), err) < 0)
 		return -1;
 	if (mkdir(dir, 0700) < 0) {
+		/* Claimed and saved under the same lock: no state file, nobody's. */
+		if (errno == EEXIST && !has_state_file(name))
+			return 0;
 		if (errno == EEXIST)
 			return nsw_error(err, 0,
 					 "the name '%s' is taken (see nswatch ps; nswatch rm %s)",
@@ -130,6 +206,19 @@ int nsw_state_claim(const char *name, struct nsw_error *err)
 		return nsw_error(err, errno, "cannot create %s", dir);
 	}
 	return 0;
+}
+
+int nsw_state_mark(const char *name, struct nsw_error *err)
+{
+	cleanup_close int dfd = open_dir(name, err);
+	int fd;
+
+	if (dfd < 0)
+		return nsw_error(err, errno, "cannot open the state of '%s'", name);
+	fd = openat(dfd, STATE_MARK, O_RDONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return nsw_error(err, errno, "cannot create the monitor's mark of '%s'", name);
+	return fd;
 }
 
 static void write_idmaps(struct nsw_json *w, const char *key, const struct nsw_idmap *m, int n)
@@ -322,169 +411,73 @@ int nsw_state_save(const struct nsw_instance *in, const struct nsw_container *c,
 	return 0;
 }
 
-static struct json_object *read_state(const char *name, struct nsw_error *err)
+/*
+ * The text of root/name/state.json, read without following a symlink, a
+ * regular file of bounded size; NUL-ended for json-c's error messages.
+ */
+static int read_text(const char *name, char **text, size_t *len, struct nsw_error *err)
 {
-	char path[PATH_MAX], dir[PATH_MAX];
-	struct json_object *o;
+	cleanup_close int dfd = -1, fd = -1;
+	cleanup_free char *buf = NULL;
+	char path[PATH_MAX];
+	struct stat st;
+	size_t got = 0;
+	ssize_t n;
 
 	if (!nsw_name_valid(name))
-		return nsw_error(err, 0, "invalid container name '%s'", name), NULL;
-	if (state_path(name, STATE_FILE, path, sizeof(path), err) < 0 ||
-	    state_path(name, NULL, dir, sizeof(dir), err) < 0)
-		return NULL;
-	if (access(path, F_OK) < 0) {
-		if (access(dir, F_OK) < 0)
-			nsw_error(err, 0, "no container named '%s' (see nswatch ps)", name);
-		else
-			nsw_error(err, 0, "container '%s' is still being created", name);
-		return NULL;
+		return nsw_error(err, 0, "invalid container name '%s'", name);
+	if (state_path(name, STATE_FILE, path, sizeof(path), err) < 0)
+		return -1;
+	dfd = open_dir(name, err);
+	if (dfd < 0 && errno == ENOENT)
+		return nsw_error(err, 0, "no container named '%s' (see nswatch ps)", name);
+	if (dfd < 0 && (errno == ENOTDIR || errno == ELOOP)) {
+		nsw_error(err, 0, "%s/%s is not a directory", nsw_state_root(), name);
+		return NSW_STATE_INVALID;
 	}
-	o = json_object_from_file(path);
-	if (!o)
-		nsw_error(err, 0, "cannot parse %s: %s", path, json_util_get_last_err());
-	return o;
-}
-
-static long long get_int(struct json_object *o, const char *key)
-{
-	struct json_object *v;
-
-	return json_object_object_get_ex(o, key, &v) ? json_object_get_int64(v) : 0;
-}
-
-static void get_str(struct json_object *o, const char *key, char *buf, size_t len)
-{
-	struct json_object *v;
-
-	buf[0] = '\0';
-	if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-		snprintf(buf, len, "%s", json_object_get_string(v));
-}
-
-static void load_cgroups(struct json_object *o, struct nsw_cgroup *cg)
-{
-	struct json_object *a;
-
-	cg->n = 0;
-	if (!json_object_object_get_ex(o, "cgroups", &a))
-		return;
-	for (size_t i = 0; i < json_object_array_length(a) && cg->n < NSW_CGROUP_MAX_DIRS; i++) {
-		struct json_object *d = json_object_array_get_idx(a, i);
-		struct nsw_cgroup_dir *dir = &cg->dirs[cg->n++];
-
-		dir->version = get_int(d, "version");
-		get_str(d, "controller", dir->controller, sizeof(dir->controller));
-		get_str(d, "path", dir->path, sizeof(dir->path));
+	if (dfd < 0)
+		return nsw_error(err, errno, "cannot open the state of '%s'", name);
+	fd = openat(dfd, STATE_FILE, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT) {
+		nsw_error(err, 0,
+			  "container '%s' has no state file: it is being created, or its start was interrupted (nswatch rm %s removes it then)",
+			  name, name);
+		return NSW_STATE_NO_FILE;
 	}
-}
-
-static void load_instance(struct json_object *o, struct nsw_instance *in)
-{
-	struct json_object *ns;
-
-	memset(in, 0, sizeof(*in));
-	get_str(o, "name", in->name, sizeof(in->name));
-	get_str(o, "status", in->status, sizeof(in->status));
-	in->pid = get_int(o, "pid");
-	in->starttime = get_int(o, "pid_starttime");
-	in->monitor_pid = get_int(o, "monitor_pid");
-	in->monitor_starttime = get_int(o, "monitor_starttime");
-	get_str(o, "created", in->created, sizeof(in->created));
-	if (json_object_object_get_ex(o, "namespaces", &ns))
-		for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
-			in->ns_inode[i] = get_int(ns, nsw_types[i].name);
-	load_cgroups(o, &in->cg);
-	in->idslot = get_int(o, "id_slot");
-	get_str(o, "ip", in->ip, sizeof(in->ip));
-	get_str(o, "gateway", in->gateway, sizeof(in->gateway));
-	get_str(o, "host_interface", in->host_if, sizeof(in->host_if));
-	get_str(o, "bridge", in->bridge, sizeof(in->bridge));
-}
-
-/* Absent (an older state file): the default, which exec must not lose. */
-static int load_seccomp(struct json_object *opt, struct nsw_seccomp *s, struct nsw_error *err)
-{
-	struct json_object *v;
-	const char *mode = "default";
-
-	if (json_object_object_get_ex(opt, "seccomp", &v)) {
-		if (!json_object_is_type(v, json_type_string))
-			return nsw_error(err, 0, "state file: options.seccomp is not a string");
-		mode = json_object_get_string(v);
+	if (fd < 0 && errno != ELOOP)
+		return nsw_error(err, errno, "cannot open %s", path);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STATE_FILE_MAX) {
+		nsw_error(err, 0, "invalid state file %s: not a regular file of at most %d bytes",
+			  path, STATE_FILE_MAX);
+		return NSW_STATE_INVALID;
 	}
-	if (json_object_object_get_ex(opt, "allow_userns", &v)) {
-		if (!json_object_is_type(v, json_type_boolean))
-			return nsw_error(err, 0, "state file: options.allow_userns is not a boolean");
-		s->allow_userns = json_object_get_boolean(v);
-	}
-	if (!strcmp(mode, "default")) {
-		s->mode = NSW_SECCOMP_DEFAULT;
-	} else if (!strcmp(mode, "unconfined")) {
-		s->mode = NSW_SECCOMP_UNCONFINED;
-	} else if (!strcmp(mode, "profile")) {
-		s->mode = NSW_SECCOMP_PROFILE;
-		if (!json_object_object_get_ex(opt, "seccomp_profile", &v))
-			return nsw_error(err, 0, "state file: options.seccomp is profile, without seccomp_profile");
-		return nsw_seccomp_profile_from_json(v, "options.seccomp_profile of the state file",
-						     &s->profile, err);
-	} else {
-		return nsw_error(err, 0, "state file: options.seccomp: unknown mode '%s'", mode);
-	}
+	buf = malloc(st.st_size + 1);
+	if (!buf)
+		return nsw_error(err, ENOMEM, "cannot read %s", path);
+	while (got < (size_t)st.st_size && (n = read(fd, buf + got, st.st_size - got)) > 0)
+		got += n;
+	buf[got] = '\0';
+	*text = take_ptr(&buf);
+	*len = got;
 	return 0;
-}
-
-static int load_options(struct json_object *o, struct nsw_container *c,
-			struct nsw_error *err)
-{
-	struct json_object *opt, *a;
-
-	memset(c, 0, sizeof(*c));
-	if (!json_object_object_get_ex(o, "options", &opt))
-		return nsw_error(err, 0, "state file without options");
-	if (json_object_object_get_ex(opt, "namespaces", &a))
-		for (size_t i = 0; i < json_object_array_length(a); i++) {
-			const char *n = json_object_get_string(json_object_array_get_idx(a, i));
-
-			c->ns_flags |= nsw_type_flag(n);
-		}
-	if (json_object_object_get_ex(opt, "capabilities", &a))
-		for (size_t i = 0; i < json_object_array_length(a); i++) {
-			uint64_t bit;
-
-			if (nsw_cap_parse(json_object_get_string(json_object_array_get_idx(a, i)),
-					  &bit, err) < 0)
-				return -1;
-			c->caps |= bit;
-		}
-	if (json_object_object_get_ex(opt, "env", &a))
-		for (size_t i = 0; i < json_object_array_length(a) && c->n_env < NSW_MAX_ENV; i++) {
-			c->env[c->n_env] = strdup(json_object_get_string(json_object_array_get_idx(a, i)));
-			if (!c->env[c->n_env++])
-				return nsw_error(err, ENOMEM, "cannot load the state of a container");
-		}
-	c->workdir = strdup(json_object_get_string(json_object_object_get(opt, "workdir")) ?: "/");
-	c->rootfs = strdup(json_object_get_string(json_object_object_get(opt, "rootfs")) ?: "");
-	if (!c->workdir || !c->rootfs)
-		return nsw_error(err, ENOMEM, "cannot load the state of a container");
-	get_str(opt, "hostname", c->hostname, sizeof(c->hostname));
-	c->uid = get_int(opt, "uid");
-	c->gid = get_int(opt, "gid");
-	c->rootless = json_object_get_boolean(json_object_object_get(opt, "rootless"));
-	c->detach = json_object_get_boolean(json_object_object_get(opt, "detach"));
-	return load_seccomp(opt, &c->seccomp, err);
 }
 
 int nsw_state_load(const char *name, struct nsw_instance *in,
 		   struct nsw_container *c, struct nsw_error *err)
 {
-	cleanup_json struct json_object *o = read_state(name, err);
+	cleanup_free char *text = NULL;
+	size_t len;
+	int r = read_text(name, &text, &len, err);
 
-	if (!o)
-		return -1;
-	load_instance(o, in);
-	if (c && load_options(o, c, err) < 0) {
-		nsw_container_free(c);
-		return -1;
+	if (r < 0)
+		return r;
+	if (nsw_state_parse(text, len, name, in, c, err) < 0 ||
+	    nsw_cgroup_check_owned(&in->cg, name, err) < 0) {
+		if (c)
+			nsw_container_free(c);
+		nsw_error_wrap(err, "invalid state file %s/%s/%s", nsw_state_root(), name,
+			       STATE_FILE);
+		return NSW_STATE_INVALID;
 	}
 	return 0;
 }
@@ -532,12 +525,22 @@ static void write_value(struct nsw_json *w, struct json_object *o)
 
 char *nsw_state_json(const char *name, const char *status, struct nsw_error *err)
 {
-	cleanup_json struct json_object *o = read_state(name, err);
+	cleanup_json struct json_object *o = NULL;
+	cleanup_free char *raw = NULL;
+	struct nsw_instance in;
 	struct nsw_json w;
+	size_t len;
 	char *text;
 
-	if (!o)
+	/* Checked as a load checks it: ps --json shows only what nswatch wrote. */
+	if (read_text(name, &raw, &len, err) < 0 ||
+	    nsw_state_parse(raw, len, name, &in, NULL, err) < 0)
 		return NULL;
+	o = json_tokener_parse(raw);
+	if (!o || !json_object_is_type(o, json_type_object)) {
+		nsw_error(err, 0, "cannot parse the state of '%s'", name);
+		return NULL;
+	}
 	/* The status the caller sees now, in the place of the one written. */
 	json_object_object_add(o, "status", json_object_new_string(status));
 	if (nsw_json_open_mem(&w) < 0) {
@@ -553,16 +556,23 @@ char *nsw_state_json(const char *name, const char *status, struct nsw_error *err
 
 int nsw_state_remove(const char *name, struct nsw_error *err)
 {
-	char dir[PATH_MAX], path[PATH_MAX];
+	cleanup_close int dfd = -1;
+	char dir[PATH_MAX];
 
 	if (state_path(name, NULL, dir, sizeof(dir), err) < 0)
 		return -1;
-	for (size_t i = 0; i < ARRAY_SIZE(state_files); i++) {
-		if (state_path(name, state_files[i], path, sizeof(path), err) < 0)
-			return -1;
-		if (unlink(path) < 0 && errno != ENOENT)
-			return nsw_error(err, errno, "cannot remove %s", path);
+	dfd = open_dir(name, err);
+	/* Not a directory (a symlink put there by hand): the entry itself goes. */
+	if (dfd < 0 && (errno == ENOTDIR || errno == ELOOP)) {
+		if (unlink(dir) < 0 && errno != ENOENT)
+			return nsw_error(err, errno, "cannot remove %s", dir);
+		return 0;
 	}
+	if (dfd < 0)
+		return errno == ENOENT ? 0 : nsw_error(err, errno, "cannot open %s", dir);
+	for (size_t i = 0; i < ARRAY_SIZE(state_files); i++)
+		if (unlinkat(dfd, state_files[i], 0) < 0 && errno != ENOENT)
+			return nsw_error(err, errno, "cannot remove %s/%s", dir, state_files[i]);
 	if (rmdir(dir) < 0 && errno != ENOENT)
 		return nsw_error(err, errno, "cannot remove %s", dir);
 	return 0;
@@ -656,11 +666,69 @@ bool nsw_proc_same(pid_t pid, unsigned long long starttime)
 	       now == starttime && state != 'Z';
 }
 
+/* Field 4 of /proc/PID/stat. */
+static pid_t proc_ppid(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	cleanup_close int fd = -1;
+	ssize_t len;
+	int ppid;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || (len = read(fd, buf, sizeof(buf) - 1)) <= 0)
+		return -1;
+	buf[len] = '\0';
+	p = strrchr(buf, ')');
+	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+		return -1;
+	return ppid;
+}
+
+/* Does pid hold the mark of container name open? */
+static bool holds_mark(pid_t pid, const char *name)
+{
+	struct nsw_error ignored;
+	cleanup_close int dfd = open_dir(name, &ignored);
+	struct stat mark, st;
+	struct dirent *e;
+	char path[64];
+	DIR *d;
+	bool found = false;
+
+	if (dfd < 0 || fstatat(dfd, STATE_MARK, &mark, AT_SYMLINK_NOFOLLOW) < 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%d/fd", pid);
+	d = opendir(path);
+	if (!d)
+		return false;
+	while (!found && (e = readdir(d))) {
+		if (e->d_name[0] == '.')
+			continue;
+		found = fstatat(dirfd(d), e->d_name, &st, 0) == 0 && st.st_dev == mark.st_dev &&
+			st.st_ino == mark.st_ino;
+	}
+	closedir(d);
+	return found;
+}
+
+bool nsw_monitor_alive(const struct nsw_instance *in)
+{
+	return nsw_proc_same(in->monitor_pid, in->monitor_starttime) &&
+	       holds_mark(in->monitor_pid, in->name);
+}
+
+bool nsw_init_alive(const struct nsw_instance *in)
+{
+	return nsw_proc_same(in->pid, in->starttime) && proc_ppid(in->pid) == in->monitor_pid &&
+	       nsw_monitor_alive(in);
+}
+
 const char *nsw_instance_status(const struct nsw_instance *in)
 {
-	if (nsw_proc_same(in->pid, in->starttime))
+	if (nsw_init_alive(in))
 		return strcmp(in->status, "created") ? "running" : "created";
-	if (nsw_proc_same(in->monitor_pid, in->monitor_starttime))
+	if (nsw_monitor_alive(in))
 		return in->pid ? "stopping" : "creating";
 	return "stopped";
 }

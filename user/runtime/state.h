@@ -9,7 +9,9 @@
 #ifndef NSW_STATE_H
 #define NSW_STATE_H
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <sys/types.h>
 #include "runtime/cgroup.h"
 #include "runtime/container.h"
@@ -33,15 +35,49 @@ struct nsw_instance {
 };
 
 const char *nsw_state_root(void);
-/* Take the state lock (blocking); returns an fd to close to release it. */
+/*
+ * Take the state lock (blocking); returns an fd to close to release it.
+ * Held only for short critical sections (allocating, a bridge's removal),
+ * never across a clone or a hook: every start waits on it.
+ */
 int nsw_state_lock(struct nsw_error *err);
-/* Make the container's directory: fails with "name taken" if it exists. */
+/*
+ * The same, but a signal of stop (blocked by the caller) that arrives while
+ * waiting ends the wait: -1 with "interrupted" and exit status 128+N.
+ */
+int nsw_state_lock_or_signal(const sigset_t *stop, struct nsw_error *err);
+/*
+ * Under the lock: make the container's directory: fails with "name taken"
+ * if it exists, unless it holds no state file (a start killed between this
+ * and its first save: nobody else is between the two while we hold the lock).
+ */
 int nsw_state_claim(const char *name, struct nsw_error *err);
+/*
+ * The monitor's mark in the container's directory, made and opened; the
+ * monitor keeps the fd for its life (and closes it in the init), so that a
+ * pid read from the state file can be checked to be this container's monitor.
+ */
+int nsw_state_mark(const char *name, struct nsw_error *err);
 int nsw_state_save(const struct nsw_instance *in, const struct nsw_container *c,
 		   struct nsw_error *err);
-/* Fill in (and c, if not NULL: the options that exec needs). */
+/*
+ * Fill in (and c, if not NULL: the options that exec needs) from the state
+ * file of container name, every field checked (the file is not trusted).
+ * Fails with -1, or with one of these, err filled in each case:
+ */
+#define NSW_STATE_NO_FILE (-2)	/* a directory without state file */
+#define NSW_STATE_INVALID (-3)	/* not a state file nswatch wrote for name */
 int nsw_state_load(const char *name, struct nsw_instance *in,
 		   struct nsw_container *c, struct nsw_error *err);
+/*
+ * The checks of nsw_state_load() that need no host: text (len bytes, not
+ * NUL-ended) as the state file of container name (NULL: any valid name).
+ * Cgroup paths are checked as paths here; nsw_state_load() also checks
+ * their mounts.
+ */
+int nsw_state_parse(const char *text, size_t len, const char *name,
+		    struct nsw_instance *in, struct nsw_container *c,
+		    struct nsw_error *err);
 /* The state as JSON text (for ps --json); caller frees. */
 char *nsw_state_json(const char *name, const char *status,
 		     struct nsw_error *err);
@@ -53,6 +89,12 @@ int nsw_state_list(char ***names, int *n, struct nsw_error *err);
 int nsw_proc_starttime(pid_t pid, unsigned long long *starttime);
 /* pid is alive and still the process that was recorded. */
 bool nsw_proc_same(pid_t pid, unsigned long long starttime);
+/*
+ * The recorded monitor is alive and is this container's: it holds the mark.
+ * The recorded init is alive and is the monitor's child.
+ */
+bool nsw_monitor_alive(const struct nsw_instance *in);
+bool nsw_init_alive(const struct nsw_instance *in);
 /* "running", "creating" or "stopped" (the monitor is gone: leftovers). */
 const char *nsw_instance_status(const struct nsw_instance *in);
 
