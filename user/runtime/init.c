@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <linux/openat2.h>
 #include "runtime/init.h"
+#include "runtime/layer.h"
 #include "runtime/netdev.h"
 #include "runtime/process.h"
 #include "runtime/protocol.h"
@@ -258,9 +259,11 @@ static int make_dev_links(int root_fd, struct nsw_error *err)
 /*
  * The rootfs as a mount of its own on its own directory (pivot_root wants
  * one); returns the fd of that mount's root. tree_fd is the monitor's
- * idmapped clone, or -1 to clone the directory here.
+ * tree (its writable layer, or its idmapped clone), or -1 to clone the
+ * directory here.
  */
-static int attach_rootfs(int dir_fd, int tree_fd, struct nsw_error *err)
+static int attach_rootfs(const struct nsw_container *c, int dir_fd, int tree_fd,
+			 struct nsw_error *err)
 {
 	int tree = tree_fd;
 
@@ -269,6 +272,15 @@ static int attach_rootfs(int dir_fd, int tree_fd, struct nsw_error *err)
 					      AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0)
 		return nsw_error(err, errno, "cannot bind the rootfs");
+	/* Rootless, only our own user namespace may mount the overlay. */
+	if (tree_fd < 0 && c->rootless && nsw_layer_wanted(c)) {
+		int layer = nsw_layer_mount(c, tree, err);
+
+		close(tree);
+		if (layer < 0)
+			return -1;
+		tree = layer;
+	}
 	/* nodev: a node made with CAP_MKNOD must not open a host device. */
 	if (set_tree_attr(tree, MOUNT_ATTR_NODEV) < 0 ||
 	    move_mount(tree, "", dir_fd, "",
@@ -438,10 +450,11 @@ static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
 	unsigned long long t = nsw_mono_ns();
 	struct nsw_phase p = { .kind = NSW_PHASE_ROOTFS };
 
-	root_fd = attach_rootfs(h->rootfs_dir, tree_fd, err);
+	root_fd = attach_rootfs(c, h->rootfs_dir, tree_fd, err);
 	if (root_fd < 0)
 		return -1;
-	p.rootfs.idmapped = tree_fd >= 0;
+	p.rootfs.idmapped = c->idmap_rootfs;
+	p.rootfs.layer = nsw_layer_wanted(c);
 	phase(a, &p);
 	for (int i = 0; i < c->n_mounts; i++) {
 		int bind = h->binds[i];

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "runtime/cgroup.h"
+#include "runtime/layer.h"
 #include "runtime/monitor.h"
 #include "runtime/netdev.h"
 #include "runtime/runtime.h"
@@ -76,6 +77,8 @@ void nsw_release_locked(const struct nsw_instance *in, struct nsw_error *err)
 	if (in->cg.n && nsw_cgroup_destroy(&in->cg, &e2) < 0)
 		*err = e2;
 	if (in->bridge[0] && nsw_bridge_remove_if_unused(in->bridge, &e2) < 0)
+		*err = e2;
+	if (nsw_layer_remove(in->name, &e2) < 0)
 		*err = e2;
 	/* Keep the record of what is left, so that rm can try again. */
 	if (!err->msg[0] && nsw_state_remove(in->name, &e2) < 0)
