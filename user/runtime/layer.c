@@ -247,6 +247,8 @@ static int empty_dir(struct remover *r, int dfd, int depth)
 			continue;
 		}
 		fd = open_subdir(dirfd(d), e->d_name);
+		if (fd < 0 && errno == ENOENT)
+			continue;	/* another rm got there first */
 		if (fd < 0)
 			r2 = nsw_error(r->err, errno, "cannot open a directory in %s", r->path);
 		else if ((r2 = empty_dir(r, fd, depth + 1)) == 0 &&

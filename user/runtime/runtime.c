@@ -88,8 +88,12 @@ void nsw_release_locked(const struct nsw_instance *in, struct nsw_error *err)
 int nsw_release(const struct nsw_instance *in, struct nsw_error *err)
 {
 	struct nsw_error e = { 0 };
-	int lock = nsw_state_lock(err);
+	int lock;
 
+	/* Before the lock, as the monitor does; tried again under it. */
+	nsw_layer_remove(in->name, &e);
+	memset(&e, 0, sizeof(e));
+	lock = nsw_state_lock(err);
 	if (lock < 0)
 		return -1;
 	nsw_release_locked(in, &e);
