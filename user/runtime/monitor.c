@@ -8,7 +8,7 @@
  *            SETUP
  *   start    READY; state file, prestart hook; EXEC; the command runs
  *   wait     forward signals until the init exits
- *   release  remove the cgroups, veth, bridge and state
+ *   release  remove the cgroups, veth, bridge, writable layer and state
  *
  * and on failure: kill the init, release what was claimed, report why.
  * Each step is reported to the observer, if any.
