@@ -251,19 +251,34 @@ READ_NS='for t in mnt uts ipc net cgroup pid time user; do readlink /proc/self/n
 	assert_eq "uid_map inside" "$(sed -n 3p "$VOL/id" | tr -s ' ' | sed 's/^ //')" "0 $base $count"
 }
 
-@test "as root: the rootfs is idmapped: root-owned inside, and what root writes is root's on disk" {
-	local n f
+@test "as root: the rootfs is idmapped: root-owned inside; what root writes lands in its own layer, owned by its host uid, not in the rootfs" {
+	local n f up base gbase
 	n=$(rt_name idm)
 	f=$RT_ROOTFS/tmp/$n
 	RT_TMP+=("$f")
-	rt_run --name "$n" --rootfs "$RT_ROOTFS" -- sh -c 'stat -c "%u %g %n" / /bin /bin/busybox /etc/passwd /root; touch /tmp/$0; stat -c "%u %g %n" /tmp/$0; id -u' "$n"
+	rt_volume
+	rt_run -d --name "$n" --rootfs "$RT_ROOTFS" -v "$VOL:/home" -- sh -c '
+		{ stat -c "%u %g %n" / /bin /bin/busybox /etc/passwd /root; touch /tmp/$0
+		  stat -c "%u %g %n" /tmp/$0; id -u; } >/home/out.tmp
+		mv /home/out.tmp /home/out
+		while :; do sleep 1; done' "$n"
 	rt_assert_status 0
-	assert_eq "owners inside" "$(head -n 5 "$NSW_OUT" | tr '\n' ' ')" "0 0 / 0 0 /bin 0 0 /bin/busybox 0 0 /etc/passwd 0 0 /root "
-	assert_eq "owner inside of the file root created" "$(sed -n 6p "$NSW_OUT")" "0 0 /tmp/$n"
-	# On disk (the host's view), the file is owned by host root, not by the
-	# container's host uid.
-	assert_eq "owner on the host of the file the container's root created" "$(stat -c '%u %g' "$f")" "0 0"
-	assert_eq "id -u inside" "$(sed -n 7p "$NSW_OUT")" 0
+	rt_find_init "$n"
+	rt_wait_file "$VOL/out"
+	assert_eq "owners inside" "$(head -n 5 "$VOL/out" | tr '\n' ' ')" "0 0 / 0 0 /bin 0 0 /bin/busybox 0 0 /etc/passwd 0 0 /root "
+	assert_eq "owner inside of the file root created" "$(sed -n 6p "$VOL/out")" "0 0 /tmp/$n"
+	assert_eq "id -u inside" "$(sed -n 7p "$VOL/out")" 0
+	# On disk the file is in the container's own layer, owned by the
+	# container's host uid (its root), and the rootfs has no such file.
+	read -r _ base _ <"/proc/$INIT_PID/uid_map"
+	read -r _ gbase _ <"/proc/$INIT_PID/gid_map"
+	up=$RT_STATE/$n/layer/upper/tmp/$n
+	assert_eq "owner on the host of the file the container's root created (in its layer)" \
+		"$(stat -c '%u %g' "$up" 2>&1)" "$base $gbase"
+	[ ! -e "$f" ] || fail "the container's write reached the rootfs: $f exists"
+	rt_nsw rm -f "$n"
+	rt_assert_status 0
+	[ ! -e "$RT_STATE/$n" ] || fail "$RT_STATE/$n (and its layer) is left after rm -f: $(find "$RT_STATE/$n" | head)"
 }
 
 @test "rootless: uid 0 inside is the user's own uid outside; state in /tmp/nswatch-UID" {
@@ -838,4 +853,50 @@ start_sleeper() {
 	assert_eq "the error" "$msg" \
 		"nswatch: cannot bind $VOL on /bin/busybox/sub: no mount target in the rootfs: Not a directory"
 	[ ! -e "$RT_STATE/$n" ] || fail "$RT_STATE/$n was left behind"
+}
+
+# ---- issue 10, item 4: a container never writes the rootfs it was given ----
+
+# layer_tree_sum DIR: one sum of DIR's tree (every entry's metadata and
+# every file's contents).
+layer_tree_sum() {
+	{
+		find "$1" -printf '%p %m %u %g %s %T@ %y %l\n' | sort
+		find "$1" -type f -print0 | sort -z | xargs -0 sha256sum
+	} | sha256sum
+}
+
+@test "rootless: the container writes to its own layer (an overlay it makes in its user namespace), never to the rootfs; rm -f removes the layer" {
+	local n sum up
+	n=$(rt_name rllayer)
+	rt_rootless_setup
+	# The user's own rootfs: the container's root owns all of it.
+	chown -R "$RT_USER:$RT_USER" "$RT_ROOTLESS/rootfs"
+	sum=$(layer_tree_sum "$RT_ROOTLESS/rootfs")
+	rt_volume
+	rt_user_nsw run -d --rootfs "$RT_ROOTLESS/rootfs" --name "$n" -v "$VOL:/home" -- sh -c '
+		{ awk '\''$5 == "/" { for (i = 7; $i != "-"; i++); print $(i + 1) }'\'' /proc/self/mountinfo
+		  echo x >/planted && echo planted
+		  rm /bin/sh && echo removed
+		  rm -r /etc && mkdir /etc && ls -A /etc | wc -l
+		  mkdir -p /a/b/c && chmod 0 /a/b/c /a/b && echo modes; } >/home/out.tmp 2>&1
+		mv /home/out.tmp /home/out
+		while :; do sleep 1; done' "$n"
+	rt_assert_status 0
+	rt_find_init "$n"
+	rt_wait_file "$VOL/out"
+	assert_eq "what the rootless container did" "$(cat "$VOL/out")" "overlay
+planted
+removed
+0
+modes"
+	up=$RT_USER_STATE/$n/layer/upper
+	assert_eq "the planted file, in the container's layer" "$(cat "$up/planted")" x
+	assert_eq "its owner on disk" "$(stat -c %u "$up/planted")" "$RT_USER"
+	assert_eq "sum of the rootfs tree while the container runs" "$(layer_tree_sum "$RT_ROOTLESS/rootfs")" "$sum"
+	rt_user_nsw rm -f "$n"
+	rt_assert_status 0
+	rt_wait_gone "$INIT_PID" "$INIT_START"
+	[ ! -e "$RT_USER_STATE/$n" ] || fail "$RT_USER_STATE/$n is left after rm -f: $(find "$RT_USER_STATE/$n" | head)"
+	assert_eq "sum of the rootfs tree after" "$(layer_tree_sum "$RT_ROOTLESS/rootfs")" "$sum"
 }

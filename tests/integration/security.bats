@@ -837,8 +837,9 @@ EOF
 	done
 
 	# 2. The symlinks' targets exist inside the rootfs: the volumes go
-	#    there, and what the container writes lands in the rootfs copy (or
-	#    in the volume's source), never in the host directories.
+	#    there, and what the container writes lands inside its root (its
+	#    own layer over the rootfs copy) or in the volume's source, never
+	#    in the host directories.
 	mkdir -p "$R$h1" "$R$h2" "$R$h3"
 	for ns in "" "--ns $SEC_NOUSER"; do
 		i=$((i + 1))
@@ -849,16 +850,19 @@ EOF
 			--prestart-hook "sh $W/hook.sh" -- sh -c \
 			'cat /evil-abs/sub/marker /evil-rel/sub/marker
 			echo abs >/evil-abs/written-inside; echo rel >/evil-rel/written-inside
-			echo vol >/evil-abs/sub/written-in-volume'
+			echo vol >/evil-abs/sub/written-in-volume
+			cat "$0/written-inside" "$1/written-inside"' "$h1" "$h2"
 		assert_eq "host mounts on the host directories during the run ($ns; seen by the prestart hook)" \
 			"$(cat "$W/hook.out")" ""
 		sec_assert_untouched "$h1" "$ns -v $src:/evil-abs/sub"
 		sec_assert_untouched "$h2" "$ns -v $src:/evil-rel/sub"
 		assert_eq "nswatch run $ns exit status" "$NSW_STATUS" 0
 		assert_eq "what the container sees through the symlinks ($ns)" "$OUT" "volume-marker
-volume-marker"
-		assert_eq "a file written through /evil-abs, in the rootfs copy ($ns)" "$(cat "$R$h1/written-inside")" abs
-		assert_eq "a file written through /evil-rel, in the rootfs copy ($ns)" "$(cat "$R$h2/written-inside")" rel
+volume-marker
+abs
+rel"
+		[ ! -e "$R$h1/written-inside" ] && [ ! -e "$R$h2/written-inside" ] ||
+			fail "what the container wrote ($ns) reached the rootfs copy, not its own layer"
 		assert_eq "a file written in the volume, in its source ($ns)" "$(cat "$src/written-in-volume")" vol
 
 		i=$((i + 1))
@@ -867,9 +871,8 @@ volume-marker"
 		sec_run "$NAME" --rootfs "$R" $ns -v "$src:/evil-magic/sub" -- cat /evil-magic/sub/marker
 		sec_assert_untouched "$h3" "$ns -v $src:/evil-magic/sub"
 		sec_assert_inside_or_clean "$ns -v $src:/evil-magic/sub" volume-marker
-		if ! sec_failed_cleanly; then
-			[ -d "$R$h3/sub" ] || fail "the /evil-magic/sub volume ($ns) is not in the rootfs copy at $R$h3/sub"
-		fi
+		# A target made for the volume is made in the container's layer.
+		[ ! -e "$R$h3/sub" ] || fail "the /evil-magic/sub volume target ($ns) was made in the rootfs copy at $R$h3/sub"
 	done
 	sec_finish
 
@@ -1083,8 +1086,9 @@ sec_wait_file() {
 		assert_eq "nswatch exec $NAME /evil.sh exit status" "$NSW_STATUS" 0
 		[[ $(sec_line handle) == /memfd:* ]] ||
 			fail "the attacker's handle on nswatch exec ($NAME) is $(sec_line handle), not a memfd"
-		sec_wait_file "$R$res" 30
-		OUT=$(cat "$R$res")
+		# What the container writes is in its own layer.
+		sec_wait_file "$(sec_upper "$NAME")$res" 30
+		OUT=$(cat "$(sec_upper "$NAME")$res")
 		grep -qx "done" <<<"$OUT" || fail "the attack ($NAME) did not run to its end: $OUT"
 		if [ "$(sec_line reopen)" = ok ]; then
 			assert_ne "writing through the reopened handle ($NAME)" "$(sec_line write)" ok
@@ -1101,8 +1105,8 @@ sec_wait_file() {
 	sec_exec "$b" "$b" /vict/victim bg "$res" 10
 	assert_eq "control: nswatch exec $b /vict/victim exit status" "$NSW_STATUS" 0
 	assert_eq "control: the attacker's handle" "$(sec_line handle)" /vict/victim
-	sec_wait_file "$R$res" 30
-	OUT=$(cat "$R$res")
+	sec_wait_file "$(sec_upper "$b")$res" 30
+	OUT=$(cat "$(sec_upper "$b")$res")
 	assert_eq "control: reopening the host binary for writing" "$(sec_line reopen)" ok
 	assert_eq "control: writing through it" "$(sec_line write)" ok
 	assert_ne "control: sha256 of the attacked host binary" "$(sha256sum <"$vdir/victim")" "$vsum"
@@ -2130,4 +2134,187 @@ st_kill_at() {
 	assert_eq "control: exit status" "$NSW_STATUS" 0
 	[ -e "$W/out/started" ] || fail "control: the command did not run"
 	sec_finish
+
+# ---- issue 10, item 4: a container never writes the rootfs it was given ----
+
+# sec_upper NAME: the upper directory of container NAME's writable layer
+# (where everything it writes to its root lands).
+sec_upper() {
+	printf '%s\n' "/run/nswatch/$1/layer/upper"
+}
+
+# sec_tree_sum DIR: one sum of DIR's tree: every entry's path, mode, owner,
+# size, mtime, type and link target, and every file's contents.
+sec_tree_sum() {
+	{
+		find "$1" -printf '%p %m %u %g %s %T@ %y %l\n' | sort
+		find "$1" -type f -print0 | sort -z | xargs -0 sha256sum
+	} | sha256sum
+}
+
+# sec_assert_no_layer_mount NAME WHEN: no overlay mount with an upper
+# directory of container NAME in this shell's or init's mount namespace.
+sec_assert_no_layer_mount() {
+	local mounts
+	mounts=$(grep -h "upperdir=/run/nswatch/$1/" /proc/self/mountinfo /proc/1/mountinfo || true)
+	if [ -n "$mounts" ]; then
+		fail "$2: an overlay mount of container $1 is on the host: $mounts"
+		return 1
+	fi
+}
+
+# sec_assert_no_layer NAME WHEN: nothing of container NAME's layer is left:
+# no layer directory, no overlay mount of it.
+sec_assert_no_layer() {
+	if [ -e "/run/nswatch/$1/layer" ]; then
+		fail "$2: the layer /run/nswatch/$1/layer is left: $(find "/run/nswatch/$1/layer" | head)"
+		return 1
+	fi
+	sec_assert_no_layer_mount "$1" "$2"
+}
+
+# The attack, as the container's root: a setuid-root copy of busybox, a
+# trojan /bin/sh (the symlink replaced by a script), an account added to
+# /etc/passwd. It prints what it planted, as the container sees it.
+SEC_LAYER_ATTACK='cp /bin/busybox /bin/nsw_suid && chmod 4755 /bin/nsw_suid &&
+rm /bin/sh && printf "#!/bin/busybox sh\necho TROJAN\n" >/bin/sh && chmod 755 /bin/sh &&
+echo "evil::0:0::/:/bin/busybox" >>/etc/passwd &&
+stat -c "%a %u" /bin/nsw_suid && /bin/sh && grep -c "^evil:" /etc/passwd'
+SEC_LAYER_PLANTED='4755 0
+TROJAN
+1'
+# What a container that did not plant anything sees of it.
+SEC_LAYER_CHECK='ls /bin/nsw_suid 2>&1; readlink /bin/sh; grep -c "^evil:" /etc/passwd; :'
+SEC_LAYER_CLEAN='ls: /bin/nsw_suid: No such file or directory
+/bin/busybox
+0'
+
+@test "layer: the container's root plants a setuid-root busybox, a trojan /bin/sh and a passwd entry; the rootfs on disk is unchanged and a later container sees none of it (control: through a plain bind of the rootfs, as before, they land on disk)" {
+	local R=$BATS_TEST_TMPDIR/rootfs before suid ns
+	cp -a "$NSW_ROOTFS" "$R"
+	before=$(sec_tree_sum "$R")
+	suid=$(find "$R" -perm -4000 | sort)
+	# With a user namespace (root is an unprivileged host uid) and without
+	# one (root is the host's root, and its setuid file would be root's).
+	for ns in "" "--ns $SEC_NOUSER"; do
+		sec_name "plant"
+		# shellcheck disable=SC2086 # ns is a list of options
+		sec_run "$NAME" --rootfs "$R" $ns -- sh -c "$SEC_LAYER_ATTACK"
+		assert_eq "nswatch run $ns (the attack) exit status" "$NSW_STATUS" 0
+		assert_eq "what the attacker planted, as its container sees it ($ns)" "$OUT" "$SEC_LAYER_PLANTED"
+		sec_assert_no_layer "$NAME" "after the attacker's container ($ns) exited"
+		assert_eq "sum of the rootfs tree after the attack ($ns)" "$(sec_tree_sum "$R")" "$before"
+		assert_eq "setuid files in the rootfs after the attack ($ns)" "$(find "$R" -perm -4000 | sort)" "$suid"
+
+		sec_name "later"
+		# shellcheck disable=SC2086
+		sec_run "$NAME" --rootfs "$R" $ns -- sh -c "$SEC_LAYER_CHECK"
+		assert_eq "nswatch run $ns (a later container) exit status" "$NSW_STATUS" 0
+		assert_eq "what a later container on the same rootfs sees ($ns)" "$OUT" "$SEC_LAYER_CLEAN"
+		sec_assert_no_layer "$NAME" "after the later container ($ns) exited"
+	done
+	sec_finish
+
+	# Control: the same attack through a plain writable bind of the rootfs
+	# (what the container's root had before the layer), by the host's root
+	# in a scratch mount namespace: it lands on disk.
+	local m=$BATS_TEST_TMPDIR/plain
+	mkdir "$m"
+	OUT=$(timeout 20 unshare -m --propagation private sh -c \
+		'mount --bind "$1" "$2" && chroot "$2" /bin/sh -c "$3"' sh "$R" "$m" "$SEC_LAYER_ATTACK" 2>&1) || true
+	assert_eq "control: what the attack planted through a plain bind" "$OUT" "$SEC_LAYER_PLANTED"
+	assert_ne "control: sum of the rootfs tree after the attack through a plain bind" "$(sec_tree_sum "$R")" "$before"
+	assert_eq "control: the setuid copy on disk" "$(stat -c '%a %u' "$R/bin/nsw_suid")" "4755 0"
+	assert_eq "control: the host mounts on the scratch directory" "$(sec_host_mounts_on "$m")" ""
+}
+
+@test "layer: two containers on the same rootfs at once do not see each other's writes (control: a shared volume they do); rm -f of both leaves no layer and no overlay mount" {
+	local R=$BATS_TEST_TMPDIR/rootfs before shared=$BATS_TEST_TMPDIR/shared a b
+	cp -a "$NSW_ROOTFS" "$R"
+	before=$(sec_tree_sum "$R")
+	mkdir "$shared"
+	chmod 0777 "$shared"
+	sec_name conca
+	a=$NAME
+	sec_start "$a" --rootfs "$R" -v "$shared:/shared" -- sh -c \
+		'echo A >/from-a; echo A >/shared/from-a; echo A >>/etc/passwd; exec sleep 300'
+	sec_name concb
+	b=$NAME
+	sec_start "$b" --rootfs "$R" --ns "$SEC_NOUSER" -v "$shared:/shared" -- sh -c \
+		'echo B >/from-b; echo B >/shared/from-b; echo B >>/etc/passwd; exec sleep 300'
+	sec_wait_file "$shared/from-a" 10
+	sec_wait_file "$shared/from-b" 10
+
+	sec_exec "$a" "$a" sh -c 'cat /from-a /shared/from-b; ls /from-b 2>&1; tail -n1 /etc/passwd'
+	assert_eq "what container A sees of its own and B's writes" "$OUT" "A
+B
+ls: /from-b: No such file or directory
+A"
+	sec_exec "$b" "$b" sh -c 'cat /from-b /shared/from-a; ls /from-a 2>&1; tail -n1 /etc/passwd'
+	assert_eq "what container B sees of its own and A's writes" "$OUT" "B
+A
+ls: /from-a: No such file or directory
+B"
+	# Where the writes went: each container's own layer; not the rootfs.
+	assert_eq "A's file in A's layer" "$(cat "$(sec_upper "$a")/from-a")" A
+	assert_eq "B's file in B's layer" "$(cat "$(sec_upper "$b")/from-b")" B
+	assert_eq "sum of the rootfs tree while both run" "$(sec_tree_sum "$R")" "$before"
+	# The overlays live only in the containers' mount namespaces.
+	sec_assert_no_layer_mount "$a" "while $a runs"
+	sec_assert_no_layer_mount "$b" "while $b runs"
+
+	sec_finish
+	sec_assert_no_layer "$a" "after rm -f $a"
+	sec_assert_no_layer "$b" "after rm -f $b"
+	assert_eq "sum of the rootfs tree after both" "$(sec_tree_sum "$R")" "$before"
+}
+
+# A container command that prints its root's filesystem type.
+SEC_ROOT_FSTYPE='awk '\''$5 == "/" { for (i = 7; $i != "-"; i++); print $(i + 1) }'\'' /proc/self/mountinfo'
+
+@test "layer: --read-only gets none and cannot write; the layer goes with a failed start, a killed monitor, and a tree deeper than one descent" {
+	local R=$BATS_TEST_TMPDIR/rootfs before mpid i
+	cp -a "$NSW_ROOTFS" "$R"
+	before=$(sec_tree_sum "$R")
+
+	# --read-only: the rootfs itself, read-only; no layer is made.
+	sec_name ro
+	sec_run "$NAME" --rootfs "$R" --read-only --prestart-hook \
+		"ls -A /run/nswatch/\$NSWATCH_NAME >$W/ro.state" -- sh -c \
+		"$SEC_ROOT_FSTYPE; { echo x >/planted; } 2>&1"
+	assert_eq "nswatch run --read-only exit status" "$NSW_STATUS" 1
+	assert_eq "the root of a --read-only container, and a write to it" "$OUT" "$(findmnt -n -o FSTYPE -T "$R")
+sh: can't create /planted: Read-only file system"
+	assert_eq "what the state directory of a --read-only container holds" "$(grep -c layer "$W/ro.state")" 0
+	# Without: an overlay.
+	sec_name rw
+	sec_run "$NAME" --rootfs "$R" -- sh -c "$SEC_ROOT_FSTYPE"
+	assert_eq "the root of a container without --read-only" "$OUT" overlay
+
+	# A start that fails after the layer was made (the prestart hook runs
+	# with it in place) removes it.
+	sec_name failhook
+	sec_run "$NAME" --rootfs "$R" --prestart-hook \
+		"test -d /run/nswatch/\$NSWATCH_NAME/layer/upper && touch $W/had-layer; exit 3" -- true
+	assert_eq "nswatch run with a failing prestart hook: exit status" "$NSW_STATUS" 125
+	[ -e "$W/had-layer" ] || fail "the prestart hook did not see the layer"
+	sec_assert_no_layer "$NAME" "after a failed start"
+	sec_assert_clean "$NAME"
+
+	# A tree deeper than the removal descends at once (32), with
+	# directories of mode 0; then the monitor is killed: rm -f removes it.
+	sec_name deep
+	sec_start "$NAME" --rootfs "$R" -- sh -c \
+		'cd /tmp; for i in $(seq 100); do mkdir d; chmod 0 d; cd d; done; touch f; ln -s / loop; exec sleep 300'
+	sec_wait_file "$(sec_upper "$NAME")/tmp/$(printf 'd/%.0s' $(seq 100))f" 10
+	mpid=$(jq -r .monitor_pid "/run/nswatch/$NAME/state.json")
+	kill -KILL "$mpid"
+	# The init dies with it (its parent-death signal).
+	for ((i = 0; i < 100; i++)); do
+		[ -d "/proc/$PID" ] || break
+		sleep 0.1
+	done
+	sec_finish
+	sec_assert_no_layer "$NAME" "after the monitor was killed and rm -f"
+	assert_eq "sum of the rootfs tree after all of it" "$(sec_tree_sum "$R")" "$before"
 }

@@ -21,6 +21,7 @@
 #include <linux/openat2.h>
 #include "runtime/init.h"
 #include "runtime/kernel.h"
+#include "runtime/layer.h"
 #include "runtime/masks.h"
 #include "runtime/netdev.h"
 #include "runtime/process.h"
@@ -302,9 +303,11 @@ static int make_dev_links(int root_fd, struct nsw_error *err)
 /*
  * The rootfs as a mount of its own on its own directory (pivot_root wants
  * one); returns the fd of that mount's root. tree_fd is the monitor's
- * idmapped clone, or -1 to clone the directory here.
+ * tree (its writable layer, or its idmapped clone), or -1 to clone the
+ * directory here.
  */
-static int attach_rootfs(int dir_fd, int tree_fd, struct nsw_error *err)
+static int attach_rootfs(const struct nsw_container *c, int dir_fd, int tree_fd,
+			 struct nsw_error *err)
 {
 	int tree = tree_fd;
 
@@ -313,6 +316,15 @@ static int attach_rootfs(int dir_fd, int tree_fd, struct nsw_error *err)
 					      AT_RECURSIVE | AT_EMPTY_PATH);
 	if (tree < 0)
 		return nsw_error(err, errno, "cannot bind the rootfs");
+	/* Rootless, only our own user namespace may mount the overlay. */
+	if (tree_fd < 0 && c->rootless && nsw_layer_wanted(c)) {
+		int layer = nsw_layer_mount(c, tree, err);
+
+		close(tree);
+		if (layer < 0)
+			return -1;
+		tree = layer;
+	}
 	/* nodev: a node made with CAP_MKNOD must not open a host device. */
 	if (set_tree_attr(tree, MOUNT_ATTR_NODEV) < 0 ||
 	    move_mount(tree, "", dir_fd, "",
@@ -450,10 +462,11 @@ static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
 	struct nsw_mask_mounts mm = { .proc = -1, .sys = -1 };
 	int r;
 
-	root_fd = attach_rootfs(h->rootfs_dir, tree_fd, err);
+	root_fd = attach_rootfs(a->c, h->rootfs_dir, tree_fd, err);
 	if (root_fd < 0)
 		return -1;
-	p.rootfs.idmapped = tree_fd >= 0;
+	p.rootfs.idmapped = a->c->idmap_rootfs;
+	p.rootfs.layer = nsw_layer_wanted(a->c);
 	phase(a, &p);
 	r = mount_all(a, root_fd, h, &mm, t, err);
 	if (r == 0)

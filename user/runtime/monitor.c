@@ -4,10 +4,11 @@
  *
  *   claim    the name, an id range and an address, recorded; the cgroups
  *   spawn    clone3(): the init in its new namespaces (init.c)
- *   prepare  its id maps, cgroups, bridge and veth, idmapped rootfs; SETUP
+ *   prepare  its id maps, cgroups, bridge and veth, idmapped rootfs,
+ *            writable layer; SETUP
  *   start    READY; state file, prestart hook; EXEC; the command runs
  *   wait     forward signals until the init exits
- *   release  remove the cgroups, veth, bridge and state
+ *   release  remove the cgroups, veth, bridge, writable layer and state
  *
  * and on failure: kill the init, release what was claimed, report why.
  * Each step is reported to the observer, if any.
@@ -30,6 +31,7 @@
 #include "runtime/alloc.h"
 #include "runtime/init.h"
 #include "runtime/kernel.h"
+#include "runtime/layer.h"
 #include "runtime/monitor.h"
 #include "runtime/netdev.h"
 #include "runtime/process.h"
@@ -491,6 +493,47 @@ static int idmapped_rootfs(struct monitor *m, struct nsw_error *err)
 	return tree;
 }
 
+/*
+ * The container's own writable layer over the rootfs (layer.h): *tree (the
+ * idmapped tree, or -1) becomes the overlay. Rootless, only its
+ * directories: the init makes the overlay in its user namespace.
+ */
+static int writable_layer(struct monitor *m, int *tree, struct nsw_error *err)
+{
+	struct nsw_step s = { .kind = NSW_STEP_LAYER, .begin = nsw_mono_ns() };
+	const struct nsw_container *c = m->c;
+	cleanup_close int own = -1;
+	char dir[PATH_MAX];
+	int lower = *tree, fd;
+
+	if (lower < 0) {
+		/* Rootless, the init clones it; here it is only looked at. */
+		own = c->rootless ? open(c->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC)
+				  : open_tree(AT_FDCWD, c->rootfs,
+					      OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+		if (own < 0)
+			return nsw_error(err, errno, "cannot clone the rootfs mount %s",
+					 c->rootfs);
+		lower = own;
+	}
+	if (nsw_layer_path(c->name, dir, sizeof(dir), err) < 0 ||
+	    nsw_layer_create(c, lower, err) < 0)
+		return -1;
+	if (!c->rootless) {
+		fd = nsw_layer_mount(c, lower, err);
+		if (fd < 0)
+			return -1;
+		if (*tree >= 0)
+			close(*tree);
+		*tree = fd;
+	}
+	s.end = nsw_mono_ns();
+	s.layer.dir = dir;
+	s.layer.mounted = !c->rootless;
+	observe(m, &s);
+	return 0;
+}
+
 /* Everything the container needs before its init may go on. */
 static int prepare(struct monitor *m, struct nsw_error *err)
 {
@@ -514,9 +557,11 @@ static int prepare(struct monitor *m, struct nsw_error *err)
 		if (tree < 0)
 			return -1;
 	}
+	if (nsw_layer_wanted(m->c) && writable_layer(m, &tree, err) < 0)
+		return -1;
 	/* From here the init reports its steps. */
 	s.begin = s.end = nsw_mono_ns();
-	s.setup.idmapped = tree >= 0;
+	s.setup.idmapped = m->c->idmap_rootfs;
 	observe(m, &s);
 	if (send_init(m, NSW_MSG_SETUP, tree, err) < 0)
 		return -1;
@@ -646,6 +691,12 @@ static void release(struct monitor *m)
 
 	if (!m->claimed)
 		return;
+	/*
+	 * What the container wrote can be large: removed before the lock,
+	 * not to hold up other starts (a failure is tried again under it).
+	 */
+	if (m->lock < 0)
+		nsw_layer_remove(m->in.name, &e);
 	if (m->lock < 0)
 		m->lock = nsw_state_lock(&e);
 	memset(&e, 0, sizeof(e));

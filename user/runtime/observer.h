@@ -30,6 +30,7 @@ enum nsw_step_kind {
 	NSW_STEP_CGROUPS_JOINED, /* the init is in all of them (a span) */
 	NSW_STEP_VETH,		/* the veth pair, its peer in the init's netns */
 	NSW_STEP_IDMAP,		/* the rootfs, idmapped */
+	NSW_STEP_LAYER,		/* the writable layer (layer.h) */
 	NSW_STEP_SETUP,		/* SETUP sent: the init reports from now on */
 	NSW_STEP_READY,		/* READY: the init is set up */
 	NSW_STEP_HOOK,		/* the prestart hook ran */
@@ -69,6 +70,10 @@ struct nsw_step {
 		struct {
 			const char *peer;	/* its name in the container */
 		} veth;
+		struct {
+			const char *dir;	/* STATE/NAME/layer */
+			bool mounted;		/* the overlay made (rootless: by the init) */
+		} layer;
 		struct {
 			bool idmapped;		/* the idmapped rootfs goes along */
 		} setup;

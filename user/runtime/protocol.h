@@ -67,6 +67,7 @@ struct nsw_phase {
 	union {
 		struct {
 			bool idmapped;	/* the monitor's idmapped tree */
+			bool layer;	/* under a writable layer */
 		} rootfs;
 		struct {
 			int index;	/* in the description's mounts[] */

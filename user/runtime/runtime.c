@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "runtime/cgroup.h"
+#include "runtime/layer.h"
 #include "runtime/monitor.h"
 #include "runtime/netdev.h"
 #include "runtime/runtime.h"
@@ -78,6 +79,8 @@ void nsw_release_locked(const struct nsw_instance *in, struct nsw_error *err)
 		*err = e2;
 	if (in->bridge[0] && nsw_bridge_remove_if_unused(in->bridge, &e2) < 0)
 		*err = e2;
+	if (nsw_layer_remove(in->name, &e2) < 0)
+		*err = e2;
 	/* Keep the record of what is left, so that rm can try again. */
 	if (!err->msg[0] && nsw_state_remove(in->name, &e2) < 0)
 		*err = e2;
@@ -86,8 +89,12 @@ void nsw_release_locked(const struct nsw_instance *in, struct nsw_error *err)
 int nsw_release(const struct nsw_instance *in, struct nsw_error *err)
 {
 	struct nsw_error e = { 0 };
-	int lock = nsw_state_lock(err);
+	int lock;
 
+	/* Before the lock, as the monitor does; tried again under it. */
+	nsw_layer_remove(in->name, &e);
+	memset(&e, 0, sizeof(e));
+	lock = nsw_state_lock(err);
 	if (lock < 0)
 		return -1;
 	nsw_release_locked(in, &e);

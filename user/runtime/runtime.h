@@ -12,6 +12,7 @@
  *   process.c    identity, environment, signals, exit status (run and exec)
  *   tty.c        the container's own session; -t's pseudo-terminal and its relay
  *   alloc.c      id ranges and addresses, under the state lock
+ *   layer.c      the container's writable layer over the rootfs
  *   container.c  the description; state.c, cgroup.c, netdev.c, caps.c the
  *                host's side
  *   masks.c      masked and read-only paths, on the init's own mounts
@@ -35,7 +36,7 @@
 int nsw_run(struct nsw_container *c, const struct nsw_observer *obs,
 	    struct nsw_error *err);
 
-/* Remove what a container holds on the host (cgroup, veth, bridge, state). */
+/* Remove what a container holds on the host (cgroup, veth, bridge, layer, state). */
 int nsw_release(const struct nsw_instance *in, struct nsw_error *err);
 /*
  * The same, with the state lock held. err must start empty; it ends with

@@ -239,6 +239,11 @@ static void on_step(void *ctx, const struct nsw_step *s)
 		     c->rootfs, in->pid);
 		nsw_timeline_step(t->tl, "rootfs_idmap", s->begin, s->end);
 		break;
+	case NSW_STEP_LAYER:
+		item(t, s->begin, "layer", NULL, "%s/upper, the container's writable layer%s",
+		     s->layer.dir, s->layer.mounted ? ": an overlay over the rootfs" : "");
+		nsw_timeline_step(t->tl, "rootfs_layer", s->begin, s->end);
+		break;
 	case NSW_STEP_SETUP:
 		/* From here the init reports its steps: they come in late. */
 		nsw_timeline_await_runtime(t->tl, true);
@@ -385,7 +390,8 @@ static void on_phase(void *ctx, const struct nsw_phase *p,
 		item(t, p->ts, "hostname", NULL, "%s", c->hostname);
 		break;
 	case NSW_PHASE_ROOTFS:
-		item(t, p->ts, "rootfs", NULL, "%s on itself (%s, nodev)", c->rootfs,
+		item(t, p->ts, "rootfs", NULL, "%s on itself (%s%s, nodev)", c->rootfs,
+		     p->rootfs.layer ? "a writable layer over " : "",
 		     p->rootfs.idmapped ? "the idmapped tree" : "a bind");
 		break;
 	case NSW_PHASE_MOUNT:
