@@ -284,6 +284,14 @@ sec_fd_control() {
 	fi
 }
 
+# sec_fd_list K: the K-th of the "-"-separated listings in $NSW_OUT, one
+# line. The shell whose fds are listed runs no pipeline and no redirection:
+# ash holds a pipeline's pipe (fds 3 and 4) until it has forked both sides,
+# and on a busy machine ls reads /proc/$$/fd before that ("0 1 2 3 4").
+sec_fd_list() {
+	awk -v k="$1" '$0 == "-" { n++; next } n == k - 1' "$NSW_OUT" | tr '\n' ' '
+}
+
 @test "fds: run: the container's command holds only 0 1 2, not the caller's fds 3 5 7" {
 	sec_fd_control
 	sec_name fd
@@ -293,14 +301,14 @@ sec_fd_control() {
 	(
 		exec 5</etc/hostname 7</etc/hostname
 		exec timeout --kill-after=10 "$NSW_TIMEOUT" "$NSWATCH" run --name "$NAME" -- \
-			sh -c 'ls /proc/$$/fd | tr "\n" " "; echo; ls /proc/self/fd | tr "\n" " "; echo; :' \
+			sh -c 'ls /proc/$$/fd; echo -; ls /proc/self/fd; :' \
 			</dev/null >"$NSW_OUT" 2>"$NSW_ERR"
 	) || NSW_STATUS=$?
 	assert_eq "nswatch run exit status" "$NSW_STATUS" 0
 	# The shell is PID 1: its own fds; then ls's, with the directory it reads.
-	assert_eq "fds of the container's init (ls /proc/\$\$/fd)" "$(sed -n 1p "$NSW_OUT")" "0 1 2 "
+	assert_eq "fds of the container's init (ls /proc/\$\$/fd)" "$(sec_fd_list 1)" "0 1 2 "
 	assert_eq "fds of a process in the container (ls /proc/self/fd, 3 is ls's directory)" \
-		"$(sed -n 2p "$NSW_OUT")" "0 1 2 3 "
+		"$(sec_fd_list 2)" "0 1 2 3 "
 	sec_finish
 }
 
@@ -315,13 +323,13 @@ sec_fd_control() {
 	NSW_STATUS=0
 	NSW_ARGS="exec $NAME sh -c ... (fds 3 5 7 open)"
 	timeout --kill-after=10 "$NSW_TIMEOUT" "$NSWATCH" exec "$NAME" \
-		sh -c 'ls /proc/$$/fd | tr "\n" " "; echo; ls /proc/self/fd | tr "\n" " "; echo; :' \
+		sh -c 'ls /proc/$$/fd; echo -; ls /proc/self/fd; :' \
 		</dev/null >"$NSW_OUT" 2>"$NSW_ERR" || NSW_STATUS=$?
 	exec 5<&- 7<&-
 	assert_eq "nswatch exec exit status" "$NSW_STATUS" 0
-	assert_eq "fds of the exec'd shell (ls /proc/\$\$/fd)" "$(sed -n 1p "$NSW_OUT")" "0 1 2 "
+	assert_eq "fds of the exec'd shell (ls /proc/\$\$/fd)" "$(sec_fd_list 1)" "0 1 2 "
 	assert_eq "fds of a process under it (ls /proc/self/fd, 3 is ls's directory)" \
-		"$(sed -n 2p "$NSW_OUT")" "0 1 2 3 "
+		"$(sec_fd_list 2)" "0 1 2 3 "
 	sec_finish
 }
 
@@ -2317,4 +2325,348 @@ sh: can't create /planted: Read-only file system"
 	sec_finish
 	sec_assert_no_layer "$NAME" "after the monitor was killed and rm -f"
 	assert_eq "sum of the rootfs tree after all of it" "$(sec_tree_sum "$R")" "$before"
+
+# ---- issue 10, item 1: no host file descriptor reaches the container ----
+#
+# CVE-2024-21626: a runtime that still holds a directory fd of the host
+# when it chdir()s to the working directory lets -w /proc/self/fd/N (or a
+# symlink of the image pointing there) put the container's cwd on the
+# host. Every attack here aims at a marker file that exists only on the
+# host, outside every rootfs, world-readable (so that even a container
+# root that is an unprivileged host uid would read it), and at the host's
+# /etc/shadow.
+
+# sec_marker: MARK_DIR := a host directory holding "marker" with the unique
+# text MARK; SHADOW1 := the first line of the host's /etc/shadow.
+sec_marker() {
+	MARK_DIR=$BATS_TEST_TMPDIR/hostonly
+	MARK="nsw-host-only-$$-$RANDOM$RANDOM"
+	mkdir -p "$MARK_DIR"
+	chmod 0755 "$MARK_DIR"
+	printf '%s\n' "$MARK" >"$MARK_DIR/marker"
+	chmod 0644 "$MARK_DIR/marker"
+	SHADOW1=$(head -n1 /etc/shadow)
+}
+
+# What each attack runs in the working directory it got: where it is, and
+# the marker and shadow read relative to it (the caller's fd 5 is the
+# marker's directory, fd 7 the host's /etc).
+SEC_ESCAPE_CMD='pwd; cat marker shadow 2>&1; :'
+
+# sec_assert_no_escape WHAT: the last sec_run or sec_exec read neither the
+# marker nor the host's /etc/shadow.
+sec_assert_no_escape() {
+	if grep -qF "$MARK" "$NSW_OUT" "$NSW_ERR"; then
+		fail "$1: the container read the host-only marker: $(cat "$NSW_OUT")"
+		return 1
+	fi
+	if [ -n "$SHADOW1" ] && grep -qF "$SHADOW1" "$NSW_OUT" "$NSW_ERR"; then
+		fail "$1: the container read the host's /etc/shadow"
+		return 1
+	fi
+}
+
+# sec_assert_workdir_refused WHAT: the last sec_run or sec_exec failed to
+# start with a message about --workdir (run: status 125).
+sec_assert_workdir_refused() {
+	sec_assert_no_escape "$1" || return 1
+	assert_ne "$1: exit status" "$NSW_STATUS" 0
+	grep -q -- "--workdir" "$NSW_ERR" ||
+		fail "$1: the error does not name --workdir: $(cat "$NSW_ERR") (stdout: $(cat "$NSW_OUT"))"
+}
+
+# sec_control_chroot_escape ROOTFS DIR WHAT: the old way, outside nswatch:
+# a chroot into ROOTFS with its own pid namespace and procfs, started by a
+# caller holding fd 5 on the marker's directory, that does cd DIR: it
+# lands on the host and reads the marker.
+sec_control_chroot_escape() {
+	local out
+	out=$(
+		exec 5<"$MARK_DIR" 7</etc
+		timeout 20 unshare --mount --pid --fork --mount-proc="$1/proc" \
+			chroot "$1" /bin/sh -c "cd $2 && $SEC_ESCAPE_CMD" </dev/null 2>&1
+	)
+	if ! grep -qF "$MARK" <<<"$out"; then
+		fail "control ($3): a chroot that does cd $2 with fd 5 open should read the host's marker; it printed: $out"
+		return 1
+	fi
+}
+
+# sec_init_fds_held RUN_ARGS...: the fds of a container's init while it is
+# held before exec (a prestart hook lists them), started by a caller
+# holding 5 and 7; INIT_FDS := "N TARGET" lines.
+sec_init_fds_held() {
+	local list=$W/initfds
+	: >"$list"
+	(
+		exec 5<"$MARK_DIR" 7</etc
+		sec_run "$NAME" "$@" \
+			--prestart-hook "find /proc/\$NSWATCH_PID/fd -mindepth 1 -printf '%f %l\n' >$list" -- true
+		assert_eq "nswatch run $* with the fd-listing hook: exit status" "$NSW_STATUS" 0
+	)
+	INIT_FDS=$(sort -n "$list")
+}
+
+@test "CVE-2024-21626: run -w /proc/self/fd/N for N 3..20 and every fd of the held init reaches no host directory (userns, none, --uid-map 0:0:65536); control: a chroot doing the same cd escapes" {
+	sec_marker
+	sec_name wfd
+	R=$BATS_TEST_TMPDIR/rootfs
+	cp -a "$NSW_ROOTFS" "$R"
+	sec_control_chroot_escape "$R" /proc/self/fd/5 "cd /proc/self/fd/5"
+
+	# The fds the init holds while held before exec: 0 1 2 and its
+	# socket to the monitor; nothing of the caller's (5, 7) nor of a
+	# tracing monitor's (bpf maps and links).
+	local n others cfg
+	sec_init_fds_held --trace
+
+	local ns=(3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20)
+	ns+=($(awk '{ print $1 }' <<<"$INIT_FDS"))
+	exec 5<"$MARK_DIR" 7</etc
+	for cfg in "" "--ns $SEC_NOUSER" "--uid-map 0:0:65536"; do
+		# shellcheck disable=SC2086
+		sec_run "$NAME" $cfg -w /tmp -- sh -c 'pwd; :'
+		assert_eq "run $cfg -w /tmp (the container works)" "$OUT" /tmp
+		for n in "${ns[@]}"; do
+			# shellcheck disable=SC2086
+			sec_run "$NAME" $cfg -w "/proc/self/fd/$n" -- sh -c "$SEC_ESCAPE_CMD"
+			sec_assert_workdir_refused "run $cfg -w /proc/self/fd/$n"
+			assert_eq "run $cfg -w /proc/self/fd/$n: exit status" "$NSW_STATUS" 125
+		done
+	done
+	exec 5<&- 7<&-
+	others=$(awk '$1 > 2' <<<"$INIT_FDS")
+	assert_eq "fds above stdio of the held init: $INIT_FDS" "$(wc -l <<<"$others")" 1
+	[[ $others == *socket:* ]] || fail "the held init's fd above stdio is not its socket: $others"
+	sec_finish
+}
+
+@test "CVE-2024-21626: exec -w /proc/self/fd/N for N 3..20, by a caller holding 5 and 7, reaches no host directory (userns, none); control: nsenter and the same cd escapes" {
+	sec_marker
+	local a b n
+	sec_name xwfd
+	a=$NAME
+	sec_start "$a" -- sleep 300
+	sec_name xwfdnu
+	b=$NAME
+	sec_start "$b" --ns "$SEC_NOUSER" -- sleep 300
+
+	exec 5<"$MARK_DIR" 7</etc
+	for NAME in "$a" "$b"; do
+		sec_init_pid "$NAME"
+		# Control: the old way, setns into the container and chdir
+		# through the inherited fd: the host's marker.
+		OUT=$(timeout 20 nsenter -t "$PID" -a /bin/sh -c "cd /proc/self/fd/5 && $SEC_ESCAPE_CMD" </dev/null 2>&1)
+		grep -qF "$MARK" <<<"$OUT" ||
+			fail "control ($NAME): nsenter into the container and cd /proc/self/fd/5 should read the host's marker; it printed: $OUT"
+
+		sec_exec "$NAME" -w /tmp "$NAME" sh -c 'pwd; ls /proc/self/fd; cat /proc/self/fd/5/marker /proc/self/fd/7/shadow 2>&1; :'
+		assert_eq "exec -w /tmp in $NAME: exit status" "$NSW_STATUS" 0
+		assert_eq "exec -w /tmp in $NAME: cwd and fds (3 is ls's directory)" \
+			"$(sed -n 1,5p "$NSW_OUT" | tr '\n' ' ')" "/tmp 0 1 2 3 "
+		sec_assert_no_escape "exec in $NAME, reading through fds 5 and 7"
+		for n in 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+			sec_exec "$NAME" -w "/proc/self/fd/$n" "$NAME" sh -c "$SEC_ESCAPE_CMD"
+			sec_assert_workdir_refused "exec -w /proc/self/fd/$n in $NAME"
+		done
+		# With another user: the same.
+		sec_exec "$NAME" -u 1000 -w /proc/self/fd/5 "$NAME" sh -c "$SEC_ESCAPE_CMD"
+		sec_assert_workdir_refused "exec -u 1000 -w /proc/self/fd/5 in $NAME"
+	done
+	exec 5<&- 7<&-
+	sec_finish
+}
+
+@test "CVE-2024-21626: a workdir that is a symlink of the image to /proc/self/fd/N, ../.. or a host path stays inside (run and exec, userns and none); control: a chroot following it escapes" {
+	sec_marker
+	local n w a b cfg
+	R=$BATS_TEST_TMPDIR/rootfs
+	cp -a "$NSW_ROOTFS" "$R"
+	for n in 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do
+		ln -s "/proc/self/fd/$n" "$R/w$n"
+	done
+	ln -s ../../../../../../../../.. "$R/wup"
+	ln -s "$MARK_DIR" "$R/wabs"
+	ln -s /proc/self/root/../../../../.. "$R/wroot"
+	ln -s /proc/1/cwd "$R/wcwd"
+	sec_control_chroot_escape "$R" /w5 "an image's symlink /w5 -> /proc/self/fd/5"
+
+	sec_name lnk
+	a=$NAME
+	sec_start "$a" --rootfs "$R" -- sleep 300
+	sec_name lnknu
+	b=$NAME
+	sec_start "$b" --rootfs "$R" --ns "$SEC_NOUSER" -- sleep 300
+	sec_name lnkrun
+	exec 5<"$MARK_DIR" 7</etc
+	for cfg in "" "--ns $SEC_NOUSER"; do
+		for w in w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w17 w18 w19 w20 wabs wcwd; do
+			# shellcheck disable=SC2086
+			sec_run "$NAME" --rootfs "$R" $cfg -w "/$w" -- sh -c "$SEC_ESCAPE_CMD"
+			sec_assert_workdir_refused "run $cfg -w /$w (a symlink of the image)"
+		done
+		# These resolve, inside: ../.. stops at the container's root.
+		for w in wup wroot; do
+			# shellcheck disable=SC2086
+			sec_run "$NAME" --rootfs "$R" $cfg -w "/$w" -- sh -c "$SEC_ESCAPE_CMD"
+			sec_assert_no_escape "run $cfg -w /$w (a symlink of the image)"
+			if [ "$NSW_STATUS" = 0 ]; then
+				assert_eq "run $cfg -w /$w: the cwd" "$(sed -n 1p "$NSW_OUT")" /
+			fi
+		done
+	done
+	for NAME in "$a" "$b"; do
+		for w in w3 w4 w5 w6 w7 w8 w9 w10 w11 w12 w13 w14 w15 w16 w17 w18 w19 w20 wabs wcwd wup wroot; do
+			sec_exec "$NAME" -w "/$w" "$NAME" sh -c "$SEC_ESCAPE_CMD"
+			sec_assert_no_escape "exec -w /$w in $NAME (a symlink of the image)"
+		done
+	done
+	exec 5<&- 7<&-
+	sec_finish
+}
+
+@test "fds: a directory as stdin, stdout or stderr is refused (run and exec): it would be a handle on the host's tree; control: a process given one reads the host through it" {
+	sec_marker
+	local out
+	# Control: a directory fd as stdin reaches the files under it.
+	out=$(timeout 10 "$BUSYBOX" cat /proc/self/fd/0/marker <"$MARK_DIR" 2>&1)
+	assert_eq "control: cat /proc/self/fd/0/marker with stdin the marker's directory" "$out" "$MARK"
+
+	sec_name stdin
+	NSW_STATUS=0
+	timeout --kill-after=10 "$NSW_TIMEOUT" "$NSWATCH" run --name "$NAME" -- \
+		sh -c 'cat /proc/self/fd/0/marker; cd /proc/self/fd/0 && cat marker; :' \
+		<"$MARK_DIR" >"$NSW_OUT" 2>"$NSW_ERR" 3>&- || NSW_STATUS=$?
+	sec_assert_no_escape "run with stdin the marker's directory"
+	assert_eq "run with stdin a host directory: exit status" "$NSW_STATUS" 125
+	grep -q "fd 0 is a directory" "$NSW_ERR" || fail "run with stdin a directory: the error does not say so: $(cat "$NSW_ERR")"
+
+	sec_name stdinx
+	sec_start "$NAME" -- sleep 300
+	NSW_STATUS=0
+	timeout --kill-after=10 "$NSW_TIMEOUT" "$NSWATCH" exec "$NAME" \
+		sh -c 'cat /proc/self/fd/0/marker; cd /proc/self/fd/0 && cat marker; :' \
+		<"$MARK_DIR" >"$NSW_OUT" 2>"$NSW_ERR" 3>&- || NSW_STATUS=$?
+	sec_assert_no_escape "exec with stdin the marker's directory"
+	assert_ne "exec with stdin a host directory: exit status" "$NSW_STATUS" 0
+	grep -q "fd 0 is a directory" "$NSW_ERR" || fail "exec with stdin a directory: the error does not say so: $(cat "$NSW_ERR")"
+	sec_finish
+}
+
+# ---- issue 10, item 8: everything started in a container dies with its caller ----
+#
+# nswatch exec's command is a child of nswatch exec (CLONE_PARENT), in the
+# container's pid namespace; run's init is the monitor's child. Each gets
+# SIGKILL when its parent dies (PR_SET_PDEATHSIG), set again after the
+# last change of ids, which clears it.
+
+# sec_pid_of_cmdline CMDLINE: PIDOF := the pid whose command line is exactly
+# CMDLINE (waits up to 10 s for it).
+sec_pid_of_cmdline() {
+	local i
+	for ((i = 0; i < 100; i++)); do
+		PIDOF=$(pgrep -f -x -- "$1" | head -n1)
+		[ -n "$PIDOF" ] && return 0
+		sleep 0.1
+	done
+	fail "no process runs '$1'"
+	return 1
+}
+
+# sec_gone_within PID SECONDS: PID exits (or is a zombie) within SECONDS.
+sec_gone_within() {
+	local i state
+	for ((i = 0; i < $2 * 20; i++)); do
+		state=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+		[ -z "$state" ] || [ "$state" = Z ] && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+# sec_alive_after PID SECONDS: PID still runs after SECONDS.
+sec_alive_after() {
+	local state
+	sleep "$2"
+	state=$(awk '/^State:/ { print $2 }' "/proc/$1/status" 2>/dev/null)
+	[ -n "$state" ] && [ "$state" != Z ]
+}
+
+@test "pdeathsig: SIGKILL of nswatch exec kills its command within a second (root and -u 1000, userns and none); control: a command nsenter started survives nsenter's SIGKILL" {
+	local a b user arg ex
+	sec_name die
+	a=$NAME
+	sec_start "$a" -- sleep 300
+	sec_name dienu
+	b=$NAME
+	sec_start "$b" --ns "$SEC_NOUSER" -- sleep 300
+	for NAME in "$a" "$b"; do
+		sec_init_pid "$NAME"
+		# Control: started in the container the same way, without a
+		# parent-death signal, the command outlives its starter.
+		arg=$((7000000 + RANDOM))
+		nsenter -t "$PID" -a sleep "$arg" </dev/null >/dev/null 2>&1 3>&- &
+		ex=$!
+		sec_pid_of_cmdline "sleep $arg"
+		kill -KILL "$ex"
+		wait "$ex" 2>/dev/null || true
+		sec_alive_after "$PIDOF" 1 ||
+			fail "control ($NAME): the command nsenter started died with nsenter: the test could not tell"
+		kill -KILL "$PIDOF" 2>/dev/null || true
+
+		for user in 0 1000; do
+			arg=$((8000000 + RANDOM))
+			"$NSWATCH" exec -u "$user" "$NAME" sleep "$arg" </dev/null >/dev/null 2>&1 3>&- &
+			ex=$!
+			sec_pid_of_cmdline "sleep $arg"
+			assert_eq "the exec'd command's parent ($NAME, -u $user)" "$(sec_status "$PIDOF" PPid)" "$ex"
+			# Its ids changed (what clears the parent-death signal).
+			assert_eq "the exec'd command's host uid minus the init's ($NAME, -u $user)" \
+				"$(($(sec_status "$PIDOF" Uid | awk '{ print $1 }') - $(sec_status "$PID" Uid | awk '{ print $1 }')))" "$user"
+			kill -KILL "$ex"
+			wait "$ex" 2>/dev/null || true
+			sec_gone_within "$PIDOF" 1 ||
+				fail "the command of nswatch exec -u $user $NAME (pid $PIDOF) still runs 1 s after nswatch exec was killed"
+		done
+	done
+	sec_finish
+}
+
+@test "pdeathsig: SIGKILL of run's monitor kills the init within a second (root and -u 1000, userns and none); control: unshare --fork's child survives unshare's SIGKILL unless --kill-child" {
+	local cfg user mon arg up
+	# Control: a pid namespace's init started without a parent-death
+	# signal outlives its parent; with one (--kill-child) it does not.
+	for cfg in "" --kill-child; do
+		arg=$((9000000 + RANDOM))
+		# shellcheck disable=SC2086
+		unshare --pid --fork $cfg sleep "$arg" </dev/null >/dev/null 2>&1 3>&- &
+		up=$!
+		sec_pid_of_cmdline "sleep $arg"
+		kill -KILL "$up"
+		wait "$up" 2>/dev/null || true
+		if [ -z "$cfg" ]; then
+			sec_alive_after "$PIDOF" 1 ||
+				fail "control: unshare --fork's child died with unshare: the test could not tell"
+			kill -KILL "$PIDOF" 2>/dev/null || true
+		else
+			sec_gone_within "$PIDOF" 1 || fail "control: unshare --kill-child's child survived"
+		fi
+	done
+
+	for cfg in "" "--ns $SEC_NOUSER"; do
+		for user in 0 1000; do
+			sec_name mon
+			# shellcheck disable=SC2086
+			sec_start "$NAME" $cfg -u "$user" -- sleep 300
+			# Its uid inside is $user: ranges are 65536-aligned.
+			assert_eq "the init's uid modulo 65536 ($cfg -u $user)" \
+				"$(($(sec_status "$PID" Uid | awk '{ print $1 }') % 65536))" "$user"
+			mon=$(sec_status "$PID" PPid)
+			assert_eq "comm of the init's parent (the monitor)" "$(cat "/proc/$mon/comm")" nswatch
+			kill -KILL "$mon"
+			sec_gone_within "$PID" 1 ||
+				fail "the init of $NAME ($cfg -u $user, pid $PID) still runs 1 s after its monitor was killed"
+		done
+	done
+	sec_finish
 }

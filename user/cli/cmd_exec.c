@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include "cli/commands.h"
 #include "lib/nsnames.h"
+#include "runtime/fds.h"
 #include "runtime/process.h"
 #include "runtime/runtime.h"
 #include "runtime/tty.h"
@@ -122,16 +123,23 @@ static __attribute__((noreturn)) void exec_command(struct nsw_container *c,
 						     int tty_sock)
 {
 	struct nsw_error err = { 0 };
+	int keep[] = { errpipe, tty_sock };
 	int e, master;
 
-	if (nsw_apply_identity(c, &err) < 0)
+	if (nsw_close_fds_except(keep, ARRAY_SIZE(keep), &err) < 0 ||
+	    nsw_apply_identity(c, &err) < 0 ||
+	    nsw_enter_workdir(c->workdir, &err) < 0)
 		goto fail;
-	if (chdir(c->workdir) < 0) {
-		nsw_error(&err, errno, "--workdir %s in the container", c->workdir);
+	/*
+	 * After the last change of ids, which clears it. Only nswatch exec
+	 * holds the pipe's read end: if it is gone, so is nswatch exec.
+	 */
+	if (nsw_die_with_parent(errpipe, &err) < 0) {
+		nsw_error_wrap(&err, "nswatch exec");
 		goto fail;
 	}
-	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0) {
-		nsw_error(&err, errno, "close_range");
+	if (nsw_check_fds(keep, ARRAY_SIZE(keep), &err) < 0) {
+		nsw_error_set_status(&err, EXEC_EXIT_RUNTIME);
 		goto fail;
 	}
 	environ = nsw_build_env(c);
@@ -226,9 +234,12 @@ static __attribute__((noreturn)) void joiner(const struct nsw_instance *in,
 					       int tty_sock)
 {
 	struct nsw_error err = { 0 };
+	int keep[] = { pidfd, errpipe, pidpipe, tty_sock };
 	pid_t pid;
 
-	if (join(in, c, pidfd, &err) < 0) {
+	/* Nothing the caller left open may be reached from the container. */
+	if (nsw_close_fds_except(keep, ARRAY_SIZE(keep), &err) < 0 ||
+	    join(in, c, pidfd, &err) < 0) {
 		nsw_error_set_status(&err, EXEC_EXIT_RUNTIME);
 		(void)!write(errpipe, &err, sizeof(err));
 		_exit(EXEC_EXIT_RUNTIME);
@@ -240,7 +251,6 @@ static __attribute__((noreturn)) void joiner(const struct nsw_instance *in,
 
 		sigemptyset(&none);
 		sigprocmask(SIG_SETMASK, &none, NULL);
-		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
 		exec_command(c, argv, errpipe, tty_sock);
 	}
 	if (pid < 0) {

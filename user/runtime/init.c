@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/openat2.h>
+#include "runtime/fds.h"
 #include "runtime/init.h"
 #include "runtime/kernel.h"
 #include "runtime/layer.h"
@@ -500,12 +501,14 @@ static int become_root(const struct nsw_container *c, struct nsw_error *err)
 	return 0;
 }
 
-static int watch_parent(pid_t monitor, struct nsw_error *err)
+/*
+ * Cleared by every change of credentials: set it again after them. In a
+ * new pid namespace getppid() is 0 before and after the monitor dies: the
+ * socket, whose other end only the monitor holds, tells.
+ */
+static int watch_parent(pid_t monitor, int sock, struct nsw_error *err)
 {
-	/* Cleared by every change of credentials: set it again after them. */
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0)
-		return nsw_error(err, errno, "PR_SET_PDEATHSIG");
-	if (getppid() != monitor)
+	if (nsw_die_with_parent(sock, err) < 0 || getppid() != monitor)
 		return nsw_error(err, 0, "the monitor exited");
 	return 0;
 }
@@ -565,16 +568,13 @@ static int setup(const struct nsw_init_args *a, int tree_fd, pid_t monitor,
 	p.identity.caps = c->caps;
 	phase(a, &p);
 	phase_done(a, NSW_PHASE_NO_NEW_PRIVS, 0);
-	if (chdir(c->workdir) < 0)
-		return nsw_error(err, errno, "--workdir %s in the container",
-				 c->workdir);
-	phase_done(a, NSW_PHASE_WORKDIR, 0);
-	if (watch_parent(monitor, err) < 0)
+	if (nsw_enter_workdir(c->workdir, err) < 0)
 		return -1;
-	/* Whatever the caller left open must not reach the container. */
-	if (syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-		return nsw_error(err, errno, "close_range");
-	return 0;
+	phase_done(a, NSW_PHASE_WORKDIR, 0);
+	if (watch_parent(monitor, a->sock, err) < 0)
+		return -1;
+	/* Closed at the start; nothing of the host may have come back since. */
+	return nsw_check_fds(&a->sock, 1, err);
 }
 
 static void own_ns_inodes(unsigned long long *inodes)
@@ -607,7 +607,12 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
-	if (watch_parent(monitor, &err) < 0)
+	/*
+	 * The caller's fds and the monitor's (its lock, the tracer's maps)
+	 * must not reach the container, nor serve any path resolved below.
+	 */
+	if (nsw_close_fds_except(&a->sock, 1, &err) < 0 ||
+	    watch_parent(monitor, a->sock, &err) < 0)
 		fail(a->sock, NSW_MSG_ERROR, &err);
 	if (nsw_msg_recv(a->sock, &m, &tree_fd) <= 0 || m.type != NSW_MSG_SETUP)
 		_exit(INIT_EXIT_FAILED);
