@@ -1465,7 +1465,7 @@ sec_alive_after() {
 
 	for cfg in "" "--ns $SEC_NOUSER"; do
 		for user in 0 1000; do
-			sec_name mon
+			sec_name "mon${cfg:+nu}$user"
 			# shellcheck disable=SC2086
 			sec_start "$NAME" $cfg -u "$user" -- sleep 300
 			# Its uid inside is $user: ranges are 65536-aligned.
