@@ -10,13 +10,18 @@
  *   protocol.c   the messages between the two (protocol.h)
  *   observer.h   what an observer (run --trace) is told, typed
  *   process.c    identity, environment, signals, exit status (run and exec)
+ *   fds.c        no host fd, the workdir inside the root, parent death
  *   tty.c        the container's own session; -t's pseudo-terminal and its relay
- *   alloc.c      id ranges and addresses, under the state lock
- *   layer.c      the container's writable layer over the rootfs
- *   container.c  the description; state.c, cgroup.c, netdev.c, caps.c the
- *                host's side
  *   masks.c      masked and read-only paths, on the init's own mounts
+ *   layer.c      the container's writable layer over the rootfs
+ *   seccomp.c    the filter: profiles (OCI, Docker), Docker's default
+ *                (seccomp_default.c)
+ *   alloc.c      id ranges and addresses, under the state lock
  *   kernel.c     the running kernel's version, for errors that are its age
+ *   container.c  the description
+ *   state.c      the state directory and lock; state_parse.c reads a state
+ *                file as untrusted input
+ *   cgroup.c, netdev.c, caps.c   the host's side
  */
 #ifndef NSW_RUNTIME_H
 #define NSW_RUNTIME_H
