@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <json-c/json_object.h>
 
 #define NSW_JSON_MAX_DEPTH 32
 
@@ -72,5 +73,13 @@ void nsw_json_newline(struct nsw_json *w);
  * \u00XX escapes, so the line always parses. The writer's string primitive.
  */
 void json_write_string(FILE *f, const char *s, size_t len);
+
+/* Reading is json-c's: a parsed tree, put when its variable leaves scope. */
+static inline void cleanup_json_putp(struct json_object **o)
+{
+	if (*o)
+		json_object_put(*o);
+}
+#define cleanup_json __attribute__((cleanup(cleanup_json_putp)))
 
 #endif /* NSW_JSON_H */

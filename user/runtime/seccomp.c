@@ -17,6 +17,7 @@
 #include <seccomp.h>
 #include "runtime/caps.h"
 #include "runtime/seccomp.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 /* The largest errno a filter can return (the kernel's MAX_ERRNO). */
@@ -102,13 +103,6 @@ static const char *const rule_keys[] = { "names", "name", "action", "errnoRet", 
 static const char *const arg_keys[] = { "index", "value", "valueTwo", "op", NULL };
 static const char *const includes_keys[] = { "caps", "arches", "minKernel", NULL };
 static const char *const excludes_keys[] = { "caps", "arches", NULL };
-
-static void cleanup_jsonp(struct json_object **o)
-{
-	if (*o)
-		json_object_put(*o);
-}
-#define cleanup_json __attribute__((cleanup(cleanup_jsonp)))
 
 const char *nsw_seccomp_mode_name(enum nsw_seccomp_mode mode)
 {

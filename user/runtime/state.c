@@ -44,13 +44,6 @@ static const char *const net_names[] = {
 	[NSW_NET_HOST] = "host",
 };
 
-static void cleanup_jsonp(struct json_object **o)
-{
-	if (*o)
-		json_object_put(*o);
-}
-#define cleanup_json __attribute__((cleanup(cleanup_jsonp)))
-
 /*
  * Where nswatch keeps its state, fixed for the life of the process:
  * nsw_state_root() fills it once and hands it out.

@@ -18,6 +18,7 @@
 #include "runtime/netdev.h"
 #include "runtime/seccomp.h"
 #include "runtime/state.h"
+#include "lib/json.h"
 #include "lib/util.h"
 
 /* Nesting of the deepest state file (options.uid_map[i].count) and some. */
@@ -37,12 +38,6 @@ static const char *const nets[] = {
 	[NSW_NET_BRIDGE] = "bridge",
 	[NSW_NET_HOST] = "host",
 };
-
-static void put_json(struct json_object **o)
-{
-	if (*o)
-		json_object_put(*o);
-}
 
 static void free_tokener(struct json_tokener **t)
 {
@@ -569,7 +564,7 @@ int nsw_state_parse(const char *text, size_t len, const char *name, struct nsw_i
 		    struct nsw_container *c, struct nsw_error *err)
 {
 	__attribute__((cleanup(free_tokener))) struct json_tokener *tok = NULL;
-	__attribute__((cleanup(put_json))) struct json_object *o = NULL;
+	cleanup_json struct json_object *o = NULL;
 	struct nsw_container ignored;
 	size_t end;
 
