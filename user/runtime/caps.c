@@ -108,6 +108,18 @@ void nsw_caps_format(uint64_t caps, char *buf, size_t len)
 	}
 }
 
+void nsw_caps_json(struct nsw_json *w, uint64_t caps)
+{
+	char name[NSW_CAP_NAME_LEN];
+	struct nsw_error ignored;
+
+	nsw_json_array_begin(w);
+	for (unsigned int i = 0; i <= CAP_LAST_CAP; i++)
+		if ((caps & NSW_CAP_BIT(i)) && nsw_cap_name(i, name, sizeof(name), &ignored) == 0)
+			nsw_json_string(w, name);
+	nsw_json_array_end(w);
+}
+
 static bool in_set(uint64_t caps, cap_value_t cap)
 {
 	return cap < CAPS_SET_BITS && (caps & NSW_CAP_BIT(cap));

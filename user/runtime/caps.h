@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <linux/capability.h>
 #include "lib/error.h"
+#include "lib/json.h"
 
 #define NSW_CAP_BIT(c) (1ULL << (c))
 
@@ -39,6 +40,8 @@ int nsw_cap_parse(const char *name, uint64_t *bits, struct nsw_error *err);
 int nsw_cap_name(unsigned int cap, char *buf, size_t len, struct nsw_error *err);
 /* Comma-separated names of the bits, e.g. "CAP_CHOWN,CAP_SETFCAP". */
 void nsw_caps_format(uint64_t caps, char *buf, size_t len);
+/* The names of the bits as a JSON array (state files, seccomp profiles). */
+void nsw_caps_json(struct nsw_json *w, uint64_t caps);
 
 /*
  * Keep only caps: drop the rest from the bounding set, clear the ambient

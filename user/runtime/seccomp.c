@@ -743,19 +743,6 @@ int nsw_seccomp_profile_load(const char *path, struct nsw_seccomp_profile **out,
 
 /* ---- writing ---------------------------------------------------------- */
 
-static void write_caps(struct nsw_json *w, uint64_t caps)
-{
-	char name[NSW_CAP_NAME_LEN];
-	struct nsw_error ignored;
-
-	nsw_json_key(w, "caps");
-	nsw_json_array_begin(w);
-	for (unsigned int i = 0; i <= CAP_LAST_CAP; i++)
-		if ((caps & NSW_CAP_BIT(i)) && nsw_cap_name(i, name, sizeof(name), &ignored) == 0)
-			nsw_json_string(w, name);
-	nsw_json_array_end(w);
-}
-
 static void write_arches(struct nsw_json *w, const char *key, const uint32_t *arches, int n)
 {
 	nsw_json_key(w, key);
@@ -774,8 +761,10 @@ static void write_cond(struct nsw_json *w, const char *key, const struct nsw_sec
 		return;
 	nsw_json_key(w, key);
 	nsw_json_object_begin(w);
-	if (c->caps)
-		write_caps(w, c->caps);
+	if (c->caps) {
+		nsw_json_key(w, "caps");
+		nsw_caps_json(w, c->caps);
+	}
 	if (c->n_arches)
 		write_arches(w, "arches", c->arches, c->n_arches);
 	if (includes && (c->min_kernel[0] || c->min_kernel[1])) {

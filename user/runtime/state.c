@@ -248,19 +248,6 @@ static void write_namespaces(struct nsw_json *w, unsigned long flags)
 	nsw_json_array_end(w);
 }
 
-static void write_caps(struct nsw_json *w, uint64_t caps)
-{
-	char name[NSW_CAP_NAME_LEN];
-	struct nsw_error ignored;
-
-	nsw_json_key(w, "capabilities");
-	nsw_json_array_begin(w);
-	for (unsigned int i = 0; i <= CAP_LAST_CAP; i++)
-		if ((caps & NSW_CAP_BIT(i)) && nsw_cap_name(i, name, sizeof(name), &ignored) == 0)
-			nsw_json_string(w, name);
-	nsw_json_array_end(w);
-}
-
 static void write_volumes(struct nsw_json *w, const struct nsw_container *c)
 {
 	nsw_json_key(w, "volumes");
@@ -310,7 +297,8 @@ static void write_options(struct nsw_json *w, const struct nsw_container *c)
 	nsw_json_kv_string(w, "workdir", c->workdir);
 	nsw_json_kv_int(w, "uid", c->uid);
 	nsw_json_kv_int(w, "gid", c->gid);
-	write_caps(w, c->caps);
+	nsw_json_key(w, "capabilities");
+	nsw_caps_json(w, c->caps);
 	write_seccomp(w, &c->seccomp);
 	nsw_json_kv_int(w, "memory", c->limits.memory_bytes);
 	nsw_json_kv_int(w, "pids_limit", c->limits.pids_max);
