@@ -116,7 +116,7 @@ static int pick_address(struct nsw_instance *in, const struct used *u,
 			  in->gateway, sizeof(in->gateway), err) < 0 ||
 	    nsw_ipv4_host_number(NSW_SUBNET, in->ip, &h, err) < 0)
 		return -1;
-	snprintf(in->host_if, sizeof(in->host_if), "nswv%u", h);
+	snprintf(in->host_if, sizeof(in->host_if), NSW_VETH_PREFIX "%u", h);
 	snprintf(in->bridge, sizeof(in->bridge), "%s", NSW_BRIDGE);
 	return 0;
 }

@@ -17,6 +17,8 @@
 #define NSW_BRIDGE_ADDRESS "10.89.0.1/24"
 /* The veth peer's name inside the container. */
 #define NSW_VETH_PEER "eth0"
+/* The host end of host number N's veth: NSW_VETH_PREFIX "N". */
+#define NSW_VETH_PREFIX "nswv"
 
 /*
  * Default id ranges when run by root: 65536 ids per container, slot k at

@@ -41,6 +41,7 @@ enum nsw_net_mode {
 	NSW_NET_NONE,	/* a network namespace with lo only */
 	NSW_NET_BRIDGE,	/* plus a veth pair to the nswatch bridge */
 	NSW_NET_HOST,	/* no network namespace (--ns without net) */
+	NSW_NET_MODES,
 };
 
 struct nsw_mount {

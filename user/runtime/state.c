@@ -37,8 +37,7 @@
 /* What a container's directory may hold, for nsw_state_remove(). */
 static const char *const state_files[] = { STATE_FILE, STATE_FILE_TMP, OUTPUT_LOG, STATE_MARK };
 
-/* enum nsw_net_mode as the state file spells it. */
-static const char *const net_names[] = {
+const char *const nsw_state_net_names[NSW_NET_MODES] = {
 	[NSW_NET_NONE] = "none",
 	[NSW_NET_BRIDGE] = "bridge",
 	[NSW_NET_HOST] = "host",
@@ -275,11 +274,6 @@ static void write_seccomp(struct nsw_json *w, const struct nsw_seccomp *s)
 	}
 }
 
-static const char *net_name(enum nsw_net_mode net)
-{
-	return net < ARRAY_SIZE(net_names) ? net_names[net] : "";
-}
-
 static void write_options(struct nsw_json *w, const struct nsw_container *c)
 {
 	nsw_json_key(w, "options");
@@ -304,7 +298,7 @@ static void write_options(struct nsw_json *w, const struct nsw_container *c)
 	nsw_json_kv_int(w, "pids_limit", c->limits.pids_max);
 	nsw_json_kv_uint(w, "cpu_quota_us", c->limits.cpu_quota_us);
 	nsw_json_kv_uint(w, "cpu_period_us", c->limits.cpu_period_us);
-	nsw_json_kv_string(w, "net", net_name(c->net));
+	nsw_json_kv_string(w, "net", c->net < NSW_NET_MODES ? nsw_state_net_names[c->net] : "");
 	nsw_json_kv_bool(w, "detach", c->detach);
 	nsw_json_object_end(w);
 }

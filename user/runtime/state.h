@@ -34,6 +34,9 @@ struct nsw_instance {
 	unsigned long long ns_inode[NSW_TYPE_COUNT]; /* by nsw_types[] index */
 };
 
+/* enum nsw_net_mode as the state file spells it. */
+extern const char *const nsw_state_net_names[NSW_NET_MODES];
+
 const char *nsw_state_root(void);
 /*
  * Take the state lock (blocking); returns an fd to close to release it.

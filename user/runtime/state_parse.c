@@ -25,19 +25,10 @@
 #define STATE_JSON_DEPTH 8
 /* PID_MAX_LIMIT on 64-bit: no pid is above it. */
 #define STATE_PID_MAX (4 * 1024 * 1024)
-/* The host veth of host number N: what alloc.c names it. */
-#define STATE_VETH_PREFIX "nswv"
 /* The gateway, the bridge's address without its prefix length. */
 #define STATE_GATEWAY_LEN 16
 
 static const char *const statuses[] = { "creating", "created", "running" };
-
-/* enum nsw_net_mode as the state file spells it (state.c writes the same). */
-static const char *const nets[] = {
-	[NSW_NET_NONE] = "none",
-	[NSW_NET_BRIDGE] = "bridge",
-	[NSW_NET_HOST] = "host",
-};
 
 static void free_tokener(struct json_tokener **t)
 {
@@ -286,7 +277,7 @@ static int parse_network(struct json_object *o, struct nsw_instance *in,
 	want[strcspn(want, "/")] = '\0';
 	if (strcmp(in->gateway, want))
 		return bad(err, "gateway", "not the bridge's address");
-	snprintf(want, sizeof(want), STATE_VETH_PREFIX "%u", h);
+	snprintf(want, sizeof(want), NSW_VETH_PREFIX "%u", h);
 	if (strcmp(in->host_if, want))
 		return bad(err, "host_interface", "not the interface nswatch names for this address");
 	if (strcmp(in->bridge, NSW_BRIDGE))
@@ -550,10 +541,10 @@ static int parse_options(struct json_object *o, struct nsw_container *c,
 	if (parse_caps(opt, c, err) < 0 || parse_limits(opt, c, err) < 0 ||
 	    get_str(opt, "net", "options.net", NSW_CAP_NAME_LEN, &net, err) < 0)
 		return -1;
-	for (c->net = 0; c->net < ARRAY_SIZE(nets); c->net++)
-		if (!strcmp(net, nets[c->net]))
+	for (c->net = 0; c->net < NSW_NET_MODES; c->net++)
+		if (!strcmp(net, nsw_state_net_names[c->net]))
 			break;
-	if (c->net == ARRAY_SIZE(nets))
+	if (c->net == NSW_NET_MODES)
 		return bad(err, "options.net", "not a network mode");
 	if (get_bool(opt, "detach", "options.detach", &c->detach, err) < 0)
 		return -1;
