@@ -502,14 +502,15 @@ static int become_root(const struct nsw_container *c, struct nsw_error *err)
 }
 
 /*
- * Cleared by every change of credentials: set it again after them. In a
- * new pid namespace getppid() is 0 before and after the monitor dies: the
- * socket, whose other end only the monitor holds, tells.
+ * Cleared by every change of credentials: set it again after them.
+ * Whether the monitor already died is the socket's to tell (only the
+ * monitor holds its other end): in a new pid namespace getppid() is 0
+ * before and after.
  */
-static int watch_parent(pid_t monitor, int sock, struct nsw_error *err)
+static int watch_parent(int sock, struct nsw_error *err)
 {
-	if (nsw_die_with_parent(sock, err) < 0 || getppid() != monitor)
-		return nsw_error(err, 0, "the monitor exited");
+	if (nsw_die_with_parent(sock, err) < 0)
+		return nsw_error_wrap(err, "watching the monitor");
 	return 0;
 }
 
@@ -543,7 +544,7 @@ static int setup_namespaces(const struct nsw_init_args *a, int tree_fd,
 	return setup_mounts(a, tree_fd, h, err);
 }
 
-static int setup(const struct nsw_init_args *a, int tree_fd, pid_t monitor,
+static int setup(const struct nsw_init_args *a, int tree_fd,
 		 struct nsw_error *err)
 {
 	const struct nsw_container *c = a->c;
@@ -571,7 +572,7 @@ static int setup(const struct nsw_init_args *a, int tree_fd, pid_t monitor,
 	if (nsw_enter_workdir(c->workdir, err) < 0)
 		return -1;
 	phase_done(a, NSW_PHASE_WORKDIR, 0);
-	if (watch_parent(monitor, a->sock, err) < 0)
+	if (watch_parent(a->sock, err) < 0)
 		return -1;
 	/* Closed at the start; nothing of the host may have come back since. */
 	return nsw_check_fds(&a->sock, 1, err);
@@ -601,7 +602,6 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 {
 	struct nsw_error err = { 0 };
 	struct nsw_msg m;
-	pid_t monitor = getppid();
 	sigset_t all;
 	int tree_fd = -1, tty_master;
 
@@ -612,7 +612,7 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 	 * must not reach the container, nor serve any path resolved below.
 	 */
 	if (nsw_close_fds_except(&a->sock, 1, &err) < 0 ||
-	    watch_parent(monitor, a->sock, &err) < 0)
+	    watch_parent(a->sock, &err) < 0)
 		fail(a->sock, NSW_MSG_ERROR, &err);
 	if (nsw_msg_recv(a->sock, &m, &tree_fd) <= 0 || m.type != NSW_MSG_SETUP)
 		_exit(INIT_EXIT_FAILED);
@@ -622,7 +622,7 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 	 * which non-dumpable makes root's. Until SETUP we only wait.
 	 */
 	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (setup(a, tree_fd, monitor, &err) < 0)
+	if (setup(a, tree_fd, &err) < 0)
 		fail(a->sock, NSW_MSG_ERROR, &err);
 	if (tree_fd >= 0)
 		close(tree_fd);
