@@ -695,10 +695,10 @@ static void release(struct monitor *m)
 	 * What the container wrote can be large: removed before the lock,
 	 * not to hold up other starts (a failure is tried again under it).
 	 */
-	if (m->lock < 0)
+	if (m->lock < 0) {
 		nsw_layer_remove(m->in.name, &e);
-	if (m->lock < 0)
 		m->lock = nsw_state_lock(&e);
+	}
 	memset(&e, 0, sizeof(e));
 	nsw_release_locked(&m->in, &e);
 	if (m->lock >= 0)
