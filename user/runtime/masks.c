@@ -88,26 +88,29 @@ static int locate(const struct nsw_mask_mounts *mm, const char *path,
 #define MASK_ABSENT (-2)
 
 /*
- * The path inside its mount: no symlink (procfs has a few, the image none
- * here), no other mount crossed, nothing above the mount's root.
- * An O_PATH fd, MASK_ABSENT, or -1 with err filled.
+ * The path inside the mount it belongs to: no symlink (procfs has a few,
+ * the image none here), no other mount crossed, nothing above the mount's
+ * root. An O_PATH fd, MASK_ABSENT, or -1 with err filled.
  */
-static int resolve(const struct mask_target *t, const char *path, struct nsw_error *err)
+static int resolve(const struct nsw_mask_mounts *mm, const char *path, struct nsw_error *err)
 {
 	struct open_how how = {
 		.flags = O_PATH | O_CLOEXEC,
 		.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV,
 	};
+	struct mask_target t = { .mnt = -1 };
 	struct statfs sf;
 	int fd;
 
-	if (fstatfs(t->mnt, &sf) < 0)
+	if (locate(mm, path, &t, err) < 0)
+		return -1;
+	if (fstatfs(t.mnt, &sf) < 0)
 		return nsw_error(err, errno, "%s: fstatfs of its mount", path);
-	if ((unsigned long)sf.f_type != t->magic)
+	if ((unsigned long)sf.f_type != t.magic)
 		return nsw_error(err, 0, "%s: its mount is not a %s (magic 0x%lx)", path,
-				 t->magic == PROC_SUPER_MAGIC ? "procfs" : "sysfs",
+				 t.magic == PROC_SUPER_MAGIC ? "procfs" : "sysfs",
 				 (unsigned long)sf.f_type);
-	fd = syscall(SYS_openat2, t->mnt, t->rel, &how, sizeof(how));
+	fd = syscall(SYS_openat2, t.mnt, t.rel, &how, sizeof(how));
 	if (fd >= 0)
 		return fd;
 	/*
@@ -168,13 +171,10 @@ static int null_device(const char *path, struct nsw_error *err)
 
 static int mask_one(const struct nsw_mask_mounts *mm, const char *path, struct nsw_error *err)
 {
-	struct mask_target t;
 	cleanup_close int tfd = -1, mfd = -1;
 	struct stat st;
 
-	if (locate(mm, path, &t, err) < 0)
-		return -1;
-	tfd = resolve(&t, path, err);
+	tfd = resolve(mm, path, err);
 	if (tfd == MASK_ABSENT)
 		return 0;
 	if (tfd < 0)
@@ -193,12 +193,9 @@ static int readonly_one(const struct nsw_mask_mounts *mm, const char *path,
 			struct nsw_error *err)
 {
 	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
-	struct mask_target t;
 	cleanup_close int tfd = -1, mfd = -1;
 
-	if (locate(mm, path, &t, err) < 0)
-		return -1;
-	tfd = resolve(&t, path, err);
+	tfd = resolve(mm, path, err);
 	if (tfd == MASK_ABSENT)
 		return 0;
 	if (tfd < 0)
