@@ -112,13 +112,7 @@ __asm__(".text\n"
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static const char *ename(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n ? n : "E?";
-}
+#include "nsw_probe.h"
 
 static void attack(FILE *out, int fd, int seconds)
 {

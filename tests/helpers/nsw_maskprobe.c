@@ -56,15 +56,9 @@
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/prctl.h>
+#include "nsw_probe.h"
 
 #define ARP_INTERVAL_NS 200000000L
-
-static const char *ename(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n ? n : "E?";
-}
 
 static int usage(void)
 {

@@ -42,13 +42,7 @@
 #include <linux/bpf.h>
 #include <linux/keyctl.h>
 #include <linux/sched.h>
-
-static const char *ename(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n ? n : "E?";
-}
+#include "nsw_probe.h"
 
 static int refused(void)
 {

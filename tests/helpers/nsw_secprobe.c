@@ -44,13 +44,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/capability.h>
-
-static const char *ename(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n ? n : "E?";
-}
+#include "nsw_probe.h"
 
 static int usage(void)
 {

@@ -27,13 +27,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
-
-static const char *ename(int e)
-{
-	const char *n = strerrorname_np(e);
-
-	return n ? n : "E?";
-}
+#include "nsw_probe.h"
 
 static int usage(void)
 {
