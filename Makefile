@@ -62,6 +62,7 @@ help:
 	@echo "make unit            the cmocka unit tests only"
 	@echo "make integration     the bats tests; T=tests/integration/ls.bats runs one file"
 	@echo "make rooms           check that no two folders of user/ include each other in a circle"
+	@echo "make fuzz            the state file parser under libFuzzer for FUZZ_TIME seconds (30)"
 	@echo "make bench           run the benchmarks in bench/ (root)"
 	@echo "make vmlinux         regenerate $(VMLINUX_H) from the running kernel's BTF"
 	@echo "make format          clang-format the C sources"
