@@ -18,7 +18,11 @@ ROOTFS_DIR ?= $(abspath $(BUILD))/rootfs
 NSW_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Iuser \
 	-I$(BUILD) -DNSW_DEFAULT_ROOTFS='"$(ROOTFS_DIR)"' -MMD -MP
 ALL_CFLAGS = $(NSW_CFLAGS) $(CPPFLAGS) $(CFLAGS)
-LDLIBS := -lbpf -ljson-c -lsmartcols -lmount -lmnl -lcap -lseccomp -lelf -lz
+# Linked statically where Debian ships the archive: each shared library
+# costs every exec its mapping and symbol lookups, and `nswatch run` execs
+# twice (docs/performance.md). libmount and libsmartcols come only shared.
+STATIC_LIBS := -lbpf -lelf -lz -ljson-c -lseccomp -lcap
+LDLIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lsmartcols -lmount -lmnl
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-I$(dir $(VMLINUX_H)) -Iinclude -MMD -MP
@@ -83,8 +87,13 @@ vmlinux:
 $(BUILD)/%.bpf.o: bpf/%.bpf.c $(VMLINUX_H) | $(BUILD)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
-$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
-	$(BPFTOOL) gen skeleton $< > $@.tmp
+# gen object drops the DWARF the skeleton would otherwise carry (BTF
+# stays): the binary shrinks by a third, and `run` copies it (selfexe.c).
+$(BUILD)/%.bpf.stripped.o: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen object $@ $<
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.stripped.o
+	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
 	mv $@.tmp $@
 
 # Header dependencies come from -MMD; the skeletons must exist before the

@@ -34,7 +34,8 @@
  *
  * A runtime that runs from a sealed memfd copy gives a handle on that copy:
  * reopening it cannot reach the binary on disk, and the seals refuse the
- * write and the truncation. A runtime run from its file gives a handle on
+ * write and the truncation. One that runs through a lower-only overlay
+ * gives a handle the kernel refuses to reopen for writing (EROFS). A runtime run from its file gives a handle on
  * the file itself, which the attacker, root in a container without a user
  * namespace, may then overwrite.
  */

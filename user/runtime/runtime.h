@@ -71,7 +71,10 @@ int nsw_remove_unrecorded(const char *name, bool invalid, struct nsw_error *err)
 /* Signal a container's init through a pidfd (kill, rm -f). */
 int nsw_signal_container(const char *name, int sig, struct nsw_error *err);
 
-/* Re-exec from a sealed memfd copy unless already (CVE-2019-5736). */
+/*
+ * Re-exec from an image of the binary nobody can write (a lower-only
+ * overlay, or a sealed memfd copy), unless already (CVE-2019-5736).
+ */
 int nsw_reexec_sealed(char **argv, struct nsw_error *err);
 
 #endif /* NSW_RUNTIME_H */
