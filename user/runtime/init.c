@@ -603,7 +603,7 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 	struct nsw_error err = { 0 };
 	struct nsw_msg m;
 	sigset_t all;
-	int tree_fd = -1, tty_master;
+	int tree_fd = -1, tty_master, filter = -1;
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -635,7 +635,8 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 		_exit(INIT_EXIT_FAILED);
 	if (tty_master >= 0)
 		close(tty_master);
-	if (nsw_msg_recv(a->sock, &m, NULL) <= 0 || m.type != NSW_MSG_EXEC)
+	/* EXEC carries the seccomp filter the monitor compiled meanwhile. */
+	if (nsw_msg_recv(a->sock, &m, &filter) <= 0 || m.type != NSW_MSG_EXEC)
 		_exit(INIT_EXIT_FAILED);
 	environ = nsw_build_env(a->c);
 	if (!environ)
@@ -643,8 +644,10 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 	/* The last report: the command is about to be executed. */
 	phase_done(a, NSW_PHASE_EXEC, 0);
 	/* Last: the filter also holds what the init itself may still do. */
-	if (nsw_seccomp_apply(&a->c->seccomp, a->c->caps, &err) < 0)
+	if (nsw_seccomp_load(&a->c->seccomp, filter, &err) < 0)
 		fail(a->sock, NSW_MSG_ERROR, &err);
+	if (filter >= 0)
+		close(filter);
 	execvp(a->c->argv[0], a->c->argv);
 	nsw_error(&err, errno, "%s", a->c->argv[0]);
 	fail(a->sock, NSW_MSG_EXEC_FAILED, &err);

@@ -37,6 +37,7 @@
 #include "runtime/process.h"
 #include "runtime/protocol.h"
 #include "runtime/runtime.h"
+#include "runtime/seccomp.h"
 #include "runtime/tty.h"
 #include "lib/clock.h"
 #include "lib/util.h"
@@ -57,6 +58,7 @@ struct monitor {
 	int mark;		/* the monitor's mark (state.h), held for life */
 	int report;		/* --detach: the waiting caller's pipe */
 	int tty;		/* -t: the pseudo-terminal's master, from READY */
+	int seccomp;		/* the compiled filter, sent with EXEC (-1: none) */
 	bool claimed, bridged;
 	bool born_in_cgroup;	/* clone3 put the init in cg.dirs[0] */
 };
@@ -619,6 +621,12 @@ static int start(struct monitor *m, struct nsw_error *err)
 	struct nsw_step s = { .kind = NSW_STEP_EXEC };
 	int r;
 
+	/*
+	 * Compiling the filter takes libseccomp a few ms: done here, while
+	 * the init sets up, it stays off the path to the command.
+	 */
+	if (nsw_seccomp_compile(&m->c->seccomp, m->c->caps, &m->seccomp, err) < 0)
+		return -1;
 	if (await(m, NSW_MSG_READY, &msg, err) < 0)
 		return -1;
 	if (m->c->tty && m->tty < 0)
@@ -629,7 +637,7 @@ static int start(struct monitor *m, struct nsw_error *err)
 		return -1;
 	s.begin = s.end = nsw_mono_ns();
 	observe(m, &s);
-	if (send_init(m, NSW_MSG_EXEC, -1, err) < 0)
+	if (send_init(m, NSW_MSG_EXEC, m->seccomp, err) < 0)
 		return -1;
 	/* The socket is close-on-exec: EOF means the command runs. */
 	r = recv_step(m, &msg);
@@ -781,7 +789,8 @@ int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
 		    int report_fd, struct nsw_error *err)
 {
 	struct monitor m = { .c = c, .obs = obs, .sock = -1, .pidfd = -1,
-			     .lock = -1, .mark = -1, .report = report_fd, .tty = -1 };
+			     .lock = -1, .mark = -1, .report = report_fd, .tty = -1,
+			     .seccomp = -1 };
 	struct nsw_step fail = { .kind = NSW_STEP_ERROR, .error.err = err };
 	int status;
 
@@ -792,6 +801,8 @@ int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
 	report(&m, NULL);
 	close(m.sock);
 	m.sock = -1;
+	if (m.seccomp >= 0)
+		close(m.seccomp);
 	status = wait_init(&m);
 	if (m.tty >= 0)
 		close(m.tty);
@@ -811,6 +822,8 @@ fail:
 		close(m.lock);
 	if (m.sock >= 0)
 		close(m.sock);
+	if (m.seccomp >= 0)
+		close(m.seccomp);
 	if (m.tty >= 0)
 		close(m.tty);
 	if (m.pidfd >= 0)

@@ -9,9 +9,11 @@
  *   uid/gid maps, cgroup, veth,
  *   idmapped rootfs     --SETUP(fd)->  ids, cgroupns, network, hostname,
  *                                      mounts, pivot_root, security
+ *   seccomp filter compiled
  *                       <--READY----   (or ERROR + message, and exit)
  *   state file, prestart hook
- *                       ---EXEC---->   execvp(); the socket is close-on-exec,
+ *                       ---EXEC(fd)->  the filter loaded, execvp(); the
+ *                                      socket is close-on-exec,
  *                       <--EOF------   so EOF means the command runs
  *                       <--EXECFAIL--  (or the errno of execvp)
  *

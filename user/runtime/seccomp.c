@@ -10,9 +10,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
 #include <unistd.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
 #include <json-c/json.h>
 #include <seccomp.h>
 #include "runtime/caps.h"
@@ -936,30 +941,26 @@ static int add_rule(scmp_filter_ctx ctx, const struct nsw_seccomp_rule *r, int i
 	return 0;
 }
 
-static int set_flags(scmp_filter_ctx ctx, unsigned int flags, struct nsw_error *err)
-{
-	int rc = 0;
-
-	if (flags & NSW_SCMP_FLAG_TSYNC)
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_TSYNC, 1);
-	if (rc == 0 && (flags & NSW_SCMP_FLAG_LOG))
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
-	if (rc == 0 && (flags & NSW_SCMP_FLAG_SPEC_ALLOW))
-		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_SSB, 1);
-	if (rc < 0)
-		return nsw_error(err, -rc, "seccomp filter flags");
-	return 0;
-}
-
-static int build_and_load(const struct nsw_seccomp_profile *p, uint64_t caps,
-			  struct nsw_error *err)
+/* The filter context for p and caps; NULL with err. */
+static scmp_filter_ctx build(const struct nsw_seccomp_profile *p, uint64_t caps,
+			     struct nsw_error *err)
 {
 	uint32_t def = scmp_action(p->default_action, p->default_errno);
 	scmp_filter_ctx ctx = seccomp_init(def);
 	int rc = 0;
 
-	if (!ctx)
-		return nsw_error(err, ENOMEM, "seccomp_init");
+	if (!ctx) {
+		nsw_error(err, ENOMEM, "seccomp_init");
+		return NULL;
+	}
+	/*
+	 * A binary tree of syscall numbers instead of a list: the kernel
+	 * runs the filter for every syscall number when it loads it (its
+	 * action cache), and the container at every syscall.
+	 */
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (rc < 0)
+		nsw_error(err, -rc, "seccomp filter optimization");
 	/* Every architecture first: a rule is added to those already there. */
 	for (int i = 0; i < p->n_arches && rc == 0; i++) {
 		if (p->arches[i] == native_arch())
@@ -970,39 +971,115 @@ static int build_and_load(const struct nsw_seccomp_profile *p, uint64_t caps,
 		if (rc < 0)
 			nsw_error(err, -rc, "seccomp architecture %s", arch_oci_name(p->arches[i]));
 	}
-	if (rc == 0)
-		rc = set_flags(ctx, p->flags, err);
 	for (int i = 0; i < p->n_rules && rc == 0; i++)
 		if (rule_applies(&p->rules[i], caps))
 			rc = add_rule(ctx, &p->rules[i], i, def, err);
-	if (rc == 0) {
-		rc = seccomp_load(ctx);
-		if (rc < 0)
-			nsw_error(err, -rc, "seccomp_load");
+	if (rc < 0) {
+		seccomp_release(ctx);
+		return NULL;
 	}
+	return ctx;
+}
+
+/* The profile s runs under; *owned is set when the caller must free it. */
+static const struct nsw_seccomp_profile *profile_of(const struct nsw_seccomp *s,
+						     struct nsw_seccomp_profile **owned,
+						     struct nsw_error *err)
+{
+	*owned = NULL;
+	if (s->mode == NSW_SECCOMP_PROFILE) {
+		if (!s->profile)
+			nsw_error(err, 0, "seccomp: no profile");
+		return s->profile;
+	}
+	*owned = nsw_seccomp_default_profile(s->allow_userns);
+	if (!*owned)
+		nsw_error(err, ENOMEM, "the default seccomp profile");
+	return *owned;
+}
+
+#define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
+
+int nsw_seccomp_compile(const struct nsw_seccomp *s, uint64_t caps, int *prog_fd,
+			struct nsw_error *err)
+{
+	struct nsw_seccomp_profile *owned;
+	const struct nsw_seccomp_profile *p;
+	cleanup_close int fd = -1;
+	scmp_filter_ctx ctx;
+	int rc;
+
+	*prog_fd = -1;
+	if (s->mode == NSW_SECCOMP_UNCONFINED)
+		return 0;
+	p = profile_of(s, &owned, err);
+	if (!p)
+		return -1;
+	ctx = build(p, caps, err);
+	nsw_seccomp_profile_free(owned);
+	if (!ctx)
+		return -1;
+	fd = memfd_create("nswatch-seccomp", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0) {
+		seccomp_release(ctx);
+		return nsw_error(err, errno, "memfd_create for the seccomp filter");
+	}
+	rc = seccomp_export_bpf(ctx, fd);
 	seccomp_release(ctx);
-	return rc < 0 ? -1 : 0;
+	if (rc < 0)
+		return nsw_error(err, -rc, "cannot compile the seccomp filter");
+	/* The init reads what the monitor compiled: nobody changes it between. */
+	if (fcntl(fd, F_ADD_SEALS, SEALS) < 0)
+		return nsw_error(err, errno, "cannot seal the seccomp filter");
+	*prog_fd = steal_fd(&fd);
+	return 0;
+}
+
+static unsigned int kernel_flags(unsigned int flags)
+{
+	unsigned int k = 0;
+
+	if (flags & NSW_SCMP_FLAG_TSYNC)
+		k |= SECCOMP_FILTER_FLAG_TSYNC;
+	if (flags & NSW_SCMP_FLAG_LOG)
+		k |= SECCOMP_FILTER_FLAG_LOG;
+	if (flags & NSW_SCMP_FLAG_SPEC_ALLOW)
+		k |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
+	return k;
+}
+
+int nsw_seccomp_load(const struct nsw_seccomp *s, int prog_fd, struct nsw_error *err)
+{
+	unsigned int flags = s->mode == NSW_SECCOMP_PROFILE && s->profile ?
+				     kernel_flags(s->profile->flags) : 0;
+	struct sock_filter insns[BPF_MAXINSNS];
+	struct sock_fprog prog;
+	ssize_t n;
+
+	if (s->mode == NSW_SECCOMP_UNCONFINED)
+		return 0;
+	if (prog_fd < 0)
+		return nsw_error(err, 0, "seccomp: no compiled filter");
+	n = pread(prog_fd, insns, sizeof(insns), 0);
+	if (n < 0)
+		return nsw_error(err, errno, "cannot read the seccomp filter");
+	if (n == 0 || n % sizeof(insns[0]))
+		return nsw_error(err, 0, "the seccomp filter is %zd bytes, not whole instructions", n);
+	prog = (struct sock_fprog){ .len = n / sizeof(insns[0]), .filter = insns };
+	/* As libseccomp does: the kernel wants it unless CAP_SYS_ADMIN. */
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return nsw_error(err, errno, "PR_SET_NO_NEW_PRIVS");
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog) != 0)
+		return nsw_error(err, errno, "cannot load the seccomp filter (%u instructions%s)",
+				 prog.len, flags ? ", with the profile's flags" : "");
+	return 0;
 }
 
 int nsw_seccomp_apply(const struct nsw_seccomp *s, uint64_t caps, struct nsw_error *err)
 {
-	struct nsw_seccomp_profile *def;
-	int r;
+	cleanup_close int fd = -1;
 
-	switch (s->mode) {
-	case NSW_SECCOMP_UNCONFINED:
-		return 0;
-	case NSW_SECCOMP_PROFILE:
-		if (!s->profile)
-			return nsw_error(err, 0, "seccomp: no profile");
-		return build_and_load(s->profile, caps, err);
-	case NSW_SECCOMP_DEFAULT:
-		break;
-	}
-	def = nsw_seccomp_default_profile(s->allow_userns);
-	if (!def)
-		return nsw_error(err, ENOMEM, "the default seccomp profile");
-	r = build_and_load(def, caps, err);
-	nsw_seccomp_profile_free(def);
-	return r;
+	if (nsw_seccomp_compile(s, caps, &fd, err) < 0)
+		return -1;
+	return nsw_seccomp_load(s, fd, err);
 }

@@ -130,10 +130,20 @@ const char *nsw_seccomp_mode_name(enum nsw_seccomp_mode mode);
 void nsw_seccomp_free(struct nsw_seccomp *s);
 
 /*
- * Load the filter for s into the calling thread, for a process that keeps
- * caps (includes and excludes are decided by them). The last step before
- * execve: no_new_privs must be set already. Nothing for UNCONFINED.
+ * Compile the filter for s, for a process that keeps caps (includes and
+ * excludes are decided by them), into *prog_fd: a sealed memfd holding the
+ * BPF program as seccomp(2) takes it, or -1 for UNCONFINED. The monitor
+ * compiles while the init sets up, and hands it over with EXEC.
  */
+int nsw_seccomp_compile(const struct nsw_seccomp *s, uint64_t caps, int *prog_fd,
+			struct nsw_error *err);
+/*
+ * Load a compiled program (nsw_seccomp_compile) into the calling thread,
+ * with the profile's flags. The last step before execve: no_new_privs must
+ * be set already. Nothing for UNCONFINED (prog_fd -1).
+ */
+int nsw_seccomp_load(const struct nsw_seccomp *s, int prog_fd, struct nsw_error *err);
+/* Both, in the calling thread (nswatch exec). */
 int nsw_seccomp_apply(const struct nsw_seccomp *s, uint64_t caps,
 		      struct nsw_error *err);
 
