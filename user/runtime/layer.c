@@ -45,6 +45,26 @@ int nsw_layer_path(const char *name, char *buf, size_t len,
 	return 0;
 }
 
+/* A tmpfs on path (an empty directory of ours): 0, or -1 with err. */
+static int mount_tmpfs(const char *path, struct nsw_error *err)
+{
+	cleanup_close int fs = -1, mfd = -1;
+
+	fs = fsopen("tmpfs", FSOPEN_CLOEXEC);
+	if (fs < 0)
+		return nsw_error(err, errno, "fsopen(tmpfs) for %s", path);
+	if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "nswatch-layer", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_SET_STRING, "mode", "0700", 0) < 0 ||
+	    fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+		return nsw_error(err, errno, "cannot make a tmpfs for %s", path);
+	mfd = fsmount(fs, FSMOUNT_CLOEXEC, MOUNT_ATTR_NODEV);
+	if (mfd < 0)
+		return nsw_error(err, errno, "fsmount(tmpfs) for %s", path);
+	if (move_mount(mfd, "", AT_FDCWD, path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+		return nsw_error(err, errno, "cannot mount a tmpfs on %s", path);
+	return 0;
+}
+
 int nsw_layer_create(const struct nsw_container *c, int lower,
 		     struct nsw_error *err)
 {
@@ -58,6 +78,8 @@ int nsw_layer_create(const struct nsw_container *c, int lower,
 		return nsw_error(err, errno, "rootfs %s", c->rootfs);
 	if (mkdir(path, 0700) < 0)
 		return nsw_error(err, errno, "cannot create %s", path);
+	if (!c->rootless && mount_tmpfs(path, err) < 0)
+		return -1;
 	dir = open(path, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dir < 0)
 		return nsw_error(err, errno, "cannot open %s", path);
@@ -271,6 +293,13 @@ int nsw_layer_remove(const char *name, struct nsw_error *err)
 	if (nsw_layer_path(name, path, sizeof(path), err) < 0)
 		return -1;
 	r.path = path;
+	/*
+	 * The tmpfs goes at once; a container still running keeps it until
+	 * its end. EINVAL: not a mount (rootless, or a start killed before).
+	 */
+	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL &&
+	    errno != ENOENT)
+		return nsw_error(err, errno, "cannot unmount %s", path);
 	top = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (top < 0) {
 		if (errno == ENOENT)

@@ -12,6 +12,12 @@
  * sends it in SETUP; rootless, the init makes it in its own user namespace
  * over its own clone of the rootfs. The mount is detached until the init
  * attaches it in the container's mount namespace: the host never sees it.
+ *
+ * As root, STATE/NAME/layer is a tmpfs of its own: what the container
+ * writes is charged to its memory cgroup, as its other memory is; the
+ * layer goes with one umount however much was written, and costs no disk
+ * I/O when the state directory is not on a tmpfs. Rootless, the
+ * directories are made in the state directory (XDG_RUNTIME_DIR, a tmpfs).
  */
 #ifndef NSW_LAYER_H
 #define NSW_LAYER_H
@@ -48,8 +54,9 @@ int nsw_layer_mount(const struct nsw_container *c, int lower,
 		    struct nsw_error *err);
 
 /*
- * Remove STATE/NAME/layer and whatever the container wrote in it, never
- * following a link it made; nothing there is no error.
+ * Remove STATE/NAME/layer (unmounting its tmpfs) and whatever the
+ * container wrote in it, never following a link it made; nothing there is
+ * no error.
  */
 int nsw_layer_remove(const char *name, struct nsw_error *err);
 

@@ -58,6 +58,7 @@ struct monitor {
 	int mark;		/* the monitor's mark (state.h), held for life */
 	int report;		/* --detach: the waiting caller's pipe */
 	int tty;		/* -t: the pseudo-terminal's master, from READY */
+	struct nsw_seccomp_job compile;	/* the filter, compiled meanwhile */
 	int seccomp;		/* the compiled filter, sent with EXEC (-1: none) */
 	bool claimed, bridged;
 	bool born_in_cgroup;	/* clone3 put the init in cg.dirs[0] */
@@ -621,19 +622,16 @@ static int start(struct monitor *m, struct nsw_error *err)
 	struct nsw_step s = { .kind = NSW_STEP_EXEC };
 	int r;
 
-	/*
-	 * Compiling the filter takes libseccomp a few ms: done here, while
-	 * the init sets up, it stays off the path to the command.
-	 */
-	if (nsw_seccomp_compile(&m->c->seccomp, m->c->caps, &m->seccomp, err) < 0)
-		return -1;
 	if (await(m, NSW_MSG_READY, &msg, err) < 0)
+		return -1;
+	if (nsw_seccomp_compile_finish(&m->compile, &m->seccomp, err) < 0)
 		return -1;
 	if (m->c->tty && m->tty < 0)
 		return nsw_error(err, 0, "-t: the container's init sent no terminal");
 	memcpy(m->in.ns_inode, msg.ns_inode, sizeof(m->in.ns_inode));
 	observe_step(m, NSW_STEP_READY, nsw_mono_ns());
-	if (set_status(m, "created", err) < 0 || run_hook(m, err) < 0)
+	/* "created" is what a prestart hook sees; without one it would not last. */
+	if (m->c->prestart_hook && (set_status(m, "created", err) < 0 || run_hook(m, err) < 0))
 		return -1;
 	s.begin = s.end = nsw_mono_ns();
 	observe(m, &s);
@@ -775,6 +773,13 @@ static int create_and_start(struct monitor *m, struct nsw_error *err)
 	nsw_forwarded_signals(&set);
 	/* Blocked before the clone: a signal during setup waits for the init. */
 	sigprocmask(SIG_BLOCK, &set, NULL);
+	/*
+	 * libseccomp takes a few ms to compile the filter: in a child of its
+	 * own, started before anything is claimed, it is done by the time the
+	 * init is set up, and stays off the path to the command.
+	 */
+	if (nsw_seccomp_compile_start(&m->c->seccomp, m->c->caps, &m->compile, err) < 0)
+		return -1;
 	if (claim(m, err) < 0)
 		return -1;
 	/* --detach: the init must not inherit the caller's terminal or pipes. */
@@ -790,7 +795,7 @@ int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
 {
 	struct monitor m = { .c = c, .obs = obs, .sock = -1, .pidfd = -1,
 			     .lock = -1, .mark = -1, .report = report_fd, .tty = -1,
-			     .seccomp = -1 };
+			     .compile = { .fd = -1, .errpipe = -1 }, .seccomp = -1 };
 	struct nsw_step fail = { .kind = NSW_STEP_ERROR, .error.err = err };
 	int status;
 
@@ -815,6 +820,7 @@ int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
 fail:
 	if (!err->status)
 		nsw_error_set_status(err, NSW_EXIT_RUNTIME);
+	nsw_seccomp_compile_cancel(&m.compile);
 	kill_init(&m);
 	observe_done(&m);
 	release(&m);

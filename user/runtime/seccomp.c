@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -15,12 +16,14 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <json-c/json.h>
 #include <seccomp.h>
 #include "runtime/caps.h"
+#include "runtime/fds.h"
 #include "runtime/seccomp.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -1000,18 +1003,15 @@ static const struct nsw_seccomp_profile *profile_of(const struct nsw_seccomp *s,
 
 #define SEALS (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE)
 
-int nsw_seccomp_compile(const struct nsw_seccomp *s, uint64_t caps, int *prog_fd,
+/* The program for s into fd, a memfd: 0, or -1 with err. */
+static int compile_into(const struct nsw_seccomp *s, uint64_t caps, int fd,
 			struct nsw_error *err)
 {
 	struct nsw_seccomp_profile *owned;
 	const struct nsw_seccomp_profile *p;
-	cleanup_close int fd = -1;
 	scmp_filter_ctx ctx;
 	int rc;
 
-	*prog_fd = -1;
-	if (s->mode == NSW_SECCOMP_UNCONFINED)
-		return 0;
 	p = profile_of(s, &owned, err);
 	if (!p)
 		return -1;
@@ -1019,20 +1019,144 @@ int nsw_seccomp_compile(const struct nsw_seccomp *s, uint64_t caps, int *prog_fd
 	nsw_seccomp_profile_free(owned);
 	if (!ctx)
 		return -1;
-	fd = memfd_create("nswatch-seccomp", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0) {
-		seccomp_release(ctx);
-		return nsw_error(err, errno, "memfd_create for the seccomp filter");
-	}
 	rc = seccomp_export_bpf(ctx, fd);
 	seccomp_release(ctx);
 	if (rc < 0)
 		return nsw_error(err, -rc, "cannot compile the seccomp filter");
-	/* The init reads what the monitor compiled: nobody changes it between. */
+	return 0;
+}
+
+static int new_program_fd(struct nsw_error *err)
+{
+	int fd = memfd_create("nswatch-seccomp", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+
+	if (fd < 0)
+		return nsw_error(err, errno, "memfd_create for the seccomp filter");
+	return fd;
+}
+
+/* The init reads what the monitor compiled: nobody changes it between. */
+static int seal_program(int fd, struct nsw_error *err)
+{
 	if (fcntl(fd, F_ADD_SEALS, SEALS) < 0)
 		return nsw_error(err, errno, "cannot seal the seccomp filter");
+	return 0;
+}
+
+int nsw_seccomp_compile(const struct nsw_seccomp *s, uint64_t caps, int *prog_fd,
+			struct nsw_error *err)
+{
+	cleanup_close int fd = -1;
+
+	*prog_fd = -1;
+	if (s->mode == NSW_SECCOMP_UNCONFINED)
+		return 0;
+	fd = new_program_fd(err);
+	if (fd < 0 || compile_into(s, caps, fd, err) < 0 || seal_program(fd, err) < 0)
+		return -1;
 	*prog_fd = steal_fd(&fd);
 	return 0;
+}
+
+static __attribute__((noreturn)) void compile_child(const struct nsw_seccomp *s,
+						     uint64_t caps,
+						     const struct nsw_seccomp_job *job)
+{
+	struct nsw_error err = { 0 };
+	int keep[] = { job->fd, job->errpipe };
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+	/* Nothing of the monitor's (the caller's pipes, a tracer) stays open. */
+	if (nsw_close_fds_except(keep, ARRAY_SIZE(keep), &err) == 0 &&
+	    compile_into(s, caps, job->fd, &err) == 0)
+		_exit(0);
+	if (write(job->errpipe, &err, sizeof(err)) != sizeof(err))
+		_exit(2);
+	_exit(1);
+}
+
+int nsw_seccomp_compile_start(const struct nsw_seccomp *s, uint64_t caps,
+			      struct nsw_seccomp_job *job, struct nsw_error *err)
+{
+	int p[2];
+
+	*job = (struct nsw_seccomp_job){ .fd = -1, .errpipe = -1 };
+	if (s->mode == NSW_SECCOMP_UNCONFINED)
+		return 0;
+	job->fd = new_program_fd(err);
+	if (job->fd < 0)
+		return -1;
+	if (pipe2(p, O_CLOEXEC) < 0) {
+		nsw_error(err, errno, "pipe for the seccomp compiler");
+		goto close_fd;
+	}
+	job->errpipe = p[1];
+	job->pid = fork();
+	if (job->pid < 0) {
+		nsw_error(err, errno, "fork for the seccomp compiler");
+		job->pid = 0;
+		close(p[0]);
+		close(p[1]);
+		goto close_fd;
+	}
+	if (job->pid == 0)
+		compile_child(s, caps, job);
+	close(p[1]);
+	job->errpipe = p[0];
+	return 0;
+close_fd:
+	close(job->fd);
+	job->fd = -1;
+	return -1;
+}
+
+static void job_close(struct nsw_seccomp_job *job)
+{
+	if (job->fd >= 0)
+		close(job->fd);
+	if (job->errpipe >= 0)
+		close(job->errpipe);
+	job->fd = job->errpipe = -1;
+	job->pid = 0;
+}
+
+int nsw_seccomp_compile_finish(struct nsw_seccomp_job *job, int *prog_fd,
+			       struct nsw_error *err)
+{
+	int status, r = 0;
+
+	*prog_fd = -1;
+	if (!job->pid)
+		return 0;
+	while (waitpid(job->pid, &status, 0) < 0)
+		if (errno != EINTR) {
+			r = nsw_error(err, errno, "waiting for the seccomp compiler");
+			goto out;
+		}
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+		r = seal_program(job->fd, err);
+		if (r == 0)
+			*prog_fd = steal_fd(&job->fd);
+	} else if (read(job->errpipe, err, sizeof(*err)) == sizeof(*err)) {
+		err->msg[sizeof(err->msg) - 1] = '\0';
+		r = -1;
+	} else {
+		r = nsw_error(err, 0, "the seccomp compiler failed (wait status %#x)", status);
+	}
+out:
+	job->pid = 0;
+	job_close(job);
+	return r;
+}
+
+void nsw_seccomp_compile_cancel(struct nsw_seccomp_job *job)
+{
+	if (job->pid > 0) {
+		kill(job->pid, SIGKILL);
+		while (waitpid(job->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	job_close(job);
 }
 
 static unsigned int kernel_flags(unsigned int flags)

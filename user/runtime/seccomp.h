@@ -16,6 +16,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 #include "lib/error.h"
 #include "lib/json.h"
 
@@ -132,11 +133,30 @@ void nsw_seccomp_free(struct nsw_seccomp *s);
 /*
  * Compile the filter for s, for a process that keeps caps (includes and
  * excludes are decided by them), into *prog_fd: a sealed memfd holding the
- * BPF program as seccomp(2) takes it, or -1 for UNCONFINED. The monitor
- * compiles while the init sets up, and hands it over with EXEC.
+ * BPF program as seccomp(2) takes it, or -1 for UNCONFINED.
  */
 int nsw_seccomp_compile(const struct nsw_seccomp *s, uint64_t caps, int *prog_fd,
 			struct nsw_error *err);
+
+/*
+ * The same in a child process, which libseccomp keeps busy for a few ms:
+ * run's monitor starts it before it claims the name, goes on with the
+ * namespaces and the init's setup, and collects the program before EXEC.
+ */
+struct nsw_seccomp_job {
+	pid_t pid;	/* 0: none running */
+	int fd;		/* the memfd the child fills */
+	int errpipe;	/* the child's error, if it fails */
+};
+
+int nsw_seccomp_compile_start(const struct nsw_seccomp *s, uint64_t caps,
+			      struct nsw_seccomp_job *job, struct nsw_error *err);
+/* Wait for the job: *prog_fd as nsw_seccomp_compile gives it. */
+int nsw_seccomp_compile_finish(struct nsw_seccomp_job *job, int *prog_fd,
+			       struct nsw_error *err);
+/* Kill and reap a job not finished (error paths); nothing if none. */
+void nsw_seccomp_compile_cancel(struct nsw_seccomp_job *job);
+
 /*
  * Load a compiled program (nsw_seccomp_compile) into the calling thread,
  * with the profile's flags. The last step before execve: no_new_privs must
