@@ -20,9 +20,10 @@ NSW_CFLAGS := -std=gnu11 -Wall -Wextra -Werror -D_GNU_SOURCE -Iinclude -Iuser \
 ALL_CFLAGS = $(NSW_CFLAGS) $(CPPFLAGS) $(CFLAGS)
 # Linked statically where Debian ships the archive: each shared library
 # costs every exec its mapping and symbol lookups, and `nswatch run` execs
-# twice (docs/performance.md). libmount and libsmartcols come only shared.
+# twice (docs/performance.md). libmount and libsmartcols come only shared:
+# they are loaded with dlopen() when needed (user/lib/lazylib.h).
 STATIC_LIBS := -lbpf -lelf -lz -ljson-c -lseccomp -lcap
-LDLIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lsmartcols -lmount -lmnl
+LDLIBS := -Wl,-Bstatic $(STATIC_LIBS) -Wl,-Bdynamic -lmnl -ldl
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
 	-I$(dir $(VMLINUX_H)) -Iinclude -MMD -MP

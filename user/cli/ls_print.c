@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libsmartcols/libsmartcols.h>
+#include "lib/lazylib.h"
 #include "cli/ls.h"
 #include "lib/json.h"
 #include "lib/nsnames.h"
@@ -483,7 +484,8 @@ static int add_lines(struct ls_print *p, struct libscols_table *tb,
 
 static void free_scols_table(struct libscols_table **tb)
 {
-	scols_unref_table(*tb);
+	if (*tb)
+		scols_unref_table(*tb);
 }
 
 int ls_print(const struct ls_opts *o, struct ls_source *src, struct nsw_error *err)
@@ -492,7 +494,7 @@ int ls_print(const struct ls_opts *o, struct ls_source *src, struct nsw_error *e
 	struct ls_print p = { .o = o, .src = src };
 	int ret = -1;
 
-	if (collect(&p, err) < 0)
+	if (nsw_load_libsmartcols(err) < 0 || collect(&p, err) < 0)
 		goto out;
 	tb = scols_new_table();
 	if (!tb) {

@@ -14,6 +14,7 @@
 #include <linux/magic.h>
 #include <linux/openat2.h>
 #include <libmount/libmount.h>
+#include "lib/lazylib.h"
 #include "runtime/cgroup.h"
 #include "lib/clock.h"
 #include "lib/util.h"
@@ -246,12 +247,14 @@ static int read_file(const char *dir, const char *file, char *buf, size_t size,
 
 static void mnt_unref_tablep(struct libmnt_table **tb)
 {
-	mnt_unref_table(*tb);
+	if (*tb)
+		mnt_unref_table(*tb);
 }
 
 static void mnt_free_iterp(struct libmnt_iter **it)
 {
-	mnt_free_iter(*it);
+	if (*it)
+		mnt_free_iter(*it);
 }
 
 #define cleanup_mnt_table __attribute__((cleanup(mnt_unref_tablep)))
@@ -259,9 +262,12 @@ static void mnt_free_iterp(struct libmnt_iter **it)
 
 static int read_mounts(const char *mountinfo, struct libmnt_table **tb, struct nsw_error *err)
 {
-	cleanup_mnt_table struct libmnt_table *t = mnt_new_table();
+	cleanup_mnt_table struct libmnt_table *t = NULL;
 	int ret;
 
+	if (nsw_load_libmount(err) < 0)
+		return -1;
+	t = mnt_new_table();
 	if (!t)
 		return nsw_error(err, ENOMEM, "cannot read %s", mountinfo);
 	ret = mnt_table_parse_file(t, mountinfo);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <linux/nsfs.h>
 #include <libmount/libmount.h>
+#include "lib/lazylib.h"
 #include "table/nsscan.h"
 #include "lib/nsnames.h"
 #include "lib/util.h"
@@ -235,20 +236,21 @@ static int nsfs_mount_of(struct libmnt_fs *fs, struct nsw_nsfs_mount *m)
 
 static void free_mnt_table(struct libmnt_table **tb)
 {
-	mnt_unref_table(*tb);
+	if (*tb)
+		mnt_unref_table(*tb);
 }
 
 static void free_mnt_iter(struct libmnt_iter **it)
 {
-	mnt_free_iter(*it);
+	if (*it)
+		mnt_free_iter(*it);
 }
 
 int nsw_scan_nsfs_mounts(struct nsw_nsfs_mount **mounts, size_t *n,
 			 struct nsw_error *err)
 {
-	__attribute__((cleanup(free_mnt_table))) struct libmnt_table *tb = mnt_new_table();
-	__attribute__((cleanup(free_mnt_iter))) struct libmnt_iter *it =
-		mnt_new_iter(MNT_ITER_FORWARD);
+	__attribute__((cleanup(free_mnt_table))) struct libmnt_table *tb = NULL;
+	__attribute__((cleanup(free_mnt_iter))) struct libmnt_iter *it = NULL;
 	cleanup_free struct nsw_nsfs_mount *v = NULL;
 	size_t count = 0, cap = 0;
 	struct libmnt_fs *fs;
@@ -257,6 +259,10 @@ int nsw_scan_nsfs_mounts(struct nsw_nsfs_mount **mounts, size_t *n,
 
 	*mounts = NULL;
 	*n = 0;
+	if (nsw_load_libmount(err) < 0)
+		return -1;
+	tb = mnt_new_table();
+	it = mnt_new_iter(MNT_ITER_FORWARD);
 	if (!tb || !it)
 		return nsw_error(err, ENOMEM, "reading nsfs mounts");
 	ret = mnt_table_parse_file(tb, NSW_MOUNTINFO);
