@@ -284,6 +284,17 @@ static int empty_dir(struct remover *r, int dfd, int depth)
 	return r2;
 }
 
+/* Is path (not followed) the root of a mount? */
+static bool is_mount_root(const char *path)
+{
+	struct statx stx;
+
+	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) < 0)
+		return false;
+	return (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
 int nsw_layer_remove(const char *name, struct nsw_error *err)
 {
 	struct remover r = { .err = err };
@@ -295,10 +306,10 @@ int nsw_layer_remove(const char *name, struct nsw_error *err)
 	r.path = path;
 	/*
 	 * The tmpfs goes at once; a container still running keeps it until
-	 * its end. EINVAL: not a mount (rootless, or a start killed before).
+	 * its end. None: rootless, or a start killed before it was mounted.
 	 */
-	if (umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL &&
-	    errno != ENOENT)
+	if (is_mount_root(path) &&
+	    umount2(path, MNT_DETACH | UMOUNT_NOFOLLOW) < 0 && errno != EINVAL)
 		return nsw_error(err, errno, "cannot unmount %s", path);
 	top = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (top < 0) {
