@@ -30,6 +30,7 @@
 #define MKDIR_TRIES	3
 /* "/nswatch/" and a container name (NSW_NAME_MAX, container.h) and a NUL. */
 #define NSW_NAME_MAX_PATH 80
+#define SELF_MOUNTINFO "/proc/self/mountinfo"
 
 /* "64k" ... "2t": binary units, each 10 bits above the one before. */
 static const char memory_units[] = "kmgt";
@@ -367,6 +368,32 @@ static int plan_v1(struct nsw_cgroup *cg, struct plan *p, struct libmnt_table *t
 	return p->where[ctl] < 0 ? -1 : 0;
 }
 
+/*
+ * The cgroup2 mount where systemd and most distributions put it (pure v2,
+ * then hybrid), asked of the kernel: 1 with the mountpoint in mnt, else 0.
+ * The mount table is read (and libmount loaded) only when it is elsewhere
+ * or a v1 hierarchy is needed.
+ */
+static int usual_v2_mount(const char *mountinfo, char *mnt)
+{
+	static const char *const usual[] = { "/sys/fs/cgroup", "/sys/fs/cgroup/unified" };
+	struct statx stx;
+	struct statfs sf;
+
+	if (strcmp(mountinfo, SELF_MOUNTINFO))
+		return 0;	/* a test's table */
+	for (size_t i = 0; i < ARRAY_SIZE(usual); i++) {
+		if (statfs(usual[i], &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC ||
+		    statx(AT_FDCWD, usual[i], AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) < 0 ||
+		    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
+		    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+			continue;
+		snprintf(mnt, PATH_MAX, "%s", usual[i]);
+		return 1;
+	}
+	return 0;
+}
+
 /* Decide everything before making anything: a missing controller costs nothing. */
 static int plan_dirs(struct nsw_cgroup *cg, struct plan *p, const char *mountinfo,
 		     const char *name, const struct nsw_limits *lim, struct nsw_error *err)
@@ -376,9 +403,12 @@ static int plan_dirs(struct nsw_cgroup *cg, struct plan *p, const char *mountinf
 	size_t len;
 	int v2;
 
-	if (read_mounts(mountinfo, &tb, err) < 0)
-		return -1;
-	v2 = find_mount(tb, NULL, mnt, err);
+	v2 = usual_v2_mount(mountinfo, mnt);
+	if (!v2) {
+		if (read_mounts(mountinfo, &tb, err) < 0)
+			return -1;
+		v2 = find_mount(tb, NULL, mnt, err);
+	}
 	if (v2 < 0)
 		return -1;
 	if (v2 && (read_file(mnt, "cgroup.controllers", v2_ctls, sizeof(v2_ctls), err) ||
@@ -388,7 +418,8 @@ static int plan_dirs(struct nsw_cgroup *cg, struct plan *p, const char *mountinf
 		if (!wanted(lim, ctl))
 			continue;
 		if (!has_word(v2_ctls, ctl_names[ctl], " \n")) {
-			if (plan_v1(cg, p, tb, ctl, name, err))
+			if ((!tb && read_mounts(mountinfo, &tb, err) < 0) ||
+			    plan_v1(cg, p, tb, ctl, name, err))
 				return -1;
 			continue;
 		}
@@ -544,7 +575,7 @@ int nsw_cgroup_create(struct nsw_cgroup *cg, const char *name, const struct nsw_
 					 (unsigned int)geteuid());
 		return 0;
 	}
-	return nsw_cgroup_create_at(cg, "/proc/self/mountinfo", name, lim, err);
+	return nsw_cgroup_create_at(cg, SELF_MOUNTINFO, name, lim, err);
 }
 
 int nsw_cgroup_add_pid(const struct nsw_cgroup *cg, pid_t pid, struct nsw_error *err)
@@ -614,7 +645,7 @@ int nsw_cgroup_plan(struct nsw_cgroup *cg, const char *name, const struct nsw_li
 	cg->n = 0;
 	if (geteuid() != 0)
 		return 0;
-	if (plan_dirs(cg, &p, "/proc/self/mountinfo", name, lim ? lim : &no_limits, err))
+	if (plan_dirs(cg, &p, SELF_MOUNTINFO, name, lim ? lim : &no_limits, err))
 		return -1;
 	cg->n = p.planned;
 	return 0;
