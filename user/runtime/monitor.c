@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -589,6 +590,9 @@ static int run_hook(struct monitor *m, struct nsw_error *err)
 	if (p < 0)
 		return nsw_error(err, errno, "fork for the prestart hook");
 	if (p == 0) {
+		/* rm -f of the container being created kills us: the hook goes too. */
+		if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) < 0 || getppid() != m->in.monitor_pid)
+			_exit(NSW_EXIT_RUNTIME);
 		setenv("NSWATCH_NAME", m->in.name, 1);
 		setenv("NSWATCH_PID", pid, 1);
 		setenv("NSWATCH_STATE", state, 1);
