@@ -4,6 +4,7 @@
  * buffer record to a sink. The commands decide what the records mean.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdio.h>
@@ -222,11 +223,48 @@ out_close:
 	return -1;
 }
 
+static void *destroy_link(void *link)
+{
+	bpf_link__destroy(link);
+	return NULL;
+}
+
+/*
+ * Detaching a link from a tracepoint waits for an RCU grace period (the
+ * kernel's tracepoint_synchronize_unregister(), about 70 ms here): one
+ * after another, a dozen links took most of a second. Each in a thread of
+ * its own, the waits overlap. Where a thread cannot be made, in line.
+ */
+static void destroy_links(struct nswatch_bpf *skel)
+{
+	const struct bpf_object_skeleton *os = skel->skeleton;
+	pthread_t threads[os->prog_cnt];
+	bool started[os->prog_cnt];
+
+	for (int i = 0; i < os->prog_cnt; i++) {
+		struct bpf_link **link = os->progs[i].link;
+
+		started[i] = false;
+		if (!*link)
+			continue;
+		if (pthread_create(&threads[i], NULL, destroy_link, *link) == 0)
+			started[i] = true;
+		else
+			bpf_link__destroy(*link);
+		*link = NULL;
+	}
+	for (int i = 0; i < os->prog_cnt; i++)
+		if (started[i])
+			pthread_join(threads[i], NULL);
+}
+
 void nsw_tracer_close(struct nsw_tracer *t)
 {
 	if (!t)
 		return;
 	ring_buffer__free(t->rb);
+	if (t->skel && t->skel->skeleton)
+		destroy_links(t->skel);
 	nswatch_bpf__destroy(t->skel);
 	free(t);
 }
