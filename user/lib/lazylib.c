@@ -2,6 +2,7 @@
 /* libmount and libsmartcols through dlopen() (lazylib.h). */
 #define NSW_LAZYLIB_IMPL
 #include <dlfcn.h>
+#include <errno.h>
 #include <string.h>
 #include <libmount/libmount.h>
 #include <libsmartcols/libsmartcols.h>
@@ -28,8 +29,8 @@ static int load(struct lazylib *l, struct nsw_error *err)
 		return 0;
 	h = dlopen(l->soname, RTLD_NOW | RTLD_LOCAL);
 	if (!h)
-		return nsw_error(err, 0, "cannot load %s: %s (apt-get install %s)", l->soname,
-				 dlerror(), l->package);
+		return nsw_error(err, ELIBACC, "cannot load %s: %s (apt-get install %s)",
+				 l->soname, dlerror(), l->package);
 	for (size_t i = 0; i < l->n; i++) {
 		l->slots[i] = dlsym(h, l->names[i]);
 		if (!l->slots[i]) {

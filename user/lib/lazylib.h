@@ -50,7 +50,11 @@ struct nsw_libsmartcols {
 extern struct nsw_libsmartcols nsw_libsmartcols;
 #endif
 
-/* Load the library once: 0, or -1 with err naming what is missing. */
+/*
+ * Load the library once: 0, or -1 with err naming what is missing (errnum
+ * ELIBACC when the library itself is not installed, as in a minimal
+ * initramfs that copied only what ldd lists).
+ */
 int nsw_load_libmount(struct nsw_error *err);
 int nsw_load_libsmartcols(struct nsw_error *err);
 

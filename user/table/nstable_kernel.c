@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <errno.h>
 #include "table/nstable.h"
 #include "table/labels.h"
 #include "table/nsscan.h"
@@ -105,8 +106,17 @@ int nsw_table_seed(struct nsw_table *t, struct nsw_error *err)
 
 	if (nsw_scan_procs(seed_one, t, err) < 0)
 		return -1;
-	if (nsw_scan_nsfs_mounts(&mounts, &n, err) < 0)
-		return -1;
+	/*
+	 * Without libmount (a minimal system) the namespaces only a bind mount
+	 * holds are missing, and nothing else: say so, and go on.
+	 */
+	if (nsw_scan_nsfs_mounts(&mounts, &n, err) < 0) {
+		if (err->errnum != ELIBACC)
+			return -1;
+		nsw_error_wrap(err, "namespaces held only by nsfs mounts are not listed");
+		nsw_error_warn(err);
+		memset(err, 0, sizeof(*err));
+	}
 	for (size_t i = 0; i < n; i++)
 		nsw_table_seed_mount(t, &mounts[i]);
 	return 0;
