@@ -9,8 +9,9 @@
 # and leaves each check's stdout/stderr in $OUT/<check>.{out,err}. OUTCOME is
 # PASS, FAIL or SKIP, or a named outcome that is right on some kernels only
 # (expect.txt says which):
-#   REFUSED  run refused to start because this kernel or filesystem has no
-#            idmapped mounts, with the message saying so
+#   REFUSED  run refused to start because this kernel has no mount_setattr
+#            (5.12) or the rootfs's filesystem no idmapped mounts (tmpfs
+#            before 6.3), with a message saying so
 #   ABSENT   the kernel has no namespace ids (ns_common.ns_id, NS_GET_ID), and
 #            neither trace nor ls shows an ns_id
 #
@@ -326,11 +327,12 @@ if ! has_overlay; then
 	RUN_MODE="--read-only (no overlay)"
 fi
 
-# run failed because the rootfs could not be idmapped, and said why: the
-# kernel (mount_setattr, 5.12) or the filesystem (tmpfs before 6.3).
-idmap_refused() { # errfile
-	grep -q 'cannot idmap the rootfs' "$1" &&
-		grep -E -q 'needs Linux 5\.12|must support idmapped mounts' "$1"
+# run was refused for what the kernel or the filesystem lacks, and said so:
+# mount_setattr (idmapped mounts, and the flags of its bind mounts) needs
+# Linux 5.12, named with the running kernel; tmpfs idmaps from 6.3.
+run_refused() { # errfile
+	grep -q "^nswatch: .*mount_setattr.*needs Linux 5\.12 or later (this kernel is $(uname -r))" "$1" ||
+		grep -q '^nswatch: cannot idmap the rootfs .*must support idmapped mounts' "$1"
 }
 
 # 9. nswatch run on ROOTFS (in the guest: a tmpfs) and on ROOTFS_EXT4 (in the
@@ -349,7 +351,7 @@ run_check() { # name rootfs expected-uid_map-regex args...
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q -E "$re" "$OUT/$n.out"; then
 		result $n PASS "$RUN_MODE: $(tr -s ' \n' ' ' <"$OUT/$n.out")"
-	elif [ $rc -ne 0 ] && idmap_refused "$OUT/$n.err"; then
+	elif [ $rc -ne 0 ] && run_refused "$OUT/$n.err"; then
 		result $n REFUSED "rc=$rc $(grep -m1 '^nswatch:' "$OUT/$n.err" | cut -c1-300)"
 	else
 		result $n FAIL "rc=$rc $RUN_MODE: $(tr '\n' ' ' <"$OUT/$n.err" | cut -c1-300)"
@@ -400,7 +402,7 @@ check_run_trace() { # name args...
 	rc=$?
 	if [ $rc -eq 0 ] && grep -q 'kernel *clone3' "$OUT/$n.err"; then
 		result $n PASS "$RUN_MODE; rootfs $rfs; timeline has the kernel's clone3"
-	elif [ $rc -ne 0 ] && idmap_refused "$OUT/$n.err"; then
+	elif [ $rc -ne 0 ] && run_refused "$OUT/$n.err"; then
 		result $n REFUSED "rc=$rc $(grep -m1 '^nswatch:' "$OUT/$n.err" | cut -c1-300)"
 	else
 		result $n FAIL "rc=$rc $RUN_MODE: $(why "$OUT/$n.err")"
