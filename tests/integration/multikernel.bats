@@ -74,6 +74,10 @@ mk_kernel() {
 	mk_kernel newest
 }
 
+@test "multikernel: Debian's newest with lockdown=confidentiality" {
+	mk_kernel lockdown
+}
+
 @test "multikernel: the host's kernel (control), nothing left mounted" {
 	mk_kernel host
 	if grep -q "nswatch-multikernel/host-mnt" /proc/self/mountinfo; then

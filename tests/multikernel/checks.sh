@@ -12,6 +12,8 @@
 #   REFUSED  run refused to start because this kernel has no mount_setattr
 #            (5.12) or the rootfs's filesystem no idmapped mounts (tmpfs
 #            before 6.3), with a message saying so
+#   UNNAMED  (lockdown) trace failed under lockdown=confidentiality, but no
+#            error of nswatch's names lockdown as the reason
 #   ABSENT   the kernel has no namespace ids (ns_common.ns_id, NS_GET_ID), and
 #            neither trace nor ls shows an ns_id
 #
@@ -25,7 +27,8 @@
 #   T        per-command timeout, s      (default: 120; TCG is slow)
 #   ONLY     space-separated check names to run (default: all)
 #
-# `sh checks.sh --list` prints the check names, one a line.
+# `sh checks.sh --list` prints the check names, one a line (not `lockdown`,
+# which runs only when ONLY names it).
 
 CHECKS="btf core_relos trace_unshare trace_setns trace_user_cgroup_time trace_clone3
 	trace_eperm trace_hostwide ls ns_id run_idmap run_uidmap_1to1 run_no_userns
@@ -409,6 +412,30 @@ check_run_trace() { # name args...
 	fi
 }
 
+# 11. Only when named in ONLY (run.sh boots the newest kernel once with
+# lockdown=confidentiality for it): the kernel is in that mode, and trace is
+# refused with an error that names lockdown, which forbids BPF reads of
+# kernel memory.
+check_lockdown() {
+	n=lockdown
+	f=/sys/kernel/security/lockdown
+	[ -e $f ] || mount -t securityfs securityfs /sys/kernel/security 2>/dev/null
+	mode=$(sed -n 's/.*\[\([a-z]*\)\].*/\1/p' $f 2>/dev/null)
+	if [ "$mode" != confidentiality ]; then
+		result $n FAIL "the kernel's lockdown is '${mode:-unknown}', not confidentiality"
+		return
+	fi
+	timeout "$T" "$NSWATCH" trace -- true >"$OUT/$n.out" 2>"$OUT/$n.err"
+	rc=$?
+	if [ $rc -ne 0 ] && grep -q -i '^nswatch: .*lockdown' "$OUT/$n.err"; then
+		result $n PASS "lockdown=$mode; refused: $(grep -m1 -i '^nswatch: .*lockdown' "$OUT/$n.err" | cut -c1-200)"
+	elif [ $rc -ne 0 ]; then
+		result $n UNNAMED "rc=$rc under lockdown=$mode, and no error names lockdown: $(why "$OUT/$n.err")"
+	else
+		result $n FAIL "trace ran under lockdown=$mode (rc=0)"
+	fi
+}
+
 echo "KERNEL $(uname -r)"
 echo "NSWATCH $NSWATCH"
 echo "RUN $RUN_MODE"
@@ -430,4 +457,5 @@ want run_idmap_ext4 && run_check run_idmap_ext4 "$ROOTFS_EXT4" '^ *0 +[1-9][0-9]
 want run_overlay && check_run_overlay
 want run_trace && check_run_trace run_trace
 want run_trace_1to1 && check_run_trace run_trace_1to1 --uid-map 0:0:65536
+[ -n "$ONLY" ] && want lockdown && check_lockdown
 echo "DONE"

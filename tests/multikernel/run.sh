@@ -10,10 +10,12 @@
 #                         (those it dlopen()s too: user/lib/lazylib.h),
 #                         util-linux, nsw_clone3, the rootfs and checks.sh
 #   3. boot.sh            each kernel; its RESULT lines in RESULTS_DIR/RELEASE
+#   3b. boot.sh           the newest again with lockdown=confidentiality and
+#                         only the checks in RESULTS_DIR/RELEASE-lockdown/only
 #   4. host-control.sh    the host's kernel, in RESULTS_DIR/host-RELEASE
 #   5. table.sh           the kernel x check table (RESULTS_DIR/table.md)
 #   6. verdict.sh         each kernel against expect.txt, exactly
-# RESULTS_DIR/kernels.txt maps the labels (5.10 6.1 6.12 newest host) to the
+# RESULTS_DIR/kernels.txt maps the labels (5.10 6.1 6.12 newest host lockdown) to the
 # result directories. Needs root, `make tests-build` (build/nswatch,
 # build/rootfs) and the packages scripts/deps.sh installs; fetches about
 # 120 MB of kernel packages once (cached in $WORK).
@@ -106,6 +108,15 @@ for r in "${rel[@]}"; do
 	stamp "booting $r"
 	bash "$mk/boot.sh" "$WORK/kernels/$r" "$WORK/initrd.gz" "$res/$r" | sed 's/^/    /'
 done
+# The newest kernel once more, locked down: BPF may not read kernel memory,
+# and trace must say that this is why it cannot run (the lockdown check).
+lk=${rel[$((${#rel[@]} - 1))]}
+stamp "booting $lk with lockdown=confidentiality"
+lock_only="btf lockdown core_relos trace_unshare ls"
+APPEND="lockdown=confidentiality nsw.only=${lock_only// /,} ${APPEND:-}" \
+	bash "$mk/boot.sh" "$WORK/kernels/$lk" "$WORK/initrd.gz" "$res/$lk-lockdown" | sed 's/^/    /'
+echo "$lock_only" >"$res/$lk-lockdown/only"
+echo "lockdown $lk-lockdown" >>"$res/kernels.txt"
 stamp "control: the host's kernel $(uname -r)"
 bash "$mk/host-control.sh" "$res/host-$(uname -r)" | sed 's/^/    /'
 stamp "done"

@@ -3,8 +3,9 @@
 #
 # One kernel's verdict: RESULT_DIR is one kernel's directory of a multikernel
 # run (run.sh; its summary.txt holds the RESULT lines, its name is the kernel
-# release, host-RELEASE for the control). Every check checks.sh --list names
-# must have run and have exactly its expected outcome (EXPECT_FILE, default
+# release, host-RELEASE for the control, RELEASE-lockdown for the locked-down
+# boot). Every check checks.sh --list names (RESULT_DIR/only instead, for a
+# boot that ran only those) must have run and have exactly its expected outcome (EXPECT_FILE, default
 # expect.txt here; the first matching line wins, else PASS). Unlike table.sh,
 # an unexpected pass (XPASS) and a skip are failures, and so is a check that
 # never reported. Prints one line per check; exits 1 on any mismatch.
@@ -22,7 +23,15 @@ if [ ! -s "$summary" ]; then
 	exit 1
 fi
 
-{ echo boot; sh "$here/checks.sh" --list; } | awk -v rel="$rel" -v expect="$expect" -v summary="$summary" '
+# The checks the kernel ran: all, or those its directory's `only` names.
+{
+	echo boot
+	if [ -s "$dir/only" ]; then
+		tr ' ' '\n' <"$dir/only" | grep .
+	else
+		sh "$here/checks.sh" --list
+	fi
+} | awk -v rel="$rel" -v expect="$expect" -v summary="$summary" '
 BEGIN {
 	while ((getline line < expect) > 0) {
 		if (line ~ /^[ \t]*(#|$)/) continue
