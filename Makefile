@@ -141,6 +141,13 @@ unit: unit-build
 integration: tests-build
 	bash tests/run.sh --integration $(T)
 
+# nswatch's checks on Debian's 5.10, 6.1, 6.12 and newest kernels under qemu,
+# and on the host's (docs/multikernel.md); make test runs them too, through
+# tests/integration/multikernel.bats.
+.PHONY: multikernel
+multikernel: tests-build
+	bash tests/multikernel/run.sh
+
 rooms:
 	bash scripts/rooms.sh
 

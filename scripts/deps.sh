@@ -11,6 +11,7 @@ packages=(
 	busybox-static iproute2 util-linux
 	runc bubblewrap hyperfine
 	libseccomp-dev libclang-rt-14-dev
+	qemu-system-x86 e2fsprogs xz-utils zstd file libc6-dev
 )
 
 if [ "$(id -u)" -ne 0 ]; then
