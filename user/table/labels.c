@@ -168,7 +168,7 @@ static bool pod_component(const char *c, size_t n, char *pod, size_t len)
 
 	if (n == 3 + POD_UID_LEN && !strncmp(c, "pod", 3))
 		uid = c + 3;
-	else if (n > 8 + 4 + POD_UID_LEN + 6 && !strncmp(c, "kubepods", 8) &&
+	else if (n >= 8 + 4 + POD_UID_LEN + 6 && !strncmp(c, "kubepods", 8) &&
 		 !strncmp(c + n - 6, ".slice", 6) &&
 		 (at = c + n - 6 - POD_UID_LEN - 4) && !strncmp(at, "-pod", 4))
 		uid = at + 4;
