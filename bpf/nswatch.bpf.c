@@ -14,6 +14,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "nswatch.h"
+#include "cgroup_ids.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -232,6 +233,8 @@ static __always_inline bool begin(struct pending *p, __u32 op, __u64 flags)
 	p->ev.gid = BPF_CORE_READ(task, cred, gid.val);
 	p->ev.target_slot = NSW_SLOT_COUNT;
 	read_ns(task, p->ev.ns_before, NULL);
+	p->ev.cgroup_id = bpf_get_current_cgroup_id();
+	p->ev.cgroup_v1_id = task_cgroup_v1_id(task);
 	return true;
 }
 
@@ -514,6 +517,8 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	if (!same_ns_as_caller(parent, child)) {
 		read_ns(child, rec->ns, rec->ns_id);
 		rec->ns_valid = 1;
+		rec->cgroup_id = task_cgroup_v2_id(child);
+		rec->cgroup_v1_id = task_cgroup_v1_id(child);
 	}
 	submit(rec);
 	return 0;

@@ -119,6 +119,14 @@ struct nsw_event {
 	__u64 ns_id_after[NSW_SLOT_COUNT];
 	__u64 target_ns_id;
 	char comm[NSW_COMM_LEN];
+	/*
+	 * The caller's cgroups at syscall entry (bpf/cgroup_ids.h): its cgroup
+	 * in the unified (v2) hierarchy, and in the v1 hierarchy of the
+	 * controller the reporter chose (enum nsw_v1_ctrl); kernfs node ids, 0
+	 * if none.
+	 */
+	__u64 cgroup_id;
+	__u64 cgroup_v1_id;
 };
 
 /*
@@ -142,6 +150,22 @@ struct nsw_proc_event {
 	__u64 ns_id[NSW_SLOT_COUNT];
 	char comm[NSW_COMM_LEN];       /* EXEC: the new name */
 	char filename[NSW_PATH_LEN];   /* EXEC: the path execve was given */
+	/* FORK with ns_valid: the child's cgroups, as in struct nsw_event; else 0. */
+	__u64 cgroup_id;
+	__u64 cgroup_v1_id;
+};
+
+/*
+ * The controller whose v1 hierarchy gives cgroup_v1_id: the reporter picks
+ * the first of these mounted as a v1 hierarchy (none on a pure v2 host).
+ */
+enum nsw_v1_ctrl {
+	NSW_V1_NONE,
+	NSW_V1_PIDS,
+	NSW_V1_MEMORY,
+	NSW_V1_CPU,
+	NSW_V1_DEVICES,
+	NSW_V1_FREEZER,
 };
 
 #endif /* NSWATCH_H */

@@ -4,6 +4,7 @@
  * v2 files, and paths that must not be taken for a container; runc's state
  * directory with a live process standing in for a container's init.
  */
+#include <limits.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -20,6 +21,7 @@
 #include <sys/wait.h>
 #include <cmocka.h>
 #include "table/labels.h"
+#include "table/cgroup_labels.h"
 #include "runtime/state.h"
 
 #define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
@@ -308,6 +310,143 @@ static void test_container_by_ns(void **state)
 	assert_null(nsw_container_by_ns(list, 0, 0, 10));
 }
 
+#define POD "1f2e3d4c-5b6a-7988-a1b2-c3d4e5f60718"
+#define POD_ "1f2e3d4c_5b6a_7988_a1b2_c3d4e5f60718"
+
+/* One path through nsw_cgroup_path_label(): engine, id and pod ("" none). */
+static void expect_pod(const char *path, const char *engine, const char *id,
+		       const char *pod)
+{
+	struct nsw_label l;
+
+	memset(&l, 0x55, sizeof(l));
+	if (!nsw_cgroup_path_label(path, strlen(path), &l))
+		fail_msg("no label for %s", path);
+	assert_string_equal(l.engine, engine);
+	assert_string_equal(l.id, id);
+	assert_string_equal(l.pod, pod);
+}
+
+/* Kubernetes: the pod uid and the container id, cgroupfs and systemd forms. */
+static void test_kubepods(void **state)
+{
+	(void)state;
+	/* cgroupfs: kubepods/<qos>/pod<uid>/<id>; guaranteed pods have no qos level. */
+	expect_pod("/kubepods/burstable/pod" POD "/" ID, "containerd", ID, POD);
+	expect_pod("/kubepods/besteffort/pod" POD "/" ID, "containerd", ID, POD);
+	expect_pod("/kubepods/pod" POD "/" ID, "containerd", ID, POD);
+	/* systemd: the uid's dashes are underscores in the slice name. */
+	expect_pod("/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" POD_
+		   ".slice/cri-containerd-" ID ".scope", "containerd", ID, POD);
+	expect_pod("/kubepods.slice/kubepods-pod" POD_ ".slice/crio-" ID ".scope",
+		   "cri-o", ID, POD);
+	expect_pod("/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" POD_
+		   ".slice/docker-" ID ".scope", "docker", ID, POD);
+	/* kubelet nested in a node container (kind): the inner pod counts. */
+	expect_pod("/docker/" ID2 "/kubepods/burstable/pod" POD "/" ID, "containerd", ID, POD);
+	/* No pod component, or one that is not a uid: a container without a pod. */
+	expect_pod("/kubepods/" ID, "containerd", ID, "");
+	expect_pod("/kubepods/burstable/podabc/" ID, "containerd", ID, "");
+	expect_pod("/kubepods/burstable/pod" POD "x/" ID, "containerd", ID, "");
+	/* Outside kubepods a pod-like component is no pod. */
+	expect_pod("/pod" POD "/docker/" ID, "docker", ID, "");
+}
+
+/* A file with text, made with its directories. */
+static void put(const char *path, const char *text)
+{
+	char dir[PATH_MAX], *slash;
+	FILE *f;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (slash = strchr(dir + 1, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		mkdir(dir, 0700);
+		*slash = '/';
+	}
+	if (text) {
+		f = fopen(path, "w");
+		assert_non_null(f);
+		fputs(text, f);
+		fclose(f);
+	} else {
+		mkdir(path, 0700);
+	}
+}
+
+static void expect_dir(const char *run, const char *abs, const char *rel,
+		       const char *engine, const char *id)
+{
+	struct nsw_label l;
+
+	if (!nsw_cgroup_dir_label(run, abs, rel, &l))
+		fail_msg("no label for %s", abs);
+	assert_string_equal(l.engine, engine);
+	assert_string_equal(l.id, id);
+}
+
+static void expect_dir_none(const char *run, const char *abs, const char *rel)
+{
+	struct nsw_label l;
+
+	if (nsw_cgroup_dir_label(run, abs, rel, &l))
+		fail_msg("label %s:%s for %s", l.engine, l.id, abs);
+}
+
+/*
+ * Runtimes' state, laid out as runc (under each root docker and containerd
+ * give it) and containerd's shims keep it, in a directory standing for /run.
+ */
+static void test_runtime_state(void **state)
+{
+	char run[] = "/tmp/nsw-test-run.XXXXXX", p[PATH_MAX];
+	const char *state_json =
+		"{\"id\":\"%s\",\"init_process_pid\":1,\"cgroup_paths\":"
+		"{\"\":\"/sys/fs/cgroup/unified/%s\",\"pids\":\"/sys/fs/cgroup/pids/%s\","
+		"\"memory\":\"/sys/fs/cgroup/memory/x/%s\"}}";
+	char text[1024];
+
+	(void)state;
+	assert_non_null(mkdtemp(run));
+	snprintf(p, sizeof(p), "%s/runc/box1/state.json", run);
+	snprintf(text, sizeof(text), state_json, "box1", "box1", "box1", "box1");
+	put(p, text);
+	snprintf(p, sizeof(p), "%s/docker/runtime-runc/moby/dbox/state.json", run);
+	snprintf(text, sizeof(text), state_json, "dbox", "other/d", "other/d", "other/d");
+	put(p, text);
+	snprintf(p, sizeof(p), "%s/containerd/runc/k8s.io/cbox/state.json", run);
+	snprintf(text, sizeof(text), state_json, "cbox", "c/cbox", "c/cbox", "c/cbox");
+	put(p, text);
+	/* A container being made: its directory, no state.json yet. */
+	snprintf(p, sizeof(p), "%s/containerd/runc/default/young", run);
+	put(p, NULL);
+	snprintf(p, sizeof(p), "%s/containerd/io.containerd.runtime.v2.task/default/web", run);
+	put(p, NULL);
+
+	/* runc's cgroup_paths, whichever hierarchy the id resolved in. */
+	expect_dir(run, "/sys/fs/cgroup/unified/box1", "/box1", "runc", "box1");
+	expect_dir(run, "/sys/fs/cgroup/pids/box1", "/box1", "runc", "box1");
+	expect_dir(run, "/sys/fs/cgroup/memory/x/box1", "/x/box1", "runc", "box1");
+	/* The root says whose runc it is; the path need not name the id. */
+	expect_dir(run, "/sys/fs/cgroup/pids/other/d", "/other/d", "docker", "dbox");
+	expect_dir(run, "/sys/fs/cgroup/unified/c/cbox", "/c/cbox", "containerd", "cbox");
+	expect_dir(run, "/sys/fs/cgroup/unified/young", "/young", "containerd", "young");
+	/* ctr: /<namespace>/<id> with a task directory, also nested below. */
+	expect_dir(run, "/sys/fs/cgroup/unified/default/web", "/default/web", "containerd", "web");
+	expect_dir(run, "/sys/fs/cgroup/memory/a/default/web", "/a/default/web",
+		   "containerd", "web");
+	/* Path forms come first. */
+	expect_dir(run, "/sys/fs/cgroup/unified/docker/" ID, "/docker/" ID, "docker", ID);
+	/* Controls: another cgroup of a state's hierarchy, another namespace, the root. */
+	expect_dir_none(run, "/sys/fs/cgroup/pids/box2", "/box2");
+	expect_dir_none(run, "/sys/fs/cgroup/pids/box1/sub", "/box1/sub");
+	expect_dir_none(run, "/sys/fs/cgroup/unified/k8s.io/web", "/k8s.io/web");
+	expect_dir_none(run, "/sys/fs/cgroup/unified/web", "/web");
+	expect_dir_none(run, "/sys/fs/cgroup/unified", "/");
+	snprintf(p, sizeof(p), "rm -rf '%s'", run);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +461,8 @@ int main(void)
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_runc_state),
 		cmocka_unit_test(test_container_by_ns),
+		cmocka_unit_test(test_kubepods),
+		cmocka_unit_test(test_runtime_state),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

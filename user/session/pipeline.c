@@ -9,7 +9,9 @@
 #include <string.h>
 #include "session/pipeline.h"
 #include "session/event_labels.h"
+#include "table/cgroup_labels.h"
 #include "lib/nsnames.h"
+#include "lib/util.h"
 
 #define HELD_INITIAL 16
 
@@ -30,6 +32,13 @@ struct nsw_pipeline {
 	size_t nheld, held_cap;
 	bool in_record;
 	struct nsw_pipeline_counts counts;
+	/*
+	 * Labels from the cgroups the kernel recorded (NULL: none), and the
+	 * current record's, for the namespaces it makes or enters.
+	 */
+	struct nsw_cgroup_labels *cgroups;
+	bool rec_labelled;
+	struct nsw_label rec_label;
 };
 
 static void present_empty(struct nsw_pipeline *p, const struct held_empty *h)
@@ -117,7 +126,10 @@ static void on_change(void *ctx, enum nsw_ns_change change,
 		 * it can be read (the one that unshared may be gone by the time
 		 * its record comes).
 		 */
-		nsw_table_label_proc(p->table, pid);
+		if (p->rec_labelled)
+			nsw_table_set_label(p->table, e, &p->rec_label);
+		else if (!p->cgroups)
+			nsw_table_label_proc(p->table, pid);
 		break;
 	case NSW_NS_EMPTIED:
 		on_emptied(p, e, pid, ts_ns);
@@ -163,15 +175,50 @@ void nsw_pipeline_watch_in(struct nsw_pipeline *p, struct nsw_tracer *t)
 	p->watch = t;
 }
 
+void nsw_pipeline_use_cgroups(struct nsw_pipeline *p, struct nsw_cgroup_labels *c)
+{
+	p->cgroups = c;
+}
+
+/* The label of the record's cgroups, for what on_change() hears of it. */
+static void record_label(struct nsw_pipeline *p, __u64 v2_id, __u64 v1_id)
+{
+	p->rec_labelled = p->cgroups &&
+			  nsw_cgroup_labels_get(p->cgroups, v2_id, v1_id, &p->rec_label);
+}
+
+/* The namespaces a record made are its caller's container's. */
+static void label_created(struct nsw_pipeline *p, const struct nsw_event *ev)
+{
+	struct nsw_ns_ref refs[NSW_EVENT_MAX_REFS];
+	const struct nsw_ns_entry *e;
+	size_t n;
+
+	if (!p->rec_labelled || ev->op == NSW_OP_SETNS)
+		return;
+	n = nsw_event_ns_refs(ev, refs, ARRAY_SIZE(refs));
+	for (size_t i = 0; i < n; i++) {
+		e = nsw_table_find(p->table, nsw_type_index(refs[i].type), refs[i].inode,
+				   refs[i].ns_id);
+		if (e)
+			nsw_table_set_label(p->table, e, &p->rec_label);
+	}
+}
+
 void nsw_pipeline_nsop(void *pipeline, const struct nsw_event *ev)
 {
 	struct nsw_pipeline *p = pipeline;
 	struct nsw_event_labels l;
 
+	record_label(p, ev->cgroup_id, ev->cgroup_v1_id);
 	p->in_record = true;
 	nsw_table_apply_nsop(p->table, ev);
 	p->in_record = false;
+	label_created(p, ev);
 	nsw_event_labels_fill(p->table, ev, &l);
+	/* The caller's container as the kernel saw its cgroup at the call. */
+	if (p->rec_labelled)
+		nsw_label_format(&p->rec_label, l.container, sizeof(l.container));
 	p->counts.ops++;
 	if (p->presenter.on_op)
 		p->presenter.on_op(p->presenter.ctx, ev, &l);
@@ -182,6 +229,7 @@ void nsw_pipeline_proc(void *pipeline, const struct nsw_proc_event *ev)
 {
 	struct nsw_pipeline *p = pipeline;
 
+	record_label(p, ev->cgroup_id, ev->cgroup_v1_id);
 	p->in_record = true;
 	nsw_table_apply_proc(p->table, ev);
 	p->in_record = false;

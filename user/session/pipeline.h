@@ -35,6 +35,13 @@ struct nsw_table *nsw_pipeline_table(struct nsw_pipeline *p);
 /* Following: namespaces made in scope are watched (and unwatched) in t. */
 void nsw_pipeline_watch_in(struct nsw_pipeline *p, struct nsw_tracer *t);
 
+/*
+ * Label records by the cgroups the kernel recorded with them (c stays the
+ * caller's; NULL: by /proc, when a process enters a namespace).
+ */
+struct nsw_cgroup_labels;
+void nsw_pipeline_use_cgroups(struct nsw_pipeline *p, struct nsw_cgroup_labels *c);
+
 /* One record; the tracer's sink (struct nsw_sink) calls these. */
 void nsw_pipeline_nsop(void *pipeline, const struct nsw_event *ev);
 void nsw_pipeline_proc(void *pipeline, const struct nsw_proc_event *ev);

@@ -11,12 +11,14 @@
 #include "session/session.h"
 #include "session/pipeline.h"
 #include "table/nstable.h"
+#include "table/cgroup_labels.h"
 
 struct nsw_session {
 	struct nsw_tracer *tracer;
 	struct nsw_pipeline *pipeline;
 	struct nsw_presenter presenter;
 	__u64 warned[NSW_COUNTER_MAX];
+	struct nsw_cgroup_labels *cgroups; /* NULL: labels from /proc only */
 };
 
 /* The followed process, as the records will find it. */
@@ -48,6 +50,7 @@ static int start(struct nsw_session *s, const struct nsw_session_options *o,
 		 struct nsw_error *err)
 {
 	struct nsw_tracer_settings settings = o->tracer;
+	struct nsw_error cgroup_err;
 	struct nsw_sink sink = {
 		.nsop = nsw_pipeline_nsop,
 		.proc = nsw_pipeline_proc,
@@ -58,6 +61,11 @@ static int start(struct nsw_session *s, const struct nsw_session_options *o,
 	if (!s->pipeline)
 		return nsw_error(err, ENOMEM, "allocating the namespace table");
 	nsw_table_use_kernel(nsw_pipeline_table(s->pipeline));
+	/* Without cgroup mounts to resolve ids on, labels come from /proc. */
+	if (nsw_cgroup_labels_open(&s->cgroups, &cgroup_err) == 0) {
+		settings.cgroup_v1_ctrl = nsw_cgroup_labels_v1_ctrl(s->cgroups);
+		nsw_pipeline_use_cgroups(s->pipeline, s->cgroups);
+	}
 	sink.ctx = s->pipeline;
 	if (nsw_tracer_open(&s->tracer, &settings, &sink, err) < 0)
 		return -1;
@@ -93,6 +101,7 @@ void nsw_session_close(struct nsw_session *s)
 		return;
 	nsw_tracer_close(s->tracer);
 	nsw_pipeline_free(s->pipeline);
+	nsw_cgroup_labels_free(s->cgroups);
 	free(s);
 }
 

@@ -51,6 +51,7 @@ static bool set_label(struct nsw_label *l, const char *engine, const char *id,
 	if (n == 0 || n >= sizeof(l->id))
 		return false;
 	snprintf(l->engine, sizeof(l->engine), "%s", engine);
+	l->pod[0] = '\0';
 	memcpy(l->id, id, n);
 	l->id[n] = '\0';
 	return true;
@@ -137,6 +138,53 @@ static bool match_component(const char *c, size_t n, const char *prev, size_t pn
 	return false;
 }
 
+static bool path_label(const char *path, size_t len, struct nsw_label *l);
+
+/* Kubernetes pod uids: 36 characters, hex and dashes (8-4-4-4-12). */
+#define POD_UID_LEN 36
+
+/* A pod uid, with '_' for '-' in the systemd forms. */
+static bool pod_uid_valid(const char *s, size_t n)
+{
+	if (n != POD_UID_LEN)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' && s[i] != '_' : !all_hex(s + i, 1))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The pod of a component below kubepods: cgroupfs "pod<uid>", systemd
+ * "kubepods[-QOS]-pod<uid_>.slice".
+ */
+static bool pod_component(const char *c, size_t n, char *pod, size_t len)
+{
+	const char *uid = NULL;
+	const char *at;
+
+	if (n == 3 + POD_UID_LEN && !strncmp(c, "pod", 3))
+		uid = c + 3;
+	else if (n >= 8 + 4 + POD_UID_LEN + 6 && !strncmp(c, "kubepods", 8) &&
+		 !strncmp(c + n - 6, ".slice", 6) &&
+		 (at = c + n - 6 - POD_UID_LEN - 4) && !strncmp(at, "-pod", 4))
+		uid = at + 4;
+	if (!uid || !pod_uid_valid(uid, POD_UID_LEN) || len <= POD_UID_LEN)
+		return false;
+	for (size_t i = 0; i < POD_UID_LEN; i++)
+		pod[i] = uid[i] == '_' ? '-' : uid[i];
+	pod[POD_UID_LEN] = '\0';
+	return true;
+}
+
+bool nsw_cgroup_path_label(const char *path, size_t len, struct nsw_label *l)
+{
+	return path_label(path, len, l);
+}
+
 /* The innermost container along one cgroup path ("/a/b/c", n bytes). */
 static bool path_label(const char *path, size_t len, struct nsw_label *l)
 {
@@ -166,8 +214,14 @@ static bool path_label(const char *path, size_t len, struct nsw_label *l)
 		const char *prev = k ? comp[k - 1] : "";
 		size_t pn = k ? clen[k - 1] : 0;
 
-		if (match_component(comp[k], clen[k], prev, pn, kube[k], l))
+		if (match_component(comp[k], clen[k], prev, pn, kube[k], l)) {
+			l->pod[0] = '\0';
+			/* The pod is the nearest pod component above the container. */
+			while (kube[k] && k-- > 0)
+				if (pod_component(comp[k], clen[k], l->pod, sizeof(l->pod)))
+					break;
 			return true;
+		}
 	}
 	return false;
 }

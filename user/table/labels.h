@@ -21,6 +21,7 @@
 struct nsw_label {
 	char engine[16];   /* "nswatch", "docker", "containerd", "cri-o", "podman", "runc" */
 	char id[80];       /* the container name or full id */
+	char pod[40];      /* a Kubernetes pod's uid (from a kubepods path), "" if none */
 };
 
 /* "runc:mybox", "docker:0123456789ab" (long hex ids cut to 12). */
@@ -28,6 +29,12 @@ void nsw_label_format(const struct nsw_label *l, char *buf, size_t len);
 
 /* Parse the text of a /proc/PID/cgroup file; false if no engine is recognised. */
 bool nsw_cgroup_text_label(const char *text, struct nsw_label *l);
+
+/*
+ * One cgroup path ("/kubepods/burstable/pod<uid>/<id>", n bytes): the
+ * innermost container it names by the forms of docs/ls.md.
+ */
+bool nsw_cgroup_path_label(const char *path, size_t n, struct nsw_label *l);
 
 /*
  * The same for a live process; false if none or it is gone. When the

@@ -1051,6 +1051,21 @@ void nsw_table_label_proc(struct nsw_table *t, pid_t pid)
 			label_of(t, p->slot[i], pid);
 }
 
+void nsw_table_set_label(struct nsw_table *t, const struct nsw_ns_entry *pe,
+			 const struct nsw_label *l)
+{
+	struct ent *e = ent_of(pe);
+	struct tproc *init;
+
+	if (e->pub.label_valid)
+		return;
+	init = find_proc(t, 1);
+	if (init && has(init->slot, e))
+		return;
+	e->pub.label = *l;
+	e->pub.label_valid = true;
+}
+
 size_t nsw_table_count(const struct nsw_table *t)
 {
 	return HASH_CNT(hh_ino, t->by_ino);

@@ -136,6 +136,14 @@ const struct nsw_label *nsw_table_label(struct nsw_table *t,
  */
 void nsw_table_label_proc(struct nsw_table *t, pid_t pid);
 
+/*
+ * Give e the label of a process that made or entered it, as the kernel
+ * recorded that process's cgroup: kept unless e has one already or the
+ * host's pid 1 holds e (a container sharing a host namespace does not own it).
+ */
+void nsw_table_set_label(struct nsw_table *t, const struct nsw_ns_entry *e,
+			 const struct nsw_label *l);
+
 /* Number of live entries and of known processes. */
 size_t nsw_table_count(const struct nsw_table *t);
 size_t nsw_table_procs(const struct nsw_table *t);

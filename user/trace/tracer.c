@@ -137,6 +137,7 @@ static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o
 	s->rodata->type_mask = o->type_mask;
 	s->rodata->all_clones = o->all_clones;
 	s->rodata->proc_events = o->proc_events;
+	s->rodata->cgroup_v1_ctrl = o->cgroup_v1_ctrl;
 	/* Wake the reporter once an eighth of the ring is used; else it polls. */
 	s->rodata->wakeup_bytes = o->ring_size / 8;
 	bpf_map__set_max_entries(s->maps.events, o->ring_size);

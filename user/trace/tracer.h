@@ -33,6 +33,7 @@ struct nsw_tracer_settings {
 	bool follow;        /* only processes added by nsw_tracer_follow() and their descendants */
 	bool exclude_self;  /* never report the calling process */
 	bool proc_events;   /* fork, exec and exit records (for the namespace table) */
+	__u32 cgroup_v1_ctrl; /* enum nsw_v1_ctrl: the v1 hierarchy of cgroup_v1_id */
 };
 
 /* Every operation and ns_empty, no filter, the default ring, host-wide. */

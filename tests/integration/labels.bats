@@ -1,0 +1,195 @@
+#!/usr/bin/env bats
+# Labels decided in the kernel's moment: the cgroup the BPF side records
+# with each event names the caller's container, even for a process that
+# lived a millisecond. The cgroups and runtime state here are made by the
+# test (a docker-style cgroup, containerd's task directory) or by runc
+# itself (under --root); the namespaces are checked against what the
+# processes read of themselves.
+
+load helpers
+load runtime_helpers
+load ns_helpers
+
+setup() {
+	rt_setup
+	require_root_runtime
+	require_root_btf
+	require_cmd runc stat jq unshare
+	LB_CGROUPS=()   # cgroup directories to remove, innermost last
+	LB_DIRS=()      # state directories to remove
+	LB_RUNC=()      # "root id" of runc containers to delete
+	LB_BUNDLE=""
+}
+
+teardown() {
+	local st=0 i r
+	for r in "${LB_RUNC[@]}"; do
+		runc --root "${r% *}" delete -f "${r#* }" >/dev/null 2>&1 || true
+		if runc --root "${r% *}" state "${r#* }" >/dev/null 2>&1; then
+			echo "runc container ${r#* } is still there" >&2
+			st=1
+		fi
+	done
+	[ -n "$LB_BUNDLE" ] && rm -rf "$LB_BUNDLE"
+	for ((i = ${#LB_CGROUPS[@]} - 1; i >= 0; i--)); do
+		[ -d "${LB_CGROUPS[i]}" ] || continue
+		rmdir "${LB_CGROUPS[i]}" || { echo "cannot remove ${LB_CGROUPS[i]}" >&2; st=1; }
+	done
+	for ((i = ${#LB_DIRS[@]} - 1; i >= 0; i--)); do
+		rm -rf "${LB_DIRS[i]}"
+	done
+	rt_teardown || st=1
+	return $st
+}
+
+# lb_mkdir DIR: make DIR and every missing parent, each remembered for
+# teardown in LB_DIRS (or LB_CGROUPS with LB_CG=1).
+lb_mkdir() {
+	local d=$1 missing=()
+	while [ ! -e "$d" ]; do
+		missing=("$d" "${missing[@]}")
+		d=$(dirname "$d")
+	done
+	for d in "${missing[@]}"; do
+		mkdir "$d" || return 1
+		if [ "${LB_CG:-0}" = 1 ]; then
+			LB_CGROUPS+=("$d")
+		else
+			LB_DIRS+=("$d")
+		fi
+	done
+}
+
+# lb_hierarchy NAME: the mount point of cgroup hierarchy NAME (a v1
+# controller, or "unified" for cgroup2); fails if the host has none.
+lb_hierarchy() {
+	local m
+	if [ "$1" = unified ]; then
+		m=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	else
+		m=$(awk -v c="$1" '$3 == "cgroup" && ("," $4 ",") ~ ("," c ",") { print $2; exit }' /proc/self/mounts)
+	fi
+	[ -n "$m" ] || { fail "no $1 cgroup hierarchy mounted"; return 1; }
+	echo "$m"
+}
+
+# lb_script FILE PATH HIERARCHIES...: a script that runs `unshare -n true`
+# outside, then inside cgroup PATH of each hierarchy, writing each caller's
+# pid (unshare execs in place) to $W/out.pid and $W/in.pid.
+lb_script() {
+	local f=$1 path=$2 h
+	shift 2
+	{
+		echo 'sh -c '\''echo $$ >"$0"; exec unshare -n true'\'' "$1/out.pid"'
+		for h in "$@"; do
+			echo "echo \$\$ >$(lb_hierarchy "$h")$path/cgroup.procs"
+		done
+		echo 'sh -c '\''echo $$ >"$0"; exec unshare -n true'\'' "$1/in.pid"'
+	} >"$f"
+}
+
+# lb_check_unshares LABEL: the unshare of $W/in.pid carries LABEL, as does
+# the ns_empty of the net namespace it made; the one of $W/out.pid (the
+# same command outside the cgroup) carries none.
+lb_check_unshares() {
+	local in out ino
+	in=$(wread "$W/in.pid") out=$(wread "$W/out.pid")
+	find_event "the unshare inside the cgroup" '.op == "unshare" and .pid == $p and .ret == 0' --argjson p "$in"
+	assert_eq "its container" "$(jq -r '.container' <<<"$EV")" "$1"
+	assert_eq "its new net namespace's container" \
+		"$(jq -r '.created[] | select(.type == "net") | .container' <<<"$EV")" "$1"
+	ino=$(jq -r '.ns_after.net' <<<"$EV")
+	assert_ne "the net namespace it made (sanity)" "$ino" "$(host_ns net)"
+	NSW_LINES=all find_event "the ns_empty of that net namespace" \
+		'.op == "ns_empty" and .type == "net" and .inode == $i' --argjson i "$ino"
+	assert_eq "the ns_empty's container" "$(jq -r '.container' <<<"$EV")" "$1"
+	find_event "the same unshare outside the cgroup (control)" \
+		'.op == "unshare" and .pid == $p and .ret == 0' --argjson p "$out"
+	assert_eq "its container" "$(jq -r '.container // "none"' <<<"$EV")" none
+}
+
+# lb_docker_cgroup HIERARCHIES...: a 1 ms `unshare -n true` in a
+# docker-style cgroup (/docker/<64 hex>) of each hierarchy named.
+lb_docker_cgroup() {
+	local id h
+	id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	for h in "$@"; do
+		LB_CG=1 lb_mkdir "$(lb_hierarchy "$h")/docker/$id" || return 1
+	done
+	lb_script "$W/cg.sh" "/docker/$id" "$@"
+	nsw_trace --json -- sh "$W/cg.sh" "$W"
+	assert_trace_ok
+	lb_check_unshares "docker:${id:0:12}"
+}
+
+@test "labels: a 1 ms unshare in a docker cgroup of the unified (v2) hierarchy only is labelled docker:ID; outside it, not" {
+	lb_docker_cgroup unified
+}
+
+@test "labels: a 1 ms unshare in a docker cgroup of the v1 pids hierarchy only is labelled docker:ID; outside it, not" {
+	lb_docker_cgroup pids
+}
+
+@test "labels: a ctr container (cgroup /<namespace>/<id> with containerd's task directory) is labelled containerd:ID; without the task directory, not" {
+	local ns id h
+	ns="nswt$$" id="ctr-$BATS_TEST_NUMBER-$$"
+	for h in unified pids; do
+		LB_CG=1 lb_mkdir "$(lb_hierarchy "$h")/$ns/$id" || return 1
+		LB_CG=1 lb_mkdir "$(lb_hierarchy "$h")/$ns/$id-notask" || return 1
+	done
+	lb_mkdir "/run/containerd/io.containerd.runtime.v2.task/$ns/$id"
+	lb_script "$W/cg.sh" "/$ns/$id" unified pids
+	nsw_trace --json -- sh "$W/cg.sh" "$W"
+	assert_trace_ok
+	lb_check_unshares "containerd:$id"
+	# The same cgroup form without containerd's state is nobody's.
+	lb_script "$W/cg2.sh" "/$ns/$id-notask" unified pids
+	nsw_trace --json -- sh "$W/cg2.sh" "$W"
+	assert_trace_ok
+	find_event "the unshare in /$ns/$id-notask" '.op == "unshare" and .pid == $p and .ret == 0' \
+		--argjson p "$(wread "$W/in.pid")"
+	assert_eq "its container" "$(jq -r '.container // "none"' <<<"$EV")" none
+}
+
+# lb_runc ROOT ID: run a runc container under `runc --root ROOT`; LB_PID.
+lb_runc() {
+	if [ -z "$LB_BUNDLE" ]; then
+		LB_BUNDLE=$(mktemp -d /tmp/nswatch-lb-bundle.XXXXXX)
+		cp -a "$RT_ROOTFS" "$LB_BUNDLE/rootfs"
+		(cd "$LB_BUNDLE" && runc spec)
+		jq '.process.terminal = false | .process.args = ["sleep", "600"] | .root.path = "rootfs"' \
+			"$LB_BUNDLE/config.json" >"$LB_BUNDLE/c.json"
+		mv "$LB_BUNDLE/c.json" "$LB_BUNDLE/config.json"
+	fi
+	lb_mkdir "$1"
+	LB_RUNC+=("$1 $2")
+	(cd "$LB_BUNDLE" && timeout 30 runc --root "$1" run -d --pid-file "$LB_BUNDLE/$2.pid" "$2" \
+		</dev/null >"$LB_BUNDLE/out" 2>&1 3>&-) || {
+		fail "runc --root $1 run failed: $(cat "$LB_BUNDLE/out")"
+		return 1
+	}
+	LB_PID=$(cat "$LB_BUNDLE/$2.pid")
+	RT_INITS+=("$LB_PID:$(rt_starttime "$LB_PID")")
+}
+
+@test "labels: runc containers under docker's and containerd's --root are labelled docker:ID and containerd:ID, each with its own id" {
+	local d_id c_id d_root c_root d_net c_net
+	d_id=$(rt_name rd) c_id=$(rt_name rc)
+	d_root=/run/docker/runtime-runc/moby c_root="/run/containerd/runc/nswt$$"
+	nsw_trace_bg --json
+	nsw_wait_tracing
+	lb_runc "$d_root" "$d_id"
+	d_net=$(stat -L -c %i "/proc/$LB_PID/ns/net")
+	lb_runc "$c_root" "$c_id"
+	c_net=$(stat -L -c %i "/proc/$LB_PID/ns/net")
+	sleep 0.3
+	kill -INT "$NSW_TRACER_PID"
+	nsw_wait_tracer 30
+	assert_trace_ok
+	find_event "the unshare that made $d_id's net namespace" \
+		'.op == "unshare" and .ret == 0 and any(.created[]?; .type == "net" and .inode == $i)' --argjson i "$d_net"
+	assert_eq "its container" "$(jq -r .container <<<"$EV")" "docker:$d_id"
+	find_event "the unshare that made $c_id's net namespace" \
+		'.op == "unshare" and .ret == 0 and any(.created[]?; .type == "net" and .inode == $i)' --argjson i "$c_net"
+	assert_eq "its container" "$(jq -r .container <<<"$EV")" "containerd:$c_id"
+}
