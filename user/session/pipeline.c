@@ -173,6 +173,8 @@ void nsw_pipeline_nsop(void *pipeline, const struct nsw_event *ev)
 	p->in_record = false;
 	nsw_event_labels_fill(p->table, ev, &l);
 	p->counts.ops++;
+	if (ev->op < NSW_OP_MAX)
+		p->counts.by_op[ev->op]++;
 	if (p->presenter.on_op)
 		p->presenter.on_op(p->presenter.ctx, ev, &l);
 	release_held(p);
@@ -193,4 +195,16 @@ void nsw_pipeline_proc(void *pipeline, const struct nsw_proc_event *ev)
 void nsw_pipeline_counts(const struct nsw_pipeline *p, struct nsw_pipeline_counts *c)
 {
 	*c = p->counts;
+}
+
+/* Held back in the kernel: no table change, straight to the presenter. */
+void nsw_pipeline_throttled(void *pipeline, const struct nsw_throttled *th)
+{
+	struct nsw_pipeline *p = pipeline;
+
+	if (th->op < NSW_OP_MAX)
+		p->counts.throttled[th->op] += th->count;
+	p->counts.throttled_total += th->count;
+	if (p->presenter.on_throttled)
+		p->presenter.on_throttled(p->presenter.ctx, th);
 }
