@@ -38,7 +38,7 @@ run() {
 	rm -f "$tmp"/f1 "$tmp"/f2 "$tmp"/v
 	"$NSW" trace --json "$@" >"$tmp/out" 2>"$tmp/err" &
 	tracer=$!
-	until grep -q '^Tracing' "$tmp/err"; do sleep 0.05; done
+	until grep -qs '^Tracing' "$tmp/err"; do sleep 0.05; done
 	if [ "$flood" = 1 ]; then
 		setpriv --reuid=6001 --regid=6001 --clear-groups "$FLOOD" -U -s -t "$SECS" >"$tmp/f1" &
 		p1=$!
