@@ -83,6 +83,8 @@ struct {
 	__type(value, __u64);
 } counters SEC(".maps");
 
+#include "ratelimit.h"
+
 /* Kernels before 5.6 have no time namespace; CO-RE tells which we run on. */
 struct nsproxy___time {
 	struct time_namespace *time_ns;
@@ -242,8 +244,10 @@ static __always_inline void stash(struct pending *p)
 {
 	__u32 tid = p->ev.tid;
 
-	if (bpf_map_update_elem(&inflight, &tid, p, BPF_ANY))
+	if (bpf_map_update_elem(&inflight, &tid, p, BPF_ANY)) {
 		count(NSW_LOST_PENDING);
+		rl_count_lost(p->ev.op);
+	}
 }
 
 /*
@@ -615,10 +619,13 @@ static __always_inline int finish(long ret, bool read_after)
 	}
 	if ((failed_only && ret >= 0) || !type_wanted(&p->ev))
 		goto out_delete;
+	if (!rl_admit(p->ev.uid, p->ev.op, p->ev.ts_ns))
+		goto out_delete;
 
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
 		count(NSW_LOST_RINGBUF);
+		rl_count_lost(p->ev.op);
 		goto out_delete;
 	}
 	__builtin_memcpy(ev, &p->ev, sizeof(*ev));

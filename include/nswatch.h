@@ -42,6 +42,7 @@ enum nsw_kind {
 	NSW_KIND_FORK,     /* struct nsw_proc_event: a new process */
 	NSW_KIND_EXEC,     /* struct nsw_proc_event: a process ran execve */
 	NSW_KIND_EXIT,     /* struct nsw_proc_event: a process's last thread left */
+	NSW_KIND_THROTTLED, /* struct nsw_throttled_event: calls held back by the rate limit */
 };
 
 /*
@@ -166,6 +167,66 @@ enum nsw_v1_ctrl {
 	NSW_V1_CPU,
 	NSW_V1_DEVICES,
 	NSW_V1_FREEZER,
+};
+
+/*
+ * The per-source rate limit (bpf/ratelimit.h, docs/trace.md). A source is a
+ * kernel uid and, for uid 0 only, a cgroup: an unprivileged user cannot
+ * change its kuid, so it is one source wherever it runs, while root's
+ * services and containers are told apart by cgroup. What a source calls
+ * beyond its share is held back before the ring buffer and counted here.
+ */
+#define NSW_RATE_LIMIT_DEFAULT 1000U  /* events per second per source */
+#define NSW_RATE_LIMIT_MAX 1000000U
+#define NSW_RATE_BURST_SECONDS 4U     /* a source may run this far ahead */
+#define NSW_RATE_REPORT_NS 1000000000ULL /* one report per source per second */
+#define NSW_RATE_SOURCES_MAX 4096U   /* tracked sources; more run unlimited */
+
+struct nsw_rl_key {
+	__u32 uid;       /* kuid: the uid in the initial user namespace */
+	__u32 pad;
+	__u64 cgroup_id; /* the cgroup v2 id for uid 0; 0 (any) for other uids */
+};
+
+/* Held back for one (source, operation), cumulative since the trace began. */
+struct nsw_rl_held {
+	__u64 count;     /* calls held back */
+	__u64 reported;  /* count when the kernel last reported it */
+	__u64 first_ts;  /* CLOCK_MONOTONIC entry of the first call held back since then */
+	__u64 last_ts;   /* ... and of the last one */
+};
+
+struct nsw_rl_bucket {
+	__u64 tokens;      /* in 1e-9 events: a call costs NSW_NSEC_PER_SEC worth */
+	__u64 refill_ns;   /* when tokens were last topped up */
+	__u64 report_ns;   /* when held-back counts were last reported */
+	__u32 pending;     /* something held back is not reported yet */
+	__u32 pad;
+	struct nsw_rl_held held[NSW_OP_MAX - 1]; /* by enum nsw_op - 1 */
+};
+
+/*
+ * Held back: sent when the source is allowed again (at most once a second)
+ * and read from the bucket map by the reporter when the trace stops. total
+ * is cumulative, so a record that crossed another is recognised.
+ */
+struct nsw_throttled_event {
+	__u32 kind;       /* NSW_KIND_THROTTLED */
+	__u32 op;         /* enum nsw_op held back */
+	__u32 uid;        /* the source */
+	__u32 pad;
+	__u64 cgroup_id;
+	__u64 total;      /* calls of op held back since the trace began */
+	__u64 first_ts;   /* entry of the first held back since the last report */
+	__u64 last_ts;    /* entry of the last held back */
+};
+
+/* Indexes of the per-CPU rate-limit counters: per-operation losses and more. */
+enum nsw_rl_counter {
+	/* 1..NSW_OP_MAX-1: operations of that enum nsw_op lost (ring full, in flight) */
+	NSW_RL_UNTRACKED = NSW_OP_MAX, /* calls let through: the source table was full */
+	NSW_RL_REPORT_LOST,            /* throttled records the ring had no room for (retried) */
+	NSW_RL_COUNTER_MAX,
 };
 
 #endif /* NSWATCH_H */

@@ -123,6 +123,22 @@ static void test_conflicts(void **state)
 	assert_int_not_equal(PARSE(&o, "--duration", "5", "--", "true"), 0);
 }
 
+static void test_rate_limit(void **state)
+{
+	struct trace_opts o;
+
+	(void)state;
+	assert_int_equal(PARSE(&o, "--json"), 0);
+	assert_int_equal(o.tracer.rate_limit, NSW_RATE_LIMIT_DEFAULT);
+	assert_int_equal(PARSE(&o, "--rate-limit", "0"), 0);
+	assert_int_equal(o.tracer.rate_limit, 0);
+	assert_int_equal(PARSE(&o, "--rate-limit", "250"), 0);
+	assert_int_equal(o.tracer.rate_limit, 250);
+	assert_int_not_equal(PARSE(&o, "--rate-limit", "-1"), 0);
+	assert_int_not_equal(PARSE(&o, "--rate-limit", "1000001"), 0);
+	assert_int_not_equal(PARSE(&o, "--rate-limit", "10x"), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_bad_values),
 		cmocka_unit_test(test_sizes_and_durations),
 		cmocka_unit_test(test_conflicts),
+		cmocka_unit_test(test_rate_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 #include "cli/trace_opts.h"
 #include "lib/clock.h"
 #include "lib/error.h"
+#include "lib/nsnames.h"
 #include "session/session.h"
 
 #define POLL_MS 50
@@ -173,6 +174,23 @@ static int drain(struct tracer *t, struct nsw_error *err)
 	return flush_stdout(err);
 }
 
+/*
+ * The rest of the summary line: " throttled=T unlimited=U clone=E+T+L ...",
+ * per operation events, held back and lost: their sum is what the kernel
+ * saw of it.
+ */
+static void print_summary_ops(const struct nsw_session_stats *st)
+{
+	fprintf(stderr, " throttled=%llu unlimited=%llu", (unsigned long long)st->throttled,
+		(unsigned long long)st->unlimited);
+	for (unsigned int op = 1; op < NSW_OP_MAX; op++)
+		fprintf(stderr, " %s=%llu+%llu+%llu", nsw_op_name(op),
+			(unsigned long long)st->op_events[op],
+			(unsigned long long)st->op_throttled[op],
+			(unsigned long long)st->op_lost[op]);
+	fputc('\n', stderr);
+}
+
 static void print_summary(struct tracer *t)
 {
 	struct nsw_session_stats st;
@@ -180,13 +198,14 @@ static void print_summary(struct tracer *t)
 	nsw_session_check_loss(t->session);
 	nsw_session_stats(t->session, &st);
 	fprintf(stderr, "Summary: events=%llu lost=%llu (ring buffer full: %llu, in-flight table full: %llu) "
-			"ns_empty=%llu lifecycle_lost=%llu\n",
+			"ns_empty=%llu lifecycle_lost=%llu",
 		(unsigned long long)st.ops,
 		(unsigned long long)(st.lost[NSW_LOST_RINGBUF] + st.lost[NSW_LOST_PENDING]),
 		(unsigned long long)st.lost[NSW_LOST_RINGBUF],
 		(unsigned long long)st.lost[NSW_LOST_PENDING],
 		(unsigned long long)st.ns_empty,
 		(unsigned long long)st.lost[NSW_LOST_PROC]);
+	print_summary_ops(&st);
 }
 
 static int exit_status(const struct tracer *t)

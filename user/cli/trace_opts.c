@@ -16,6 +16,7 @@ enum {
 	OPT_FAILED = 0x100,
 	OPT_ALL_CLONES,
 	OPT_RING_SIZE,
+	OPT_RATE_LIMIT,
 };
 
 static const char doc[] =
@@ -60,6 +61,9 @@ static const struct argp_option options[] = {
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (host-wide only)", 2 },
 	{ "ring-size", OPT_RING_SIZE, "BYTES", 0,
 	  "Ring buffer size: a power of two, suffix K or M (default 4M)", 2 },
+	{ "rate-limit", OPT_RATE_LIMIT, "N", 0,
+	  "At most N events a second per source (uid; for root, uid and cgroup); "
+	  "calls beyond are counted, not reported one by one. 0: no limit (default 1000)", 2 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 2 },
 	{ 0 },
 };
@@ -113,6 +117,21 @@ bad:
 			 "invalid ring size '%s': want a power of two from 4K to 1024M", s);
 }
 
+static int parse_rate_limit(const char *s, __u32 *out, struct nsw_error *err)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v > NSW_RATE_LIMIT_MAX)
+		return nsw_error(err, 0,
+				 "invalid rate limit '%s': want events per second per source, "
+				 "0 (no limit) to %u", s, NSW_RATE_LIMIT_MAX);
+	*out = v;
+	return 0;
+}
+
 static int parse_comm(const char *s, struct nsw_tracer_settings *o,
 		      struct nsw_error *err)
 {
@@ -144,6 +163,8 @@ static int parse_value(int key, const char *arg, struct trace_opts *o,
 		return parse_duration(arg, &o->duration, err);
 	case OPT_RING_SIZE:
 		return parse_ring_size(arg, &o->tracer.ring_size, err);
+	case OPT_RATE_LIMIT:
+		return parse_rate_limit(arg, &o->tracer.rate_limit, err);
 	}
 	return 0;
 }
@@ -160,6 +181,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'o':
 	case 'd':
 	case OPT_RING_SIZE:
+	case OPT_RATE_LIMIT:
 		if (parse_value(key, arg, o, &err) < 0) {
 			argp_error(state, "%s", err.msg);
 			return EINVAL;

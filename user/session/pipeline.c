@@ -220,6 +220,8 @@ void nsw_pipeline_nsop(void *pipeline, const struct nsw_event *ev)
 	if (p->rec_labelled)
 		nsw_label_format(&p->rec_label, l.container, sizeof(l.container));
 	p->counts.ops++;
+	if (ev->op < NSW_OP_MAX)
+		p->counts.by_op[ev->op]++;
 	if (p->presenter.on_op)
 		p->presenter.on_op(p->presenter.ctx, ev, &l);
 	release_held(p);
@@ -241,4 +243,16 @@ void nsw_pipeline_proc(void *pipeline, const struct nsw_proc_event *ev)
 void nsw_pipeline_counts(const struct nsw_pipeline *p, struct nsw_pipeline_counts *c)
 {
 	*c = p->counts;
+}
+
+/* Held back in the kernel: no table change, straight to the presenter. */
+void nsw_pipeline_throttled(void *pipeline, const struct nsw_throttled *th)
+{
+	struct nsw_pipeline *p = pipeline;
+
+	if (th->op < NSW_OP_MAX)
+		p->counts.throttled[th->op] += th->count;
+	p->counts.throttled_total += th->count;
+	if (p->presenter.on_throttled)
+		p->presenter.on_throttled(p->presenter.ctx, th);
 }

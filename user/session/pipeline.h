@@ -45,11 +45,15 @@ void nsw_pipeline_use_cgroups(struct nsw_pipeline *p, struct nsw_cgroup_labels *
 /* One record; the tracer's sink (struct nsw_sink) calls these. */
 void nsw_pipeline_nsop(void *pipeline, const struct nsw_event *ev);
 void nsw_pipeline_proc(void *pipeline, const struct nsw_proc_event *ev);
+void nsw_pipeline_throttled(void *pipeline, const struct nsw_throttled *th);
 
 /* Items handed to the presenter so far. */
 struct nsw_pipeline_counts {
 	__u64 ops;      /* operations (clone, clone3, unshare, setns) */
 	__u64 ns_empty; /* ns_empty items, after the filters */
+	__u64 by_op[NSW_OP_MAX];        /* ops, per enum nsw_op */
+	__u64 throttled[NSW_OP_MAX];    /* calls held back, per enum nsw_op */
+	__u64 throttled_total;
 };
 void nsw_pipeline_counts(const struct nsw_pipeline *p, struct nsw_pipeline_counts *c);
 

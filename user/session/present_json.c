@@ -205,11 +205,45 @@ static void json_ns_empty_line(void *ctx, const struct nsw_ns_empty *ne)
 	nsw_json_newline(&w);
 }
 
+static void json_throttled(struct nsw_json *w, const struct nsw_throttled *th,
+			   int64_t offset_ns)
+{
+	char ts[NSW_RFC3339_LEN];
+
+	nsw_json_object_begin(w);
+	json_ts(w, th->last_ts, offset_ns);
+	nsw_json_kv_string(w, "op", "throttled");
+	nsw_json_kv_string(w, "operation", nsw_op_name(th->op));
+	nsw_json_key(w, "source");
+	nsw_json_object_begin(w);
+	nsw_json_kv_uint(w, "uid", th->uid);
+	nsw_json_kv_uint(w, "cgroup_id", th->cgroup_id);
+	nsw_json_object_end(w);
+	nsw_json_kv_uint(w, "count", th->count);
+	nsw_json_kv_uint(w, "total", th->total);
+	nsw_format_rfc3339((int64_t)th->first_ts + offset_ns, ts, sizeof(ts));
+	nsw_json_kv_string(w, "first_ts", ts);
+	nsw_format_rfc3339((int64_t)th->last_ts + offset_ns, ts, sizeof(ts));
+	nsw_json_kv_string(w, "last_ts", ts);
+	nsw_json_object_end(w);
+}
+
+static void json_throttled_line(void *ctx, const struct nsw_throttled *th)
+{
+	struct nsw_line_presenter *lp = ctx;
+	struct nsw_json w;
+
+	nsw_json_init(&w, lp->f);
+	json_throttled(&w, th, lp->offset_ns);
+	nsw_json_newline(&w);
+}
+
 struct nsw_presenter nsw_present_json(struct nsw_line_presenter *lp)
 {
 	return (struct nsw_presenter){
 		.on_op = json_op,
 		.on_ns_empty = json_ns_empty_line,
 		.ctx = lp,
+		.on_throttled = json_throttled_line,
 	};
 }

@@ -161,11 +161,29 @@ static void text_ns_empty(void *ctx, const struct nsw_ns_empty *ne)
 	print_ns_empty(lp->f, ne, lp->offset_ns);
 }
 
+/*
+ * "TIME - - - throttled - - op=unshare count=N uid=U cgroup_id=C first=T last=T":
+ * TIME is the last call held back's.
+ */
+static void text_throttled(void *ctx, const struct nsw_throttled *th)
+{
+	struct nsw_line_presenter *lp = ctx;
+	char first[CLOCK_TEXT_LEN * 2], last[CLOCK_TEXT_LEN * 2];
+
+	text_clock(th->first_ts, lp->offset_ns, first, sizeof(first));
+	text_clock(th->last_ts, lp->offset_ns, last, sizeof(last));
+	fprintf(lp->f, "%s %-7s %-7s %-16s %-8s %-22s %-8s op=%s count=%llu uid=%u cgroup_id=%llu first=%s last=%s\n",
+		last, "-", "-", "-", "throttled", "-", "-", nsw_op_name(th->op),
+		(unsigned long long)th->count, th->uid,
+		(unsigned long long)th->cgroup_id, first, last);
+}
+
 struct nsw_presenter nsw_present_text(struct nsw_line_presenter *lp)
 {
 	return (struct nsw_presenter){
 		.on_op = text_op,
 		.on_ns_empty = text_ns_empty,
 		.ctx = lp,
+		.on_throttled = text_throttled,
 	};
 }

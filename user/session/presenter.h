@@ -16,6 +16,7 @@
 #include "lib/json.h"
 #include "session/event_labels.h"
 #include "table/nstable.h"
+#include "trace/tracer.h"
 
 /* The last known holder of a namespace is gone. */
 struct nsw_ns_empty {
@@ -36,6 +37,8 @@ struct nsw_presenter {
 	/* Records lost since tracing started, per enum nsw_counter. */
 	void (*on_loss)(void *ctx, const __u64 lost[NSW_COUNTER_MAX]);
 	void *ctx;
+	/* Calls the rate limit held back (docs/events.md, "throttled"). */
+	void (*on_throttled)(void *ctx, const struct nsw_throttled *th);
 };
 
 /* `trace`'s presenters: one line per item on f, real time from offset_ns. */

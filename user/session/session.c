@@ -54,6 +54,7 @@ static int start(struct nsw_session *s, const struct nsw_session_options *o,
 	struct nsw_sink sink = {
 		.nsop = nsw_pipeline_nsop,
 		.proc = nsw_pipeline_proc,
+		.throttled = nsw_pipeline_throttled,
 	};
 
 	settings.follow = o->follow_pid != 0;
@@ -125,6 +126,8 @@ int nsw_session_drain(struct nsw_session *s, struct nsw_error *err)
 
 	if (ret < 0)
 		return nsw_error(err, -ret, "draining the ring buffer");
+	/* What the kernel holds back and has not reported yet, too. */
+	nsw_tracer_flush_throttled(s->tracer);
 	return ret;
 }
 
@@ -139,9 +142,15 @@ void nsw_session_check_loss(struct nsw_session *s)
 				(unsigned long long)(now[i] - s->warned[i]),
 				nsw_tracer_loss_reason(i));
 	memcpy(s->warned, now, sizeof(now));
+	/* A source held back and silent since is reported within a second too. */
+	nsw_tracer_flush_throttled(s->tracer);
 	if (s->presenter.on_loss)
 		s->presenter.on_loss(s->presenter.ctx, now);
 }
+
+static void nsw_session_op_stats(struct nsw_session *s,
+				 const struct nsw_pipeline_counts *c,
+				 struct nsw_session_stats *st);
 
 void nsw_session_stats(struct nsw_session *s, struct nsw_session_stats *st)
 {
@@ -151,4 +160,19 @@ void nsw_session_stats(struct nsw_session *s, struct nsw_session_stats *st)
 	st->ops = c.ops;
 	st->ns_empty = c.ns_empty;
 	nsw_tracer_lost(s->tracer, st->lost);
+	nsw_session_op_stats(s, &c, st);
+}
+
+static void nsw_session_op_stats(struct nsw_session *s,
+				 const struct nsw_pipeline_counts *c,
+				 struct nsw_session_stats *st)
+{
+	struct nsw_tracer_op_counts oc;
+
+	nsw_tracer_op_counts(s->tracer, &oc);
+	memcpy(st->op_events, c->by_op, sizeof(st->op_events));
+	memcpy(st->op_throttled, c->throttled, sizeof(st->op_throttled));
+	memcpy(st->op_lost, oc.lost, sizeof(st->op_lost));
+	st->throttled = c->throttled_total;
+	st->unlimited = oc.untracked;
 }

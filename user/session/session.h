@@ -66,6 +66,12 @@ struct nsw_session_stats {
 	__u64 ops;                    /* operations presented */
 	__u64 ns_empty;               /* ns_empty items presented */
 	__u64 lost[NSW_COUNTER_MAX];  /* records lost, per enum nsw_counter */
+	/* Per enum nsw_op: delivered + throttled + lost = what was performed. */
+	__u64 op_events[NSW_OP_MAX];
+	__u64 op_throttled[NSW_OP_MAX];
+	__u64 op_lost[NSW_OP_MAX];
+	__u64 throttled;              /* calls held back, all operations */
+	__u64 unlimited;              /* calls let through: the source table was full */
 };
 void nsw_session_stats(struct nsw_session *s, struct nsw_session_stats *st);
 

@@ -16,13 +16,16 @@
 #include <bpf/bpf.h>
 #include "nswatch.skel.h"
 #include "trace/tracer.h"
+#include "trace/throttle.h"
 #include "lib/nsnames.h"
 #include "lib/util.h"
+#include "lib/clock.h"
 
 struct nsw_tracer {
 	struct nswatch_bpf *skel;
 	struct ring_buffer *rb;
 	struct nsw_sink sink;
+	struct nsw_throttle_seen *seen; /* held-back totals reported so far */
 };
 
 /*
@@ -46,6 +49,7 @@ struct nsw_tracer_settings nsw_tracer_settings_default(void)
 			   NSW_OP_BIT(NSW_OP_UNSHARE) | NSW_OP_BIT(NSW_OP_SETNS) |
 			   NSW_OPMASK_NS_EMPTY,
 		.ring_size = NSW_RING_SIZE_DEFAULT,
+		.rate_limit = NSW_RATE_LIMIT_DEFAULT,
 	};
 }
 
@@ -124,6 +128,9 @@ out_close:
 	return -1;
 }
 
+static void configure_rate_limit(struct nswatch_bpf *s, __u32 rate);
+static void on_throttled_record(struct nsw_tracer *t, const void *data, size_t size);
+
 static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o)
 {
 	bool clone_ops = o->op_mask & (NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3));
@@ -141,6 +148,7 @@ static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o
 	/* Wake the reporter once an eighth of the ring is used; else it polls. */
 	s->rodata->wakeup_bytes = o->ring_size / 8;
 	bpf_map__set_max_entries(s->maps.events, o->ring_size);
+	configure_rate_limit(s, o->rate_limit);
 
 	/* An operation nobody asked for costs nothing: its programs stay out. */
 	bpf_program__set_autoload(s->progs.enter_clone, o->op_mask & NSW_OP_BIT(NSW_OP_CLONE));
@@ -186,6 +194,10 @@ static int on_record(void *ctx, void *data, size_t size)
 
 	if (size < sizeof(*kind))
 		return 0;
+	if (*kind == NSW_KIND_THROTTLED) {
+		on_throttled_record(t, data, size);
+		return 0;
+	}
 	if (*kind == NSW_KIND_NSOP && size >= sizeof(struct nsw_event)) {
 		if (t->sink.nsop)
 			t->sink.nsop(t->sink.ctx, data);
@@ -210,6 +222,11 @@ int nsw_tracer_open(struct nsw_tracer **tp, const struct nsw_tracer_settings *se
 	if (!t)
 		return nsw_error(err, ENOMEM, "allocating the tracer");
 	t->sink = *sink;
+	t->seen = nsw_throttle_seen_new();
+	if (!t->seen) {
+		nsw_error(err, ENOMEM, "allocating the tracer");
+		goto out_close;
+	}
 	if (load_and_attach(t, settings, err) < 0)
 		goto out_close;
 	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, t, NULL);
@@ -267,6 +284,7 @@ void nsw_tracer_close(struct nsw_tracer *t)
 	if (t->skel && t->skel->skeleton)
 		destroy_links(t->skel);
 	nswatch_bpf__destroy(t->skel);
+	nsw_throttle_seen_free(t->seen);
 	free(t);
 }
 
@@ -350,4 +368,88 @@ static const char *const loss_reason[NSW_COUNTER_MAX] = {
 const char *nsw_tracer_loss_reason(enum nsw_counter c)
 {
 	return c < NSW_COUNTER_MAX ? loss_reason[c] : "records lost";
+}
+
+/*
+ * The rate limit: a bucket of NSW_RATE_BURST_SECONDS' worth per source,
+ * refilled at rate events a second. Off, its map shrinks to one entry.
+ */
+static void configure_rate_limit(struct nswatch_bpf *s, __u32 rate)
+{
+	__u64 burst = (__u64)rate * NSW_RATE_BURST_SECONDS * NSW_NSEC_PER_SEC;
+
+	s->rodata->rl_rate = rate;
+	s->rodata->rl_burst_units = burst;
+	s->rodata->rl_refill_cap_ns = rate ? burst / rate : 0;
+	if (!rate)
+		bpf_map__set_max_entries(s->maps.rl_buckets, 1);
+}
+
+static void hand_on(struct nsw_tracer *t, const struct nsw_throttled_event *rec)
+{
+	struct nsw_throttled th;
+
+	if (nsw_throttle_seen_update(t->seen, rec, &th) && t->sink.throttled)
+		t->sink.throttled(t->sink.ctx, &th);
+}
+
+static void on_throttled_record(struct nsw_tracer *t, const void *data, size_t size)
+{
+	if (size >= sizeof(struct nsw_throttled_event))
+		hand_on(t, data);
+}
+
+static void flush_bucket(struct nsw_tracer *t, const struct nsw_rl_key *key,
+			 const struct nsw_rl_bucket *b)
+{
+	for (__u32 i = 0; i < NSW_OP_MAX - 1; i++) {
+		const struct nsw_throttled_event rec = {
+			.kind = NSW_KIND_THROTTLED,
+			.op = i + 1,
+			.uid = key->uid,
+			.cgroup_id = key->cgroup_id,
+			.total = b->held[i].count,
+			.first_ts = b->held[i].first_ts,
+			.last_ts = b->held[i].last_ts,
+		};
+
+		if (rec.total)
+			hand_on(t, &rec);
+	}
+}
+
+void nsw_tracer_flush_throttled(struct nsw_tracer *t)
+{
+	const struct bpf_map *map = t->skel->maps.rl_buckets;
+	struct nsw_rl_key key, next;
+	struct nsw_rl_bucket b;
+	void *prev = NULL;
+
+	/* Buckets are never deleted while tracing, so the walk misses none. */
+	while (!bpf_map__get_next_key(map, prev, &next, sizeof(next))) {
+		key = next;
+		prev = &key;
+		if (!bpf_map__lookup_elem(map, &key, sizeof(key), &b, sizeof(b), 0))
+			flush_bucket(t, &key, &b);
+	}
+}
+
+void nsw_tracer_op_counts(struct nsw_tracer *t, struct nsw_tracer_op_counts *c)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u64 vals[ncpus > 0 ? ncpus : 1];
+	__u64 sum[NSW_RL_COUNTER_MAX] = { 0 };
+
+	for (__u32 i = 0; i < NSW_RL_COUNTER_MAX && ncpus > 0; i++) {
+		if (bpf_map__lookup_elem(t->skel->maps.rl_counters, &i, sizeof(i), vals,
+					 sizeof(vals), 0))
+			continue;
+		for (int cpu = 0; cpu < ncpus; cpu++)
+			sum[i] += vals[cpu];
+	}
+	memset(c, 0, sizeof(*c));
+	for (__u32 op = 1; op < NSW_OP_MAX; op++)
+		c->lost[op] = sum[op];
+	c->untracked = sum[NSW_RL_UNTRACKED];
+	c->report_retries = sum[NSW_RL_REPORT_LOST];
 }

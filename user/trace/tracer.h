@@ -12,11 +12,14 @@
 #include "nswatch.h"
 #include "lib/error.h"
 
+struct nsw_throttled;
+
 /* Where records go, in ring buffer order. */
 struct nsw_sink {
 	void (*nsop)(void *ctx, const struct nsw_event *ev);
 	void (*proc)(void *ctx, const struct nsw_proc_event *ev);
 	void *ctx;
+	void (*throttled)(void *ctx, const struct nsw_throttled *th);
 };
 
 /* What the kernel side reports, fixed at open. */
@@ -34,6 +37,7 @@ struct nsw_tracer_settings {
 	bool exclude_self;  /* never report the calling process */
 	bool proc_events;   /* fork, exec and exit records (for the namespace table) */
 	__u32 cgroup_v1_ctrl; /* enum nsw_v1_ctrl: the v1 hierarchy of cgroup_v1_id */
+	__u32 rate_limit;   /* events per second per source (bpf/ratelimit.h); 0: off */
 };
 
 /* Every operation and ns_empty, no filter, the default ring, host-wide. */
@@ -64,5 +68,31 @@ int nsw_tracer_drain(struct nsw_tracer *t);
 void nsw_tracer_lost(struct nsw_tracer *t, __u64 lost[NSW_COUNTER_MAX]);
 /* Why records of a counter were lost, for a warning: "events lost: ...". */
 const char *nsw_tracer_loss_reason(enum nsw_counter c);
+
+/* Calls the rate limit held back, as the tracer hands them on. */
+struct nsw_throttled {
+	__u32 op;          /* enum nsw_op */
+	__u32 uid;         /* the source: a kuid, */
+	__u64 cgroup_id;   /* and for uid 0 its cgroup v2 id (else 0: any) */
+	__u64 count;       /* held back since the last report of this source and op */
+	__u64 total;       /* held back since tracing started */
+	__u64 first_ts;    /* CLOCK_MONOTONIC entry of the first of count */
+	__u64 last_ts;     /* ... and of the last */
+};
+
+/*
+ * Hand the sink every held-back count no record has carried yet: the
+ * kernel reports a source only when it calls again, so this at the end
+ * (and now and then) leaves nothing held back unreported.
+ */
+void nsw_tracer_flush_throttled(struct nsw_tracer *t);
+
+/* Per-operation accounting since open, indexed by enum nsw_op. */
+struct nsw_tracer_op_counts {
+	__u64 lost[NSW_OP_MAX];   /* seen, not reported: ring or in-flight table full */
+	__u64 untracked;          /* let through unlimited: the source table was full */
+	__u64 report_retries;     /* throttled records the ring had no room for, sent later */
+};
+void nsw_tracer_op_counts(struct nsw_tracer *t, struct nsw_tracer_op_counts *c);
 
 #endif /* NSW_TRACER_H */
