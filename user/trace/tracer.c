@@ -164,6 +164,23 @@ static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o
 	bpf_program__set_autoload(s->progs.on_exit, o->follow || o->proc_events);
 }
 
+/*
+ * Under lockdown=confidentiality the kernel refuses bpf_probe_read of its
+ * memory, and the verifier's message does not say why. The active mode is
+ * the bracketed word of securityfs's lockdown file.
+ */
+#define LOCKDOWN_FILE "/sys/kernel/security/lockdown"
+
+static bool locked_down_for_reads(void)
+{
+	char buf[128] = "";
+	cleanup_fclose FILE *f = fopen(LOCKDOWN_FILE, "re");
+
+	if (!f || !fgets(buf, sizeof(buf), f))
+		return false;
+	return strstr(buf, "[confidentiality]") != NULL;
+}
+
 static int load_and_attach(struct nsw_tracer *t, const struct nsw_tracer_settings *settings,
 			   struct nsw_error *err)
 {
@@ -175,6 +192,10 @@ static int load_and_attach(struct nsw_tracer *t, const struct nsw_tracer_setting
 		return nsw_error(err, errno, "opening the BPF object");
 	configure(t->skel, settings);
 	ret = nswatch_bpf__load(t->skel);
+	if (ret && locked_down_for_reads())
+		return nsw_error(err, -ret,
+				 "the kernel is locked down (lockdown=confidentiality, %s), which forbids BPF programs to read kernel memory: nswatch cannot trace here (boot with lockdown=integrity or none)",
+				 LOCKDOWN_FILE);
 	if (ret)
 		return nsw_error(err, -ret,
 				 "the kernel refused to load the BPF programs (the verifier's reason is above)");
