@@ -12,10 +12,13 @@
  *
  *	min(kernel mark, runtime mark)
  *
- * kernel mark:  the last nsw_timeline_kernel_sync(): every record older
- *               than it is in (the runtime calls it after each drain of
- *               the ring buffer; records within one batch need not come
- *               in order, so a record alone moves nothing);
+ * kernel mark:  the last nsw_timeline_kernel_sync(), less
+ *               NSW_TIMELINE_INFLIGHT_NS: every record older than it is in
+ *               (the runtime calls it after each drain of the ring buffer;
+ *               records within one batch need not come in order, so a
+ *               record alone moves nothing; and a BPF program preempted
+ *               between its timestamp and its commit delivers its record
+ *               after a drain that started later than the timestamp);
  * runtime mark: while nsw_timeline_await_runtime() is on (the init is
  *               reporting), the newest runtime item; otherwise unbounded,
  *               because the monitor adds its own items as they happen.
@@ -34,6 +37,8 @@
 #include <linux/types.h>
 
 #define NSW_TIMELINE_HOLD 4096
+/* How long a record may take from its timestamp to the ring buffer. */
+#define NSW_TIMELINE_INFLIGHT_NS (10ULL * 1000 * 1000)
 
 struct nsw_timeline;
 
