@@ -43,7 +43,14 @@ void nsw_pipeline_proc(void *pipeline, const struct nsw_proc_event *ev);
 struct nsw_pipeline_counts {
 	__u64 ops;      /* operations (clone, clone3, unshare, setns) */
 	__u64 ns_empty; /* ns_empty items, after the filters */
+	__u64 ns_held;  /* ns_held items, after the filters */
 };
+/*
+ * Ask the kernel about the namespaces no process is in (nsw_table_sweep):
+ * ns_held and ns_empty items. now_ns: CLOCK_MONOTONIC.
+ */
+void nsw_pipeline_sweep(struct nsw_pipeline *p, __u64 now_ns, bool force);
+
 void nsw_pipeline_counts(const struct nsw_pipeline *p, struct nsw_pipeline_counts *c);
 
 #endif /* NSW_PIPELINE_H */

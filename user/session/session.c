@@ -11,6 +11,7 @@
 #include "session/session.h"
 #include "session/pipeline.h"
 #include "table/nstable.h"
+#include "lib/clock.h"
 
 struct nsw_session {
 	struct nsw_tracer *tracer;
@@ -107,6 +108,7 @@ int nsw_session_poll(struct nsw_session *s, int timeout_ms, struct nsw_error *er
 
 	if (ret < 0)
 		return nsw_error(err, -ret, "reading the ring buffer");
+	nsw_pipeline_sweep(s->pipeline, nsw_mono_ns(), false);
 	return ret;
 }
 
@@ -116,6 +118,8 @@ int nsw_session_drain(struct nsw_session *s, struct nsw_error *err)
 
 	if (ret < 0)
 		return nsw_error(err, -ret, "draining the ring buffer");
+	/* Whoever drains wants everything known now: the kernel is asked. */
+	nsw_pipeline_sweep(s->pipeline, nsw_mono_ns(), true);
 	return ret;
 }
 
@@ -141,5 +145,6 @@ void nsw_session_stats(struct nsw_session *s, struct nsw_session_stats *st)
 	nsw_pipeline_counts(s->pipeline, &c);
 	st->ops = c.ops;
 	st->ns_empty = c.ns_empty;
+	st->ns_held = c.ns_held;
 	nsw_tracer_lost(s->tracer, st->lost);
 }

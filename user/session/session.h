@@ -66,6 +66,7 @@ struct nsw_session_stats {
 	__u64 ops;                    /* operations presented */
 	__u64 ns_empty;               /* ns_empty items presented */
 	__u64 lost[NSW_COUNTER_MAX];  /* records lost, per enum nsw_counter */
+	__u64 ns_held;                /* ns_held items presented */
 };
 void nsw_session_stats(struct nsw_session *s, struct nsw_session_stats *st);
 
