@@ -388,13 +388,13 @@ assert_trace_ok() {
 
 # Which lines the event helpers below look at: the operation events
 # (clone, clone3, unshare, setns), or with NSW_LINES=all every line,
-# ns_empty lifecycle lines included. The ns_empty lines have tests of
+# ns_empty and ns_held lifecycle lines included. The ns_empty lines have tests of
 # their own (table.bats); the filter tests are about operations.
 nsw_lines_filter() {
 	if [ "${NSW_LINES:-ops}" = all ]; then
 		echo 'true'
 	else
-		echo '.op != "ns_empty"'
+		echo '.op != "ns_empty" and .op != "ns_held"'
 	fi
 }
 
