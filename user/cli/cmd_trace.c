@@ -168,7 +168,8 @@ static int run_loop(struct tracer *t, struct nsw_error *err)
 /* Every event already in the ring is presented before the summary. */
 static int drain(struct tracer *t, struct nsw_error *err)
 {
-	if (nsw_session_drain(t->session, err) < 0)
+	if (nsw_session_drain(t->session, err) < 0 ||
+	    nsw_session_settle(t->session, err) < 0)
 		return -1;
 	return flush_stdout(err);
 }

@@ -212,9 +212,19 @@ void nsw_pipeline_proc(void *pipeline, const struct nsw_proc_event *ev)
 	release_held(p);
 }
 
-void nsw_pipeline_sweep(struct nsw_pipeline *p, __u64 now_ns, bool force)
+size_t nsw_pipeline_sweep(struct nsw_pipeline *p, __u64 now_ns, bool force)
 {
-	nsw_table_sweep(p->table, now_ns, force);
+	return nsw_table_sweep(p->table, now_ns, force);
+}
+
+void nsw_pipeline_sweep_finish(struct nsw_pipeline *p)
+{
+	nsw_table_sweep_finish(p->table);
+}
+
+size_t nsw_pipeline_pending(struct nsw_pipeline *p)
+{
+	return nsw_table_pending(p->table);
 }
 
 void nsw_pipeline_counts(const struct nsw_pipeline *p, struct nsw_pipeline_counts *c)

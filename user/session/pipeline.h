@@ -47,9 +47,13 @@ struct nsw_pipeline_counts {
 };
 /*
  * Ask the kernel about the namespaces no process is in (nsw_table_sweep):
- * ns_held and ns_empty items. now_ns: CLOCK_MONOTONIC.
+ * ns_held items now; the number found gone, whose ns_empty items
+ * nsw_pipeline_sweep_finish() presents once the ring buffer is drained.
  */
-void nsw_pipeline_sweep(struct nsw_pipeline *p, __u64 now_ns, bool force);
+size_t nsw_pipeline_sweep(struct nsw_pipeline *p, __u64 now_ns, bool force);
+void nsw_pipeline_sweep_finish(struct nsw_pipeline *p);
+/* Namespaces without a process that are neither held nor gone yet. */
+size_t nsw_pipeline_pending(struct nsw_pipeline *p);
 
 void nsw_pipeline_counts(const struct nsw_pipeline *p, struct nsw_pipeline_counts *c);
 

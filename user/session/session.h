@@ -57,6 +57,14 @@ int nsw_session_poll(struct nsw_session *s, int timeout_ms, struct nsw_error *er
 int nsw_session_drain(struct nsw_session *s, struct nsw_error *err);
 
 /*
+ * Before the end, after the last drain: namespaces whose last process just
+ * left are given the kernel's time to free them (at most
+ * NSW_HELD_GRACE_NS, and only while some are pending), so that their
+ * ns_empty or ns_held is presented. Returns records presented, or -1.
+ */
+int nsw_session_settle(struct nsw_session *s, struct nsw_error *err);
+
+/*
  * Loss since the last check: a warning on stderr per cause (loss is never
  * silent), and the totals to the presenter's on_loss.
  */

@@ -57,6 +57,14 @@ struct ent {
 	pid_t fd_pid;
 	int fd_num;
 	bool undecided; /* the kernel could not say: for the fd search */
+	/*
+	 * Found gone; EMPTIED once the records already in the ring buffer
+	 * are applied: one may bring a process back into it (it was alive
+	 * when that record was made), and that undoes the verdict.
+	 */
+	bool doomed;
+	__u32 death_pid;
+	__u64 death_ts;
 };
 
 struct tproc {
@@ -1145,6 +1153,7 @@ static void orphan_add(struct nsw_table *t, struct ent *e, __u32 pid, __u64 ts)
 {
 	e->left_pid = pid;
 	e->left_ts = ts;
+	e->doomed = false;
 	if (e->orphan)
 		return;
 	e->orphan = true;
@@ -1159,6 +1168,7 @@ static void orphan_del(struct nsw_table *t, struct ent *e)
 	DL_DELETE2(t->orphans, e, orph_prev, orph_next);
 	e->orphan = false;
 	e->undecided = false;
+	e->doomed = false;
 	t->norphans--;
 }
 
@@ -1179,18 +1189,26 @@ static void gone(struct nsw_table *t, struct ent *e, __u32 pid, __u64 ts)
 	emptied(t, e, pid, ts);
 }
 
+/*
+ * The kernel is not asked here: the record may be read long after it was
+ * made, and "gone now" says nothing of then. The sweep asks, once the
+ * records before its question are applied.
+ */
 static void last_left(struct nsw_table *t, struct ent *e, __u32 pid, __u64 ts)
 {
-	/*
-	 * Held before: left to the sweep, so that a process switching
-	 * between held namespaces costs no syscall per switch.
-	 */
-	int alive = e->pub.held ? 1 : ask_alive(t, e);
-
-	if (!alive)
+	if (!t->probe.ns_alive)
 		gone(t, e, pid, ts);
 	else
 		orphan_add(t, e, pid, ts);
+}
+
+static void doom(struct ent *e, __u32 pid, __u64 ts)
+{
+	if (e->doomed)
+		return;
+	e->doomed = true;
+	e->death_pid = pid;
+	e->death_ts = ts;
 }
 
 /* A live namespace that e owns (a user ns) or is the parent of. */
@@ -1282,8 +1300,8 @@ static void exit_checks(struct nsw_table *t, pid_t pid, __u64 ts)
 		bool holder = e->fd_pid == pid ||
 			      (e->pub.held_by.kind == NSW_HOLDER_FD && e->pub.held_by.pid == pid);
 
-		if (holder && ask_alive(t, e) == 0)
-			gone(t, e, pid, ts);
+		if (holder && !e->doomed && ask_alive(t, e) == 0)
+			doom(e, pid, ts);
 	}
 }
 
@@ -1320,34 +1338,57 @@ static void scan_orphans(struct nsw_table *t, __u64 now, size_t n)
 		if (q[i].found)
 			raise_held(t, es[i], &q[i].holder);
 		else if (ret == 1)
-			gone(t, es[i], es[i]->left_pid, gone_ts(es[i], now));
+			doom(es[i], es[i]->left_pid, gone_ts(es[i], now));
 	}
 }
 
-void nsw_table_sweep(struct nsw_table *t, __u64 now, bool force)
+size_t nsw_table_sweep(struct nsw_table *t, __u64 now, bool force)
 {
 	struct ent *e, *tmp;
-	size_t undecided = 0;
+	size_t undecided = 0, doomed = 0;
 
 	if (!t->orphans || (!force && now - t->last_sweep < NSW_SWEEP_NS))
-		return;
+		goto out;
 	t->last_sweep = now;
 	DL_FOREACH_SAFE2(t->orphans, e, tmp, orph_next) {
-		int alive = ask_alive(t, e);
+		int alive = e->doomed ? 0 : ask_alive(t, e);
 
 		e->undecided = alive < 0;
 		if (!alive)
-			gone(t, e, e->left_pid, gone_ts(e, now));
-		else if (alive > 0)
+			doom(e, e->left_pid, gone_ts(e, now));
+		else if (alive > 0 && now - e->left_ts >= NSW_HELD_GRACE_NS)
 			raise_held(t, e, NULL);
-		else
+		else if (alive < 0)
 			undecided++;
 	}
 	if (undecided && t->probe.ns_scan && (force || now - t->last_scan >= NSW_SCAN_NS))
 		scan_orphans(t, now, undecided);
+out:
+	DL_FOREACH2(t->orphans, e, orph_next)
+		doomed += e->doomed;
+	return doomed;
+}
+
+void nsw_table_sweep_finish(struct nsw_table *t)
+{
+	struct ent *e, *tmp;
+
+	DL_FOREACH_SAFE2(t->orphans, e, tmp, orph_next)
+		if (e->doomed)
+			gone(t, e, e->death_pid, e->death_ts);
 }
 
 size_t nsw_table_orphans(const struct nsw_table *t)
 {
 	return t->norphans;
+}
+
+size_t nsw_table_pending(const struct nsw_table *t)
+{
+	const struct ent *e;
+	size_t n = 0;
+
+	DL_FOREACH2(t->orphans, e, orph_next)
+		n += !e->pub.held && !e->doomed;
+	return n;
 }

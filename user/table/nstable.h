@@ -200,15 +200,28 @@ size_t nsw_table_unread(struct nsw_table *t, pid_t *pids, size_t max);
 /*
  * Lifetimes: ask the kernel about the entries no process is in (at most
  * every NSW_SWEEP_NS unless force; the fd search of older kernels at most
- * every NSW_SCAN_NS): HELD for the ones that live on, EMPTIED for the ones
- * gone. now_ns: CLOCK_MONOTONIC. force: the session ends, or drains.
+ * every NSW_SCAN_NS): HELD for the ones that live on. The ones found gone
+ * (and those an EXIT record found gone) are EMPTIED by
+ * nsw_table_sweep_finish(), to be called once the records already in the
+ * ring buffer are applied: one of them may name such a namespace, which was
+ * then alive. Returns how many wait for it. now_ns: CLOCK_MONOTONIC.
  */
 #define NSW_SWEEP_NS (100 * 1000 * 1000ULL)
 #define NSW_SCAN_NS (1000 * 1000 * 1000ULL)
 #define NSW_SCAN_BUDGET_NS (20 * 1000 * 1000LL)
-void nsw_table_sweep(struct nsw_table *t, __u64 now_ns, bool force);
+/*
+ * HELD only for a namespace alive this long after its last process left:
+ * the kernel frees some late (a pid namespace after its zombie init is
+ * reaped and an RCU grace period; a user namespace from a work queue), and
+ * those are not held by anything worth a line.
+ */
+#define NSW_HELD_GRACE_NS (100 * 1000 * 1000ULL)
+size_t nsw_table_sweep(struct nsw_table *t, __u64 now_ns, bool force);
+void nsw_table_sweep_finish(struct nsw_table *t);
 
 /* Entries no process is in, waiting for the kernel's word (sweep). */
 size_t nsw_table_orphans(const struct nsw_table *t);
+/* ... of which neither HELD nor found gone yet. */
+size_t nsw_table_pending(const struct nsw_table *t);
 
 #endif /* NSW_NSTABLE_H */

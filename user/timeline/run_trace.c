@@ -235,10 +235,15 @@ int nsw_run_trace_consume(struct nsw_run_trace *rt)
 
 void nsw_run_trace_stop(struct nsw_run_trace *rt)
 {
+	struct nsw_error err;
+
 	if (!rt)
 		return;
 	/* The last records, and the loss to the timeline (on_loss). */
 	nsw_run_trace_consume(rt);
+	/* The namespaces the kernel frees late (a reaped pid ns): their ns_empty. */
+	if (nsw_session_settle(rt->session, &err) >= 0)
+		nsw_timeline_kernel_sync(rt->tl, nsw_timeline_now());
 	nsw_session_close(rt->session);
 	free(rt);
 }
