@@ -222,6 +222,11 @@ void nsw_pipeline_sweep_finish(struct nsw_pipeline *p)
 	nsw_table_sweep_finish(p->table);
 }
 
+__u64 nsw_pipeline_pending_since(struct nsw_pipeline *p)
+{
+	return nsw_table_pending_since(p->table);
+}
+
 size_t nsw_pipeline_pending(struct nsw_pipeline *p)
 {
 	return nsw_table_pending(p->table);

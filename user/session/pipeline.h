@@ -54,6 +54,7 @@ size_t nsw_pipeline_sweep(struct nsw_pipeline *p, __u64 now_ns, bool force);
 void nsw_pipeline_sweep_finish(struct nsw_pipeline *p);
 /* Namespaces without a process that are neither held nor gone yet. */
 size_t nsw_pipeline_pending(struct nsw_pipeline *p);
+__u64 nsw_pipeline_pending_since(struct nsw_pipeline *p);
 
 void nsw_pipeline_counts(const struct nsw_pipeline *p, struct nsw_pipeline_counts *c);
 

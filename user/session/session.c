@@ -157,6 +157,11 @@ int nsw_session_settle(struct nsw_session *s, struct nsw_error *err)
 	}
 }
 
+__u64 nsw_session_pending_since(struct nsw_session *s)
+{
+	return nsw_pipeline_pending_since(s->pipeline);
+}
+
 void nsw_session_check_loss(struct nsw_session *s)
 {
 	__u64 now[NSW_COUNTER_MAX];

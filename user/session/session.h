@@ -65,6 +65,13 @@ int nsw_session_drain(struct nsw_session *s, struct nsw_error *err);
 int nsw_session_settle(struct nsw_session *s, struct nsw_error *err);
 
 /*
+ * The ts of the oldest ns_held or ns_empty item still to come (a namespace
+ * left, the kernel's word not in yet); 0 if none. A presenter that orders
+ * by ts holds back what is newer.
+ */
+__u64 nsw_session_pending_since(struct nsw_session *s);
+
+/*
  * Loss since the last check: a warning on stderr per cause (loss is never
  * silent), and the totals to the presenter's on_loss.
  */

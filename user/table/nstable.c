@@ -1383,6 +1383,17 @@ size_t nsw_table_orphans(const struct nsw_table *t)
 	return t->norphans;
 }
 
+__u64 nsw_table_pending_since(const struct nsw_table *t)
+{
+	const struct ent *e;
+	__u64 since = 0;
+
+	DL_FOREACH2(t->orphans, e, orph_next)
+		if (!e->pub.held && !e->doomed && (!since || e->left_ts < since))
+			since = e->left_ts;
+	return since;
+}
+
 size_t nsw_table_pending(const struct nsw_table *t)
 {
 	const struct ent *e;

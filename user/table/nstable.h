@@ -223,5 +223,10 @@ void nsw_table_sweep_finish(struct nsw_table *t);
 size_t nsw_table_orphans(const struct nsw_table *t);
 /* ... of which neither HELD nor found gone yet. */
 size_t nsw_table_pending(const struct nsw_table *t);
+/*
+ * The oldest time a pending one was left, 0 if none: its HELD or EMPTIED
+ * will carry that time, so a consumer that orders by time waits for it.
+ */
+__u64 nsw_table_pending_since(const struct nsw_table *t);
 
 #endif /* NSW_NSTABLE_H */

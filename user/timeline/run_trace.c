@@ -221,13 +221,16 @@ int nsw_run_trace_fd(const struct nsw_run_trace *rt)
 
 int nsw_run_trace_consume(struct nsw_run_trace *rt)
 {
-	__u64 now = nsw_timeline_now();
+	__u64 now = nsw_timeline_now(), pending;
 	struct nsw_error err;
 	int ret;
 
 	if (!rt)
 		return 0;
 	ret = nsw_session_drain(rt->session, &err);
+	pending = nsw_session_pending_since(rt->session);
+	if (pending && pending <= now)
+		now = pending - 1;
 	nsw_timeline_kernel_sync(rt->tl, now);
 	nsw_session_check_loss(rt->session);
 	return ret < 0 ? -err.errnum : ret;
