@@ -388,14 +388,14 @@ assert_trace_ok() {
 
 # Which lines the event helpers below look at: the operation events
 # (clone, clone3, unshare, setns), or with NSW_LINES=all every line,
-# ns_empty lifecycle lines and throttled lines included. Those have tests
-# of their own (table.bats, fairness.bats); the filter tests are about
-# operations.
+# ns_empty and ns_held lifecycle lines and throttled lines included. Those have
+# tests of their own (table.bats, lifetimes.bats, fairness.bats); the filter tests
+# are about operations.
 nsw_lines_filter() {
 	if [ "${NSW_LINES:-ops}" = all ]; then
 		echo 'true'
 	else
-		echo '.op != "ns_empty" and .op != "throttled"'
+		echo '.op != "ns_empty" and .op != "throttled" and .op != "ns_held"'
 	fi
 }
 

@@ -42,15 +42,22 @@ teardown() {
 }
 
 @test "table: a runc container traced host-wide: each namespace it made is labelled runc:ID when it empties" {
-	local t ino
+	local t ino st
 	nsw_trace_bg --json
 	nsw_wait_tracing
 	ls_runc
 	for t in mnt uts ipc net pid; do
 		stat -L -c %i "/proc/$LS_RUNC_PID/ns/$t" >"$W/runc.$t"
 	done
+	st=$(rt_starttime "$LS_RUNC_PID" 2>/dev/null || echo 0)
 	runc delete -f "$LS_RUNC_ID" >/dev/null 2>&1 || fail "runc delete -f $LS_RUNC_ID failed"
-	rt_wait_gone "$LS_RUNC_PID" "$(rt_starttime "$LS_RUNC_PID" 2>/dev/null || echo 0)" 10
+	rt_wait_gone "$LS_RUNC_PID" "$st" 10
+	# Its pid namespace ends when the zombie init is reaped (here pid 1 may
+	# take seconds): ns_empty means the kernel freed it.
+	for _ in $(seq 200); do
+		[ "$(rt_starttime "$LS_RUNC_PID" 2>/dev/null)" = "$st" ] || break
+		sleep 0.05
+	done
 	sleep 0.3
 	kill -INT "$NSW_TRACER_PID"
 	nsw_wait_tracer 30

@@ -169,7 +169,8 @@ static int run_loop(struct tracer *t, struct nsw_error *err)
 /* Every event already in the ring is presented before the summary. */
 static int drain(struct tracer *t, struct nsw_error *err)
 {
-	if (nsw_session_drain(t->session, err) < 0)
+	if (nsw_session_drain(t->session, err) < 0 ||
+	    nsw_session_settle(t->session, err) < 0)
 		return -1;
 	return flush_stdout(err);
 }
@@ -198,13 +199,14 @@ static void print_summary(struct tracer *t)
 	nsw_session_check_loss(t->session);
 	nsw_session_stats(t->session, &st);
 	fprintf(stderr, "Summary: events=%llu lost=%llu (ring buffer full: %llu, in-flight table full: %llu) "
-			"ns_empty=%llu lifecycle_lost=%llu",
+			"ns_empty=%llu lifecycle_lost=%llu ns_held=%llu",
 		(unsigned long long)st.ops,
 		(unsigned long long)(st.lost[NSW_LOST_RINGBUF] + st.lost[NSW_LOST_PENDING]),
 		(unsigned long long)st.lost[NSW_LOST_RINGBUF],
 		(unsigned long long)st.lost[NSW_LOST_PENDING],
 		(unsigned long long)st.ns_empty,
-		(unsigned long long)st.lost[NSW_LOST_PROC]);
+		(unsigned long long)st.lost[NSW_LOST_PROC],
+		(unsigned long long)st.ns_held);
 	print_summary_ops(&st);
 }
 

@@ -815,10 +815,12 @@ int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
 	status = wait_init(&m);
 	if (m.tty >= 0)
 		close(m.tty);
+	/* The pidfd pins the init's pid, and so its pid namespace: let it go first. */
+	close(m.pidfd);
+	m.pidfd = -1;
 	/* The init's exit and its namespaces' end are the last records. */
 	observe_done(&m);
 	release(&m);
-	close(m.pidfd);
 	close(m.mark);
 	return status;
 fail:
@@ -826,6 +828,9 @@ fail:
 		nsw_error_set_status(err, NSW_EXIT_RUNTIME);
 	nsw_seccomp_compile_cancel(&m.compile);
 	kill_init(&m);
+	if (m.pidfd >= 0)
+		close(m.pidfd);
+	m.pidfd = -1;
 	observe_done(&m);
 	release(&m);
 	if (m.lock >= 0)

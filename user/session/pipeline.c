@@ -108,6 +108,25 @@ static void on_emptied(struct nsw_pipeline *p, const struct nsw_ns_entry *e,
 		present_empty(p, h);
 }
 
+static void on_held(struct nsw_pipeline *p, const struct nsw_ns_entry *e,
+		    __u32 pid, __u64 ts_ns)
+{
+	char container[NSW_LABEL_TEXT_LEN];
+	const struct nsw_ns_held nh = {
+		.entry = e,
+		.container = container,
+		.last_pid = pid,
+		.ts_ns = ts_ns,
+	};
+
+	if (!empty_shown(p, e))
+		return;
+	nsw_entry_container(p->table, e, container, sizeof(container));
+	p->counts.ns_held++;
+	if (p->presenter.on_ns_held)
+		p->presenter.on_ns_held(p->presenter.ctx, &nh);
+}
+
 static void on_change(void *ctx, enum nsw_ns_change change,
 		      const struct nsw_ns_entry *e, __u32 pid, __u64 ts_ns)
 {
@@ -135,6 +154,9 @@ static void on_change(void *ctx, enum nsw_ns_change change,
 		on_emptied(p, e, pid, ts_ns);
 		break;
 	case NSW_NS_LEFT:
+		break;
+	case NSW_NS_HELD:
+		on_held(p, e, pid, ts_ns);
 		break;
 	}
 }
@@ -238,6 +260,26 @@ void nsw_pipeline_proc(void *pipeline, const struct nsw_proc_event *ev)
 	if (p->presenter.on_proc)
 		p->presenter.on_proc(p->presenter.ctx, ev);
 	release_held(p);
+}
+
+size_t nsw_pipeline_sweep(struct nsw_pipeline *p, __u64 now_ns, bool force)
+{
+	return nsw_table_sweep(p->table, now_ns, force);
+}
+
+void nsw_pipeline_sweep_finish(struct nsw_pipeline *p)
+{
+	nsw_table_sweep_finish(p->table);
+}
+
+__u64 nsw_pipeline_pending_since(struct nsw_pipeline *p)
+{
+	return nsw_table_pending_since(p->table);
+}
+
+size_t nsw_pipeline_pending(struct nsw_pipeline *p)
+{
+	return nsw_table_pending(p->table);
 }
 
 void nsw_pipeline_counts(const struct nsw_pipeline *p, struct nsw_pipeline_counts *c)

@@ -54,7 +54,19 @@ struct nsw_pipeline_counts {
 	__u64 by_op[NSW_OP_MAX];        /* ops, per enum nsw_op */
 	__u64 throttled[NSW_OP_MAX];    /* calls held back, per enum nsw_op */
 	__u64 throttled_total;
+	__u64 ns_held;  /* ns_held items, after the filters */
 };
+/*
+ * Ask the kernel about the namespaces no process is in (nsw_table_sweep):
+ * ns_held items now; the number found gone, whose ns_empty items
+ * nsw_pipeline_sweep_finish() presents once the ring buffer is drained.
+ */
+size_t nsw_pipeline_sweep(struct nsw_pipeline *p, __u64 now_ns, bool force);
+void nsw_pipeline_sweep_finish(struct nsw_pipeline *p);
+/* Namespaces without a process that are neither held nor gone yet. */
+size_t nsw_pipeline_pending(struct nsw_pipeline *p);
+__u64 nsw_pipeline_pending_since(struct nsw_pipeline *p);
+
 void nsw_pipeline_counts(const struct nsw_pipeline *p, struct nsw_pipeline_counts *c);
 
 #endif /* NSW_PIPELINE_H */

@@ -187,6 +187,64 @@ static void json_ns_empty(struct nsw_json *w, const struct nsw_ns_empty *ne,
 	nsw_json_object_end(w);
 }
 
+static void json_holder(struct nsw_json *w, const struct nsw_ns_holder *h)
+{
+	nsw_json_object_begin(w);
+	nsw_json_kv_string(w, "kind", nsw_holder_kind_name(h->kind));
+	switch (h->kind) {
+	case NSW_HOLDER_FD:
+		nsw_json_kv_uint(w, "pid", (__u32)h->pid);
+		nsw_json_kv_uint(w, "fd", (__u32)h->fd);
+		break;
+	case NSW_HOLDER_MOUNT:
+		nsw_json_kv_string(w, "path", h->path);
+		break;
+	case NSW_HOLDER_OWNER:
+	case NSW_HOLDER_PARENT:
+		nsw_json_kv_string(w, "type", nsw_types[h->ns_type].name);
+		nsw_json_kv_uint(w, "inode", h->ns_inode);
+		break;
+	case NSW_HOLDER_UNKNOWN:
+		break;
+	}
+	nsw_json_object_end(w);
+}
+
+/* The same fields as ns_empty's, then what holds it. */
+static void json_ns_held_line(void *ctx, const struct nsw_ns_held *nh)
+{
+	struct nsw_line_presenter *lp = ctx;
+	const struct nsw_ns_entry *e = nh->entry;
+	struct nsw_json w;
+
+	nsw_json_init(&w, lp->f);
+	nsw_json_object_begin(&w);
+	json_ts(&w, nh->ts_ns, lp->offset_ns);
+	nsw_json_kv_string(&w, "op", "ns_held");
+	nsw_json_kv_string(&w, "type", nsw_types[e->type].name);
+	nsw_json_kv_uint(&w, "inode", e->inode);
+	if (e->ns_id)
+		nsw_json_kv_uint(&w, "ns_id", e->ns_id);
+	nsw_json_kv_uint(&w, "last_pid", nh->last_pid);
+	nsw_json_kv_string(&w, "origin", origin_name[e->origin]);
+	if (e->origin == NSW_ORIGIN_CREATED) {
+		nsw_json_key(&w, "created_by");
+		nsw_json_object_begin(&w);
+		nsw_json_kv_uint(&w, "pid", e->creator_pid);
+		nsw_json_key(&w, "comm");
+		nsw_json_string_n(&w, e->creator_comm, sizeof(e->creator_comm));
+		nsw_json_kv_string(&w, "op", nsw_op_name(e->creator_op));
+		nsw_json_object_end(&w);
+	}
+	json_labels(&w, nh->container, e->netns_name);
+	if (e->pinned_at[0])
+		nsw_json_kv_string(&w, "pinned_at", e->pinned_at);
+	nsw_json_key(&w, "held_by");
+	json_holder(&w, &e->held_by);
+	nsw_json_object_end(&w);
+	nsw_json_newline(&w);
+}
+
 static void json_op(void *ctx, const struct nsw_event *ev,
 		    const struct nsw_event_labels *l)
 {
@@ -245,5 +303,6 @@ struct nsw_presenter nsw_present_json(struct nsw_line_presenter *lp)
 		.on_ns_empty = json_ns_empty_line,
 		.ctx = lp,
 		.on_throttled = json_throttled_line,
+		.on_ns_held = json_ns_held_line,
 	};
 }

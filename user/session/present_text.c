@@ -146,6 +146,26 @@ static void print_ns_empty(FILE *f, const struct nsw_ns_empty *ne, int64_t offse
 	fputc('\n', f);
 }
 
+static void text_ns_held(void *ctx, const struct nsw_ns_held *nh)
+{
+	struct nsw_line_presenter *lp = ctx;
+	const struct nsw_ns_entry *e = nh->entry;
+	char clock[CLOCK_TEXT_LEN * 2], by[NSW_COMM_LEN] = "-";
+	char holder[NSW_HOLDER_TEXT_LEN];
+
+	text_clock(nh->ts_ns, lp->offset_ns, clock, sizeof(clock));
+	if (e->origin == NSW_ORIGIN_CREATED)
+		snprintf(by, sizeof(by), "%.15s", e->creator_comm);
+	nsw_holder_text(&e->held_by, holder, sizeof(holder));
+	fprintf(lp->f, "%s %-7u %-7s %-16s %-8s %-22s %-8s %s:%u", clock, nh->last_pid,
+		"-", by, "ns_held", "-", "-", nsw_types[e->type].name, e->inode);
+	if (nh->container[0])
+		fprintf(lp->f, " container=%s", nh->container);
+	if (e->netns_name[0])
+		fprintf(lp->f, " netns=%s", e->netns_name);
+	fprintf(lp->f, " held by %s\n", holder);
+}
+
 static void text_op(void *ctx, const struct nsw_event *ev,
 		    const struct nsw_event_labels *l)
 {
@@ -185,5 +205,6 @@ struct nsw_presenter nsw_present_text(struct nsw_line_presenter *lp)
 		.on_ns_empty = text_ns_empty,
 		.ctx = lp,
 		.on_throttled = text_throttled,
+		.on_ns_held = text_ns_held,
 	};
 }

@@ -26,6 +26,18 @@ struct nsw_ns_empty {
 	__u64 ts_ns;           /* CLOCK_MONOTONIC */
 };
 
+/*
+ * The last process left a namespace that lives on: what holds it
+ * (entry->held_by). Raised once per namespace; its ns_empty comes when the
+ * holder lets go.
+ */
+struct nsw_ns_held {
+	const struct nsw_ns_entry *entry;
+	const char *container; /* the namespace's container, "" if none */
+	__u32 last_pid;        /* the last process that left it */
+	__u64 ts_ns;           /* CLOCK_MONOTONIC: when it left */
+};
+
 struct nsw_presenter {
 	/* clone, clone3, unshare, setns: applied to the table, labelled. */
 	void (*on_op)(void *ctx, const struct nsw_event *ev,
@@ -39,6 +51,8 @@ struct nsw_presenter {
 	void *ctx;
 	/* Calls the rate limit held back (docs/events.md, "throttled"). */
 	void (*on_throttled)(void *ctx, const struct nsw_throttled *th);
+	/* Within the same filters as on_ns_empty. */
+	void (*on_ns_held)(void *ctx, const struct nsw_ns_held *nh);
 };
 
 /* `trace`'s presenters: one line per item on f, real time from offset_ns. */

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "session/session.h"
 #include "session/pipeline.h"
 #include "table/nstable.h"
 #include "table/cgroup_labels.h"
+#include "lib/clock.h"
 
 struct nsw_session {
 	struct nsw_tracer *tracer;
@@ -111,13 +113,29 @@ int nsw_session_fd(const struct nsw_session *s)
 	return nsw_tracer_fd(s->tracer);
 }
 
+/*
+ * Lifetimes: the kernel says which namespaces without a process are gone;
+ * the records already in the ring buffer were made before that, and one of
+ * them may bring a process back into one (then it was alive): applied
+ * first, then the ns_empty items. Returns records, as poll and drain do.
+ */
+static int sweep(struct nsw_session *s, bool force, int records)
+{
+	int more = 0;
+
+	if (nsw_pipeline_sweep(s->pipeline, nsw_mono_ns(), force))
+		more = nsw_tracer_drain(s->tracer);
+	nsw_pipeline_sweep_finish(s->pipeline);
+	return more > 0 ? records + more : records;
+}
+
 int nsw_session_poll(struct nsw_session *s, int timeout_ms, struct nsw_error *err)
 {
 	int ret = nsw_tracer_poll(s->tracer, timeout_ms);
 
 	if (ret < 0)
 		return nsw_error(err, -ret, "reading the ring buffer");
-	return ret;
+	return sweep(s, false, ret);
 }
 
 int nsw_session_drain(struct nsw_session *s, struct nsw_error *err)
@@ -128,7 +146,32 @@ int nsw_session_drain(struct nsw_session *s, struct nsw_error *err)
 		return nsw_error(err, -ret, "draining the ring buffer");
 	/* What the kernel holds back and has not reported yet, too. */
 	nsw_tracer_flush_throttled(s->tracer);
-	return ret;
+	/* Whoever drains wants everything known now: the kernel is asked. */
+	return sweep(s, true, ret);
+}
+
+/* How often the kernel is asked while settling. */
+#define SETTLE_STEP_US 5000
+
+int nsw_session_settle(struct nsw_session *s, struct nsw_error *err)
+{
+	long long end = nsw_mono_ns() + NSW_HELD_GRACE_NS;
+	int total = 0, ret;
+
+	for (;;) {
+		ret = nsw_session_drain(s, err);
+		if (ret < 0)
+			return -1;
+		total += ret;
+		if (!nsw_pipeline_pending(s->pipeline) || nsw_mono_ns() >= end)
+			return total;
+		usleep(SETTLE_STEP_US);
+	}
+}
+
+__u64 nsw_session_pending_since(struct nsw_session *s)
+{
+	return nsw_pipeline_pending_since(s->pipeline);
 }
 
 void nsw_session_check_loss(struct nsw_session *s)
@@ -159,6 +202,7 @@ void nsw_session_stats(struct nsw_session *s, struct nsw_session_stats *st)
 	nsw_pipeline_counts(s->pipeline, &c);
 	st->ops = c.ops;
 	st->ns_empty = c.ns_empty;
+	st->ns_held = c.ns_held;
 	nsw_tracer_lost(s->tracer, st->lost);
 	nsw_session_op_stats(s, &c, st);
 }

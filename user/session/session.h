@@ -57,6 +57,21 @@ int nsw_session_poll(struct nsw_session *s, int timeout_ms, struct nsw_error *er
 int nsw_session_drain(struct nsw_session *s, struct nsw_error *err);
 
 /*
+ * Before the end, after the last drain: namespaces whose last process just
+ * left are given the kernel's time to free them (at most
+ * NSW_HELD_GRACE_NS, and only while some are pending), so that their
+ * ns_empty or ns_held is presented. Returns records presented, or -1.
+ */
+int nsw_session_settle(struct nsw_session *s, struct nsw_error *err);
+
+/*
+ * The ts of the oldest ns_held or ns_empty item still to come (a namespace
+ * left, the kernel's word not in yet); 0 if none. A presenter that orders
+ * by ts holds back what is newer.
+ */
+__u64 nsw_session_pending_since(struct nsw_session *s);
+
+/*
  * Loss since the last check: a warning on stderr per cause (loss is never
  * silent), and the totals to the presenter's on_loss.
  */
@@ -72,6 +87,7 @@ struct nsw_session_stats {
 	__u64 op_lost[NSW_OP_MAX];
 	__u64 throttled;              /* calls held back, all operations */
 	__u64 unlimited;              /* calls let through: the source table was full */
+	__u64 ns_held;                /* ns_held items presented */
 };
 void nsw_session_stats(struct nsw_session *s, struct nsw_session_stats *st);
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <uthash.h>
+#include <utlist.h>
 #include "table/nstable.h"
 #include "lib/nsnames.h"
 #include "lib/util.h"
@@ -44,6 +45,26 @@ struct ent {
 	bool lowest_stale;
 	UT_hash_handle hh_id;
 	UT_hash_handle hh_ino;
+	/*
+	 * Lifetime: on the orphan list while no process holds it and the
+	 * kernel has not said it is gone; who left last, and when; the last
+	 * setns into it through an nsfs fd (a likely holder).
+	 */
+	bool orphan;
+	struct ent *orph_prev, *orph_next;
+	__u32 left_pid;
+	__u64 left_ts;
+	pid_t fd_pid;
+	int fd_num;
+	bool undecided; /* the kernel could not say: for the fd search */
+	/*
+	 * Found gone; EMPTIED once the records already in the ring buffer
+	 * are applied: one may bring a process back into it (it was alive
+	 * when that record was made), and that undoes the verdict.
+	 */
+	bool doomed;
+	__u32 death_pid;
+	__u64 death_ts;
 };
 
 struct tproc {
@@ -73,6 +94,9 @@ struct nsw_table {
 	size_t dead_next;
 	__u64 serial;
 	unsigned int slot_type[NSW_SLOT_COUNT]; /* nsw_types[] index of a slot */
+	struct ent *orphans;
+	size_t norphans;
+	__u64 last_sweep, last_scan;
 };
 
 /* A process that leaves every slot. */
@@ -159,12 +183,19 @@ static void unindex(struct nsw_table *t, struct ent *e)
 	e->in_id = e->in_ino = false;
 }
 
+static void orphan_del(struct nsw_table *t, struct ent *e);
+static void last_left(struct nsw_table *t, struct ent *e, __u32 pid, __u64 ts);
+static void exit_checks(struct nsw_table *t, pid_t pid, __u64 ts);
+static void note_setns_fd(struct nsw_table *t, const struct nsw_event *ev);
+static void seed_held_by_mount(struct nsw_table *t, struct ent *e);
+
 /*
  * Off the live indexes, into a short queue a late clone record can still
  * search; the oldest there is freed.
  */
 static void bury(struct nsw_table *t, struct ent *e)
 {
+	orphan_del(t, e);
 	unindex(t, e);
 	free(t->dead[t->dead_next]);
 	t->dead[t->dead_next] = e;
@@ -369,6 +400,7 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 		if (!has(old, e)) {
 			e->pub.holders++;
 			e->pub.empty = false;
+			orphan_del(t, e);
 			entered[i] = true;
 		}
 		if (nw[own_slot(e)] == e && old[own_slot(e)] != e) {
@@ -394,7 +426,7 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 	}
 	for (i = 0; i < NSW_SLOT_COUNT; i++)
 		if (first_at(old, i) && !has(nw, old[i]) && !old[i]->pub.holders)
-			emptied(t, old[i], p->pid, mv->ts_ns);
+			last_left(t, old[i], p->pid, mv->ts_ns);
 	if (mv->silent)
 		return;
 	for (i = 0; i < NSW_SLOT_COUNT; i++)
@@ -554,6 +586,7 @@ void nsw_table_seed_mount(struct nsw_table *t, const struct nsw_nsfs_mount *m)
 			set_id(t, e, meta.ns_id);
 		}
 	}
+	seed_held_by_mount(t, e);
 }
 
 /*
@@ -675,6 +708,7 @@ static void apply_exit(struct nsw_table *t, const struct nsw_proc_event *ev)
 	remember_exit(t, ev->pid, ev->ts_ns);
 	if (p)
 		proc_drop(t, p, ev->ts_ns);
+	exit_checks(t, ev->pid, ev->ts_ns);
 }
 
 void nsw_table_apply_proc(struct nsw_table *t, const struct nsw_proc_event *ev)
@@ -851,6 +885,8 @@ static void apply_move(struct nsw_table *t, const struct nsw_event *ev)
 		if (made[i])
 			mark_created(t, made[i], ev);
 	ask_meta_members(t, p);
+	if (ev->op == NSW_OP_SETNS)
+		note_setns_fd(t, ev);
 }
 
 /*
@@ -928,8 +964,8 @@ static void apply_clone(struct nsw_table *t, const struct nsw_event *ev)
 		add_late_child(t, child_pid, made, ev);
 	/* Made, but nobody we know holds it: its child is gone. */
 	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
-		if (made[i] && !made[i]->pub.holders)
-			emptied(t, made[i], child_pid, ev->ts_ns);
+		if (made[i] && !made[i]->pub.holders && !made[i]->orphan)
+			last_left(t, made[i], child_pid, ev->ts_ns);
 }
 
 void nsw_table_apply_nsop(struct nsw_table *t, const struct nsw_event *ev)
@@ -1119,5 +1155,266 @@ size_t nsw_table_unread(struct nsw_table *t, pid_t *pids, size_t max)
 		keep_lowest(pids, max, n, p->pid);
 		n++;
 	}
+	return n;
+}
+
+/*
+ * Lifetimes (docs/table.md, "Lifetimes"). A namespace no process holds is
+ * gone only when the kernel says so: an open fd, a bind mount, a namespace
+ * it owns or is the parent of may keep it. Until the kernel says, the entry
+ * stays, on the orphan list, with its labels; the sweep asks.
+ */
+static void orphan_add(struct nsw_table *t, struct ent *e, __u32 pid, __u64 ts)
+{
+	e->left_pid = pid;
+	e->left_ts = ts;
+	e->doomed = false;
+	if (e->orphan)
+		return;
+	e->orphan = true;
+	DL_APPEND2(t->orphans, e, orph_prev, orph_next);
+	t->norphans++;
+}
+
+static void orphan_del(struct nsw_table *t, struct ent *e)
+{
+	if (!e->orphan)
+		return;
+	DL_DELETE2(t->orphans, e, orph_prev, orph_next);
+	e->orphan = false;
+	e->undecided = false;
+	e->doomed = false;
+	t->norphans--;
+}
+
+/* 1 alive, 0 gone, -1 cannot say. Without a probe, what the table sees: gone. */
+static int ask_alive(struct nsw_table *t, struct ent *e)
+{
+	if (!t->probe.ns_alive)
+		return 0;
+	return t->probe.ns_alive(t->probe.ctx, e->pub.type, e->pub.inode, e->pub.ns_id);
+}
+
+/* The kernel freed it: a mount that pinned it is gone too. */
+static void gone(struct nsw_table *t, struct ent *e, __u32 pid, __u64 ts)
+{
+	orphan_del(t, e);
+	if (t->probe.ns_alive)
+		e->pinned = false;
+	emptied(t, e, pid, ts);
+}
+
+/*
+ * The kernel is not asked here: the record may be read long after it was
+ * made, and "gone now" says nothing of then. The sweep asks, once the
+ * records before its question are applied.
+ */
+static void last_left(struct nsw_table *t, struct ent *e, __u32 pid, __u64 ts)
+{
+	if (!t->probe.ns_alive)
+		gone(t, e, pid, ts);
+	else
+		orphan_add(t, e, pid, ts);
+}
+
+static void doom(struct ent *e, __u32 pid, __u64 ts)
+{
+	if (e->doomed)
+		return;
+	e->doomed = true;
+	e->death_pid = pid;
+	e->death_ts = ts;
+}
+
+/* A live namespace that e owns (a user ns) or is the parent of. */
+static bool held_by_child(struct nsw_table *t, struct ent *e, struct nsw_ns_holder *h)
+{
+	bool user = !strcmp(nsw_types[e->pub.type].name, "user");
+	struct ent *x, *tmp;
+
+	HASH_ITER(hh_ino, t->by_ino, x, tmp) {
+		if (x == e || !x->pub.meta_valid)
+			continue;
+		if (user && x->pub.meta.owner_user == e->pub.inode)
+			h->kind = NSW_HOLDER_OWNER;
+		else if (x->pub.type == e->pub.type && x->pub.meta.parent == e->pub.inode)
+			h->kind = NSW_HOLDER_PARENT;
+		else
+			continue;
+		h->ns_type = x->pub.type;
+		h->ns_inode = x->pub.inode;
+		return true;
+	}
+	return false;
+}
+
+static void describe_holder(struct nsw_table *t, struct ent *e, struct nsw_ns_holder *h)
+{
+	memset(h, 0, sizeof(*h));
+	if (t->probe.ns_holder &&
+	    t->probe.ns_holder(t->probe.ctx, e->pub.type, e->pub.inode, e->fd_pid,
+			       e->fd_num, e->left_pid, h))
+		return;
+	if (held_by_child(t, e, h))
+		return;
+	memset(h, 0, sizeof(*h));
+	if (e->pub.pinned_at[0]) {
+		h->kind = NSW_HOLDER_MOUNT;
+		copy_str(h->path, sizeof(h->path), e->pub.pinned_at);
+	}
+}
+
+/* Once per entry: it outlived its processes. */
+static void raise_held(struct nsw_table *t, struct ent *e, const struct nsw_ns_holder *found)
+{
+	if (e->pub.held)
+		return;
+	if (found)
+		e->pub.held_by = *found;
+	else
+		describe_holder(t, e, &e->pub.held_by);
+	e->pub.held = true;
+	notify(t, NSW_NS_HELD, e, e->left_pid, e->left_ts);
+}
+
+/* An nsfs mount found at seeding with no process in it: held from the start. */
+static void seed_held_by_mount(struct nsw_table *t, struct ent *e)
+{
+	if (e->pub.holders || e->orphan || !t->probe.ns_alive)
+		return;
+	e->pub.held = true;
+	memset(&e->pub.held_by, 0, sizeof(e->pub.held_by));
+	e->pub.held_by.kind = NSW_HOLDER_MOUNT;
+	copy_str(e->pub.held_by.path, sizeof(e->pub.held_by.path), e->pub.pinned_at);
+	orphan_add(t, e, 0, 0);
+}
+
+/* The holder a setns names: pid had the fd open then. */
+static void note_setns_fd(struct nsw_table *t, const struct nsw_event *ev)
+{
+	struct ent *e;
+
+	if (ev->target_kind != NSW_TARGET_NSFS || ev->target_slot >= NSW_SLOT_COUNT)
+		return;
+	e = lookup(t, t->slot_type[ev->target_slot], ev->target_inum, ev->target_ns_id);
+	if (!e)
+		return;
+	e->fd_pid = ev->pid;
+	e->fd_num = (int)ev->setns_fd;
+}
+
+/*
+ * pid exited, closing its fds: what it may have held is asked now, so
+ * that its ns_empty follows the exit that caused it.
+ */
+static void exit_checks(struct nsw_table *t, pid_t pid, __u64 ts)
+{
+	struct ent *e, *tmp;
+
+	DL_FOREACH_SAFE2(t->orphans, e, tmp, orph_next) {
+		bool holder = e->fd_pid == pid ||
+			      (e->pub.held_by.kind == NSW_HOLDER_FD && e->pub.held_by.pid == pid);
+
+		if (holder && !e->doomed && ask_alive(t, e) == 0)
+			doom(e, pid, ts);
+	}
+}
+
+static __u64 gone_ts(const struct ent *e, __u64 now)
+{
+	/* Never said held: it died with its last process, the kernel was behind. */
+	return e->pub.held ? now : e->left_ts;
+}
+
+/* The fd search, for what the kernel could not tell (kernels before 6.18). */
+static void scan_orphans(struct nsw_table *t, __u64 now, size_t n)
+{
+	cleanup_free struct nsw_ns_query *q = calloc(n, sizeof(*q));
+	cleanup_free struct ent **es = calloc(n, sizeof(*es));
+	struct ent *e;
+	size_t k = 0;
+	int ret;
+
+	if (!q || !es)
+		return;
+	t->last_scan = now;
+	DL_FOREACH2(t->orphans, e, orph_next) {
+		if (!e->undecided || k == n)
+			continue;
+		es[k] = e;
+		q[k].type = e->pub.type;
+		q[k].inode = e->pub.inode;
+		k++;
+	}
+	ret = t->probe.ns_scan(t->probe.ctx, q, k);
+	if (ret < 0)
+		return;
+	for (size_t i = 0; i < k; i++) {
+		if (q[i].found)
+			raise_held(t, es[i], &q[i].holder);
+		else if (ret == 1)
+			doom(es[i], es[i]->left_pid, gone_ts(es[i], now));
+	}
+}
+
+size_t nsw_table_sweep(struct nsw_table *t, __u64 now, bool force)
+{
+	struct ent *e, *tmp;
+	size_t undecided = 0, doomed = 0;
+
+	if (!t->orphans || (!force && now - t->last_sweep < NSW_SWEEP_NS))
+		goto out;
+	t->last_sweep = now;
+	DL_FOREACH_SAFE2(t->orphans, e, tmp, orph_next) {
+		int alive = e->doomed ? 0 : ask_alive(t, e);
+
+		e->undecided = alive < 0;
+		if (!alive)
+			doom(e, e->left_pid, gone_ts(e, now));
+		else if (alive > 0 && now - e->left_ts >= NSW_HELD_GRACE_NS)
+			raise_held(t, e, NULL);
+		else if (alive < 0)
+			undecided++;
+	}
+	if (undecided && t->probe.ns_scan && (force || now - t->last_scan >= NSW_SCAN_NS))
+		scan_orphans(t, now, undecided);
+out:
+	DL_FOREACH2(t->orphans, e, orph_next)
+		doomed += e->doomed;
+	return doomed;
+}
+
+void nsw_table_sweep_finish(struct nsw_table *t)
+{
+	struct ent *e, *tmp;
+
+	DL_FOREACH_SAFE2(t->orphans, e, tmp, orph_next)
+		if (e->doomed)
+			gone(t, e, e->death_pid, e->death_ts);
+}
+
+size_t nsw_table_orphans(const struct nsw_table *t)
+{
+	return t->norphans;
+}
+
+__u64 nsw_table_pending_since(const struct nsw_table *t)
+{
+	const struct ent *e;
+	__u64 since = 0;
+
+	DL_FOREACH2(t->orphans, e, orph_next)
+		if (!e->pub.held && !e->doomed && (!since || e->left_ts < since))
+			since = e->left_ts;
+	return since;
+}
+
+size_t nsw_table_pending(const struct nsw_table *t)
+{
+	const struct ent *e;
+	size_t n = 0;
+
+	DL_FOREACH2(t->orphans, e, orph_next)
+		n += !e->pub.held && !e->doomed;
 	return n;
 }

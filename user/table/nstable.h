@@ -20,6 +20,7 @@
 #include "lib/error.h"
 #include "table/labels.h"
 #include "table/nsscan.h"
+#include "table/nslife.h"
 
 enum nsw_ns_origin {
 	NSW_ORIGIN_SEEDED,  /* there when tracing started */
@@ -53,6 +54,14 @@ struct nsw_ns_entry {
 	struct nsw_label label;
 	char netns_name[64];      /* `ip netns` name, "" if none */
 	char pinned_at[256];      /* an nsfs bind mount holding it, "" if none */
+
+	/*
+	 * Lifetime (docs/table.md, "Lifetimes"): held once ns_held was raised,
+	 * the namespace having outlived its processes; sticky, ns_held is
+	 * raised once per entry. held_by: what kept it then.
+	 */
+	bool held;
+	struct nsw_ns_holder held_by;
 };
 
 /* What the table reports while it applies records. */
@@ -60,7 +69,8 @@ enum nsw_ns_change {
 	NSW_NS_CREATED, /* pid made it (an entry now exists for it) */
 	NSW_NS_JOINED,  /* pid entered it (setns, or a fork into it) */
 	NSW_NS_LEFT,    /* pid left it (exit, setns or unshare away) */
-	NSW_NS_EMPTIED, /* its last known holder is gone (raised once) */
+	NSW_NS_EMPTIED, /* the namespace is gone (raised once) */
+	NSW_NS_HELD,    /* no process is in it, something else keeps it (held_by) */
 };
 
 typedef void (*nsw_table_cb)(void *ctx, enum nsw_ns_change change,
@@ -93,6 +103,27 @@ struct nsw_table_probe {
 	/* nsw_ns_meta_fd() of an nsfs mount (path): 0 on success. */
 	int (*ns_meta_path)(void *ctx, const char *path, struct nsw_ns_meta *m);
 	void *ctx;
+
+	/*
+	 * Lifetimes. nsw_ns_alive(): 1 alive, 0 gone, -1 the kernel cannot
+	 * say cheaply. NULL: the table assumes what it can see, that a
+	 * namespace without a process is gone.
+	 */
+	int (*ns_alive)(void *ctx, unsigned int type, __u32 inode, __u64 ns_id);
+	/*
+	 * What keeps a live namespace that has no process, found cheaply:
+	 * hint_pid's hint_fd (the last setns into it through an nsfs fd), an
+	 * fd of last_pid (the last process in it, if it lives), an nsfs
+	 * mount. false if not found.
+	 */
+	bool (*ns_holder)(void *ctx, unsigned int type, __u32 inode, pid_t hint_pid,
+			  int hint_fd, pid_t last_pid, struct nsw_ns_holder *h);
+	/*
+	 * nsw_ns_scan_holders() with the table's time budget, for what
+	 * ns_alive cannot tell: 1 the search completed (every q[].found is
+	 * the answer), 0 it ran out of time (only a found one is), -1 failed.
+	 */
+	int (*ns_scan)(void *ctx, struct nsw_ns_query *q, size_t n);
 };
 
 struct nsw_table;
@@ -173,5 +204,37 @@ bool nsw_table_proc_uid(struct nsw_table *t, pid_t pid, uid_t *uid);
  * pids, ascending.
  */
 size_t nsw_table_unread(struct nsw_table *t, pid_t *pids, size_t max);
+
+/*
+ * Lifetimes: ask the kernel about the entries no process is in (at most
+ * every NSW_SWEEP_NS unless force; the fd search of older kernels at most
+ * every NSW_SCAN_NS): HELD for the ones that live on. The ones found gone
+ * (and those an EXIT record found gone) are EMPTIED by
+ * nsw_table_sweep_finish(), to be called once the records already in the
+ * ring buffer are applied: one of them may name such a namespace, which was
+ * then alive. Returns how many wait for it. now_ns: CLOCK_MONOTONIC.
+ */
+#define NSW_SWEEP_NS (100 * 1000 * 1000ULL)
+#define NSW_SCAN_NS (1000 * 1000 * 1000ULL)
+#define NSW_SCAN_BUDGET_NS (20 * 1000 * 1000LL)
+/*
+ * HELD only for a namespace alive this long after its last process left:
+ * the kernel frees some late (a pid namespace after its zombie init is
+ * reaped and an RCU grace period; a user namespace from a work queue), and
+ * those are not held by anything worth a line.
+ */
+#define NSW_HELD_GRACE_NS (100 * 1000 * 1000ULL)
+size_t nsw_table_sweep(struct nsw_table *t, __u64 now_ns, bool force);
+void nsw_table_sweep_finish(struct nsw_table *t);
+
+/* Entries no process is in, waiting for the kernel's word (sweep). */
+size_t nsw_table_orphans(const struct nsw_table *t);
+/* ... of which neither HELD nor found gone yet. */
+size_t nsw_table_pending(const struct nsw_table *t);
+/*
+ * The oldest time a pending one was left, 0 if none: its HELD or EMPTIED
+ * will carry that time, so a consumer that orders by time waits for it.
+ */
+__u64 nsw_table_pending_since(const struct nsw_table *t);
 
 #endif /* NSW_NSTABLE_H */

@@ -79,6 +79,48 @@ static bool k_nswatch_label(void *ctx, unsigned int type, __u32 inode,
 	return true;
 }
 
+static int k_ns_alive(void *ctx, unsigned int type, __u32 inode, __u64 ns_id)
+{
+	(void)ctx;
+	return nsw_ns_alive(type, inode, ns_id);
+}
+
+static bool k_ns_holder(void *ctx, unsigned int type, __u32 inode, pid_t hint_pid,
+			int hint_fd, pid_t last_pid, struct nsw_ns_holder *h)
+{
+	int fd;
+
+	(void)ctx;
+	if (nsw_ns_fd_is(hint_pid, hint_fd, type, inode)) {
+		h->kind = NSW_HOLDER_FD;
+		h->pid = hint_pid;
+		h->fd = hint_fd;
+		return true;
+	}
+	if (last_pid != hint_pid && nsw_ns_fd_of(last_pid, type, inode, &fd)) {
+		h->kind = NSW_HOLDER_FD;
+		h->pid = last_pid;
+		h->fd = fd;
+		return true;
+	}
+	if (nsw_ns_mount_of(type, inode, h->path, sizeof(h->path))) {
+		h->kind = NSW_HOLDER_MOUNT;
+		return true;
+	}
+	return false;
+}
+
+static int k_ns_scan(void *ctx, struct nsw_ns_query *q, size_t n)
+{
+	struct nsw_error err;
+	bool complete;
+
+	(void)ctx;
+	if (nsw_ns_scan_holders(q, n, NSW_SCAN_BUDGET_NS, &complete, &err) < 0)
+		return -1;
+	return complete ? 1 : 0;
+}
+
 static const struct nsw_table_probe kernel_probe = {
 	.proc_ns = k_proc_ns,
 	.ns_meta = k_ns_meta,
@@ -86,6 +128,9 @@ static const struct nsw_table_probe kernel_probe = {
 	.pid_label = k_pid_label,
 	.nswatch_label = k_nswatch_label,
 	.ns_meta_path = k_ns_meta_path,
+	.ns_alive = k_ns_alive,
+	.ns_holder = k_ns_holder,
+	.ns_scan = k_ns_scan,
 };
 
 void nsw_table_use_kernel(struct nsw_table *t)

@@ -221,13 +221,16 @@ int nsw_run_trace_fd(const struct nsw_run_trace *rt)
 
 int nsw_run_trace_consume(struct nsw_run_trace *rt)
 {
-	__u64 now = nsw_timeline_now();
+	__u64 now = nsw_timeline_drained_mark(nsw_timeline_now()), pending;
 	struct nsw_error err;
 	int ret;
 
 	if (!rt)
 		return 0;
 	ret = nsw_session_drain(rt->session, &err);
+	pending = nsw_session_pending_since(rt->session);
+	if (pending && pending <= now)
+		now = pending - 1;
 	nsw_timeline_kernel_sync(rt->tl, now);
 	nsw_session_check_loss(rt->session);
 	return ret < 0 ? -err.errnum : ret;
@@ -235,10 +238,15 @@ int nsw_run_trace_consume(struct nsw_run_trace *rt)
 
 void nsw_run_trace_stop(struct nsw_run_trace *rt)
 {
+	struct nsw_error err;
+
 	if (!rt)
 		return;
 	/* The last records, and the loss to the timeline (on_loss). */
 	nsw_run_trace_consume(rt);
+	/* The namespaces the kernel frees late (a reaped pid ns): their ns_empty. */
+	if (nsw_session_settle(rt->session, &err) >= 0)
+		nsw_timeline_kernel_sync(rt->tl, nsw_timeline_drained_mark(nsw_timeline_now()));
 	nsw_session_close(rt->session);
 	free(rt);
 }

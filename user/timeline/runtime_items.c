@@ -441,11 +441,11 @@ static void on_phase(void *ctx, const struct nsw_phase *p,
 static void on_drain(void *ctx)
 {
 	struct nsw_run_timeline *t = ctx;
-	__u64 now = nsw_timeline_now();
+	__u64 now = nsw_timeline_drained_mark(nsw_timeline_now());
 
 	if (t->rt)
 		nsw_run_trace_consume(t->rt);
-	/* The ring is drained: every record older than now is in. */
+	/* The ring is drained: every record older than the mark is in. */
 	nsw_timeline_kernel_sync(t->tl, now);
 }
 

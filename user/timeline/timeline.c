@@ -257,10 +257,13 @@ void nsw_timeline_kernel(struct nsw_timeline *tl, __u64 ts, const char *what,
 	nsw_timeline_add(tl, NSW_TL_KERNEL, ts, what, detail, json_fields);
 }
 
+__u64 nsw_timeline_drained_mark(__u64 started)
+{
+	return started > NSW_TIMELINE_INFLIGHT_NS ? started - NSW_TIMELINE_INFLIGHT_NS : 0;
+}
+
 void nsw_timeline_kernel_sync(struct nsw_timeline *tl, __u64 ts)
 {
-	/* A record may still be on its way: taken before ts, committed after. */
-	ts = ts > NSW_TIMELINE_INFLIGHT_NS ? ts - NSW_TIMELINE_INFLIGHT_NS : 0;
 	if (ts > tl->kernel_mark)
 		tl->kernel_mark = ts;
 	release(tl, false);

@@ -12,13 +12,14 @@
  *
  *	min(kernel mark, runtime mark)
  *
- * kernel mark:  the last nsw_timeline_kernel_sync(), less
- *               NSW_TIMELINE_INFLIGHT_NS: every record older than it is in
- *               (the runtime calls it after each drain of the ring buffer;
- *               records within one batch need not come in order, so a
- *               record alone moves nothing; and a BPF program preempted
- *               between its timestamp and its commit delivers its record
- *               after a drain that started later than the timestamp);
+ * kernel mark:  the last nsw_timeline_kernel_sync(): every record older
+ *               than it is in (the runtime calls it after each drain of
+ *               the ring buffer, with nsw_timeline_drained_mark() of the
+ *               time the drain started: a BPF program preempted between
+ *               its timestamp and its commit delivers its record after a
+ *               drain that started later than the timestamp; records
+ *               within one batch need not come in order, so a record alone
+ *               moves nothing);
  * runtime mark: while nsw_timeline_await_runtime() is on (the init is
  *               reporting), the newest runtime item; otherwise unbounded,
  *               because the monitor adds its own items as they happen.
@@ -78,6 +79,8 @@ void nsw_timeline_kernel(struct nsw_timeline *tl, __u64 ts, const char *what,
 
 /* Every kernel record with a ts before ts has been added (after a drain). */
 void nsw_timeline_kernel_sync(struct nsw_timeline *tl, __u64 ts);
+/* The kernel mark after a drain that started at started. */
+__u64 nsw_timeline_drained_mark(__u64 started);
 
 /* Records the tracer lost: ring buffer full, in-flight table full. */
 void nsw_timeline_set_lost(struct nsw_timeline *tl, __u64 ring_full,
