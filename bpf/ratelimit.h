@@ -15,6 +15,13 @@
 #define NSW_BPF_RATELIMIT_H
 
 #define NSW_NSEC_PER_SEC 1000000000ULL
+#ifndef ARRAY_LEN
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+#endif
+
+_Static_assert((ARRAY_LEN(((struct nsw_rl_bucket *)0)->held) &
+		ARRAY_LEN(((struct nsw_rl_bucket *)0)->held) - 1) == 0,
+	       "held[] must have a power-of-two size");
 
 const volatile __u64 rl_rate = 0;          /* events per second per source; 0: off */
 const volatile __u64 rl_burst_units = 0;   /* bucket size, in 1e-9 events */
@@ -90,10 +97,16 @@ static __always_inline bool rl_take(struct nsw_rl_bucket *b, __u64 now)
 static __always_inline void rl_hold(struct nsw_rl_bucket *b, __u32 op, __u64 ts)
 {
 	struct nsw_rl_held *h;
+	__u32 idx = op - 1;
 
-	if (op < 1 || op >= NSW_OP_MAX)
+	if (idx >= ARRAY_LEN(b->held))
 		return;
-	h = &b->held[op - 1];
+	/*
+	 * Verifiers before 6.3 lose the bound of a copy that was checked
+	 * and then used: a mask they keep (held[] has a power-of-two size).
+	 */
+	idx &= ARRAY_LEN(b->held) - 1;
+	h = &b->held[idx];
 	if (h->count == h->reported)
 		h->first_ts = ts;
 	__sync_fetch_and_add(&h->count, 1);

@@ -202,7 +202,7 @@ struct nsw_rl_bucket {
 	__u64 report_ns;   /* when held-back counts were last reported */
 	__u32 pending;     /* something held back is not reported yet */
 	__u32 pad;
-	struct nsw_rl_held held[NSW_OP_MAX - 1]; /* by enum nsw_op - 1 */
+	struct nsw_rl_held held[NSW_OP_MAX - 1]; /* by enum nsw_op - 1: a power of two (bpf/ratelimit.h masks) */
 };
 
 /*

@@ -66,7 +66,7 @@ flip_readings() {
 
 @test "lifetimes: a process alternating setns between two uts namespaces it holds by fd: no ns_empty until they die, then exactly one each; one ns_held each, naming its fd" {
 	local n=5000 t
-	nsw_trace --json -- "$FLIP" "$W" "$n" 400 hold
+	nsw_trace --json --rate-limit 0 -- "$FLIP" "$W" "$n" 400 hold
 	assert_trace_ok
 	assert_eq "records lost (the counts below need them all)" "$NSW_LOST" 0
 	flip_readings
@@ -95,7 +95,7 @@ flip_readings() {
 
 @test "lifetimes (control): the fd that held A closed mid-run: A's ns_empty comes then, not at the exit; B, held by no one, empties right at the exit" {
 	local dropped
-	nsw_trace --json -- "$FLIP" "$W" 0 500 drop
+	nsw_trace --json --rate-limit 0 -- "$FLIP" "$W" 0 500 drop
 	assert_trace_ok
 	flip_readings
 	dropped=$(cat "$W/dropped")
