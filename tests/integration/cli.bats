@@ -248,3 +248,39 @@ check_hostwide_signal() {
 	assert_eq "error lines" "$(grep -c '^nswatch: writing events to stdout' "$NSW_ERR")" 1
 	grep -q '^Summary: events=[0-9]* lost=[0-9]* ' "$NSW_ERR" || fail "no Summary line"
 }
+
+# ---- issue 11, item 4: the end of a trace does not wait for the kernel ----
+
+# nsw_bpf_progs: how many of nswatch's BPF programs are loaded (names as in
+# bpf/nswatch.bpf.c).
+nsw_bpf_progs() {
+	bpftool prog list 2>/dev/null |
+		grep -cE 'name (enter_(clone|clone3|unshare|setns)|exit_(clone|clone3|unshare|setns)|on_(fork|exec|exit))( |$)' || true
+}
+
+@test "the end of a trace: the programs are gone within 2 s, and the caller's pipe closes at once; control: they are there while it runs" {
+	require_root_btf
+	command -v bpftool >/dev/null || fail "bpftool is missing (apt-get install bpftool)"
+	local n i
+	n=$(nsw_bpf_progs)
+	assert_eq "nswatch programs loaded before (another trace running?)" "$n" 0
+	# Control: while a trace runs, its programs are listed.
+	"$NSWATCH" trace --duration 3 >/dev/null 2>&1 &
+	local tp=$!
+	for ((i = 0; i < 50; i++)); do
+		[ "$(nsw_bpf_progs)" -gt 0 ] && break
+		sleep 0.1
+	done
+	[ "$(nsw_bpf_progs)" -gt 0 ] || fail "control: no nswatch program listed while a trace runs"
+	wait "$tp"
+	# The command substitution returns when the pipe closes: the child
+	# that lets go of the programs keeps no stdio.
+	local out
+	out=$("$NSWATCH" trace -- true 2>&1)
+	grep -q '^Summary:' <<<"$out" || fail "no Summary line: $out"
+	for ((i = 0; i < 20; i++)); do
+		[ "$(nsw_bpf_progs)" -eq 0 ] && break
+		sleep 0.1
+	done
+	assert_eq "nswatch programs loaded 2 s after the trace ended" "$(nsw_bpf_progs)" 0
+}

@@ -284,6 +284,9 @@ int cmd_trace(int argc, char **argv, struct nsw_error *err)
 	if (t.session)
 		print_summary(&t);
 	abandon_child(&t);
-	nsw_session_close(t.session);
+	if (ret >= 0)
+		nsw_session_release(t.session);
+	else
+		nsw_session_close(t.session);
 	return ret;
 }

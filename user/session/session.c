@@ -98,14 +98,24 @@ int nsw_session_open(struct nsw_session **sp, const struct nsw_session_options *
 	return 0;
 }
 
-void nsw_session_close(struct nsw_session *s)
+static void session_free(struct nsw_session *s, void (*tracer_end)(struct nsw_tracer *))
 {
 	if (!s)
 		return;
-	nsw_tracer_close(s->tracer);
+	tracer_end(s->tracer);
 	nsw_pipeline_free(s->pipeline);
 	nsw_cgroup_labels_free(s->cgroups);
 	free(s);
+}
+
+void nsw_session_close(struct nsw_session *s)
+{
+	session_free(s, nsw_tracer_close);
+}
+
+void nsw_session_release(struct nsw_session *s)
+{
+	session_free(s, nsw_tracer_release);
 }
 
 int nsw_session_fd(const struct nsw_session *s)

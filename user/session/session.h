@@ -48,6 +48,8 @@ int nsw_session_open(struct nsw_session **s, const struct nsw_session_options *o
 		     const struct nsw_presenter *p, struct nsw_error *err);
 /* Drains nothing: call nsw_session_drain() first to present what waits. NULL is fine. */
 void nsw_session_close(struct nsw_session *s);
+/* At the end of a trace: the tracer's objects go without waiting (tracer.h). */
+void nsw_session_release(struct nsw_session *s);
 
 /* An fd that polls readable when records wait. */
 int nsw_session_fd(const struct nsw_session *s);

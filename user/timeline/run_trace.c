@@ -247,6 +247,6 @@ void nsw_run_trace_stop(struct nsw_run_trace *rt)
 	/* The namespaces the kernel frees late (a reaped pid ns): their ns_empty. */
 	if (nsw_session_settle(rt->session, &err) >= 0)
 		nsw_timeline_kernel_sync(rt->tl, nsw_timeline_drained_mark(nsw_timeline_now()));
-	nsw_session_close(rt->session);
+	nsw_session_release(rt->session);
 	free(rt);
 }

@@ -4,6 +4,7 @@
  * buffer record to a sink. The commands decide what the records mean.
  */
 #include <errno.h>
+#include <dirent.h>
 #include <pthread.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -307,6 +308,79 @@ void nsw_tracer_close(struct nsw_tracer *t)
 	nswatch_bpf__destroy(t->skel);
 	nsw_throttle_seen_free(t->seen);
 	free(t);
+}
+
+/* Everything but the BPF objects (anon inodes) and keep goes; stdio to /dev/null. */
+static void keep_only_bpf_fds(int keep)
+{
+	char path[64], target[64];
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+
+	if (null >= 0) {
+		for (int fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++)
+			dup2(null, fd);
+		close(null);
+	}
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		int fd = atoi(e->d_name);
+		ssize_t n;
+
+		if (e->d_name[0] == '.' || fd <= STDERR_FILENO || fd == keep || fd == dirfd(d))
+			continue;
+		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+		n = readlink(path, target, sizeof(target) - 1);
+		if (n > 0 && !strncmp(target, "anon_inode:", strlen("anon_inode:")))
+			continue;
+		close(fd);
+	}
+	closedir(d);
+}
+
+/*
+ * Letting go of a syscall tracepoint makes the kernel wait for a grace
+ * period, one tracepoint after another under its event_mutex: about 350 ms
+ * for ours, which the user would wait for at every end of a trace. A child
+ * holds our references instead, and lets go once we have: our own closes
+ * are then cheap, and libbpf disables each perf event as it detaches, so
+ * no program runs meanwhile. The child ends within a second; where it
+ * cannot be made, the release is done here.
+ */
+void nsw_tracer_release(struct nsw_tracer *t)
+{
+	int p[2];
+	char c;
+	pid_t pid;
+
+	if (!t)
+		return;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		goto close_here;
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		goto close_here;
+	}
+	if (pid == 0) {
+		close(p[1]);
+		setsid();
+		keep_only_bpf_fds(p[0]);
+		/* EOF: the parent holds no reference any more. */
+		while (read(p[0], &c, 1) < 0 && errno == EINTR)
+			;
+		nsw_tracer_close(t);
+		_exit(0);
+	}
+	close(p[0]);
+	nsw_tracer_close(t);
+	close(p[1]);
+	return;
+close_here:
+	nsw_tracer_close(t);
 }
 
 int nsw_tracer_follow(struct nsw_tracer *t, pid_t pid, struct nsw_error *err)

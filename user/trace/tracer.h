@@ -51,6 +51,12 @@ int nsw_tracer_check_environment(struct nsw_error *err);
 int nsw_tracer_open(struct nsw_tracer **t, const struct nsw_tracer_settings *settings,
 		    const struct nsw_sink *sink, struct nsw_error *err);
 void nsw_tracer_close(struct nsw_tracer *t);
+/*
+ * The same without waiting for the kernel's grace periods: a child of ours
+ * lets go of the BPF objects once we have, within a second (the programs
+ * are disabled at once). For the end of a trace; error paths close.
+ */
+void nsw_tracer_release(struct nsw_tracer *t);
 
 int nsw_tracer_follow(struct nsw_tracer *t, pid_t pid, struct nsw_error *err);
 /* A namespace made by a followed process: a setns into it is followed too. */
