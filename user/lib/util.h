@@ -5,6 +5,7 @@
 
 #include <stdlib.h>
 #include <stdio.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <errno.h>
 
@@ -36,6 +37,17 @@ static inline void cleanup_fclosep(FILE **f)
 #define cleanup_fclose __attribute__((cleanup(cleanup_fclosep)))
 
 /* Hand ownership out of a cleanup-scoped variable. */
+/*
+ * From statx(): 1 if the file is the root of a mount, 0 if not, -1 if the
+ * kernel does not say (STATX_ATTR_MOUNT_ROOT is 5.8+).
+ */
+static inline int nsw_statx_mount_root(const struct statx *stx)
+{
+	if (!(stx->stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return -1;
+	return !!(stx->stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
 static inline void *take_ptr(void *pp)
 {
 	void **p = pp;

@@ -385,8 +385,7 @@ static int usual_v2_mount(const char *mountinfo, char *mnt)
 	for (size_t i = 0; i < ARRAY_SIZE(usual); i++) {
 		if (statfs(usual[i], &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC ||
 		    statx(AT_FDCWD, usual[i], AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) < 0 ||
-		    !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||
-		    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+		    nsw_statx_mount_root(&stx) != 1)
 			continue;
 		snprintf(mnt, PATH_MAX, "%s", usual[i]);
 		return 1;
@@ -674,8 +673,7 @@ static int check_mountpoint(const struct nsw_cgroup_dir *d, int i, struct nsw_er
 	if (sfs.f_type != (d->version == 2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC))
 		return nsw_error(err, 0, "cgroups[%d].path: %s is not a cgroup v%d hierarchy", i,
 				 mnt, d->version);
-	if ((stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-	    !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+	if (nsw_statx_mount_root(&stx) == 0)
 		return nsw_error(err, 0, "cgroups[%d].path: %s is not where a cgroup hierarchy is mounted",
 				 i, mnt);
 	return 0;

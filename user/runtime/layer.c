@@ -291,8 +291,7 @@ static bool is_mount_root(const char *path)
 
 	if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS, &stx) < 0)
 		return false;
-	return (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-	       (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	return nsw_statx_mount_root(&stx) == 1;
 }
 
 int nsw_layer_remove(const char *name, struct nsw_error *err)
