@@ -3,14 +3,21 @@
 #include <sys/utsname.h>
 #include "runtime/kernel.h"
 
-bool nsw_kernel_older(unsigned int major, unsigned int minor)
+int nsw_kernel_compare(unsigned int major, unsigned int minor)
 {
 	struct utsname u;
 	unsigned int ma, mi;
 
 	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &ma, &mi) != 2)
-		return false;
-	return ma < major || (ma == major && mi < minor);
+		return NSW_KERNEL_UNKNOWN;
+	if (ma != major)
+		return ma < major ? -1 : 1;
+	return mi < minor ? -1 : mi > minor;
+}
+
+bool nsw_kernel_older(unsigned int major, unsigned int minor)
+{
+	return nsw_kernel_compare(major, minor) == -1;
 }
 
 int nsw_error_kernel(struct nsw_error *err, const char *what,

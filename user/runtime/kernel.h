@@ -14,6 +14,13 @@
 #define NSW_IDMAP_MAJOR 5
 #define NSW_IDMAP_MINOR 12
 
+/*
+ * The running kernel against major.minor: -1 older, 0 the same, 1 newer,
+ * NSW_KERNEL_UNKNOWN if its release cannot be read.
+ */
+#define NSW_KERNEL_UNKNOWN 2
+int nsw_kernel_compare(unsigned int major, unsigned int minor);
+
 /* Is the running kernel older than major.minor? (false if unknown) */
 bool nsw_kernel_older(unsigned int major, unsigned int minor);
 

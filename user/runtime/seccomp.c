@@ -15,7 +15,6 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <linux/filter.h>
@@ -24,6 +23,7 @@
 #include <seccomp.h>
 #include "runtime/caps.h"
 #include "runtime/fds.h"
+#include "runtime/kernel.h"
 #include "runtime/seccomp.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -865,15 +865,12 @@ static bool arch_in(uint32_t arch, const struct nsw_seccomp_cond *c)
 	return false;
 }
 
-/* The running kernel is at least major.minor. */
+/* The running kernel is at least major.minor (false if unknown). */
 static bool kernel_at_least(const unsigned int *want)
 {
-	unsigned int major = 0, minor = 0;
-	struct utsname u;
+	int c = nsw_kernel_compare(want[0], want[1]);
 
-	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
-		return false;
-	return major > want[0] || (major == want[0] && minor >= want[1]);
+	return c == 0 || c == 1;
 }
 
 /* Docker's includes (all must hold) and excludes (none may). */

@@ -12,11 +12,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/utsname.h>
 #include <stdio.h>
 #include <linux/capability.h>
 #include <seccomp.h>
 #include "runtime/caps.h"
+#include "runtime/kernel.h"
 #include "runtime/seccomp.h"
 #include "lib/util.h"
 
@@ -229,14 +229,12 @@ static void deny_namespaces(struct builder *b, bool allow_userns)
 	}
 }
 
+/* Older than major.minor, or unknown: the careful answer. */
 static bool kernel_before(unsigned int major, unsigned int minor)
 {
-	unsigned int ma = 0, mi = 0;
-	struct utsname u;
+	int c = nsw_kernel_compare(major, minor);
 
-	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &ma, &mi) != 2)
-		return true;
-	return ma < major || (ma == major && mi < minor);
+	return c == -1 || c == NSW_KERNEL_UNKNOWN;
 }
 
 static void set_arches(struct nsw_seccomp_profile *p)
