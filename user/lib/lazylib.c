@@ -15,14 +15,17 @@ struct nsw_libsmartcols nsw_libsmartcols;
 struct lazylib {
 	const char *soname, *package;
 	const char *const *names;
-	void **slots;		/* as many as names */
 	size_t n;
 	void *handle;		/* once loaded */
 };
 
-/* Every symbol of the table, or none: 0, or -1 with err. */
-static int load(struct lazylib *l, struct nsw_error *err)
+/*
+ * Every symbol of the table into the struct of pointers at fns (n of
+ * them), or none: 0, or -1 with err.
+ */
+static int load(struct lazylib *l, void *fns, struct nsw_error *err)
 {
+	void **slots = fns;
 	void *h;
 
 	if (l->handle)
@@ -32,8 +35,8 @@ static int load(struct lazylib *l, struct nsw_error *err)
 		return nsw_error(err, ELIBACC, "cannot load %s: %s (apt-get install %s)",
 				 l->soname, dlerror(), l->package);
 	for (size_t i = 0; i < l->n; i++) {
-		l->slots[i] = dlsym(h, l->names[i]);
-		if (!l->slots[i]) {
+		slots[i] = dlsym(h, l->names[i]);
+		if (!slots[i]) {
 			nsw_error(err, 0, "%s has no %s (util-linux 2.38 or later is needed)",
 				  l->soname, l->names[i]);
 			dlclose(h);
@@ -46,34 +49,25 @@ static int load(struct lazylib *l, struct nsw_error *err)
 
 #define NSW_LAZY_NAME(f) #f,
 
+static const char *const libmount_names[] = { NSW_LIBMOUNT_CALLS(NSW_LAZY_NAME) };
+static const char *const libsmartcols_names[] = { NSW_LIBSMARTCOLS_CALLS(NSW_LAZY_NAME) };
+_Static_assert(sizeof(nsw_libmount) == ARRAY_SIZE(libmount_names) * sizeof(void *),
+	       "one pointer per libmount call");
+_Static_assert(sizeof(nsw_libsmartcols) == ARRAY_SIZE(libsmartcols_names) * sizeof(void *),
+	       "one pointer per libsmartcols call");
+
+static struct lazylib libmount = { NSW_LIBMOUNT_SONAME, "libmount1", libmount_names,
+				   ARRAY_SIZE(libmount_names), NULL };
+static struct lazylib libsmartcols = { NSW_LIBSMARTCOLS_SONAME, "libsmartcols1",
+				       libsmartcols_names, ARRAY_SIZE(libsmartcols_names),
+				       NULL };
+
 int nsw_load_libmount(struct nsw_error *err)
 {
-	static const char *const names[] = { NSW_LIBMOUNT_CALLS(NSW_LAZY_NAME) };
-	static void *slots[ARRAY_SIZE(names)];
-	static struct lazylib l = { NSW_LIBMOUNT_SONAME, "libmount1", names, slots,
-				    ARRAY_SIZE(names), NULL };
-
-	_Static_assert(sizeof(slots) == sizeof(nsw_libmount), "one pointer per call");
-	if (l.handle)
-		return 0;
-	if (load(&l, err) < 0)
-		return -1;
-	memcpy(&nsw_libmount, slots, sizeof(slots));
-	return 0;
+	return load(&libmount, &nsw_libmount, err);
 }
 
 int nsw_load_libsmartcols(struct nsw_error *err)
 {
-	static const char *const names[] = { NSW_LIBSMARTCOLS_CALLS(NSW_LAZY_NAME) };
-	static void *slots[ARRAY_SIZE(names)];
-	static struct lazylib l = { NSW_LIBSMARTCOLS_SONAME, "libsmartcols1", names, slots,
-				    ARRAY_SIZE(names), NULL };
-
-	_Static_assert(sizeof(slots) == sizeof(nsw_libsmartcols), "one pointer per call");
-	if (l.handle)
-		return 0;
-	if (load(&l, err) < 0)
-		return -1;
-	memcpy(&nsw_libsmartcols, slots, sizeof(slots));
-	return 0;
+	return load(&libsmartcols, &nsw_libsmartcols, err);
 }

@@ -72,6 +72,22 @@ int nsw_load_libsmartcols(struct nsw_error *err);
 #define mnt_fs_get_root nsw_libmount.mnt_fs_get_root
 #define mnt_fs_get_fs_options nsw_libmount.mnt_fs_get_fs_options
 #define mnt_optstr_get_option nsw_libmount.mnt_optstr_get_option
+
+/* Scope-bound cleanup (lib/util.h's style) of what the calls make. */
+static inline void nsw_mnt_unref_tablep(struct libmnt_table **tb)
+{
+	if (*tb)
+		mnt_unref_table(*tb);
+}
+
+static inline void nsw_mnt_free_iterp(struct libmnt_iter **it)
+{
+	if (*it)
+		mnt_free_iter(*it);
+}
+
+#define cleanup_mnt_table __attribute__((cleanup(nsw_mnt_unref_tablep)))
+#define cleanup_mnt_iter __attribute__((cleanup(nsw_mnt_free_iterp)))
 #endif
 #ifdef _LIBSMARTCOLS_H
 #define scols_new_table nsw_libsmartcols.scols_new_table

@@ -246,20 +246,6 @@ static int read_file(const char *dir, const char *file, char *buf, size_t size,
 	return 0;
 }
 
-static void mnt_unref_tablep(struct libmnt_table **tb)
-{
-	if (*tb)
-		mnt_unref_table(*tb);
-}
-
-static void mnt_free_iterp(struct libmnt_iter **it)
-{
-	if (*it)
-		mnt_free_iter(*it);
-}
-
-#define cleanup_mnt_table __attribute__((cleanup(mnt_unref_tablep)))
-#define cleanup_mnt_iter __attribute__((cleanup(mnt_free_iterp)))
 
 static int read_mounts(const char *mountinfo, struct libmnt_table **tb, struct nsw_error *err)
 {

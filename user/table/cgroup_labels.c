@@ -16,8 +16,10 @@
 #include <string.h>
 #include <unistd.h>
 #include <json-c/json.h>
+#include <libmount/libmount.h>
 #include <uthash.h>
 #include "table/cgroup_labels.h"
+#include "lib/lazylib.h"
 #include "lib/util.h"
 
 /* FILEID_KERNFS: a kernfs file handle is its 64-bit node id. */
@@ -26,7 +28,6 @@
 /* An unresolved id is asked about at most this often. */
 #define CGROUP_LABEL_TRIES 3
 #define MOUNTINFO "/proc/self/mountinfo"
-#define MOUNTINFO_LINE_MAX 4096
 
 enum hierarchy {
 	HIER_V2,
@@ -91,21 +92,6 @@ struct nsw_cgroup_labels {
 	struct cached *cache;
 };
 
-/* "a,b,c" has word as one of its comma-separated items. */
-static bool has_option(const char *opts, const char *word)
-{
-	size_t n = strlen(word);
-
-	for (const char *o = opts; o && *o;) {
-		const char *end = strchrnul(o, ',');
-
-		if ((size_t)(end - o) == n && !strncmp(o, word, n))
-			return true;
-		o = *end ? end + 1 : NULL;
-	}
-	return false;
-}
-
 static void set_mount(struct mount_of *m, const char *root, const char *dir)
 {
 	m->found = true;
@@ -113,31 +99,37 @@ static void set_mount(struct mount_of *m, const char *root, const char *dir)
 	snprintf(m->root, sizeof(m->root), "%s", strcmp(root, "/") ? root : "");
 }
 
-/*
- * Mountinfo: "ID PARENT MAJ:MIN ROOT DIR OPTS [TAGS...] - FSTYPE SOURCE
- * SUPEROPTS". Cgroup mounts have no spaces to escape in their paths.
- */
+/* The cgroup2 mount and the first v1 hierarchy of v1_ctrl_names[] mounted. */
 static int find_mounts(struct nsw_cgroup_labels *c, struct nsw_error *err)
 {
-	cleanup_fclose FILE *f = fopen(MOUNTINFO, "re");
-	char line[MOUNTINFO_LINE_MAX];
+	cleanup_mnt_table struct libmnt_table *tb = NULL;
+	cleanup_mnt_iter struct libmnt_iter *it = NULL;
 	struct mount_of v1[ARRAY_SIZE(v1_ctrl_names)] = {};
+	struct libmnt_fs *fs;
+	int ret;
 
-	if (!f)
-		return nsw_error(err, errno, "cannot open %s", MOUNTINFO);
-	while (fgets(line, sizeof(line), f)) {
-		char root[PATH_MAX], dir[PATH_MAX], fstype[64], opts[1024];
-		const char *sep = strstr(line, " - ");
+	if (nsw_load_libmount(err) < 0)
+		return -1;
+	tb = mnt_new_table();
+	it = mnt_new_iter(MNT_ITER_FORWARD);
+	if (!tb || !it)
+		return nsw_error(err, ENOMEM, "reading %s", MOUNTINFO);
+	ret = mnt_table_parse_file(tb, MOUNTINFO);
+	if (ret < 0)
+		return nsw_error(err, -ret, "cannot read %s", MOUNTINFO);
+	while (mnt_table_next_fs(tb, it, &fs) == 0) {
+		const char *fstype = mnt_fs_get_fstype(fs), *opts = mnt_fs_get_fs_options(fs);
+		const char *root = mnt_fs_get_root(fs), *dir = mnt_fs_get_target(fs);
 
-		if (!sep || sscanf(line, "%*s %*s %*s %4095s %4095s", root, dir) != 2 ||
-		    sscanf(sep + 3, "%63s %*s %1023s", fstype, opts) != 2)
+		if (!fstype || !root || !dir)
 			continue;
 		if (!strcmp(fstype, "cgroup2") && !c->mnt[HIER_V2].found)
 			set_mount(&c->mnt[HIER_V2], root, dir);
-		if (strcmp(fstype, "cgroup"))
+		if (strcmp(fstype, "cgroup") || !opts)
 			continue;
+		/* The superblock's options name the controllers, each whole. */
 		for (size_t i = 1; i < ARRAY_SIZE(v1_ctrl_names); i++)
-			if (!v1[i].found && has_option(opts, v1_ctrl_names[i]))
+			if (!v1[i].found && !mnt_optstr_get_option(opts, v1_ctrl_names[i], NULL, NULL))
 				set_mount(&v1[i], root, dir);
 	}
 	for (size_t i = 1; i < ARRAY_SIZE(v1_ctrl_names); i++) {

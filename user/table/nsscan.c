@@ -234,23 +234,11 @@ static int nsfs_mount_of(struct libmnt_fs *fs, struct nsw_nsfs_mount *m)
 	return 1;
 }
 
-static void free_mnt_table(struct libmnt_table **tb)
-{
-	if (*tb)
-		mnt_unref_table(*tb);
-}
-
-static void free_mnt_iter(struct libmnt_iter **it)
-{
-	if (*it)
-		mnt_free_iter(*it);
-}
-
 int nsw_scan_nsfs_mounts(struct nsw_nsfs_mount **mounts, size_t *n,
 			 struct nsw_error *err)
 {
-	__attribute__((cleanup(free_mnt_table))) struct libmnt_table *tb = NULL;
-	__attribute__((cleanup(free_mnt_iter))) struct libmnt_iter *it = NULL;
+	cleanup_mnt_table struct libmnt_table *tb = NULL;
+	cleanup_mnt_iter struct libmnt_iter *it = NULL;
 	cleanup_free struct nsw_nsfs_mount *v = NULL;
 	size_t count = 0, cap = 0;
 	struct libmnt_fs *fs;
