@@ -441,12 +441,15 @@ static void on_phase(void *ctx, const struct nsw_phase *p,
 static void on_drain(void *ctx)
 {
 	struct nsw_run_timeline *t = ctx;
-	__u64 now = nsw_timeline_drained_mark(nsw_timeline_now());
 
+	/*
+	 * consume() drains and moves the kernel mark itself, held back for
+	 * namespaces not yet settled: a second mark here would undo that.
+	 */
 	if (t->rt)
 		nsw_run_trace_consume(t->rt);
-	/* The ring is drained: every record older than the mark is in. */
-	nsw_timeline_kernel_sync(t->tl, now);
+	else
+		nsw_timeline_kernel_sync(t->tl, nsw_timeline_drained_mark(nsw_timeline_now()));
 }
 
 /* No BPF program stays attached; the last records go onto the timeline. */
