@@ -407,6 +407,45 @@ static void test_held_then_gone(void **state)
 	assert_int_equal(count(f, NSW_NS_HELD, NS_A), 1);
 }
 
+/*
+ * The kernel frees late (a user namespace behind its net namespace's
+ * teardown): within a longer grace, set for an end that waits for it, no
+ * HELD; its EMPTIED carries the exit. Control: the default grace says HELD.
+ */
+static void test_longer_grace(void **state)
+{
+	struct fx *f = *state;
+
+	seed_host(f, 1);
+	seed_host(f, PID_FLIP);
+	move(f, NSW_OP_UNSHARE, PID_FLIP, 10, H_UTS, NS_A, 0);
+	keep(f, NS_A, NSW_HOLDER_UNKNOWN, 0);
+	exit_rec(f, PID_FLIP, 30);
+	nsw_table_set_held_grace(f->t, 2 * SEC);
+	sweep(f, 30 + NSW_HELD_GRACE_NS + 1, true);
+	assert_int_equal(count(f, NSW_NS_HELD, NS_A), 0);
+	assert_int_equal(nsw_table_pending(f->t), 1);
+	release_all(f);
+	sweep(f, 1 * SEC, true);
+	assert_int_equal(count(f, NSW_NS_HELD, NS_A), 0);
+	assert_int_equal(count(f, NSW_NS_EMPTIED, NS_A), 1);
+	assert_int_equal(first(f, NSW_NS_EMPTIED, NS_A)->ts, 30);
+}
+
+static void test_default_grace_control(void **state)
+{
+	struct fx *f = *state;
+
+	seed_host(f, 1);
+	seed_host(f, PID_FLIP);
+	move(f, NSW_OP_UNSHARE, PID_FLIP, 10, H_UTS, NS_A, 0);
+	keep(f, NS_A, NSW_HOLDER_UNKNOWN, 0);
+	exit_rec(f, PID_FLIP, 30);
+	sweep(f, 30 + NSW_HELD_GRACE_NS + 1, true);
+	assert_int_equal(count(f, NSW_NS_HELD, NS_A), 1);
+	assert_int_equal(nsw_table_pending(f->t), 0);
+}
+
 /* Kernels without file handles: the fd search decides, at most every NSW_SCAN_NS. */
 static void test_old_kernel_scan(void **state)
 {
@@ -502,6 +541,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_no_holder_empties_at_exit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gone_now_rejoined_then, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_held_then_gone, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_longer_grace, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_default_grace_control, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_old_kernel_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_seeded_mount, setup, teardown),
 		cmocka_unit_test(test_real_fd_search),

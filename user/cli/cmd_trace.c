@@ -170,7 +170,7 @@ static int run_loop(struct tracer *t, struct nsw_error *err)
 static int drain(struct tracer *t, struct nsw_error *err)
 {
 	if (nsw_session_drain(t->session, err) < 0 ||
-	    nsw_session_settle(t->session, err) < 0)
+	    nsw_session_settle(t->session, NSW_SETTLE_STREAM_NS, err) < 0)
 		return -1;
 	return flush_stdout(err);
 }

@@ -163,10 +163,15 @@ int nsw_session_drain(struct nsw_session *s, struct nsw_error *err)
 /* How often the kernel is asked while settling. */
 #define SETTLE_STEP_US 5000
 
-int nsw_session_settle(struct nsw_session *s, struct nsw_error *err)
+int nsw_session_settle(struct nsw_session *s, __u64 grace_ns,
+		       struct nsw_error *err)
 {
-	long long end = nsw_mono_ns() + NSW_HELD_GRACE_NS;
+	long long end = nsw_mono_ns() + (long long)grace_ns;
 	int total = 0, ret;
+
+	_Static_assert(NSW_SETTLE_STREAM_NS == NSW_HELD_GRACE_NS,
+		       "a stream settles for the table's grace");
+	nsw_table_set_held_grace(nsw_pipeline_table(s->pipeline), grace_ns);
 
 	for (;;) {
 		ret = nsw_session_drain(s, err);

@@ -60,11 +60,17 @@ int nsw_session_drain(struct nsw_session *s, struct nsw_error *err);
 
 /*
  * Before the end, after the last drain: namespaces whose last process just
- * left are given the kernel's time to free them (at most
- * NSW_HELD_GRACE_NS, and only while some are pending), so that their
- * ns_empty or ns_held is presented. Returns records presented, or -1.
+ * left are given the kernel's time to free them (at most grace_ns, and
+ * only while some are pending; NSW_HELD_GRACE_NS is a stream's), so that
+ * their ns_empty, or ns_held if still alive then, is presented. Returns
+ * records presented, or -1.
  */
-int nsw_session_settle(struct nsw_session *s, struct nsw_error *err);
+int nsw_session_settle(struct nsw_session *s, __u64 grace_ns,
+		       struct nsw_error *err);
+/* A stream's grace (trace): the table's NSW_HELD_GRACE_NS. */
+#define NSW_SETTLE_STREAM_NS (100 * 1000 * 1000ULL)
+/* The end of one container's run (run --trace): its user namespace's teardown. */
+#define NSW_SETTLE_RUN_NS (2000 * 1000 * 1000ULL)
 
 /*
  * The ts of the oldest ns_held or ns_empty item still to come (a namespace

@@ -97,6 +97,7 @@ struct nsw_table {
 	struct ent *orphans;
 	size_t norphans;
 	__u64 last_sweep, last_scan;
+	__u64 held_grace;
 };
 
 /* A process that leaves every slot. */
@@ -491,6 +492,7 @@ struct nsw_table *nsw_table_new(nsw_table_cb cb, void *ctx)
 		return NULL;
 	t->cb = cb;
 	t->ctx = ctx;
+	t->held_grace = NSW_HELD_GRACE_NS;
 	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
 		t->slot_type[i] = nsw_type_of_slot(i) - nsw_types;
 	return t;
@@ -1357,6 +1359,11 @@ static void scan_orphans(struct nsw_table *t, __u64 now, size_t n)
 	}
 }
 
+void nsw_table_set_held_grace(struct nsw_table *t, __u64 grace_ns)
+{
+	t->held_grace = grace_ns;
+}
+
 size_t nsw_table_sweep(struct nsw_table *t, __u64 now, bool force)
 {
 	struct ent *e, *tmp;
@@ -1371,7 +1378,7 @@ size_t nsw_table_sweep(struct nsw_table *t, __u64 now, bool force)
 		e->undecided = alive < 0;
 		if (!alive)
 			doom(e, e->left_pid, gone_ts(e, now));
-		else if (alive > 0 && now - e->left_ts >= NSW_HELD_GRACE_NS)
+		else if (alive > 0 && now - e->left_ts >= t->held_grace)
 			raise_held(t, e, NULL);
 		else if (alive < 0)
 			undecided++;

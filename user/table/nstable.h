@@ -224,6 +224,14 @@ size_t nsw_table_unread(struct nsw_table *t, pid_t *pids, size_t max);
  * those are not held by anything worth a line.
  */
 #define NSW_HELD_GRACE_NS (100 * 1000 * 1000ULL)
+/*
+ * The grace from now on (NSW_HELD_GRACE_NS until set). A user namespace
+ * outlives the kernel's teardown of every namespace it owns, and a net
+ * namespace's teardown is a shared work queue: 40-100 ms here when idle,
+ * longer behind other teardowns. An end that waits for the kernel's word
+ * on what it made (run --trace) gives it longer than a stream does.
+ */
+void nsw_table_set_held_grace(struct nsw_table *t, __u64 grace_ns);
 size_t nsw_table_sweep(struct nsw_table *t, __u64 now_ns, bool force);
 void nsw_table_sweep_finish(struct nsw_table *t);
 

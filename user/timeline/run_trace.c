@@ -244,8 +244,12 @@ void nsw_run_trace_stop(struct nsw_run_trace *rt)
 		return;
 	/* The last records, and the loss to the timeline (on_loss). */
 	nsw_run_trace_consume(rt);
-	/* The namespaces the kernel frees late (a reaped pid ns): their ns_empty. */
-	if (nsw_session_settle(rt->session, &err) >= 0)
+	/*
+	 * The namespaces the kernel frees late: a reaped pid namespace, and
+	 * the user namespace, which waits for its net namespace's teardown
+	 * (over 100 ms at times). Their ns_empty belongs to this run.
+	 */
+	if (nsw_session_settle(rt->session, NSW_SETTLE_RUN_NS, &err) >= 0)
 		nsw_timeline_kernel_sync(rt->tl, nsw_timeline_drained_mark(nsw_timeline_now()));
 	nsw_session_release(rt->session);
 	free(rt);
