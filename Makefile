@@ -97,6 +97,14 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.stripped.o
 	$(BPFTOOL) gen skeleton $< name $*_bpf > $@.tmp
 	mv $@.tmp $@
 
+# The CO-RE types of each BPF object cut from the build host's kernel BTF,
+# with that kernel's notes (user/trace/kernel_btf.h embeds them).
+$(BUILD)/%.min.btf $(BUILD)/%.kernel-notes: $(BUILD)/%.bpf.stripped.o
+	scripts/min_btf.sh $(BPFTOOL) $< $(BUILD)/$*.min.btf $(BUILD)/$*.kernel-notes
+
+$(BUILD)/user/trace/kernel_btf.o: $(BUILD)/nswatch.min.btf $(BUILD)/nswatch.kernel-notes
+$(BUILD)/user/trace/kernel_btf.o: ALL_CFLAGS += -DNSW_MIN_BTF_DIR='"$(abspath $(BUILD))"'
+
 # Header dependencies come from -MMD; the skeletons must exist before the
 # first compile, which is what discovers that tracer.c includes one.
 $(BUILD)/user/%.o: user/%.c | $(SKELS) $(ROOMS)

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include <bpf/bpf.h>
 #include "nswatch.skel.h"
+#include "trace/kernel_btf.h"
 #include "trace/tracer.h"
 #include "trace/throttle.h"
 #include "lib/nsnames.h"
@@ -188,11 +189,18 @@ static int load_and_attach(struct nsw_tracer *t, const struct nsw_tracer_setting
 	struct tracefs_guard guard;
 	int ret;
 
-	t->skel = nswatch_bpf__open();
-	if (!t->skel)
-		return nsw_error(err, errno, "opening the BPF object");
+	struct nsw_kernel_btf kb;
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = nsw_kernel_btf_open(&kb));
+
+	t->skel = nswatch_bpf__open_opts(&oo);
+	if (!t->skel) {
+		ret = errno;
+		nsw_kernel_btf_close(&kb);
+		return nsw_error(err, ret, "opening the BPF object");
+	}
 	configure(t->skel, settings);
 	ret = nswatch_bpf__load(t->skel);
+	nsw_kernel_btf_close(&kb);
 	if (ret && locked_down_for_reads())
 		return nsw_error(err, -ret,
 				 "the kernel is locked down (lockdown=confidentiality, %s), which forbids BPF programs to read kernel memory: nswatch cannot trace here (boot with lockdown=integrity or none)",

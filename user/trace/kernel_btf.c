@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include "lib/util.h"
+#include "trace/kernel_btf.h"
+
+#define KERNEL_NOTES "/sys/kernel/notes"
+/* The notes of a kernel are a few hundred bytes. */
+#define NOTES_MAX 4096
+#define NT_GNU_BUILD_ID 3
+#define NOTE_ALIGN(n) (((n) + 3U) & ~3U)
+
+/*
+ * The blobs the Makefile cuts (see NSW_MIN_BTF_DIR): empty when the build
+ * host had no BTF or no bpftool that can cut it.
+ */
+#define INCBIN(sym, file)                                                   \
+	__asm__(".section .rodata\n"                                        \
+		".balign 8\n"                                               \
+		".global " #sym "\n" #sym ":\n"                             \
+		".incbin \"" NSW_MIN_BTF_DIR "/" file "\"\n"                \
+		".global " #sym "_end\n" #sym "_end:\n"                     \
+		".byte 0\n"                                                 \
+		".previous\n")
+
+INCBIN(nsw_min_btf, "nswatch.min.btf");
+INCBIN(nsw_min_btf_notes, "nswatch.kernel-notes");
+extern const char nsw_min_btf[], nsw_min_btf_end[];
+extern const char nsw_min_btf_notes[], nsw_min_btf_notes_end[];
+
+struct note_hdr {
+	uint32_t namesz, descsz, type;
+};
+
+/* The GNU build id in notes: its bytes and length, or false. */
+static bool build_id(const unsigned char *p, size_t len, const unsigned char **id,
+		     size_t *idlen)
+{
+	size_t off = 0;
+
+	while (off + sizeof(struct note_hdr) <= len) {
+		struct note_hdr h;
+		size_t name = off + sizeof(h), desc;
+
+		memcpy(&h, p + off, sizeof(h));
+		desc = name + NOTE_ALIGN(h.namesz);
+		if (h.namesz > len || h.descsz > len || desc + h.descsz > len)
+			return false;
+		if (h.type == NT_GNU_BUILD_ID && h.namesz == 4 && !memcmp(p + name, "GNU", 4) &&
+		    h.descsz) {
+			*id = p + desc;
+			*idlen = h.descsz;
+			return true;
+		}
+		off = desc + NOTE_ALIGN(h.descsz);
+	}
+	return false;
+}
+
+bool nsw_kernel_notes_match(const void *a, size_t alen, const void *b, size_t blen)
+{
+	const unsigned char *ia, *ib;
+	size_t la, lb;
+
+	if (!build_id(a, alen, &ia, &la) || !build_id(b, blen, &ib, &lb))
+		return false;
+	return la == lb && !memcmp(ia, ib, la);
+}
+
+static bool running_kernel_is_build_host(void)
+{
+	unsigned char notes[NOTES_MAX];
+	cleanup_close int fd = open(KERNEL_NOTES, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return false;
+	n = read(fd, notes, sizeof(notes));
+	if (n <= 0)
+		return false;
+	return nsw_kernel_notes_match(notes, n, nsw_min_btf_notes,
+				      nsw_min_btf_notes_end - nsw_min_btf_notes);
+}
+
+static bool write_all(int fd, const char *p, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		p += n;
+		len -= n;
+	}
+	return true;
+}
+
+const char *nsw_kernel_btf_open(struct nsw_kernel_btf *kb)
+{
+	size_t len = nsw_min_btf_end - nsw_min_btf;
+
+	kb->fd = -1;
+	kb->path[0] = '\0';
+	if (!len || !running_kernel_is_build_host())
+		return NULL;
+	kb->fd = memfd_create("nswatch-min-btf", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (kb->fd < 0)
+		return NULL;
+	if (!write_all(kb->fd, nsw_min_btf, len) ||
+	    fcntl(kb->fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+		nsw_kernel_btf_close(kb);
+		return NULL;
+	}
+	snprintf(kb->path, sizeof(kb->path), "/proc/self/fd/%d", kb->fd);
+	return kb->path;
+}
+
+void nsw_kernel_btf_close(struct nsw_kernel_btf *kb)
+{
+	if (kb->fd >= 0)
+		close(kb->fd);
+	kb->fd = -1;
+	kb->path[0] = '\0';
+}
