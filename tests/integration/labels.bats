@@ -19,10 +19,16 @@ setup() {
 	LB_DIRS=()      # state directories to remove
 	LB_RUNC=()      # "root id" of runc containers to delete
 	LB_BUNDLE=""
+	LB_MOVED=""     # a runc root the test moved to $LB_MOVED.away
+	LB_CTRD=""      # a private containerd's directory (lb_containerd_start)
 }
 
 teardown() {
 	local st=0 i r
+	if [ -n "$LB_MOVED" ] && [ -d "$LB_MOVED.away" ]; then
+		mv "$LB_MOVED.away" "$LB_MOVED"
+	fi
+	[ -n "$LB_CTRD" ] && { lb_containerd_stop || st=1; }
 	for r in "${LB_RUNC[@]}"; do
 		runc --root "${r% *}" delete -f "${r#* }" >/dev/null 2>&1 || true
 		if runc --root "${r% *}" state "${r#* }" >/dev/null 2>&1; then
@@ -151,7 +157,8 @@ lb_docker_cgroup() {
 	assert_eq "its container" "$(jq -r '.container // "none"' <<<"$EV")" none
 }
 
-# lb_runc ROOT ID: run a runc container under `runc --root ROOT`; LB_PID.
+# lb_runc ROOT ID [create]: run (or create) a runc container under
+# `runc --root ROOT`; LB_PID.
 lb_runc() {
 	if [ -z "$LB_BUNDLE" ]; then
 		LB_BUNDLE=$(mktemp -d /tmp/nswatch-lb-bundle.XXXXXX)
@@ -163,9 +170,14 @@ lb_runc() {
 	fi
 	lb_mkdir "$1"
 	LB_RUNC+=("$1 $2")
-	(cd "$LB_BUNDLE" && timeout 30 runc --root "$1" run -d --pid-file "$LB_BUNDLE/$2.pid" "$2" \
+	if [ "${3:-}" = create ]; then
+		set -- "$1" "$2" create
+	else
+		set -- "$1" "$2" run -d
+	fi
+	(cd "$LB_BUNDLE" && timeout 30 runc --root "$1" "${@:3}" --pid-file "$LB_BUNDLE/$2.pid" "$2" \
 		</dev/null >"$LB_BUNDLE/out" 2>&1 3>&-) || {
-		fail "runc --root $1 run failed: $(cat "$LB_BUNDLE/out")"
+		fail "runc --root $1 $3 failed: $(cat "$LB_BUNDLE/out")"
 		return 1
 	}
 	LB_PID=$(cat "$LB_BUNDLE/$2.pid")
@@ -192,4 +204,113 @@ lb_runc() {
 	find_event "the unshare that made $c_id's net namespace" \
 		'.op == "unshare" and .ret == 0 and any(.created[]?; .type == "net" and .inode == $i)' --argjson i "$c_net"
 	assert_eq "its container" "$(jq -r .container <<<"$EV")" "containerd:$c_id"
+}
+
+# lb_wait_event DESCRIPTION JQ_CONDITION [JQ_ARGS...]: wait (up to 30 s)
+# until the background tracer has printed a matching event, that is, until
+# the reporter has handled (and labelled) its record.
+lb_wait_event() {
+	local desc=$1 cond=$2 i
+	shift 2
+	for ((i = 0; i < 300; i++)); do
+		if [ -n "$(jq -R -c "$@" "fromjson? | select($cond)" "$NSW_OUT" | head -n1)" ]; then
+			return 0
+		fi
+		if ! nsw_is_running "$NSW_TRACER_PID"; then
+			fail "nswatch exited before printing $desc"
+			return 1
+		fi
+		sleep 0.1
+	done
+	fail "nswatch printed no $desc within 30 s"
+}
+
+# lb_runc_create ROOT ID: `runc --root ROOT create` a container (its init
+# waits for `runc start`, still runc's own code); LB_PID.
+lb_runc_create() {
+	lb_runc "$1" "$2" create
+}
+
+# lb_join_script FILE PID: like lb_script, joining PID's own cgroups of the
+# unified and the v1 pids hierarchies (those the tracer resolves).
+lb_join_script() {
+	local f=$1 pid=$2 v1 v2
+	v2=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+	v1=$(sed -n 's/^[0-9]*:pids://p' "/proc/$pid/cgroup")
+	[ -n "$v1" ] && [ -n "$v2" ] || { fail "no cgroups of $pid: $(cat "/proc/$pid/cgroup")"; return 1; }
+	{
+		echo 'sh -c '\''echo $$ >"$0"; exec unshare -n true'\'' "$1/out.pid"'
+		echo "echo \$\$ >$(lb_hierarchy unified)$v2/cgroup.procs"
+		echo "echo \$\$ >$(lb_hierarchy pids)$v1/cgroup.procs"
+		echo 'sh -c '\''echo $$ >"$0"; exec unshare -n true'\'' "$1/in.pid"'
+	} >"$f"
+}
+
+# lb_check_made PID LABEL: the unshare that made PID's namespaces (as PID
+# reads them) carries LABEL, as does each namespace it made.
+lb_check_made() {
+	local pid=$1 want=$2 net t
+	net=$(stat -L -c %i "/proc/$pid/ns/net")
+	find_event "the unshare that made $pid's net namespace" \
+		'.op == "unshare" and .ret == 0 and any(.created[]?; .type == "net" and .inode == $i)' --argjson i "$net"
+	assert_eq "its container" "$(jq -r .container <<<"$EV")" "$want"
+	for t in mnt uts ipc net pid; do
+		assert_eq "the $t namespace it made is $pid's" \
+			"$(jq -r --arg t "$t" '.created[] | select(.type == $t) | .inode' <<<"$EV")" \
+			"$(stat -L -c %i "/proc/$pid/ns/$t")"
+		assert_eq "the $t namespace's container" \
+			"$(jq -r --arg t "$t" '.created[] | select(.type == $t) | .container' <<<"$EV")" "$want"
+	done
+}
+
+# lb_check_joined LABEL: the 1 ms unshare of $W/in.pid (lb_join_script)
+# carries LABEL; the one of $W/out.pid, outside, none.
+lb_check_joined() {
+	find_event "the 1 ms unshare in the container's cgroup" \
+		'.op == "unshare" and .pid == $p and .ret == 0' --argjson p "$(wread "$W/in.pid")"
+	assert_eq "its container" "$(jq -r '.container // "none"' <<<"$EV")" "$1"
+	find_event "the same unshare outside the cgroup (control)" \
+		'.op == "unshare" and .pid == $p and .ret == 0' --argjson p "$(wread "$W/out.pid")"
+	assert_eq "its container" "$(jq -r '.container // "none"' <<<"$EV")" none
+}
+
+@test "labels: runc under --root in the test's own directory: the namespaces it makes and a 1 ms process in its cgroup are labelled runc:ID" {
+	local id root
+	id=$(rt_name rr) root="$BATS_TEST_TMPDIR/root"
+	nsw_trace_bg --json
+	nsw_wait_tracing
+	lb_runc_create "$root" "$id"
+	# The reporter learns the root while runc's init waits in the container.
+	lb_wait_event "the unshare that made $id's namespaces" \
+		'.op == "unshare" and .ret == 0 and any(.created[]?; .type == "net" and .inode == $i)' \
+		--argjson i "$(stat -L -c %i "/proc/$LB_PID/ns/net")"
+	runc --root "$root" start "$id"
+	# Once its command runs, nothing of runc is left in the container: the id is known.
+	lb_join_script "$W/cg.sh" "$LB_PID"
+	sh "$W/cg.sh" "$W"
+	lb_wait_event "the 1 ms unshare in $id's cgroup" '.op == "unshare" and .pid == $p' \
+		--argjson p "$(wread "$W/in.pid")"
+	kill -INT "$NSW_TRACER_PID"
+	nsw_wait_tracer 30
+	assert_trace_ok
+	lb_check_made "$LB_PID" "runc:$id"
+	lb_check_joined "runc:$id"
+}
+
+@test "labels: the same runc container under --root is not labelled while its root is moved away, and is once it is back" {
+	local id root
+	id=$(rt_name rs) root="$BATS_TEST_TMPDIR/root"
+	lb_runc_create "$root" "$id"
+	lb_join_script "$W/cg.sh" "$LB_PID"
+	# Its init names $root/$id, where no state is now.
+	mv "$root" "$root.away"
+	LB_MOVED=$root
+	nsw_trace --json -- sh "$W/cg.sh" "$W"
+	assert_trace_ok
+	lb_check_joined none
+	mv "$root.away" "$root"
+	LB_MOVED=""
+	nsw_trace --json -- sh "$W/cg.sh" "$W"
+	assert_trace_ok
+	lb_check_joined "runc:$id"
 }
