@@ -245,6 +245,19 @@ static bool runc_state_has(const char *state, const char *abs, bool *exists)
 	return hit;
 }
 
+/* out = "a/b" (out may be a); false if it does not fit. */
+static bool path_join(char *out, size_t len, const char *a, const char *b)
+{
+	size_t al = strlen(a), bl = strlen(b);
+
+	if (al + 1 + bl >= len)
+		return false;
+	memmove(out, a, al); /* out may be a */
+	out[al] = '/';
+	memcpy(out + al + 1, b, bl + 1);
+	return true;
+}
+
 /*
  * A state directory's owner may speak for the cgroup: root, ourselves, or
  * the cgroup's own owner (a rootless runc's). Anyone else could write a
@@ -276,7 +289,8 @@ static bool runc_dir_label(const char *dir, const char *engine, const char *abs,
 	if (!id || !id[1] || id[1] == '.')
 		return false;
 	id++;
-	snprintf(state, sizeof(state), "%s/state.json", dir);
+	if (!path_join(state, sizeof(state), dir, "state.json"))
+		return false;
 	if (!runc_state_has(state, abs, &exists) &&
 	    (exists || !leaf || strcmp(leaf + 1, id) || access(dir, F_OK)))
 		return false;
@@ -298,8 +312,8 @@ static bool runc_root_label(const char *root, const char *engine, const char *ab
 
 		if (e->d_name[0] == '.')
 			continue;
-		snprintf(dir, sizeof(dir), "%s/%s", root, e->d_name);
-		found = runc_dir_label(dir, engine, abs, l);
+		found = path_join(dir, sizeof(dir), root, e->d_name) &&
+			runc_dir_label(dir, engine, abs, l);
 	}
 	closedir(d);
 	return found;
@@ -316,7 +330,8 @@ static bool task_dir_label(const char *tasks, const char *abs, const char *rel,
 
 	if (!last_two(rel, ns, sizeof(ns), id, sizeof(id)) || ns[0] == '.' || id[0] == '.')
 		return false;
-	snprintf(dir, sizeof(dir), "%s/%s/%s", tasks, ns, id);
+	if (!path_join(dir, sizeof(dir), tasks, ns) || !path_join(dir, sizeof(dir), dir, id))
+		return false;
 	return !access(dir, F_OK) && owner_may_label(dir, abs) && set(l, "containerd", id);
 }
 
@@ -476,7 +491,6 @@ static bool root_arg(const char *proc, pid_t pid, const char *args, size_t n, ch
 {
 	const char *dir = NULL;
 	char cwd[PATH_MAX];
-	size_t cl, dl;
 
 	for (const char *a = args; a < args + n && !dir; a += strlen(a) + 1) {
 		const char *name = a[0] == '-' && a[1] == '-' ? a + 2 : a[0] == '-' ? a + 1 : NULL;
@@ -495,16 +509,7 @@ static bool root_arg(const char *proc, pid_t pid, const char *args, size_t n, ch
 		snprintf(out, len, "%s", dir);
 		return true;
 	}
-	if (!proc_link(proc, pid, "cwd", cwd, sizeof(cwd)))
-		return false;
-	cl = strlen(cwd);
-	dl = strlen(dir);
-	if (cl + 1 + dl >= len)
-		return false;
-	memcpy(out, cwd, cl);
-	out[cl] = '/';
-	memcpy(out + cl + 1, dir, dl + 1);
-	return true;
+	return proc_link(proc, pid, "cwd", cwd, sizeof(cwd)) && path_join(out, len, cwd, dir);
 }
 
 static void gather(const char *proc, pid_t pid, struct clues *c)
@@ -586,8 +591,7 @@ bool nsw_cgroup_procs_label(const char *proc, const char *run, const char *abs,
 	/* The root cgroup is the host's, whatever runs in it. */
 	if (!strcmp(rel, "/"))
 		return false;
-	snprintf(path, sizeof(path), "%s/cgroup.procs", abs);
-	f = fopen(path, "re");
+	f = path_join(path, sizeof(path), abs, "cgroup.procs") ? fopen(path, "re") : NULL;
 	for (int k = 0; f && k < PROCS_MAX && fscanf(f, "%d", &pid) == 1; k++)
 		if (pid > 0 && proc_label(proc, run, pid, abs, rel, roots, l))
 			return true;
