@@ -314,3 +314,131 @@ lb_check_joined() {
 	assert_trace_ok
 	lb_check_joined "runc:$id"
 }
+
+# lb_containerd_start: containerd from Debian with everything of its own in
+# LB_CTRD ($BATS_TEST_TMPDIR/ctrd: root, state, sockets, opt); LB_CTR is
+# the ctr command for it. Only the shims' sockets live where containerd 1.6
+# always puts them, /run/containerd/s; LB_RUN_MADE lists what of that the
+# test made.
+lb_containerd_start() {
+	local i
+	LB_CTRD="$BATS_TEST_TMPDIR/ctrd"
+	LB_RUN_MADE=()
+	for i in /run/containerd /run/containerd/s; do
+		[ -e "$i" ] || LB_RUN_MADE+=("$i")
+	done
+	mkdir -p "$LB_CTRD"
+	cat >"$LB_CTRD/config.toml" <<-C
+		version = 2
+		root = "$LB_CTRD/root"
+		state = "$LB_CTRD/state"
+		disabled_plugins = ["io.containerd.grpc.v1.cri"]
+		[grpc]
+		  address = "$LB_CTRD/c.sock"
+		[ttrpc]
+		  address = "$LB_CTRD/c.sock.ttrpc"
+		[plugins."io.containerd.internal.v1.opt"]
+		  path = "$LB_CTRD/opt"
+	C
+	containerd --config "$LB_CTRD/config.toml" </dev/null >"$LB_CTRD/log" 2>&1 3>&- &
+	LB_CTRD_PID=$!
+	LB_CTR=(ctr -a "$LB_CTRD/c.sock")
+	for ((i = 0; i < 300; i++)); do
+		"${LB_CTR[@]}" version >/dev/null 2>&1 && return 0
+		nsw_is_running "$LB_CTRD_PID" || break
+		sleep 0.1
+	done
+	fail "containerd did not start: $(tail -n 5 "$LB_CTRD/log")"
+}
+
+# lb_shims: the pids of the shims of our containerd (read by builtins: a
+# grep would find its own arguments).
+lb_shims() {
+	local p a
+	for p in /proc/[0-9]*; do
+		mapfile -d '' a 2>/dev/null <"$p/cmdline" || continue
+		case "${a[0]:-}" in
+		*containerd-shim*) ;;
+		*) continue ;;
+		esac
+		case " ${a[*]} " in
+		*" $LB_CTRD/c.sock "*) echo "${p#/proc/}" ;;
+		esac
+	done
+}
+
+# lb_containerd_stop: its tasks and containers removed, containerd and the
+# shims gone, its cgroups and what it made under /run removed.
+lb_containerd_stop() {
+	local st=0 ns c i p
+	for ns in $("${LB_CTR[@]}" namespaces ls -q 2>/dev/null); do
+		for c in $("${LB_CTR[@]}" -n "$ns" containers ls -q 2>/dev/null); do
+			"${LB_CTR[@]}" -n "$ns" task kill -s SIGKILL "$c" >/dev/null 2>&1 || true
+			"${LB_CTR[@]}" -n "$ns" task rm -f "$c" >/dev/null 2>&1 || true
+			"${LB_CTR[@]}" -n "$ns" containers rm "$c" >/dev/null 2>&1 || true
+		done
+		# Outermost first: the test may have made cgroups below.
+		for i in /sys/fs/cgroup/*/"$ns"; do
+			[ -d "$i" ] && LB_CGROUPS=("$i" "${LB_CGROUPS[@]}")
+		done
+	done
+	# The shims are no children of ours: wait until none serves our containerd.
+	for ((i = 0; i < 100; i++)); do
+		p=$(lb_shims)
+		[ -z "$p" ] && break
+		sleep 0.1
+	done
+	kill -TERM "$LB_CTRD_PID" 2>/dev/null || true
+	wait "$LB_CTRD_PID" 2>/dev/null || true
+	if [ -n "$p" ]; then
+		echo "containerd shims are still there: $p" >&2
+		st=1
+	fi
+	for ((i = ${#LB_RUN_MADE[@]} - 1; i >= 0; i--)); do
+		rmdir "${LB_RUN_MADE[i]}" || { echo "cannot remove ${LB_RUN_MADE[i]}" >&2; st=1; }
+	done
+	LB_CTRD=""
+	return $st
+}
+
+@test "labels: a ctr container of a private containerd (runc's root in the test's directory) is labelled containerd:ID as ctr knows it; a 1 ms process in its cgroup too; the same cgroup form without a task, not" {
+	local ns id pid net
+	require_cmd containerd ctr
+	ns="nswt$$" id=$(rt_name ctr)
+	lb_containerd_start
+	cp -a "$RT_ROOTFS" "$BATS_TEST_TMPDIR/rootfs"
+	nsw_trace_bg --json
+	nsw_wait_tracing
+	"${LB_CTR[@]}" -n "$ns" run -d --rootfs --runc-root "$BATS_TEST_TMPDIR/runc" \
+		--fifo-dir "$BATS_TEST_TMPDIR/fifo" --env PATH=/bin \
+		"$BATS_TEST_TMPDIR/rootfs" "$id" sleep 600 </dev/null >/dev/null 2>"$W/ctr.err" 3>&- ||
+		{ fail "ctr run failed: $(cat "$W/ctr.err")"; return 1; }
+	assert_eq "the container, as ctr lists it" \
+		"$("${LB_CTR[@]}" -n "$ns" containers ls -q)" "$id"
+	pid=$("${LB_CTR[@]}" -n "$ns" task ls | awk -v id="$id" '$1 == id && $3 == "RUNNING" { print $2 }')
+	[ -n "$pid" ] || { fail "no running task $id: $("${LB_CTR[@]}" -n "$ns" task ls)"; return 1; }
+	RT_INITS+=("$pid:$(rt_starttime "$pid")")
+	net=$(stat -L -c %i "/proc/$pid/ns/net")
+	lb_wait_event "the unshare that made $id's namespaces" \
+		'.op == "unshare" and .ret == 0 and any(.created[]?; .type == "net" and .inode == $i)' \
+		--argjson i "$net"
+	lb_join_script "$W/cg.sh" "$pid"
+	sh "$W/cg.sh" "$W"
+	# The same form, /<namespace>/<other id>, with no task of that id (control).
+	LB_CG=1 lb_mkdir "$(lb_hierarchy unified)/$ns/$id-notask"
+	LB_CG=1 lb_mkdir "$(lb_hierarchy pids)/$ns/$id-notask"
+	lb_script "$W/notask.sh" "/$ns/$id-notask" unified pids
+	mkdir "$W/notask"
+	sh "$W/notask.sh" "$W/notask"
+	lb_wait_event "the 1 ms unshares" '.op == "unshare" and (.pid == $p or .pid == $q)' \
+		--argjson p "$(wread "$W/in.pid")" --argjson q "$(wread "$W/notask/in.pid")"
+	sleep 0.2
+	kill -INT "$NSW_TRACER_PID"
+	nsw_wait_tracer 30
+	assert_trace_ok
+	lb_check_made "$pid" "containerd:$id"
+	lb_check_joined "containerd:$id"
+	find_event "the 1 ms unshare in /$ns/$id-notask" '.op == "unshare" and .pid == $p and .ret == 0' \
+		--argjson p "$(wread "$W/notask/in.pid")"
+	assert_eq "its container" "$(jq -r '.container // "none"' <<<"$EV")" none
+}
