@@ -442,3 +442,51 @@ lb_containerd_stop() {
 		--argjson p "$(wread "$W/notask/in.pid")"
 	assert_eq "its container" "$(jq -r '.container // "none"' <<<"$EV")" none
 }
+
+# lb_kubepods FORM HIERARCHY: a 1 ms `unshare -n true` in a Kubernetes
+# pod's container cgroup of HIERARCHY, in kubelet's cgroupfs or systemd
+# form: its events carry the container and the pod's uid, in JSON and in
+# text; the same command outside carries neither.
+lb_kubepods() {
+	local uid id path in out line
+	uid=$(cat /proc/sys/kernel/random/uuid)
+	id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	case $1 in
+	cgroupfs) path="/kubepods/burstable/pod$uid/$id" ;;
+	systemd) path="/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid//-/_}.slice/cri-containerd-$id.scope" ;;
+	esac
+	LB_CG=1 lb_mkdir "$(lb_hierarchy "$2")$path" || return 1
+	lb_script "$W/cg.sh" "$path" "$2"
+	nsw_trace --json -- sh "$W/cg.sh" "$W"
+	assert_trace_ok
+	lb_check_unshares "containerd:${id:0:12}"
+	in=$(wread "$W/in.pid") out=$(wread "$W/out.pid")
+	find_event "the unshare inside the pod" '.op == "unshare" and .pid == $p and .ret == 0' --argjson p "$in"
+	assert_eq "its pod" "$(jq -r '.pod // "none"' <<<"$EV")" "$uid"
+	assert_eq "its new net namespace's pod" \
+		"$(jq -r '.created[] | select(.type == "net") | .pod // "none"' <<<"$EV")" "$uid"
+	NSW_LINES=all find_event "the ns_empty of that net namespace" \
+		'.op == "ns_empty" and .type == "net" and .inode == $i' --argjson i "$(jq -r .ns_after.net <<<"$EV")"
+	assert_eq "the ns_empty's pod" "$(jq -r '.pod // "none"' <<<"$EV")" "$uid"
+	find_event "the unshare outside (control)" '.op == "unshare" and .pid == $p and .ret == 0' --argjson p "$out"
+	assert_eq "its pod" "$(jq -r '.pod // "none"' <<<"$EV")" none
+	# The text lines say the same.
+	nsw_trace -- sh "$W/cg.sh" "$W"
+	assert_trace_ok
+	in=$(wread "$W/in.pid") out=$(wread "$W/out.pid")
+	line=$(awk -v p="$in" '$2 == p && $5 == "unshare"' "$NSW_OUT")
+	assert_eq "the text line of the unshare inside the pod ends in" \
+		"$(grep -o ' container=.*$' <<<"$line")" " container=containerd:${id:0:12} pod=$uid"
+	line=$(awk -v p="$out" '$2 == p && $5 == "unshare"' "$NSW_OUT")
+	[ -n "$line" ] || { fail "no text line of the unshare outside"; return 1; }
+	assert_eq "the text line of the unshare outside (control) names a pod" \
+		"$(grep -c ' pod=' <<<"$line")" 0
+}
+
+@test "labels: a 1 ms unshare in a kubepods cgroup (cgroupfs form, v1 pids hierarchy) carries containerd:ID and pod=UID; outside it, neither" {
+	lb_kubepods cgroupfs pids
+}
+
+@test "labels: a 1 ms unshare in a kubepods cgroup (systemd form, unified v2 hierarchy) carries containerd:ID and pod=UID; outside it, neither" {
+	lb_kubepods systemd unified
+}
