@@ -4,7 +4,9 @@
  * (struct nsw_event's cgroup_id and cgroup_v1_id): id -> cgroup path ->
  * label. The cgroup directory usually outlives a process that lived a
  * millisecond, so the id still resolves when the record is handled; no
- * /proc file of the process is read. Resolutions are cached by id.
+ * /proc file of the event's process is read. Resolutions are cached by id:
+ * only the first lookups of an id may read /proc, of the cgroup's own
+ * processes, to find a runtime's state wherever it is kept.
  */
 #ifndef NSW_CGROUP_LABELS_H
 #define NSW_CGROUP_LABELS_H
