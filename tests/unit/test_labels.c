@@ -518,11 +518,12 @@ static void test_procs_roots(void **state)
 	snprintf(run, sizeof(run), "%s/run", t);
 	put(run, NULL);
 
-	/* runc's init, being made: its state directory, no state.json yet. */
+	/* runc's init, being made: its state directory, exec.fifo, no state.json yet. */
 	snprintf(abs, sizeof(abs), "%s/cg/box", t);
 	fake_cgroup(abs, "100\n");
+	snprintf(p, sizeof(p), "%s/any/root/box/exec.fifo", t);
+	put(p, "");
 	snprintf(p, sizeof(p), "%s/any/root/box", t);
-	put(p, NULL);
 	n = snprintf(env, sizeof(env), "PATH=/bin%c_LIBCONTAINER_STATEDIR=%s%c", 0, p, 0);
 	fake_proc(proc, 100, 1, ARGS("runc\0init"), env, n, NULL);
 	expect_procs(proc, run, abs, "/box", roots, "runc", "box");
@@ -601,6 +602,18 @@ static void test_procs_roots(void **state)
 		assert_int_equal(chown(abs, 1000, 1000), 0);
 		expect_procs(proc, run, abs, "/usr", roots, "runc", "usr");
 	}
+
+	/* Another program's --root that names no container is not kept. */
+	snprintf(abs, sizeof(abs), "%s/cg/tool", t);
+	fake_cgroup(abs, "170\n");
+	snprintf(p, sizeof(p), "%s/sysroot/usr", t);
+	put(p, NULL);
+	fake_proc(proc, 170, 171, ARGS("sh"), "", 0, NULL);
+	n = snprintf(arg, sizeof(arg), "dpkg%c--root%c%s/sysroot%c", 0, 0, t, 0);
+	fake_proc(proc, 171, 1, arg, n, "", 0, NULL);
+	n = roots->n;
+	expect_procs(proc, run, abs, "/tool", roots, NULL, NULL);
+	assert_int_equal(roots->n, n);
 
 	/* Processes that say nothing, and the root cgroup, whatever runs in it. */
 	snprintf(abs, sizeof(abs), "%s/cg/plain", t);

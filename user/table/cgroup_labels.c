@@ -40,6 +40,8 @@
 #define STATEDIR_VAR "_LIBCONTAINER_STATEDIR="
 #define SHIM_PREFIX "containerd-shim"
 #define RUNC_ROOT_FLAG "--root"
+/* Entries of one runc root looked at (a root is one directory per container). */
+#define ROOT_SCAN_MAX 4096
 
 enum hierarchy {
 	HIER_V2,
@@ -307,7 +309,7 @@ static bool runc_root_label(const char *root, const char *engine, const char *ab
 
 	if (!d)
 		return false;
-	while (!found && (e = readdir(d))) {
+	for (int n = 0; !found && n < ROOT_SCAN_MAX && (e = readdir(d)); n++) {
 		char dir[PATH_MAX];
 
 		if (e->d_name[0] == '.')
@@ -547,6 +549,15 @@ static void gather(const char *proc, pid_t pid, struct clues *c)
 	}
 }
 
+/* A container directory runc made: its state.json or its exec.fifo is there. */
+static bool runc_made(const char *dir)
+{
+	char p[PATH_MAX];
+
+	return (path_join(p, sizeof(p), dir, "state.json") && !access(p, F_OK)) ||
+	       (path_join(p, sizeof(p), dir, "exec.fifo") && !access(p, F_OK));
+}
+
 static bool proc_label(const char *proc, const char *run, pid_t pid, const char *abs,
 		       const char *rel, struct nsw_runtime_roots *roots, struct nsw_label *l)
 {
@@ -566,16 +577,19 @@ static bool proc_label(const char *proc, const char *run, pid_t pid, const char 
 		snprintf(root, sizeof(root), "%s", c->statedir);
 		if (up(root, 1)) {
 			engine = c->tasks[0] ? "containerd" : root_engine(run, root);
-			learn(roots, NSW_ROOT_RUNC, engine, root);
+			if (runc_made(c->statedir))
+				learn(roots, NSW_ROOT_RUNC, engine, root);
 			if (runc_dir_label(c->statedir, engine, abs, l))
 				return true;
 		}
 	}
+	/* Any program may have a --root: kept only once it proved to be runc's. */
 	if (c->runc_root[0]) {
 		engine = c->tasks[0] ? "containerd" : root_engine(run, c->runc_root);
-		learn(roots, NSW_ROOT_RUNC, engine, c->runc_root);
-		if (runc_root_label(c->runc_root, engine, abs, l))
+		if (runc_root_label(c->runc_root, engine, abs, l)) {
+			learn(roots, NSW_ROOT_RUNC, engine, c->runc_root);
 			return true;
+		}
 	}
 	return false;
 }
