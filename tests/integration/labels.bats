@@ -2,9 +2,11 @@
 # Labels decided in the kernel's moment: the cgroup the BPF side records
 # with each event names the caller's container, even for a process that
 # lived a millisecond. The cgroups and runtime state here are made by the
-# test (a docker-style cgroup, containerd's task directory) or by runc
-# itself (under --root); the namespaces are checked against what the
-# processes read of themselves.
+# test (a docker-style cgroup, kubepods cgroups, containerd's task
+# directory), by runc itself (under --root, wherever that is) or by a real
+# containerd the test starts with everything of its own in the test's
+# directory; the namespaces are checked against what the processes read of
+# themselves, the containers against what runc and ctr list.
 
 load helpers
 load runtime_helpers
