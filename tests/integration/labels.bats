@@ -286,6 +286,8 @@ lb_check_joined() {
 	lb_wait_event "the unshare that made $id's namespaces" \
 		'.op == "unshare" and .ret == 0 and any(.created[]?; .type == "net" and .inode == $i)' \
 		--argjson i "$(stat -L -c %i "/proc/$LB_PID/ns/net")"
+	assert_eq "the init of $id, as runc lists it" \
+		"$(runc --root "$root" state "$id" | jq -r .pid)" "$LB_PID"
 	runc --root "$root" start "$id"
 	# Once its command runs, nothing of runc is left in the container: the id is known.
 	lb_join_script "$W/cg.sh" "$LB_PID"
