@@ -532,9 +532,10 @@ static void gather(const char *proc, pid_t pid, struct clues *c)
 		pid = parent_of(proc, pid);
 		if (pid <= 1 || pid == getpid())
 			return;
+		/* An exited runc not yet reaped has no cmdline: its parent may say more. */
 		n = read_proc(proc, pid, "cmdline", text, PROC_TEXT_MAX);
 		if (n <= 0)
-			return;
+			continue;
 		base = strrchr(text, '/');
 		base = base ? base + 1 : text;
 		if (!strncmp(base, SHIM_PREFIX, strlen(SHIM_PREFIX))) {
