@@ -576,6 +576,16 @@ static void test_procs_roots(void **state)
 	fake_proc(proc, 141, 1, ARGS("/usr/bin/containerd-shim-runc-v2\0-namespace\0ns1\0-id\0web"),
 		  "", 0, cwd);
 	expect_procs(proc, run, abs, "/ns1/web", roots, "containerd", "web");
+	/* A parent that exited and is not reaped yet (no cmdline) hides nothing above it. */
+	snprintf(abs, sizeof(abs), "%s/cg/ns1/api", t);
+	fake_cgroup(abs, "180\n");
+	snprintf(cwd, sizeof(cwd), "%s/st2/io.containerd.runtime.v2.task/ns1/api", t);
+	put(cwd, NULL);
+	fake_proc(proc, 180, 181, ARGS("sleep"), "", 0, NULL);
+	fake_proc(proc, 181, 182, "", 0, "", 0, NULL);
+	fake_proc(proc, 182, 1, ARGS("containerd-shim-runc-v2\0-id\0api"), "", 0, cwd);
+	expect_procs(proc, run, abs, "/ns1/api", roots, "containerd", "api");
+
 	/* Learned: another task of that containerd, and not a cgroup without a task. */
 	snprintf(p, sizeof(p), "%s/st/io.containerd.runtime.v2.task/ns1/db", t);
 	put(p, NULL);
