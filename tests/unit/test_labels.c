@@ -447,6 +447,197 @@ static void test_runtime_state(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/* A fake /proc/PID: its parent, argv (NUL-separated, n bytes), environ, cwd. */
+static void fake_proc(const char *proc, int pid, int ppid, const char *argv, size_t n,
+		      const char *environ, size_t en, const char *cwd)
+{
+	char p[PATH_MAX], text[256];
+	FILE *f;
+
+	snprintf(p, sizeof(p), "%s/%d/stat", proc, pid);
+	snprintf(text, sizeof(text), "%d (x y) S %d 1 1 0 -1\n", pid, ppid);
+	put(p, text);
+	snprintf(p, sizeof(p), "%s/%d/cmdline", proc, pid);
+	assert_non_null(f = fopen(p, "w"));
+	fwrite(argv, 1, n, f);
+	fclose(f);
+	snprintf(p, sizeof(p), "%s/%d/environ", proc, pid);
+	assert_non_null(f = fopen(p, "w"));
+	fwrite(environ, 1, en, f);
+	fclose(f);
+	if (cwd) {
+		snprintf(p, sizeof(p), "%s/%d/cwd", proc, pid);
+		assert_int_equal(symlink(cwd, p), 0);
+	}
+}
+
+/* A fake cgroup directory dir with these processes. */
+static void fake_cgroup(const char *dir, const char *procs)
+{
+	char p[PATH_MAX + 16];
+
+	snprintf(p, sizeof(p), "%s/cgroup.procs", dir);
+	put(p, procs);
+}
+
+static void expect_procs(const char *proc, const char *run, const char *abs, const char *rel,
+			 struct nsw_runtime_roots *roots, const char *engine, const char *id)
+{
+	struct nsw_label l;
+
+	if (!engine) {
+		if (nsw_cgroup_procs_label(proc, run, abs, rel, roots, &l))
+			fail_msg("label %s:%s for %s", l.engine, l.id, abs);
+		return;
+	}
+	if (!nsw_cgroup_procs_label(proc, run, abs, rel, roots, &l))
+		fail_msg("no label for %s", abs);
+	assert_string_equal(l.engine, engine);
+	assert_string_equal(l.id, id);
+}
+
+#define ARGS(s) s, sizeof(s)
+
+/*
+ * runc's state wherever its root is: found through the processes of the
+ * cgroup (a fake /proc), then under the roots learned from them.
+ */
+static void test_procs_roots(void **state)
+{
+	/* Short paths: these are made in /tmp. */
+	char t[] = "/tmp/nsw-test-procs.XXXXXX", proc[256], run[256];
+	char abs[512], p[1024], env[2048], arg[2048], cwd[512];
+	struct nsw_runtime_roots *roots = calloc(1, sizeof(*roots));
+	struct nsw_label l;
+	int n;
+
+	(void)state;
+	assert_non_null(roots);
+	assert_non_null(mkdtemp(t));
+	snprintf(proc, sizeof(proc), "%s/proc", t);
+	snprintf(run, sizeof(run), "%s/run", t);
+	put(run, NULL);
+
+	/* runc's init, being made: its state directory, exec.fifo, no state.json yet. */
+	snprintf(abs, sizeof(abs), "%s/cg/box", t);
+	fake_cgroup(abs, "100\n");
+	snprintf(p, sizeof(p), "%s/any/root/box/exec.fifo", t);
+	put(p, "");
+	snprintf(p, sizeof(p), "%s/any/root/box", t);
+	n = snprintf(env, sizeof(env), "PATH=/bin%c_LIBCONTAINER_STATEDIR=%s%c", 0, p, 0);
+	fake_proc(proc, 100, 1, ARGS("runc\0init"), env, n, NULL);
+	expect_procs(proc, run, abs, "/box", roots, "runc", "box");
+	/* Its root is learned: once the init is gone, its state.json names the cgroup. */
+	snprintf(p, sizeof(p), "%s/any/root/box/state.json", t);
+	snprintf(env, sizeof(env), "{\"cgroup_paths\":{\"pids\":\"%s/cg/other\"}}", t);
+	put(p, env);
+	snprintf(abs, sizeof(abs), "%s/cg/other", t);
+	if (!nsw_learned_roots_label(roots, abs, "/other", &l))
+		fail_msg("no label from the learned root");
+	assert_string_equal(l.id, "box");
+	/* ... and a cgroup it does not name is nobody's (control). */
+	snprintf(abs, sizeof(abs), "%s/cg/third", t);
+	assert_false(nsw_learned_roots_label(roots, abs, "/third", &l));
+
+	/* A state directory named by an init that is not there: nothing. */
+	snprintf(abs, sizeof(abs), "%s/cg/gone", t);
+	fake_cgroup(abs, "110\n");
+	n = snprintf(env, sizeof(env), "_LIBCONTAINER_STATEDIR=%s/elsewhere/gone%c", t, 0);
+	fake_proc(proc, 110, 1, ARGS("runc\0init"), env, n, NULL);
+	expect_procs(proc, run, abs, "/gone", roots, NULL, NULL);
+
+	/* A runc parent's --root=DIR, relative to its cwd. */
+	snprintf(abs, sizeof(abs), "%s/cg/rel", t);
+	fake_cgroup(abs, "120\n");
+	snprintf(p, sizeof(p), "%s/work/r/rel", t);
+	put(p, NULL);
+	fake_proc(proc, 120, 121, ARGS("sleep\0" "600"), "", 0, NULL);
+	snprintf(cwd, sizeof(cwd), "%s/work", t);
+	fake_proc(proc, 121, 1, ARGS("/usr/sbin/runc\0--root=r\0run\0rel"), "", 0, cwd);
+	expect_procs(proc, run, abs, "/rel", roots, "runc", "rel");
+
+	/* docker's layout under run: the engine is docker's. */
+	snprintf(abs, sizeof(abs), "%s/cg/dk", t);
+	fake_cgroup(abs, "130\n");
+	snprintf(p, sizeof(p), "%s/docker/runtime-runc/moby/dk", run);
+	put(p, NULL);
+	fake_proc(proc, 130, 131, ARGS("sleep"), "", 0, NULL);
+	n = snprintf(arg, sizeof(arg), "runc%c--root%c%s/docker/runtime-runc/moby%ccreate", 0, 0,
+		     run, 0);
+	fake_proc(proc, 131, 1, arg, n + 1, "", 0, NULL);
+	expect_procs(proc, run, abs, "/dk", roots, "docker", "dk");
+
+	/* A containerd shim above: its task directories, wherever its state is. */
+	snprintf(abs, sizeof(abs), "%s/cg/ns1/web", t);
+	fake_cgroup(abs, "140\n");
+	snprintf(cwd, sizeof(cwd), "%s/st/io.containerd.runtime.v2.task/ns1/web", t);
+	put(cwd, NULL);
+	fake_proc(proc, 140, 141, ARGS("sleep"), "", 0, NULL);
+	fake_proc(proc, 141, 1, ARGS("/usr/bin/containerd-shim-runc-v2\0-namespace\0ns1\0-id\0web"),
+		  "", 0, cwd);
+	expect_procs(proc, run, abs, "/ns1/web", roots, "containerd", "web");
+	/* A parent that exited and is not reaped yet (no cmdline) hides nothing above it. */
+	snprintf(abs, sizeof(abs), "%s/cg/ns1/api", t);
+	fake_cgroup(abs, "180\n");
+	snprintf(cwd, sizeof(cwd), "%s/st2/io.containerd.runtime.v2.task/ns1/api", t);
+	put(cwd, NULL);
+	fake_proc(proc, 180, 181, ARGS("sleep"), "", 0, NULL);
+	fake_proc(proc, 181, 182, "", 0, "", 0, NULL);
+	fake_proc(proc, 182, 1, ARGS("containerd-shim-runc-v2\0-id\0api"), "", 0, cwd);
+	expect_procs(proc, run, abs, "/ns1/api", roots, "containerd", "api");
+
+	/* Learned: another task of that containerd, and not a cgroup without a task. */
+	snprintf(p, sizeof(p), "%s/st/io.containerd.runtime.v2.task/ns1/db", t);
+	put(p, NULL);
+	snprintf(abs, sizeof(abs), "%s/cg/ns1/db", t);
+	assert_true(nsw_learned_roots_label(roots, abs, "/ns1/db", &l));
+	assert_string_equal(l.engine, "containerd");
+	assert_string_equal(l.id, "db");
+	snprintf(abs, sizeof(abs), "%s/cg/ns2/db", t);
+	assert_false(nsw_learned_roots_label(roots, abs, "/ns2/db", &l));
+
+	/*
+	 * Someone else's state may not name our cgroup: a state directory of
+	 * uid 1000 labels only a cgroup of uid 1000 (root alone can chown).
+	 */
+	if (geteuid() == 0) {
+		snprintf(abs, sizeof(abs), "%s/cg/usr", t);
+		fake_cgroup(abs, "160\n");
+		snprintf(p, sizeof(p), "%s/home/r/usr", t);
+		put(p, NULL);
+		assert_int_equal(chown(p, 1000, 1000), 0);
+		n = snprintf(env, sizeof(env), "_LIBCONTAINER_STATEDIR=%s%c", p, 0);
+		fake_proc(proc, 160, 1, ARGS("runc\0init"), env, n, NULL);
+		expect_procs(proc, run, abs, "/usr", roots, NULL, NULL);
+		assert_int_equal(chown(abs, 1000, 1000), 0);
+		expect_procs(proc, run, abs, "/usr", roots, "runc", "usr");
+	}
+
+	/* Another program's --root that names no container is not kept. */
+	snprintf(abs, sizeof(abs), "%s/cg/tool", t);
+	fake_cgroup(abs, "170\n");
+	snprintf(p, sizeof(p), "%s/sysroot/usr", t);
+	put(p, NULL);
+	fake_proc(proc, 170, 171, ARGS("sh"), "", 0, NULL);
+	n = snprintf(arg, sizeof(arg), "dpkg%c--root%c%s/sysroot%c", 0, 0, t, 0);
+	fake_proc(proc, 171, 1, arg, n, "", 0, NULL);
+	n = roots->n;
+	expect_procs(proc, run, abs, "/tool", roots, NULL, NULL);
+	assert_int_equal(roots->n, n);
+
+	/* Processes that say nothing, and the root cgroup, whatever runs in it. */
+	snprintf(abs, sizeof(abs), "%s/cg/plain", t);
+	fake_cgroup(abs, "150\n");
+	fake_proc(proc, 150, 1, ARGS("sh"), ARGS("HOME=/"), NULL);
+	expect_procs(proc, run, abs, "/plain", roots, NULL, NULL);
+	snprintf(abs, sizeof(abs), "%s/cg/box", t);
+	expect_procs(proc, run, abs, "/", roots, NULL, NULL);
+
+	free(roots);
+	snprintf(p, sizeof(p), "rm -rf '%s'", t);
+	assert_int_equal(system(p), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -463,6 +654,7 @@ int main(void)
 		cmocka_unit_test(test_container_by_ns),
 		cmocka_unit_test(test_kubepods),
 		cmocka_unit_test(test_runtime_state),
+		cmocka_unit_test(test_procs_roots),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -56,6 +56,17 @@ void nsw_entry_container(struct nsw_table *t, const struct nsw_ns_entry *e,
 		nsw_label_format(l, buf, len);
 }
 
+const char *nsw_entry_pod(const struct nsw_ns_entry *e)
+{
+	return e && e->label_valid ? e->label.pod : "";
+}
+
+void nsw_event_labels_caller(struct nsw_event_labels *l, const struct nsw_label *lab)
+{
+	nsw_label_format(lab, l->container, sizeof(l->container));
+	snprintf(l->pod, sizeof(l->pod), "%s", lab->pod);
+}
+
 void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
 			   struct nsw_event_labels *l)
 {
@@ -69,10 +80,12 @@ void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
 		if (!e)
 			continue;
 		nsw_entry_container(t, e, r->container, sizeof(r->container));
+		snprintf(r->pod, sizeof(r->pod), "%s", nsw_entry_pod(e));
 		snprintf(r->netns, sizeof(r->netns), "%s", e->netns_name);
 	}
 	/* The caller's container: the one its mount namespace belongs to. */
 	e = nsw_table_find(t, nsw_type_of_slot(NSW_SLOT_MNT) - nsw_types,
 			   ev->ns_before[NSW_SLOT_MNT], 0);
 	nsw_entry_container(t, e, l->container, sizeof(l->container));
+	snprintf(l->pod, sizeof(l->pod), "%s", nsw_entry_pod(e));
 }

@@ -24,6 +24,7 @@ struct nsw_ns_ref {
 	__u64 ns_id;         /* 0: the kernel has none */
 	char container[NSW_LABEL_TEXT_LEN]; /* nsw_label_format(), "" if none */
 	char netns[NSW_NETNS_NAME_LEN];     /* `ip netns` name, "" if none */
+	char pod[NSW_POD_LEN];              /* the container's Kubernetes pod uid, "" if none */
 };
 
 /* An event's namespaces with their labels. */
@@ -31,6 +32,7 @@ struct nsw_event_labels {
 	struct nsw_ns_ref refs[NSW_EVENT_MAX_REFS];
 	size_t nrefs;
 	char container[NSW_LABEL_TEXT_LEN]; /* the caller's container, "" if none */
+	char pod[NSW_POD_LEN];              /* its Kubernetes pod uid, "" if none */
 };
 
 /* The namespaces an event made (clone, clone3, unshare) or joined (setns). */
@@ -43,6 +45,12 @@ void nsw_event_labels_plain(const struct nsw_event *ev, struct nsw_event_labels 
 /* The entry's container as "engine:id", or "" if it has none. */
 void nsw_entry_container(struct nsw_table *t, const struct nsw_ns_entry *e,
 			 char *buf, size_t len);
+
+/* The pod uid of the entry's container ("" if none), once its label is known. */
+const char *nsw_entry_pod(const struct nsw_ns_entry *e);
+
+/* The caller's container and pod, as the kernel recorded its cgroup. */
+void nsw_event_labels_caller(struct nsw_event_labels *l, const struct nsw_label *lab);
 
 /* Fill l for ev, which the table has already applied. */
 void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,

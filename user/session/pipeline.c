@@ -240,7 +240,7 @@ void nsw_pipeline_nsop(void *pipeline, const struct nsw_event *ev)
 	nsw_event_labels_fill(p->table, ev, &l);
 	/* The caller's container as the kernel saw its cgroup at the call. */
 	if (p->rec_labelled)
-		nsw_label_format(&p->rec_label, l.container, sizeof(l.container));
+		nsw_event_labels_caller(&l, &p->rec_label);
 	p->counts.ops++;
 	if (ev->op < NSW_OP_MAX)
 		p->counts.by_op[ev->op]++;

@@ -78,6 +78,13 @@ static void json_labels(struct nsw_json *w, const char *container, const char *n
 		nsw_json_kv_string(w, "netns", netns);
 }
 
+/* A Kubernetes pod's uid, beside its container's label; absent if none. */
+static void json_pod(struct nsw_json *w, const char *pod)
+{
+	if (pod[0])
+		nsw_json_kv_string(w, "pod", pod);
+}
+
 static void json_refs(struct nsw_json *w, const struct nsw_event *ev,
 		      const struct nsw_event_labels *l)
 {
@@ -92,6 +99,7 @@ static void json_refs(struct nsw_json *w, const struct nsw_event *ev,
 		if (r->ns_id)
 			nsw_json_kv_uint(w, "ns_id", r->ns_id);
 		json_labels(w, r->container, r->netns);
+		json_pod(w, r->pod);
 		nsw_json_object_end(w);
 	}
 	nsw_json_array_end(w);
@@ -119,6 +127,7 @@ void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
 	nsw_json_key(w, "comm");
 	nsw_json_string_n(w, ev->comm, sizeof(ev->comm));
 	json_labels(w, l->container, NULL);
+	json_pod(w, l->pod);
 	json_flags(w, ev);
 	nsw_json_kv_int(w, "ret", ret);
 	if (ret < 0)
@@ -182,6 +191,7 @@ static void json_ns_empty(struct nsw_json *w, const struct nsw_ns_empty *ne,
 		nsw_json_object_end(w);
 	}
 	json_labels(w, ne->container, e->netns_name);
+	json_pod(w, nsw_entry_pod(e));
 	if (e->pinned_at[0])
 		nsw_json_kv_string(w, "pinned_at", e->pinned_at);
 	nsw_json_object_end(w);
@@ -237,6 +247,7 @@ static void json_ns_held_line(void *ctx, const struct nsw_ns_held *nh)
 		nsw_json_object_end(&w);
 	}
 	json_labels(&w, nh->container, e->netns_name);
+	json_pod(&w, nsw_entry_pod(e));
 	if (e->pinned_at[0])
 		nsw_json_kv_string(&w, "pinned_at", e->pinned_at);
 	nsw_json_key(&w, "held_by");

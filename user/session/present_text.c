@@ -64,12 +64,16 @@ static void text_comm(const struct nsw_event *ev, char *buf)
 /* "container=runc:box net=red" for what the table could name, if anything. */
 static void text_labels(FILE *f, const struct nsw_event_labels *l)
 {
-	const char *ctr = l->container;
+	const char *ctr = l->container, *pod = l->pod;
 
-	for (size_t i = 0; i < l->nrefs && !ctr[0]; i++)
+	for (size_t i = 0; i < l->nrefs && !ctr[0]; i++) {
 		ctr = l->refs[i].container;
+		pod = l->refs[i].pod;
+	}
 	if (ctr[0])
 		fprintf(f, " container=%s", ctr);
+	if (pod[0])
+		fprintf(f, " pod=%s", pod);
 	for (size_t i = 0; i < l->nrefs; i++)
 		if (l->refs[i].netns[0])
 			fprintf(f, " netns=%s", l->refs[i].netns);
@@ -141,6 +145,8 @@ static void print_ns_empty(FILE *f, const struct nsw_ns_empty *ne, int64_t offse
 		"-", by, "ns_empty", "-", "-", nsw_types[e->type].name, e->inode);
 	if (ne->container[0])
 		fprintf(f, " container=%s", ne->container);
+	if (nsw_entry_pod(e)[0])
+		fprintf(f, " pod=%s", nsw_entry_pod(e));
 	if (e->netns_name[0])
 		fprintf(f, " netns=%s", e->netns_name);
 	fputc('\n', f);
@@ -161,6 +167,8 @@ static void text_ns_held(void *ctx, const struct nsw_ns_held *nh)
 		"-", by, "ns_held", "-", "-", nsw_types[e->type].name, e->inode);
 	if (nh->container[0])
 		fprintf(lp->f, " container=%s", nh->container);
+	if (nsw_entry_pod(e)[0])
+		fprintf(lp->f, " pod=%s", nsw_entry_pod(e));
 	if (e->netns_name[0])
 		fprintf(lp->f, " netns=%s", e->netns_name);
 	fprintf(lp->f, " held by %s\n", holder);

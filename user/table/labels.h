@@ -17,11 +17,13 @@
 
 /* A label as text, "engine:id": nsw_label_format()'s buffer. */
 #define NSW_LABEL_TEXT_LEN 96
+/* A Kubernetes pod uid (36 characters) and its NUL, with room. */
+#define NSW_POD_LEN 40
 
 struct nsw_label {
 	char engine[16];   /* "nswatch", "docker", "containerd", "cri-o", "podman", "runc" */
 	char id[80];       /* the container name or full id */
-	char pod[40];      /* a Kubernetes pod's uid (from a kubepods path), "" if none */
+	char pod[NSW_POD_LEN]; /* a Kubernetes pod's uid (from a kubepods path), "" if none */
 };
 
 /* "runc:mybox", "docker:0123456789ab" (long hex ids cut to 12). */
