@@ -25,10 +25,26 @@ struct nsw_json {
 	/* nsw_json_open_mem(): the buffer open_memstream() fills. */
 	char *mem;
 	size_t mem_size;
+	/*
+	 * nsw_json_init_staged(): text gathers here and goes to f in one
+	 * fwrite when full and at nsw_json_flush(); NULL: straight to f.
+	 */
+	char *stage;
+	size_t stage_cap, stage_len;
 };
 
 /* Write to f (not closed by the writer). */
 void nsw_json_init(struct nsw_json *w, FILE *f);
+/*
+ * Write to f through buf (cap bytes, at least NSW_JSON_STAGE_MIN): one
+ * fwrite per buffer instead of one stdio call per token, for a stream of
+ * many small values (a trace's JSON lines). Nothing reaches f until
+ * nsw_json_flush() or the buffer fills: the caller writes nothing else to f
+ * meanwhile.
+ */
+#define NSW_JSON_STAGE_MIN 64
+void nsw_json_init_staged(struct nsw_json *w, FILE *f, char *buf, size_t cap);
+void nsw_json_flush(struct nsw_json *w);
 /* Write to memory; nsw_json_take_mem() returns the text. -1 if out of memory. */
 int nsw_json_open_mem(struct nsw_json *w);
 /* The text written since nsw_json_open_mem(), malloc()ed; NULL if out of memory. */

@@ -5,17 +5,56 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "session/presenter.h"
 #include "lib/clock.h"
 #include "lib/nsnames.h"
 
 #define ERRNO_NAME_LEN 16
+/* RFC 3339 with microseconds: .123456 */
+#define USEC_DIGITS 6
 
-static void json_ts(struct nsw_json *w, __u64 ts_ns, int64_t offset_ns)
+/* nsw_format_rfc3339()'s text, its whole-second part kept in c. */
+static bool rfc3339_cached(struct nsw_clock_cache *c, int64_t real, char *buf)
 {
+	int64_t sec = real / NSW_NSEC_PER_SEC;
+	long usec = (long)((real % NSW_NSEC_PER_SEC) / NSW_NSEC_PER_USEC);
+	time_t t = (time_t)sec;
+	struct tm tm;
+	char *p;
+
+	if (real < 0)
+		return false;
+	if (!c->valid || c->sec != sec) {
+		gmtime_r(&t, &tm);
+		c->len = strftime(c->text, sizeof(c->text), "%Y-%m-%dT%H:%M:%S", &tm);
+		c->sec = sec;
+		c->valid = c->len > 0;
+		if (!c->valid)
+			return false;
+	}
+	memcpy(buf, c->text, c->len);
+	p = buf + c->len;
+	*p++ = '.';
+	for (int i = USEC_DIGITS - 1; i >= 0; i--, usec /= 10)
+		p[i] = (char)('0' + usec % 10);
+	p += USEC_DIGITS;
+	*p++ = 'Z';
+	*p = '\0';
+	return true;
+}
+
+/* c: the presenter's cache, or NULL. */
+static void json_ts(struct nsw_json *w, __u64 ts_ns, int64_t offset_ns,
+		    struct nsw_clock_cache *c)
+{
+	int64_t real = (int64_t)ts_ns + offset_ns;
 	char ts[NSW_RFC3339_LEN];
 
-	nsw_format_rfc3339((int64_t)ts_ns + offset_ns, ts, sizeof(ts));
+	_Static_assert(NSW_CLOCK_CACHE_LEN - 1 + USEC_DIGITS + 3 <= NSW_RFC3339_LEN,
+		       "a cached second, its microseconds and a Z fit");
+	if (!c || !rfc3339_cached(c, real, ts))
+		nsw_format_rfc3339(real, ts, sizeof(ts));
 	nsw_json_kv_string(w, "ts", ts);
 }
 
@@ -97,8 +136,10 @@ static void json_refs(struct nsw_json *w, const struct nsw_event *ev,
 	nsw_json_array_end(w);
 }
 
-void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
-		    int64_t offset_ns, const struct nsw_event_labels *l)
+/* c: the presenter's clock cache, or NULL. */
+static void json_event(struct nsw_json *w, const struct nsw_event *ev,
+		       int64_t offset_ns, struct nsw_clock_cache *c,
+		       const struct nsw_event_labels *l)
 {
 	struct nsw_event_labels plain;
 	int64_t ret = (int64_t)ev->ret;
@@ -109,7 +150,7 @@ void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
 		l = &plain;
 	}
 	nsw_json_object_begin(w);
-	json_ts(w, ev->ts_ns, offset_ns);
+	json_ts(w, ev->ts_ns, offset_ns, c);
 	nsw_json_kv_string(w, "op", nsw_op_name(ev->op));
 	nsw_json_kv_uint(w, "pid", ev->pid);
 	nsw_json_kv_uint(w, "tid", ev->tid);
@@ -142,6 +183,12 @@ void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
 	nsw_json_object_end(w);
 }
 
+void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
+		    int64_t offset_ns, const struct nsw_event_labels *l)
+{
+	json_event(w, ev, offset_ns, NULL, l);
+}
+
 void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
 		    const struct nsw_event_labels *l)
 {
@@ -152,6 +199,18 @@ void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
 	nsw_json_newline(&w);
 }
 
+/* A line gathered in the presenter's stage, written whole by line_end(). */
+static void line_begin(struct nsw_json *w, struct nsw_line_presenter *lp)
+{
+	nsw_json_init_staged(w, lp->f, lp->stage, sizeof(lp->stage));
+}
+
+static void line_end(struct nsw_json *w)
+{
+	nsw_json_newline(w);
+	nsw_json_flush(w);
+}
+
 static const char *const origin_name[] = {
 	[NSW_ORIGIN_SEEDED] = "seeded",
 	[NSW_ORIGIN_CREATED] = "created",
@@ -159,12 +218,12 @@ static const char *const origin_name[] = {
 };
 
 static void json_ns_empty(struct nsw_json *w, const struct nsw_ns_empty *ne,
-			  int64_t offset_ns)
+			  struct nsw_line_presenter *lp)
 {
 	const struct nsw_ns_entry *e = ne->entry;
 
 	nsw_json_object_begin(w);
-	json_ts(w, ne->ts_ns, offset_ns);
+	json_ts(w, ne->ts_ns, lp->offset_ns, &lp->utc);
 	nsw_json_kv_string(w, "op", "ns_empty");
 	nsw_json_kv_string(w, "type", nsw_types[e->type].name);
 	nsw_json_kv_uint(w, "inode", e->inode);
@@ -217,9 +276,9 @@ static void json_ns_held_line(void *ctx, const struct nsw_ns_held *nh)
 	const struct nsw_ns_entry *e = nh->entry;
 	struct nsw_json w;
 
-	nsw_json_init(&w, lp->f);
+	line_begin(&w, lp);
 	nsw_json_object_begin(&w);
-	json_ts(&w, nh->ts_ns, lp->offset_ns);
+	json_ts(&w, nh->ts_ns, lp->offset_ns, &lp->utc);
 	nsw_json_kv_string(&w, "op", "ns_held");
 	nsw_json_kv_string(&w, "type", nsw_types[e->type].name);
 	nsw_json_kv_uint(&w, "inode", e->inode);
@@ -242,15 +301,18 @@ static void json_ns_held_line(void *ctx, const struct nsw_ns_held *nh)
 	nsw_json_key(&w, "held_by");
 	json_holder(&w, &e->held_by);
 	nsw_json_object_end(&w);
-	nsw_json_newline(&w);
+	line_end(&w);
 }
 
 static void json_op(void *ctx, const struct nsw_event *ev,
 		    const struct nsw_event_labels *l)
 {
 	struct nsw_line_presenter *lp = ctx;
+	struct nsw_json w;
 
-	nsw_print_json(lp->f, ev, lp->offset_ns, l);
+	line_begin(&w, lp);
+	json_event(&w, ev, lp->offset_ns, &lp->utc, l);
+	line_end(&w);
 }
 
 static void json_ns_empty_line(void *ctx, const struct nsw_ns_empty *ne)
@@ -258,18 +320,19 @@ static void json_ns_empty_line(void *ctx, const struct nsw_ns_empty *ne)
 	struct nsw_line_presenter *lp = ctx;
 	struct nsw_json w;
 
-	nsw_json_init(&w, lp->f);
-	json_ns_empty(&w, ne, lp->offset_ns);
-	nsw_json_newline(&w);
+	line_begin(&w, lp);
+	json_ns_empty(&w, ne, lp);
+	line_end(&w);
 }
 
 static void json_throttled(struct nsw_json *w, const struct nsw_throttled *th,
-			   int64_t offset_ns)
+			   struct nsw_line_presenter *lp)
 {
+	int64_t offset_ns = lp->offset_ns;
 	char ts[NSW_RFC3339_LEN];
 
 	nsw_json_object_begin(w);
-	json_ts(w, th->last_ts, offset_ns);
+	json_ts(w, th->last_ts, offset_ns, &lp->utc);
 	nsw_json_kv_string(w, "op", "throttled");
 	nsw_json_kv_string(w, "operation", nsw_op_name(th->op));
 	nsw_json_key(w, "source");
@@ -291,9 +354,9 @@ static void json_throttled_line(void *ctx, const struct nsw_throttled *th)
 	struct nsw_line_presenter *lp = ctx;
 	struct nsw_json w;
 
-	nsw_json_init(&w, lp->f);
-	json_throttled(&w, th, lp->offset_ns);
-	nsw_json_newline(&w);
+	line_begin(&w, lp);
+	json_throttled(&w, th, lp);
+	line_end(&w);
 }
 
 struct nsw_presenter nsw_present_json(struct nsw_line_presenter *lp)
