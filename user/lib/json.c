@@ -44,31 +44,39 @@ static void stage_flush(struct nsw_json *w)
 	w->stage_len = 0;
 }
 
-static void out_n(struct nsw_json *w, const char *s, size_t n)
+/* What does not fit in the stage, or has none. */
+static void __attribute__((noinline)) out_n_slow(struct nsw_json *w, const char *s,
+						 size_t n)
 {
 	if (!w->stage) {
 		fwrite(s, 1, n, w->f);
 		return;
 	}
-	if (n > w->stage_cap - w->stage_len) {
-		stage_flush(w);
-		if (n > w->stage_cap) {
-			fwrite(s, 1, n, w->f);
-			return;
-		}
+	stage_flush(w);
+	if (n > w->stage_cap) {
+		fwrite(s, 1, n, w->f);
+		return;
+	}
+	memcpy(w->stage, s, n);
+	w->stage_len = n;
+}
+
+static inline void out_n(struct nsw_json *w, const char *s, size_t n)
+{
+	if (!w->stage || n > w->stage_cap - w->stage_len) {
+		out_n_slow(w, s, n);
+		return;
 	}
 	memcpy(w->stage + w->stage_len, s, n);
 	w->stage_len += n;
 }
 
-static void out_c(struct nsw_json *w, char c)
+static inline void out_c(struct nsw_json *w, char c)
 {
-	if (!w->stage) {
-		fputc(c, w->f);
+	if (!w->stage || w->stage_len == w->stage_cap) {
+		out_n_slow(w, &c, 1);
 		return;
 	}
-	if (w->stage_len == w->stage_cap)
-		stage_flush(w);
 	w->stage[w->stage_len++] = c;
 }
 
@@ -106,9 +114,17 @@ static void out_escape_byte(struct nsw_json *w, unsigned char c)
 	out_n(w, e, sizeof(e));
 }
 
+/* Bytes that stand in a JSON string as they are: printable ASCII but '"' and '\\'. */
+static const bool plain_byte[256] = {
+	[' ' ... '!'] = true,
+	['#' ... '['] = true,
+	[']' ... '~'] = true,
+};
+
 /*
  * The string primitive. Runs of bytes that pass as they are (printable
- * ASCII, valid UTF-8) go out in one piece.
+ * ASCII, valid UTF-8) go out in one piece. One pass finds the end (NUL or
+ * len) and the runs: most strings are short keys and names.
  */
 static void write_string(struct nsw_json *w, const char *s, size_t len)
 {
@@ -116,15 +132,16 @@ static void write_string(struct nsw_json *w, const char *s, size_t len)
 	size_t i = 0, run = 0;
 
 	out_c(w, '"');
-	while (i < len && p[i]) {
-		unsigned char c = p[i];
+	for (;;) {
+		unsigned char c;
 		const char *esc = NULL;
 		size_t n;
 
-		if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+		while (i < len && plain_byte[p[i]])
 			i++;
-			continue;
-		}
+		if (i >= len || !p[i])
+			break;
+		c = p[i];
 		switch (c) {
 		case '"':
 			esc = "\\\"";
@@ -305,6 +322,24 @@ void nsw_json_fixed(struct nsw_json *w, double v, int decimals)
 		nsw_json_flush(w);
 		fprintf(w->f, "%.*f", decimals, v);
 	}
+}
+
+void nsw_json_decimal(struct nsw_json *w, unsigned long long v, unsigned int decimals)
+{
+	char buf[DEC_LEN * 2], *p = buf + sizeof(buf);
+
+	if (decimals > DEC_LEN)
+		decimals = DEC_LEN;
+	value_sep(w);
+	for (unsigned int i = 0; i < decimals; i++, v /= 10)
+		*--p = (char)('0' + v % 10);
+	if (decimals)
+		*--p = '.';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	out_n(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
 void nsw_json_bool(struct nsw_json *w, bool v)

@@ -64,6 +64,13 @@ void nsw_json_uint(struct nsw_json *w, unsigned long long v);
 void nsw_json_int(struct nsw_json *w, long long v);
 /* Fixed-point with the given number of decimals: 12.345 */
 void nsw_json_fixed(struct nsw_json *w, double v, int decimals);
+/*
+ * v / 10^decimals with exactly that many decimals, from integers: 1234, 3
+ * gives 1.234. For a count of small units shown in larger ones (ns as us):
+ * the same text as nsw_json_fixed() of the quotient as a double while that
+ * quotient is below 2^40 and decimals at most 3, without printf's cost.
+ */
+void nsw_json_decimal(struct nsw_json *w, unsigned long long v, unsigned int decimals);
 void nsw_json_bool(struct nsw_json *w, bool v);
 void nsw_json_null(struct nsw_json *w);
 

@@ -11,6 +11,9 @@
 #include "lib/nsnames.h"
 
 #define ERRNO_NAME_LEN 16
+/* duration_us: ns as us, three decimals; from integers below 2^40 ns (json.h). */
+#define DURATION_DECIMALS 3
+#define DURATION_EXACT_NS (1ULL << 40)
 /* RFC 3339 with microseconds: .123456 */
 #define USEC_DIGITS 6
 
@@ -58,12 +61,51 @@ static void json_ts(struct nsw_json *w, __u64 ts_ns, int64_t offset_ns,
 	nsw_json_kv_string(w, "ts", ts);
 }
 
-static void json_ns_set(struct nsw_json *w, const __u32 *ns)
+static struct nsw_ns_set_text *ns_set_cached(struct nsw_line_presenter *lp,
+					     const __u32 *ns)
 {
+	for (unsigned int i = 0; i < NSW_NS_SET_CACHE; i++) {
+		struct nsw_ns_set_text *c = &lp->ns_sets[i];
+
+		if (c->len && !memcmp(c->ns, ns, sizeof(c->ns)))
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * ns_before and ns_after: ten members each, most of a line, and the same
+ * few sets line after line (a process's own, the one it moves to). The
+ * writer's text of a set is kept from the line's stage and its members
+ * given again (nsw_json_members_of) while the set is the same.
+ */
+static void json_ns_set(struct nsw_json *w, const __u32 *ns,
+			struct nsw_line_presenter *lp)
+{
+	struct nsw_ns_set_text *c = lp ? ns_set_cached(lp, ns) : NULL;
+	size_t start = w->stage_len, len;
+
 	nsw_json_object_begin(w);
+	if (c) {
+		nsw_json_members_of(w, c->text);
+		nsw_json_object_end(w);
+		return;
+	}
 	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
 		nsw_json_kv_uint(w, nsw_slot_name(i), ns[i]);
 	nsw_json_object_end(w);
+	/* The text, if it is all in the stage (no flush came between). */
+	if (!lp || !w->stage || w->stage_len <= start)
+		return;
+	len = w->stage_len - start;
+	if (len >= sizeof(c->text) || w->stage[start] != '{')
+		return;
+	c = &lp->ns_sets[lp->ns_set_next];
+	lp->ns_set_next = (lp->ns_set_next + 1) % NSW_NS_SET_CACHE;
+	memcpy(c->ns, ns, sizeof(c->ns));
+	memcpy(c->text, w->stage + start, len);
+	c->text[len] = '\0';
+	c->len = len;
 }
 
 static void json_flags(struct nsw_json *w, const struct nsw_event *ev)
@@ -136,9 +178,9 @@ static void json_refs(struct nsw_json *w, const struct nsw_event *ev,
 	nsw_json_array_end(w);
 }
 
-/* c: the presenter's clock cache, or NULL. */
+/* lp: the presenter, whose caches help, or NULL. */
 static void json_event(struct nsw_json *w, const struct nsw_event *ev,
-		       int64_t offset_ns, struct nsw_clock_cache *c,
+		       int64_t offset_ns, struct nsw_line_presenter *lp,
 		       const struct nsw_event_labels *l)
 {
 	struct nsw_event_labels plain;
@@ -150,7 +192,7 @@ static void json_event(struct nsw_json *w, const struct nsw_event *ev,
 		l = &plain;
 	}
 	nsw_json_object_begin(w);
-	json_ts(w, ev->ts_ns, offset_ns, c);
+	json_ts(w, ev->ts_ns, offset_ns, lp ? &lp->utc : NULL);
 	nsw_json_kv_string(w, "op", nsw_op_name(ev->op));
 	nsw_json_kv_uint(w, "pid", ev->pid);
 	nsw_json_kv_uint(w, "tid", ev->tid);
@@ -170,12 +212,16 @@ static void json_event(struct nsw_json *w, const struct nsw_event *ev,
 	if (ev->op == NSW_OP_SETNS)
 		json_setns_target(w, ev);
 	nsw_json_key(w, "duration_us");
-	nsw_json_fixed(w, (double)ev->duration_ns / NSW_NSEC_PER_USEC, 3);
+	if (ev->duration_ns < DURATION_EXACT_NS)
+		nsw_json_decimal(w, ev->duration_ns, DURATION_DECIMALS);
+	else
+		nsw_json_fixed(w, (double)ev->duration_ns / NSW_NSEC_PER_USEC,
+			       DURATION_DECIMALS);
 	nsw_json_key(w, "ns_before");
-	json_ns_set(w, ev->ns_before);
+	json_ns_set(w, ev->ns_before, lp);
 	nsw_json_key(w, "ns_after");
 	if (ev->after_valid)
-		json_ns_set(w, ev->ns_after);
+		json_ns_set(w, ev->ns_after, lp);
 	else
 		nsw_json_null(w);
 	if (ret >= 0)
@@ -311,7 +357,7 @@ static void json_op(void *ctx, const struct nsw_event *ev,
 	struct nsw_json w;
 
 	line_begin(&w, lp);
-	json_event(&w, ev, lp->offset_ns, &lp->utc, l);
+	json_event(&w, ev, lp->offset_ns, lp, l);
 	line_end(&w);
 }
 

@@ -76,6 +76,15 @@ struct nsw_clock_cache {
 	char text[NSW_CLOCK_CACHE_LEN];
 };
 
+/* The JSON text of a set of ten namespaces (ns_before, ns_after), kept. */
+#define NSW_NS_SET_CACHE 4
+#define NSW_NS_SET_TEXT_LEN 512
+struct nsw_ns_set_text {
+	__u32 ns[NSW_SLOT_COUNT];
+	size_t len; /* 0: empty */
+	char text[NSW_NS_SET_TEXT_LEN];
+};
+
 /*
  * `trace`'s presenters: one line per item on f, real time from offset_ns.
  * The rest is the presenter's own; zero it with the struct.
@@ -86,6 +95,8 @@ struct nsw_line_presenter {
 	struct nsw_clock_cache utc;   /* JSON's RFC 3339 */
 	struct nsw_clock_cache local; /* text's HH:MM:SS */
 	char stage[NSW_LINE_STAGE_LEN];
+	struct nsw_ns_set_text ns_sets[NSW_NS_SET_CACHE];
+	unsigned int ns_set_next;
 };
 
 /* present_text.c: columns for people, after nsw_print_text_header(). */

@@ -391,14 +391,18 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 	bool entered[NSW_SLOT_COUNT] = { false };
 	unsigned int i;
 
+	/* Nothing moves: a record that repeats what the table knows. */
+	if (!memcmp(p->slot, nw, sizeof(old)))
+		return;
 	memcpy(old, p->slot, sizeof(old));
 	memcpy(p->slot, nw, sizeof(old));
+	/* A slot that kept its entry needs no search: that entry is on both sides. */
 	for (i = 0; i < NSW_SLOT_COUNT; i++) {
 		struct ent *e = nw[i];
 
 		if (!first_at(nw, i))
 			continue;
-		if (!has(old, e)) {
+		if (old[i] != e && !has(old, e)) {
 			e->pub.holders++;
 			e->pub.empty = false;
 			orphan_del(t, e);
@@ -419,14 +423,15 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 			e->pub.members--;
 			member_out(e, p->pid);
 		}
-		if (has(nw, e))
+		if (nw[i] == e || has(nw, e))
 			continue;
 		e->pub.holders--;
 		if (!mv->silent)
 			notify(t, NSW_NS_LEFT, e, p->pid, mv->ts_ns);
 	}
 	for (i = 0; i < NSW_SLOT_COUNT; i++)
-		if (first_at(old, i) && !has(nw, old[i]) && !old[i]->pub.holders)
+		if (old[i] != nw[i] && first_at(old, i) && !has(nw, old[i]) &&
+		    !old[i]->pub.holders)
 			last_left(t, old[i], p->pid, mv->ts_ns);
 	if (mv->silent)
 		return;
