@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 #include "lib/json.h"
 
@@ -84,14 +85,29 @@ static inline void out_c(struct nsw_json *w, char c)
 #define DEC_LEN 24
 
 /* As "%llu" and "%lld" print them, without printf's parsing. */
+/* "00" to "99": two digits per division (inodes have ten). */
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
 static void out_uint(struct nsw_json *w, unsigned long long v)
 {
 	char buf[DEC_LEN], *p = buf + sizeof(buf);
 
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
+	while (v >= 100) {
+		unsigned int d = (unsigned int)(v % 100) * 2;
+
+		v /= 100;
+		*--p = digit_pairs[d + 1];
+		*--p = digit_pairs[d];
+	}
+	if (v >= 10) {
+		*--p = digit_pairs[v * 2 + 1];
+		*--p = digit_pairs[v * 2];
+	} else {
+		*--p = (char)('0' + v);
+	}
 	out_n(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
@@ -227,7 +243,7 @@ char *nsw_json_take_mem(struct nsw_json *w)
 }
 
 /* Before any value: the comma after a sibling, nothing after a key. */
-static void value_sep(struct nsw_json *w)
+static inline void value_sep(struct nsw_json *w)
 {
 	if (w->after_key) {
 		w->after_key = false;
@@ -275,9 +291,64 @@ void nsw_json_array_end(struct nsw_json *w)
 	close_level(w, ']');
 }
 
+void nsw_json_use_key_cache(struct nsw_json *w, struct nsw_json_key_cache *c)
+{
+	w->keys = c;
+}
+
+/* Where key's text is, or may go, in the cache: a few slots from its hash. */
+#define KEY_PROBES 4
+#define KEY_HASH_MUL 0x9e3779b97f4a7c15ULL
+#define KEY_HASH_SHIFT 58 /* 64 - log2(NSW_JSON_KEY_CACHE) */
+
+/*
+ * Write key's text from the cache, first putting it there if it is plain
+ * and short; false if it is not cached (written the long way).
+ */
+static bool key_cached(struct nsw_json *w, const char *key)
+{
+	struct nsw_json_key_cache *c = w->keys;
+	unsigned int h = (unsigned int)(((uintptr_t)key * KEY_HASH_MUL) >> KEY_HASH_SHIFT);
+	size_t n;
+
+	_Static_assert(NSW_JSON_KEY_CACHE == 1 << (64 - KEY_HASH_SHIFT),
+		       "the hash spans the cache");
+	for (unsigned int k = 0; k < KEY_PROBES; k++) {
+		unsigned int i = (h + k) % NSW_JSON_KEY_CACHE;
+		char *t = c->text[i];
+
+		if (c->key[i] == key) {
+			out_n(w, t, c->len[i]);
+			return true;
+		}
+		if (c->key[i])
+			continue;
+		/* "key": only for keys that need no escape. */
+		n = strnlen(key, NSW_JSON_KEY_TEXT_LEN);
+		if (n + 3 > NSW_JSON_KEY_TEXT_LEN)
+			return false;
+		for (size_t j = 0; j < n; j++)
+			if (!plain_byte[(unsigned char)key[j]])
+				return false;
+		t[0] = '"';
+		memcpy(t + 1, key, n);
+		t[n + 1] = '"';
+		t[n + 2] = ':';
+		c->len[i] = (unsigned char)(n + 3);
+		c->key[i] = key;
+		out_n(w, t, c->len[i]);
+		return true;
+	}
+	return false;
+}
+
 void nsw_json_key(struct nsw_json *w, const char *key)
 {
 	value_sep(w);
+	if (w->keys && key_cached(w, key)) {
+		w->after_key = true;
+		return;
+	}
 	write_string(w, key, (size_t)-1);
 	out_c(w, ':');
 	w->after_key = true;

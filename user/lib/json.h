@@ -17,6 +17,19 @@
 
 #define NSW_JSON_MAX_DEPTH 32
 
+/*
+ * Keys already written, as their text ("pid":), by the key's address: a
+ * stream that writes the same constant keys line after line skips their
+ * validation (nsw_json_use_key_cache). Zeroed: empty.
+ */
+#define NSW_JSON_KEY_CACHE 64
+#define NSW_JSON_KEY_TEXT_LEN 32
+struct nsw_json_key_cache {
+	const char *key[NSW_JSON_KEY_CACHE];
+	unsigned char len[NSW_JSON_KEY_CACHE];
+	char text[NSW_JSON_KEY_CACHE][NSW_JSON_KEY_TEXT_LEN];
+};
+
 struct nsw_json {
 	FILE *f;
 	int depth;
@@ -31,6 +44,7 @@ struct nsw_json {
 	 */
 	char *stage;
 	size_t stage_cap, stage_len;
+	struct nsw_json_key_cache *keys; /* NULL: none */
 };
 
 /* Write to f (not closed by the writer). */
@@ -45,6 +59,13 @@ void nsw_json_init(struct nsw_json *w, FILE *f);
 #define NSW_JSON_STAGE_MIN 64
 void nsw_json_init_staged(struct nsw_json *w, FILE *f, char *buf, size_t cap);
 void nsw_json_flush(struct nsw_json *w);
+/*
+ * Keep the text of keys in c (the caller's, outliving its use) by their
+ * address. Only for a writer whose keys are all constants (string literals,
+ * static tables): a key buffer whose contents change would be written as it
+ * was the first time.
+ */
+void nsw_json_use_key_cache(struct nsw_json *w, struct nsw_json_key_cache *c);
 /* Write to memory; nsw_json_take_mem() returns the text. -1 if out of memory. */
 int nsw_json_open_mem(struct nsw_json *w);
 /* The text written since nsw_json_open_mem(), malloc()ed; NULL if out of memory. */

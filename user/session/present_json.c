@@ -249,6 +249,8 @@ void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
 static void line_begin(struct nsw_json *w, struct nsw_line_presenter *lp)
 {
 	nsw_json_init_staged(w, lp->f, lp->stage, sizeof(lp->stage));
+	/* Every key below is a literal or nsnames.h's. */
+	nsw_json_use_key_cache(w, &lp->keys);
 }
 
 static void line_end(struct nsw_json *w)

@@ -97,6 +97,7 @@ struct nsw_line_presenter {
 	char stage[NSW_LINE_STAGE_LEN];
 	struct nsw_ns_set_text ns_sets[NSW_NS_SET_CACHE];
 	unsigned int ns_set_next;
+	struct nsw_json_key_cache keys;
 };
 
 /* present_text.c: columns for people, after nsw_print_text_header(). */
