@@ -56,27 +56,51 @@ static void line_flush(struct line *l)
 	l->len = 0;
 }
 
-static void put_n(struct line *l, const char *s, size_t n)
+/* What does not fit in the buffer. */
+static void __attribute__((noinline)) put_n_slow(struct line *l, const char *s, size_t n)
+{
+	line_flush(l);
+	if (n > l->cap) {
+		fwrite(s, 1, n, l->f);
+		return;
+	}
+	memcpy(l->buf, s, n);
+	l->len = n;
+}
+
+static inline void put_n(struct line *l, const char *s, size_t n)
 {
 	if (n > l->cap - l->len) {
-		line_flush(l);
-		if (n > l->cap) {
-			fwrite(s, 1, n, l->f);
-			return;
-		}
+		put_n_slow(l, s, n);
+		return;
 	}
 	memcpy(l->buf + l->len, s, n);
 	l->len += n;
 }
 
-static void put_s(struct line *l, const char *s)
+static inline void put_s(struct line *l, const char *s)
 {
 	put_n(l, s, strlen(s));
 }
 
-static void put_c(struct line *l, char c)
+static inline void put_c(struct line *l, char c)
 {
-	put_n(l, &c, 1);
+	if (l->len == l->cap)
+		line_flush(l);
+	l->buf[l->len++] = c;
+}
+
+/* Longest run of padding a column needs. */
+#define PAD_MAX 32
+
+/* n spaces. */
+static void put_spaces(struct line *l, size_t n)
+{
+	static const char spaces[PAD_MAX + 1] = "                                ";
+
+	for (; n > PAD_MAX; n -= PAD_MAX)
+		put_n(l, spaces, PAD_MAX);
+	put_n(l, spaces, n);
 }
 
 /* As "%-*s": s, then spaces up to width. */
@@ -85,8 +109,8 @@ static void put_pad(struct line *l, const char *s, size_t width)
 	size_t n = strlen(s);
 
 	put_n(l, s, n);
-	for (; n < width; n++)
-		put_c(l, ' ');
+	if (n < width)
+		put_spaces(l, width - n);
 }
 
 /* Longest decimal of a 64-bit value, and a sign. */
@@ -95,16 +119,19 @@ static void put_pad(struct line *l, const char *s, size_t width)
 /* As "%llu" or "%lld" (neg: the value is minus u), then spaces up to width. */
 static void put_num(struct line *l, unsigned long long u, bool neg, size_t width)
 {
-	char buf[DEC_LEN + 1], *p = buf + sizeof(buf);
+	char buf[DEC_LEN], *p = buf + sizeof(buf);
+	size_t n;
 
-	*--p = '\0';
 	do {
 		*--p = (char)('0' + u % 10);
 		u /= 10;
 	} while (u);
 	if (neg)
 		*--p = '-';
-	put_pad(l, p, width);
+	n = (size_t)(buf + sizeof(buf) - p);
+	put_n(l, p, n);
+	if (n < width)
+		put_spaces(l, width - n);
 }
 
 /* text_clock(), its HH:MM:SS kept in c for the next item of the same second. */
@@ -156,8 +183,8 @@ static void put_flags(struct line *l, const struct nsw_event *ev)
 		width++;
 	}
 	/* The column, as "%-22s" pads it. */
-	for (; width < FLAGS_WIDTH; width++)
-		put_c(l, ' ');
+	if (width < FLAGS_WIDTH)
+		put_spaces(l, FLAGS_WIDTH - width);
 }
 
 /* comm with anything unprintable shown as '?', so columns stay aligned. */
