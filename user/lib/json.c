@@ -318,7 +318,16 @@ static bool key_cached(struct nsw_json *w, const char *key)
 		char *t = c->text[i];
 
 		if (c->key[i] == key) {
-			out_n(w, t, c->len[i]);
+			/*
+			 * The whole slot, a fixed size: two moves, where a copy
+			 * of len bytes was compiled to a slow rep movs.
+			 */
+			if (w->stage && w->stage_cap - w->stage_len >= NSW_JSON_KEY_TEXT_LEN) {
+				memcpy(w->stage + w->stage_len, t, NSW_JSON_KEY_TEXT_LEN);
+				w->stage_len += c->len[i];
+			} else {
+				out_n(w, t, c->len[i]);
+			}
 			return true;
 		}
 		if (c->key[i])
