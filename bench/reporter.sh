@@ -19,7 +19,9 @@
 # Medians over REPORTER_REPEATS rounds. REPORTER_BASELINE=path/to/nswatch
 # puts another build beside this one, taking turns within each round, and
 # prints this/baseline for each row: ratios within one run, so the drift of
-# a shared machine cancels. Root; `make tests-build` first.
+# a shared machine cancels. Root; `make tests-build` first (and
+# `make build/bench/reporter_feed`, with valgrind, for the instruction counts
+# at the end).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -139,3 +141,19 @@ for output in $outputs; do
 		fi
 	done
 done
+
+# The same work without the kernel, in instructions, which a busy machine
+# does not move: bench/reporter_feed's records through session/pipeline.c
+# under callgrind (make build/bench/reporter_feed; valgrind).
+feed=build/bench/reporter_feed
+if [ -x "$feed" ] && command -v valgrind >/dev/null 2>&1; then
+	instr() { # N MODE
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$feed" "$1" "$2" 2>&1 |
+			sed -nE 's/.*Collected : ([0-9]+).*/\1/p'
+	}
+	feed_n=${REPORTER_FEED_N:-20000}
+	printf '\ninstructions per record, no kernel (%s, %d setns records, callgrind)\n' "$feed" "$feed_n"
+	for mode in json text table; do
+		printf '%-6s %8d\n' "$mode" $((($(instr "$feed_n" "$mode") - $(instr 0 "$mode")) / feed_n))
+	done
+fi
