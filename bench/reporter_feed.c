@@ -9,17 +9,22 @@
  * (instructions(N) - instructions(0)) / N is the figure that does not move
  * with a busy machine (bench/reporter.sh does that).
  *
- * The fake probe says every namespace lives (the process holds both by
- * fd), as the kernel would: no ns_empty.
+ * As in `trace`: the records carry this process's cgroup (v2) id, resolved
+ * by the real cgroup labeller; the fake probe answers what the kernel would
+ * for the host's namespaces (owner and parent read, every namespace alive,
+ * the process holding both by fd): no ns_empty, nothing asked twice.
  */
 #include <sched.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include "lib/nsnames.h"
 #include "session/pipeline.h"
 #include "session/presenter.h"
+#include "table/cgroup_labels.h"
 
 #define OUT_BUF_LEN (256 * 1024)
 #define UTS_A 4026532177U
@@ -38,6 +43,44 @@ static int alive(void *ctx, unsigned int type, __u32 inode, __u64 ns_id)
 {
 	(void)ctx, (void)type, (void)inode, (void)ns_id;
 	return 1;
+}
+
+static int meta(void *ctx, pid_t pid, unsigned int type, __u32 inode,
+		struct nsw_ns_meta *m)
+{
+	(void)ctx, (void)pid;
+	m->type = type;
+	m->inode = inode;
+	return 0;
+}
+
+static int meta_slot(void *ctx, pid_t pid, unsigned int slot, __u32 inode,
+		     struct nsw_ns_meta *m)
+{
+	(void)ctx, (void)pid, (void)slot;
+	m->inode = inode;
+	return 0;
+}
+
+/* This process's cgroup v2 id (the inode of its directory), 0 if unknown. */
+static __u64 own_cgroup_id(void)
+{
+	char line[PATH_MAX], path[PATH_MAX + 32];
+	FILE *f = fopen("/proc/self/cgroup", "r");
+	struct stat st;
+	__u64 id = 0;
+
+	while (f && fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(path, sizeof(path), "/sys/fs/cgroup%s", line + 3);
+		if (!stat(path, &st))
+			id = st.st_ino;
+	}
+	if (f)
+		fclose(f);
+	return id;
 }
 
 static bool holder(void *ctx, unsigned int type, __u32 inode, pid_t hint_pid,
@@ -61,7 +104,10 @@ static long long cpu_ns(void)
 int main(int argc, char **argv)
 {
 	static struct nsw_line_presenter lp;
-	struct nsw_table_probe probe = { .ns_alive = alive, .ns_holder = holder };
+	struct nsw_table_probe probe = { .ns_alive = alive, .ns_holder = holder,
+					 .ns_meta = meta, .ns_meta_slot = meta_slot };
+	struct nsw_cgroup_labels *cgroups = NULL;
+	struct nsw_error err;
 	struct nsw_tracer_settings settings = { .op_mask = ~0U };
 	struct nsw_presenter p = { 0 };
 	struct nsw_pipeline *pl;
@@ -89,6 +135,8 @@ int main(int argc, char **argv)
 	if (!pl)
 		return 1;
 	nsw_table_set_probe(nsw_pipeline_table(pl), &probe);
+	if (nsw_cgroup_labels_open(&cgroups, &err) == 0)
+		nsw_pipeline_use_cgroups(pl, cgroups);
 
 	ev.kind = NSW_KIND_NSOP;
 	ev.op = NSW_OP_SETNS;
@@ -100,6 +148,7 @@ int main(int argc, char **argv)
 	strcpy(ev.comm, "nsw_flipns");
 	ev.target_kind = NSW_TARGET_NSFS;
 	ev.target_slot = NSW_SLOT_UTS;
+	ev.cgroup_id = own_cgroup_id();
 	for (unsigned int k = 0; k < NSW_SLOT_COUNT; k++)
 		ev.ns_before[k] = ev.ns_after[k] = HOST_INODE_BASE + k;
 	t0 = cpu_ns();
@@ -123,6 +172,7 @@ int main(int argc, char **argv)
 	printf("%s: %.1f ns of CPU per record\n", argv[2],
 	       n ? (double)(cpu_ns() - t0) / (double)n : 0.0);
 	nsw_pipeline_free(pl);
+	nsw_cgroup_labels_free(cgroups);
 	fclose(f);
 	return 0;
 }
