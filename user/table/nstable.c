@@ -435,18 +435,31 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 {
 	struct ent *old[NSW_SLOT_COUNT];
 	bool entered[NSW_SLOT_COUNT] = { false };
-	unsigned int i;
+	unsigned int i, changed = 0;
 
-	/* Nothing moves: a record that repeats what the table knows. */
-	if (!memcmp(p->slot, nw, sizeof(old)))
-		return;
+	_Static_assert(NSW_SLOT_COUNT <= sizeof(changed) * 8, "a bit per slot");
+	_Static_assert(NSW_SLOT_PID < NSW_SLOT_PID_FOR_CHILDREN &&
+		       NSW_SLOT_TIME < NSW_SLOT_TIME_FOR_CHILDREN,
+		       "a type's own slot comes before its *_for_children slot");
 	memcpy(old, p->slot, sizeof(old));
+	for (i = 0; i < NSW_SLOT_COUNT; i++)
+		if (old[i] != nw[i])
+			changed |= 1U << i;
+	/* Nothing moves: a record that repeats what the table knows. */
+	if (!changed)
+		return;
 	memcpy(p->slot, nw, sizeof(old));
-	/* A slot that kept its entry needs no search: that entry is on both sides. */
+	/*
+	 * Only the slots that changed are looked at. An entry in a slot that
+	 * kept it is on both sides: its holders stay, and its membership
+	 * changes only if its own slot changed, which comes first of the two
+	 * slots of its type (pid before pid_for_children), so it is handled
+	 * there.
+	 */
 	for (i = 0; i < NSW_SLOT_COUNT; i++) {
 		struct ent *e = nw[i];
 
-		if (!first_at(t, nw, i))
+		if (!(changed & (1U << i)) || !first_at(t, nw, i))
 			continue;
 		if (old[i] != e && !has(old, e)) {
 			e->pub.holders++;
@@ -463,7 +476,7 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 	for (i = 0; i < NSW_SLOT_COUNT; i++) {
 		struct ent *e = old[i];
 
-		if (!first_at(t, old, i))
+		if (!(changed & (1U << i)) || !first_at(t, old, i))
 			continue;
 		if (old[own_slot(e)] == e && nw[own_slot(e)] != e) {
 			e->pub.members--;
@@ -476,7 +489,7 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 			notify(t, NSW_NS_LEFT, e, p->pid, mv->ts_ns);
 	}
 	for (i = 0; i < NSW_SLOT_COUNT; i++)
-		if (old[i] != nw[i] && first_at(t, old, i) && !has(nw, old[i]) &&
+		if ((changed & (1U << i)) && first_at(t, old, i) && !has(nw, old[i]) &&
 		    !old[i]->pub.holders)
 			last_left(t, old[i], p->pid, mv->ts_ns);
 	if (mv->silent)
