@@ -84,13 +84,13 @@ static inline void out_c(struct nsw_json *w, char c)
 /* Longest decimal of a 64-bit value, and a sign. */
 #define DEC_LEN 24
 
-/* As "%llu" and "%lld" print them, without printf's parsing. */
 /* "00" to "99": two digits per division (inodes have ten). */
 static const char digit_pairs[] =
 	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
+/* As "%llu" and "%lld" print them, without printf's parsing. */
 static void out_uint(struct nsw_json *w, unsigned long long v)
 {
 	char buf[DEC_LEN], *p = buf + sizeof(buf);
