@@ -133,6 +133,10 @@ $(BUILD)/bench/%.skel.h: $(BUILD)/bench/%.bpf.o
 $(BUILD)/bench/%: bench/%.c $(BENCH_SKELS) | $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -I$(BUILD)/bench $< $(LDLIBS) -o $@
 
+# The reporter's per-record work without the kernel: it links the tree's library.
+$(BUILD)/bench/reporter_feed: bench/reporter_feed.c $(LIB) | $(BUILD)/bench
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
 $(BUILD) $(ROOMS) $(BUILD)/tests $(BUILD)/tests/helpers $(BUILD)/bench:
 	mkdir -p $@
 

@@ -129,6 +129,66 @@ static void test_members_of(void **state)
 	free(kept);
 }
 
+/*
+ * The same values through a small stage, with keys from the key cache,
+ * give the same text as the plain writer: a stage fills and flushes in
+ * order, and a key that is not plain ASCII is not cached but escaped.
+ */
+static void write_some(struct nsw_json *w, const char *big)
+{
+	static const char odd_key[] = "k\"ey";
+
+	for (int i = 0; i < 3; i++) {
+		nsw_json_object_begin(w);
+		nsw_json_kv_uint(w, "inode", 4026531836ULL + (unsigned int)i);
+		nsw_json_kv_uint(w, "zero", 0);
+		nsw_json_kv_uint(w, "max", ~0ULL);
+		nsw_json_kv_int(w, "min", -9223372036854775807LL - 1);
+		nsw_json_kv_string(w, "big", big);
+		nsw_json_kv_string(w, odd_key, "v");
+		nsw_json_key(w, "us");
+		nsw_json_decimal(w, 1234567, 3);
+		nsw_json_key(w, "small");
+		nsw_json_decimal(w, 5, 3);
+		nsw_json_key(w, "whole");
+		nsw_json_decimal(w, 42, 0);
+		nsw_json_object_end(w);
+		nsw_json_newline(w);
+	}
+}
+
+static void test_staged_and_cached_keys(void **state)
+{
+	char big[300], stage[NSW_JSON_STAGE_MIN], *plain_text, *staged_text, *mem = NULL;
+	struct nsw_json_key_cache *keys = calloc(1, sizeof(*keys));
+	struct nsw_json w;
+	size_t size = 0;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(keys);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	assert_int_equal(nsw_json_open_mem(&w), 0);
+	write_some(&w, big);
+	plain_text = finish(&w);
+	f = open_memstream(&mem, &size);
+	assert_non_null(f);
+	nsw_json_init_staged(&w, f, stage, sizeof(stage));
+	nsw_json_use_key_cache(&w, keys);
+	write_some(&w, big);
+	nsw_json_flush(&w);
+	fclose(f);
+	staged_text = mem;
+	assert_string_equal(staged_text, plain_text);
+	assert_non_null(strstr(plain_text, "\"us\":1234.567,\"small\":0.005,\"whole\":42}"));
+	assert_non_null(strstr(plain_text, "\"max\":18446744073709551615,\"min\":-9223372036854775808"));
+	assert_non_null(strstr(plain_text, "\"k\\\"ey\":\"v\""));
+	free(plain_text);
+	free(staged_text);
+	free(keys);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -136,6 +196,7 @@ int main(void)
 		cmocka_unit_test(test_lines_do_not_share_commas),
 		cmocka_unit_test(test_long_values_parse_back),
 		cmocka_unit_test(test_members_of),
+		cmocka_unit_test(test_staged_and_cached_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

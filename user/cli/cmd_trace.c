@@ -37,6 +37,14 @@ struct tracer {
 
 static volatile sig_atomic_t stop_signal;
 
+/*
+ * stdout's buffer when it is a file or a pipe: a flood's lines leave in a
+ * few large writes per poll instead of one per 4 KiB. stdout keeps it until
+ * the process exits, so it cannot live on a stack.
+ */
+#define STDOUT_BUF_LEN (256 * 1024)
+static char stdout_buf[STDOUT_BUF_LEN];
+
 static void on_signal(int sig)
 {
 	stop_signal = sig;
@@ -241,6 +249,9 @@ static int trace_start(struct tracer *t, struct nsw_error *err)
 	};
 	struct nsw_presenter p;
 
+	/* Before anything is written to it; a terminal stays line-buffered. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 	/* Our own tracefs mount dance is not what the user asked about. */
 	o.tracer.exclude_self = true;
 	o.tracer.proc_events = true;

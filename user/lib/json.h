@@ -17,6 +17,19 @@
 
 #define NSW_JSON_MAX_DEPTH 32
 
+/*
+ * Keys already written, as their text ("pid":), by the key's address: a
+ * stream that writes the same constant keys line after line skips their
+ * validation (nsw_json_use_key_cache). Zeroed: empty.
+ */
+#define NSW_JSON_KEY_CACHE 64
+#define NSW_JSON_KEY_TEXT_LEN 32
+struct nsw_json_key_cache {
+	const char *key[NSW_JSON_KEY_CACHE];
+	unsigned char len[NSW_JSON_KEY_CACHE];
+	char text[NSW_JSON_KEY_CACHE][NSW_JSON_KEY_TEXT_LEN];
+};
+
 struct nsw_json {
 	FILE *f;
 	int depth;
@@ -25,10 +38,34 @@ struct nsw_json {
 	/* nsw_json_open_mem(): the buffer open_memstream() fills. */
 	char *mem;
 	size_t mem_size;
+	/*
+	 * nsw_json_init_staged(): text gathers here and goes to f in one
+	 * fwrite when full and at nsw_json_flush(); NULL: straight to f.
+	 */
+	char *stage;
+	size_t stage_cap, stage_len;
+	struct nsw_json_key_cache *keys; /* NULL: none */
 };
 
 /* Write to f (not closed by the writer). */
 void nsw_json_init(struct nsw_json *w, FILE *f);
+/*
+ * Write to f through buf (cap bytes, at least NSW_JSON_STAGE_MIN): one
+ * fwrite per buffer instead of one stdio call per token, for a stream of
+ * many small values (a trace's JSON lines). Nothing reaches f until
+ * nsw_json_flush() or the buffer fills: the caller writes nothing else to f
+ * meanwhile.
+ */
+#define NSW_JSON_STAGE_MIN 64
+void nsw_json_init_staged(struct nsw_json *w, FILE *f, char *buf, size_t cap);
+void nsw_json_flush(struct nsw_json *w);
+/*
+ * Keep the text of keys in c (the caller's, outliving its use) by their
+ * address. Only for a writer whose keys are all constants (string literals,
+ * static tables): a key buffer whose contents change would be written as it
+ * was the first time.
+ */
+void nsw_json_use_key_cache(struct nsw_json *w, struct nsw_json_key_cache *c);
 /* Write to memory; nsw_json_take_mem() returns the text. -1 if out of memory. */
 int nsw_json_open_mem(struct nsw_json *w);
 /* The text written since nsw_json_open_mem(), malloc()ed; NULL if out of memory. */
@@ -48,6 +85,13 @@ void nsw_json_uint(struct nsw_json *w, unsigned long long v);
 void nsw_json_int(struct nsw_json *w, long long v);
 /* Fixed-point with the given number of decimals: 12.345 */
 void nsw_json_fixed(struct nsw_json *w, double v, int decimals);
+/*
+ * v / 10^decimals with exactly that many decimals, from integers: 1234, 3
+ * gives 1.234. For a count of small units shown in larger ones (ns as us):
+ * the same text as nsw_json_fixed() of the quotient as a double while that
+ * quotient is below 2^40 and decimals at most 3, without printf's cost.
+ */
+void nsw_json_decimal(struct nsw_json *w, unsigned long long v, unsigned int decimals);
 void nsw_json_bool(struct nsw_json *w, bool v);
 void nsw_json_null(struct nsw_json *w);
 

@@ -39,6 +39,7 @@ struct nsw_pipeline {
 	struct nsw_cgroup_labels *cgroups;
 	bool rec_labelled;
 	struct nsw_label rec_label;
+	__u64 rec_v2_id, rec_v1_id; /* the cgroups rec_label is of */
 };
 
 static void present_empty(struct nsw_pipeline *p, const struct held_empty *h)
@@ -202,9 +203,17 @@ void nsw_pipeline_use_cgroups(struct nsw_pipeline *p, struct nsw_cgroup_labels *
 	p->cgroups = c;
 }
 
-/* The label of the record's cgroups, for what on_change() hears of it. */
+/*
+ * The label of the record's cgroups, for what on_change() hears of it. A
+ * label found is final (cgroup_labels.h caches it by id): a flood's records
+ * from the same cgroups keep it without asking again.
+ */
 static void record_label(struct nsw_pipeline *p, __u64 v2_id, __u64 v1_id)
 {
+	if (p->rec_labelled && v2_id == p->rec_v2_id && v1_id == p->rec_v1_id)
+		return;
+	p->rec_v2_id = v2_id;
+	p->rec_v1_id = v1_id;
 	p->rec_labelled = p->cgroups &&
 			  nsw_cgroup_labels_get(p->cgroups, v2_id, v1_id, &p->rec_label);
 }

@@ -5,26 +5,107 @@
  */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "session/presenter.h"
 #include "lib/clock.h"
 #include "lib/nsnames.h"
 
 #define ERRNO_NAME_LEN 16
+/* duration_us: ns as us, three decimals; from integers below 2^40 ns (json.h). */
+#define DURATION_DECIMALS 3
+#define DURATION_EXACT_NS (1ULL << 40)
+/* RFC 3339 with microseconds: .123456 */
+#define USEC_DIGITS 6
 
-static void json_ts(struct nsw_json *w, __u64 ts_ns, int64_t offset_ns)
+/* nsw_format_rfc3339()'s text, its whole-second part kept in c. */
+static bool rfc3339_cached(struct nsw_clock_cache *c, int64_t real, char *buf)
 {
+	int64_t sec = real / NSW_NSEC_PER_SEC;
+	long usec = (long)((real % NSW_NSEC_PER_SEC) / NSW_NSEC_PER_USEC);
+	time_t t = (time_t)sec;
+	struct tm tm;
+	char *p;
+
+	if (real < 0)
+		return false;
+	if (!c->valid || c->sec != sec) {
+		gmtime_r(&t, &tm);
+		c->len = strftime(c->text, sizeof(c->text), "%Y-%m-%dT%H:%M:%S", &tm);
+		c->sec = sec;
+		c->valid = c->len > 0;
+		if (!c->valid)
+			return false;
+	}
+	memcpy(buf, c->text, c->len);
+	p = buf + c->len;
+	*p++ = '.';
+	for (int i = USEC_DIGITS - 1; i >= 0; i--, usec /= 10)
+		p[i] = (char)('0' + usec % 10);
+	p += USEC_DIGITS;
+	*p++ = 'Z';
+	*p = '\0';
+	return true;
+}
+
+/* c: the presenter's cache, or NULL. */
+static void json_ts(struct nsw_json *w, __u64 ts_ns, int64_t offset_ns,
+		    struct nsw_clock_cache *c)
+{
+	int64_t real = (int64_t)ts_ns + offset_ns;
 	char ts[NSW_RFC3339_LEN];
 
-	nsw_format_rfc3339((int64_t)ts_ns + offset_ns, ts, sizeof(ts));
+	_Static_assert(NSW_CLOCK_CACHE_LEN - 1 + USEC_DIGITS + 3 <= NSW_RFC3339_LEN,
+		       "a cached second, its microseconds and a Z fit");
+	if (!c || !rfc3339_cached(c, real, ts))
+		nsw_format_rfc3339(real, ts, sizeof(ts));
 	nsw_json_kv_string(w, "ts", ts);
 }
 
-static void json_ns_set(struct nsw_json *w, const __u32 *ns)
+static struct nsw_ns_set_text *ns_set_cached(struct nsw_line_presenter *lp,
+					     const __u32 *ns)
 {
+	for (unsigned int i = 0; i < NSW_NS_SET_CACHE; i++) {
+		struct nsw_ns_set_text *c = &lp->ns_sets[i];
+
+		if (c->len && !memcmp(c->ns, ns, sizeof(c->ns)))
+			return c;
+	}
+	return NULL;
+}
+
+/*
+ * ns_before and ns_after: ten members each, most of a line, and the same
+ * few sets line after line (a process's own, the one it moves to). The
+ * writer's text of a set is kept from the line's stage and its members
+ * given again (nsw_json_members_of) while the set is the same.
+ */
+static void json_ns_set(struct nsw_json *w, const __u32 *ns,
+			struct nsw_line_presenter *lp)
+{
+	struct nsw_ns_set_text *c = lp ? ns_set_cached(lp, ns) : NULL;
+	size_t start = w->stage_len, len;
+
 	nsw_json_object_begin(w);
+	if (c) {
+		nsw_json_members_of(w, c->text);
+		nsw_json_object_end(w);
+		return;
+	}
 	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
 		nsw_json_kv_uint(w, nsw_slot_name(i), ns[i]);
 	nsw_json_object_end(w);
+	/* The text, if it is all in the stage (no flush came between). */
+	if (!lp || !w->stage || w->stage_len <= start)
+		return;
+	len = w->stage_len - start;
+	if (len >= sizeof(c->text) || w->stage[start] != '{')
+		return;
+	c = &lp->ns_sets[lp->ns_set_next];
+	lp->ns_set_next = (lp->ns_set_next + 1) % NSW_NS_SET_CACHE;
+	memcpy(c->ns, ns, sizeof(c->ns));
+	memcpy(c->text, w->stage + start, len);
+	c->text[len] = '\0';
+	c->len = len;
 }
 
 static void json_flags(struct nsw_json *w, const struct nsw_event *ev)
@@ -105,8 +186,10 @@ static void json_refs(struct nsw_json *w, const struct nsw_event *ev,
 	nsw_json_array_end(w);
 }
 
-void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
-		    int64_t offset_ns, const struct nsw_event_labels *l)
+/* lp: the presenter, whose caches help, or NULL. */
+static void json_event(struct nsw_json *w, const struct nsw_event *ev,
+		       int64_t offset_ns, struct nsw_line_presenter *lp,
+		       const struct nsw_event_labels *l)
 {
 	struct nsw_event_labels plain;
 	int64_t ret = (int64_t)ev->ret;
@@ -117,7 +200,7 @@ void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
 		l = &plain;
 	}
 	nsw_json_object_begin(w);
-	json_ts(w, ev->ts_ns, offset_ns);
+	json_ts(w, ev->ts_ns, offset_ns, lp ? &lp->utc : NULL);
 	nsw_json_kv_string(w, "op", nsw_op_name(ev->op));
 	nsw_json_kv_uint(w, "pid", ev->pid);
 	nsw_json_kv_uint(w, "tid", ev->tid);
@@ -138,17 +221,27 @@ void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
 	if (ev->op == NSW_OP_SETNS)
 		json_setns_target(w, ev);
 	nsw_json_key(w, "duration_us");
-	nsw_json_fixed(w, (double)ev->duration_ns / NSW_NSEC_PER_USEC, 3);
+	if (ev->duration_ns < DURATION_EXACT_NS)
+		nsw_json_decimal(w, ev->duration_ns, DURATION_DECIMALS);
+	else
+		nsw_json_fixed(w, (double)ev->duration_ns / NSW_NSEC_PER_USEC,
+			       DURATION_DECIMALS);
 	nsw_json_key(w, "ns_before");
-	json_ns_set(w, ev->ns_before);
+	json_ns_set(w, ev->ns_before, lp);
 	nsw_json_key(w, "ns_after");
 	if (ev->after_valid)
-		json_ns_set(w, ev->ns_after);
+		json_ns_set(w, ev->ns_after, lp);
 	else
 		nsw_json_null(w);
 	if (ret >= 0)
 		json_refs(w, ev, l);
 	nsw_json_object_end(w);
+}
+
+void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
+		    int64_t offset_ns, const struct nsw_event_labels *l)
+{
+	json_event(w, ev, offset_ns, NULL, l);
 }
 
 void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
@@ -161,6 +254,20 @@ void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
 	nsw_json_newline(&w);
 }
 
+/* A line gathered in the presenter's stage, written whole by line_end(). */
+static void line_begin(struct nsw_json *w, struct nsw_line_presenter *lp)
+{
+	nsw_json_init_staged(w, lp->f, lp->stage, sizeof(lp->stage));
+	/* Every key below is a literal or nsnames.h's. */
+	nsw_json_use_key_cache(w, &lp->keys);
+}
+
+static void line_end(struct nsw_json *w)
+{
+	nsw_json_newline(w);
+	nsw_json_flush(w);
+}
+
 static const char *const origin_name[] = {
 	[NSW_ORIGIN_SEEDED] = "seeded",
 	[NSW_ORIGIN_CREATED] = "created",
@@ -168,12 +275,12 @@ static const char *const origin_name[] = {
 };
 
 static void json_ns_empty(struct nsw_json *w, const struct nsw_ns_empty *ne,
-			  int64_t offset_ns)
+			  struct nsw_line_presenter *lp)
 {
 	const struct nsw_ns_entry *e = ne->entry;
 
 	nsw_json_object_begin(w);
-	json_ts(w, ne->ts_ns, offset_ns);
+	json_ts(w, ne->ts_ns, lp->offset_ns, &lp->utc);
 	nsw_json_kv_string(w, "op", "ns_empty");
 	nsw_json_kv_string(w, "type", nsw_types[e->type].name);
 	nsw_json_kv_uint(w, "inode", e->inode);
@@ -227,9 +334,9 @@ static void json_ns_held_line(void *ctx, const struct nsw_ns_held *nh)
 	const struct nsw_ns_entry *e = nh->entry;
 	struct nsw_json w;
 
-	nsw_json_init(&w, lp->f);
+	line_begin(&w, lp);
 	nsw_json_object_begin(&w);
-	json_ts(&w, nh->ts_ns, lp->offset_ns);
+	json_ts(&w, nh->ts_ns, lp->offset_ns, &lp->utc);
 	nsw_json_kv_string(&w, "op", "ns_held");
 	nsw_json_kv_string(&w, "type", nsw_types[e->type].name);
 	nsw_json_kv_uint(&w, "inode", e->inode);
@@ -253,15 +360,18 @@ static void json_ns_held_line(void *ctx, const struct nsw_ns_held *nh)
 	nsw_json_key(&w, "held_by");
 	json_holder(&w, &e->held_by);
 	nsw_json_object_end(&w);
-	nsw_json_newline(&w);
+	line_end(&w);
 }
 
 static void json_op(void *ctx, const struct nsw_event *ev,
 		    const struct nsw_event_labels *l)
 {
 	struct nsw_line_presenter *lp = ctx;
+	struct nsw_json w;
 
-	nsw_print_json(lp->f, ev, lp->offset_ns, l);
+	line_begin(&w, lp);
+	json_event(&w, ev, lp->offset_ns, lp, l);
+	line_end(&w);
 }
 
 static void json_ns_empty_line(void *ctx, const struct nsw_ns_empty *ne)
@@ -269,18 +379,19 @@ static void json_ns_empty_line(void *ctx, const struct nsw_ns_empty *ne)
 	struct nsw_line_presenter *lp = ctx;
 	struct nsw_json w;
 
-	nsw_json_init(&w, lp->f);
-	json_ns_empty(&w, ne, lp->offset_ns);
-	nsw_json_newline(&w);
+	line_begin(&w, lp);
+	json_ns_empty(&w, ne, lp);
+	line_end(&w);
 }
 
 static void json_throttled(struct nsw_json *w, const struct nsw_throttled *th,
-			   int64_t offset_ns)
+			   struct nsw_line_presenter *lp)
 {
+	int64_t offset_ns = lp->offset_ns;
 	char ts[NSW_RFC3339_LEN];
 
 	nsw_json_object_begin(w);
-	json_ts(w, th->last_ts, offset_ns);
+	json_ts(w, th->last_ts, offset_ns, &lp->utc);
 	nsw_json_kv_string(w, "op", "throttled");
 	nsw_json_kv_string(w, "operation", nsw_op_name(th->op));
 	nsw_json_key(w, "source");
@@ -302,9 +413,9 @@ static void json_throttled_line(void *ctx, const struct nsw_throttled *th)
 	struct nsw_line_presenter *lp = ctx;
 	struct nsw_json w;
 
-	nsw_json_init(&w, lp->f);
-	json_throttled(&w, th, lp->offset_ns);
-	nsw_json_newline(&w);
+	line_begin(&w, lp);
+	json_throttled(&w, th, lp);
+	line_end(&w);
 }
 
 struct nsw_presenter nsw_present_json(struct nsw_line_presenter *lp)

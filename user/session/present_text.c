@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `trace`'s text presenter: one line per item, in columns for people. */
-#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -9,9 +8,14 @@
 #include "lib/nsnames.h"
 
 #define CLOCK_TEXT_LEN 16
-#define FLAGS_TEXT_LEN 96
-#define RESULT_TEXT_LEN 24
 #define ERRNO_NAME_LEN 16
+/* The columns of an operation's line (nsw_print_text_header). */
+#define PID_WIDTH 7
+#define COMM_WIDTH 16
+#define OP_WIDTH 8
+#define FLAGS_WIDTH 22
+#define RESULT_WIDTH 8
+#define USEC_DIGITS 6
 
 void nsw_print_text_header(FILE *f)
 {
@@ -33,19 +37,154 @@ static void text_clock(__u64 ts_ns, int64_t offset_ns, char *buf, size_t len)
 		 (long)((real % NSW_NSEC_PER_SEC) / NSW_NSEC_PER_USEC));
 }
 
-static void text_flags(const struct nsw_event *ev, char *buf, size_t len)
+/*
+ * An operation's line is gathered in a buffer and written with one fwrite:
+ * it is the line a flood prints thousands of times a second, and each
+ * stdio call costs more than its bytes. What does not fit goes out as it
+ * comes, in order.
+ */
+struct line {
+	FILE *f;
+	char *buf;
+	size_t len, cap;
+};
+
+static void line_flush(struct line *l)
+{
+	if (l->len)
+		fwrite(l->buf, 1, l->len, l->f);
+	l->len = 0;
+}
+
+/* What does not fit in the buffer. */
+static void __attribute__((noinline)) put_n_slow(struct line *l, const char *s, size_t n)
+{
+	line_flush(l);
+	if (n > l->cap) {
+		fwrite(s, 1, n, l->f);
+		return;
+	}
+	memcpy(l->buf, s, n);
+	l->len = n;
+}
+
+static inline void put_n(struct line *l, const char *s, size_t n)
+{
+	if (n > l->cap - l->len) {
+		put_n_slow(l, s, n);
+		return;
+	}
+	memcpy(l->buf + l->len, s, n);
+	l->len += n;
+}
+
+static inline void put_s(struct line *l, const char *s)
+{
+	put_n(l, s, strlen(s));
+}
+
+static inline void put_c(struct line *l, char c)
+{
+	if (l->len == l->cap)
+		line_flush(l);
+	l->buf[l->len++] = c;
+}
+
+/* Longest run of padding a column needs. */
+#define PAD_MAX 32
+
+/* n spaces. */
+static void put_spaces(struct line *l, size_t n)
+{
+	static const char spaces[PAD_MAX + 1] = "                                ";
+
+	for (; n > PAD_MAX; n -= PAD_MAX)
+		put_n(l, spaces, PAD_MAX);
+	put_n(l, spaces, n);
+}
+
+/* As "%-*s": s, then spaces up to width. */
+static void put_pad(struct line *l, const char *s, size_t width)
+{
+	size_t n = strlen(s);
+
+	put_n(l, s, n);
+	if (n < width)
+		put_spaces(l, width - n);
+}
+
+/* Longest decimal of a 64-bit value, and a sign. */
+#define DEC_LEN 24
+
+/* As "%llu" or "%lld" (neg: the value is minus u), then spaces up to width. */
+static void put_num(struct line *l, unsigned long long u, bool neg, size_t width)
+{
+	char buf[DEC_LEN], *p = buf + sizeof(buf);
+	size_t n;
+
+	do {
+		*--p = (char)('0' + u % 10);
+		u /= 10;
+	} while (u);
+	if (neg)
+		*--p = '-';
+	n = (size_t)(buf + sizeof(buf) - p);
+	put_n(l, p, n);
+	if (n < width)
+		put_spaces(l, width - n);
+}
+
+/* text_clock(), its HH:MM:SS kept in c for the next item of the same second. */
+static void put_clock(struct line *l, struct nsw_clock_cache *c, __u64 ts_ns,
+		      int64_t offset_ns)
+{
+	int64_t real = (int64_t)ts_ns + offset_ns;
+	time_t sec = real / NSW_NSEC_PER_SEC;
+	long usec = (long)((real % NSW_NSEC_PER_SEC) / NSW_NSEC_PER_USEC);
+	char text[CLOCK_TEXT_LEN * 2];
+	struct tm tm;
+
+	if (!c || real < 0) {
+		text_clock(ts_ns, offset_ns, text, sizeof(text));
+		put_s(l, text);
+		return;
+	}
+	if (!c->valid || c->sec != (int64_t)sec) {
+		localtime_r(&sec, &tm);
+		c->len = strftime(c->text, CLOCK_TEXT_LEN, "%H:%M:%S", &tm);
+		c->sec = sec;
+		c->valid = true;
+	}
+	put_n(l, c->text, c->len);
+	put_c(l, '.');
+	for (int i = USEC_DIGITS - 1; i >= 0; i--, usec /= 10)
+		text[i] = (char)('0' + usec % 10);
+	put_n(l, text, USEC_DIGITS);
+}
+
+/* "-" or the ns flags by name, "|"-joined. */
+static void put_flags(struct line *l, const struct nsw_event *ev)
 {
 	__u64 flags = nsw_ns_flags(ev->op, ev->flags);
-	size_t off = 0;
+	size_t width = 0;
 
-	buf[0] = '\0';
-	for (size_t i = 0; i < NSW_TYPE_COUNT && off < len; i++) {
-		if (flags & nsw_types[i].flag)
-			off += snprintf(buf + off, len - off, "%s%s",
-					off ? "|" : "", nsw_types[i].name);
+	for (size_t i = 0; i < NSW_TYPE_COUNT; i++) {
+		if (!(flags & nsw_types[i].flag))
+			continue;
+		if (width) {
+			put_c(l, '|');
+			width++;
+		}
+		put_s(l, nsw_types[i].name);
+		width += strlen(nsw_types[i].name);
 	}
-	if (!off)
-		snprintf(buf, len, "-");
+	if (!width) {
+		put_c(l, '-');
+		width++;
+	}
+	/* The column, as "%-22s" pads it. */
+	if (width < FLAGS_WIDTH)
+		put_spaces(l, FLAGS_WIDTH - width);
 }
 
 /* comm with anything unprintable shown as '?', so columns stay aligned. */
@@ -62,7 +201,7 @@ static void text_comm(const struct nsw_event *ev, char *buf)
 }
 
 /* "container=runc:box net=red" for what the table could name, if anything. */
-static void text_labels(FILE *f, const struct nsw_event_labels *l)
+static void text_labels(struct line *ln, const struct nsw_event_labels *l)
 {
 	const char *ctr = l->container, *pod = l->pod;
 
@@ -70,16 +209,23 @@ static void text_labels(FILE *f, const struct nsw_event_labels *l)
 		ctr = l->refs[i].container;
 		pod = l->refs[i].pod;
 	}
-	if (ctr[0])
-		fprintf(f, " container=%s", ctr);
-	if (pod[0])
-		fprintf(f, " pod=%s", pod);
-	for (size_t i = 0; i < l->nrefs; i++)
-		if (l->refs[i].netns[0])
-			fprintf(f, " netns=%s", l->refs[i].netns);
+	if (ctr[0]) {
+		put_s(ln, " container=");
+		put_s(ln, ctr);
+	}
+	if (pod[0]) {
+		put_s(ln, " pod=");
+		put_s(ln, pod);
+	}
+	for (size_t i = 0; i < l->nrefs; i++) {
+		if (l->refs[i].netns[0]) {
+			put_s(ln, " netns=");
+			put_s(ln, l->refs[i].netns);
+		}
+	}
 }
 
-static void text_namespaces(FILE *f, const struct nsw_event *ev)
+static void text_namespaces(struct line *l, const struct nsw_event *ev)
 {
 	bool any = false;
 
@@ -87,50 +233,80 @@ static void text_namespaces(FILE *f, const struct nsw_event *ev)
 		for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++) {
 			if (ev->ns_before[i] == ev->ns_after[i])
 				continue;
-			fprintf(f, "%s%s:%u->%u", any ? " " : "", nsw_slot_name(i),
-				ev->ns_before[i], ev->ns_after[i]);
+			if (any)
+				put_c(l, ' ');
+			put_s(l, nsw_slot_name(i));
+			put_c(l, ':');
+			put_num(l, ev->ns_before[i], false, 0);
+			put_s(l, "->");
+			put_num(l, ev->ns_after[i], false, 0);
 			any = true;
 		}
 	}
 	if (ev->op == NSW_OP_SETNS && ev->target_kind == NSW_TARGET_NSFS) {
 		const struct nsw_type *t = nsw_type_of_slot(ev->target_slot);
 
-		fprintf(f, "%starget=%s:%u", any ? " " : "", t ? t->name : "?",
-			ev->target_inum);
+		put_s(l, any ? " target=" : "target=");
+		put_s(l, t ? t->name : "?");
+		put_c(l, ':');
+		put_num(l, ev->target_inum, false, 0);
 		any = true;
 	} else if (ev->op == NSW_OP_SETNS && ev->target_kind == NSW_TARGET_PIDFD) {
-		fprintf(f, "%starget=pidfd:%u", any ? " " : "", ev->target_pid);
+		put_s(l, any ? " target=pidfd:" : "target=pidfd:");
+		put_num(l, ev->target_pid, false, 0);
 		any = true;
 	}
 	if (!any)
-		fputc('-', f);
+		put_c(l, '-');
 }
 
-void nsw_print_text(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
-		    const struct nsw_event_labels *l)
+/* c: the presenter's clock cache, or NULL. */
+static void text_event(struct line *ln, struct nsw_clock_cache *c,
+		       const struct nsw_event *ev, int64_t offset_ns,
+		       const struct nsw_event_labels *l)
 {
 	struct nsw_event_labels plain;
-	char clock[CLOCK_TEXT_LEN * 2], flags[FLAGS_TEXT_LEN], result[RESULT_TEXT_LEN];
 	char comm[NSW_COMM_LEN], ebuf[ERRNO_NAME_LEN];
 	int64_t ret = (int64_t)ev->ret;
 
-	text_clock(ev->ts_ns, offset_ns, clock, sizeof(clock));
-	text_flags(ev, flags, sizeof(flags));
 	text_comm(ev, comm);
+	put_clock(ln, c, ev->ts_ns, offset_ns);
+	put_c(ln, ' ');
+	put_num(ln, ev->pid, false, PID_WIDTH);
+	put_c(ln, ' ');
+	put_num(ln, ev->ppid, false, PID_WIDTH);
+	put_c(ln, ' ');
+	put_pad(ln, comm, COMM_WIDTH);
+	put_c(ln, ' ');
+	put_pad(ln, nsw_op_name(ev->op), OP_WIDTH);
+	put_c(ln, ' ');
+	put_flags(ln, ev);
+	put_c(ln, ' ');
 	if (ret < 0)
-		snprintf(result, sizeof(result), "%s",
-			 nsw_errno_name((int)-ret, ebuf, sizeof(ebuf)));
+		put_pad(ln, nsw_errno_name((int)-ret, ebuf, sizeof(ebuf)), RESULT_WIDTH);
 	else
-		snprintf(result, sizeof(result), "%" PRId64, ret);
-	fprintf(f, "%s %-7u %-7u %-16s %-8s %-22s %-8s ", clock, ev->pid, ev->ppid,
-		comm, nsw_op_name(ev->op), flags, result);
-	text_namespaces(f, ev);
+		put_num(ln, (unsigned long long)ret, false, RESULT_WIDTH);
+	put_c(ln, ' ');
+	text_namespaces(ln, ev);
 	if (!l) {
 		nsw_event_labels_plain(ev, &plain);
 		l = &plain;
 	}
-	text_labels(f, l);
-	fputc('\n', f);
+	text_labels(ln, l);
+	put_c(ln, '\n');
+	line_flush(ln);
+}
+
+/* Room for a line written without a presenter's stage. */
+#define PLAIN_LINE_LEN 1024
+
+void nsw_print_text(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
+		    const struct nsw_event_labels *l)
+{
+	char buf[PLAIN_LINE_LEN];
+	struct line ln = { .f = f, .buf = buf, .cap = sizeof(buf) };
+
+	text_event(&ln, NULL, ev, offset_ns, l);
 }
 
 static void print_ns_empty(FILE *f, const struct nsw_ns_empty *ne, int64_t offset_ns)
@@ -178,8 +354,9 @@ static void text_op(void *ctx, const struct nsw_event *ev,
 		    const struct nsw_event_labels *l)
 {
 	struct nsw_line_presenter *lp = ctx;
+	struct line ln = { .f = lp->f, .buf = lp->stage, .cap = sizeof(lp->stage) };
 
-	nsw_print_text(lp->f, ev, lp->offset_ns, l);
+	text_event(&ln, &lp->local, ev, lp->offset_ns, l);
 }
 
 static void text_ns_empty(void *ctx, const struct nsw_ns_empty *ne)

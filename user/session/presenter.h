@@ -9,6 +9,7 @@
 #ifndef NSW_PRESENTER_H
 #define NSW_PRESENTER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <linux/types.h>
@@ -55,10 +56,48 @@ struct nsw_presenter {
 	void (*on_ns_held)(void *ctx, const struct nsw_ns_held *nh);
 };
 
-/* `trace`'s presenters: one line per item on f, real time from offset_ns. */
+/* Room for a clock's whole-second part: RFC 3339's, or the text's HH:MM:SS. */
+#define NSW_CLOCK_CACHE_LEN 32
+/*
+ * A line is gathered here, then written with one fwrite: a trace's output
+ * is many short lines, and each stdio call costs more than the bytes.
+ */
+#define NSW_LINE_STAGE_LEN 8192
+
+/*
+ * The whole-second part of the last time a presenter formatted: a flood's
+ * items come many to a second, and gmtime_r/localtime_r and strftime cost
+ * more than the rest of the line. Zeroed: empty.
+ */
+struct nsw_clock_cache {
+	bool valid;
+	int64_t sec;
+	size_t len;
+	char text[NSW_CLOCK_CACHE_LEN];
+};
+
+/* The JSON text of a set of ten namespaces (ns_before, ns_after), kept. */
+#define NSW_NS_SET_CACHE 4
+#define NSW_NS_SET_TEXT_LEN 512
+struct nsw_ns_set_text {
+	__u32 ns[NSW_SLOT_COUNT];
+	size_t len; /* 0: empty */
+	char text[NSW_NS_SET_TEXT_LEN];
+};
+
+/*
+ * `trace`'s presenters: one line per item on f, real time from offset_ns.
+ * The rest is the presenter's own; zero it with the struct.
+ */
 struct nsw_line_presenter {
 	FILE *f;
 	int64_t offset_ns; /* nsw_realtime_offset_ns() */
+	struct nsw_clock_cache utc;   /* JSON's RFC 3339 */
+	struct nsw_clock_cache local; /* text's HH:MM:SS */
+	char stage[NSW_LINE_STAGE_LEN];
+	struct nsw_ns_set_text ns_sets[NSW_NS_SET_CACHE];
+	unsigned int ns_set_next;
+	struct nsw_json_key_cache keys;
 };
 
 /* present_text.c: columns for people, after nsw_print_text_header(). */

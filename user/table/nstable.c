@@ -5,8 +5,45 @@
  * when a namespace is said to be empty.
  */
 #include <stddef.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/*
+ * The table's keys are a pid or a struct ns_key, hashed several times per
+ * record: a multiply per word and a final mix (murmur3's) instead of
+ * uthash's byte-wise Jenkins hash. uthash takes the low bits: the mix
+ * spreads every bit of the key into them.
+ */
+#define NSW_HASH_MUL 0x9e3779b97f4a7c15ULL
+#define NSW_HASH_FMIX1 0xff51afd7ed558ccdULL
+#define NSW_HASH_FMIX2 0xc4ceb9fe1a85ec53ULL
+static inline unsigned int nstable_hash(const void *key, size_t len)
+{
+	const unsigned char *p = key;
+	uint64_t h = len, w;
+	uint32_t v;
+
+	for (; len >= sizeof(w); len -= sizeof(w), p += sizeof(w)) {
+		memcpy(&w, p, sizeof(w));
+		h = (h ^ w) * NSW_HASH_MUL;
+	}
+	if (len >= sizeof(v)) {
+		memcpy(&v, p, sizeof(v));
+		h = (h ^ v) * NSW_HASH_MUL;
+		len -= sizeof(v);
+		p += sizeof(v);
+	}
+	for (; len; len--, p++)
+		h = (h ^ *p) * NSW_HASH_MUL;
+	h ^= h >> 33;
+	h *= NSW_HASH_FMIX1;
+	h ^= h >> 33;
+	h *= NSW_HASH_FMIX2;
+	h ^= h >> 33;
+	return (unsigned int)h;
+}
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = nstable_hash((keyptr), (keylen)))
 #include <uthash.h>
 #include <utlist.h>
 #include "table/nstable.h"
@@ -94,6 +131,8 @@ struct nsw_table {
 	size_t dead_next;
 	__u64 serial;
 	unsigned int slot_type[NSW_SLOT_COUNT]; /* nsw_types[] index of a slot */
+	/* The earlier slot of the same type (pid for pid_for_children), or NSW_SLOT_COUNT. */
+	unsigned int slot_twin[NSW_SLOT_COUNT];
 	struct ent *orphans;
 	size_t norphans;
 	__u64 last_sweep, last_scan;
@@ -318,9 +357,15 @@ static void ask_meta_at(struct nsw_table *t, struct ent *e, pid_t pid,
 	set_id(t, e, m.ns_id);
 }
 
+/* Still worth asking: the check ask_meta_at() starts with, for every record. */
+static inline bool meta_wanted(const struct ent *e)
+{
+	return e && !e->pub.meta_valid && e->meta_tries < NSW_META_TRIES;
+}
+
 static void ask_meta(struct nsw_table *t, struct ent *e, pid_t pid)
 {
-	if (e)
+	if (meta_wanted(e))
 		ask_meta_at(t, e, pid, own_slot(e));
 }
 
@@ -332,7 +377,7 @@ static void ask_meta_members(struct nsw_table *t, const struct tproc *p)
 	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
 		unsigned int s = nsw_types[i].new_slot;
 
-		if (p->slot[s] && p->slot[s] != p->slot[nsw_types[i].slot])
+		if (meta_wanted(p->slot[s]) && p->slot[s] != p->slot[nsw_types[i].slot])
 			ask_meta_at(t, p->slot[s], p->pid, s);
 	}
 }
@@ -345,15 +390,16 @@ static bool has(struct ent *const *slots, const struct ent *e)
 	return false;
 }
 
-/* slots[i] is set and not already in an earlier slot (pid and pid_for_children). */
-static bool first_at(struct ent *const *slots, unsigned int i)
+/*
+ * slots[i] is set and not already in an earlier slot (pid and
+ * pid_for_children). An entry is only ever in slots of its own type, so the
+ * one earlier slot of the same type is all there is to look at.
+ */
+static bool first_at(const struct nsw_table *t, struct ent *const *slots, unsigned int i)
 {
-	if (!slots[i])
-		return false;
-	for (unsigned int j = 0; j < i; j++)
-		if (slots[j] == slots[i])
-			return false;
-	return true;
+	unsigned int twin = t->slot_twin[i];
+
+	return slots[i] && (twin >= NSW_SLOT_COUNT || slots[twin] != slots[i]);
 }
 
 static bool is_quiet(const struct move *mv, const struct ent *e)
@@ -389,16 +435,33 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 {
 	struct ent *old[NSW_SLOT_COUNT];
 	bool entered[NSW_SLOT_COUNT] = { false };
-	unsigned int i;
+	unsigned int i, changed = 0;
 
+	_Static_assert(NSW_SLOT_COUNT <= sizeof(changed) * 8, "a bit per slot");
+	_Static_assert(NSW_SLOT_PID < NSW_SLOT_PID_FOR_CHILDREN &&
+		       NSW_SLOT_TIME < NSW_SLOT_TIME_FOR_CHILDREN,
+		       "a type's own slot comes before its *_for_children slot");
 	memcpy(old, p->slot, sizeof(old));
+	for (i = 0; i < NSW_SLOT_COUNT; i++)
+		if (old[i] != nw[i])
+			changed |= 1U << i;
+	/* Nothing moves: a record that repeats what the table knows. */
+	if (!changed)
+		return;
 	memcpy(p->slot, nw, sizeof(old));
+	/*
+	 * Only the slots that changed are looked at. An entry in a slot that
+	 * kept it is on both sides: its holders stay, and its membership
+	 * changes only if its own slot changed, which comes first of the two
+	 * slots of its type (pid before pid_for_children), so it is handled
+	 * there.
+	 */
 	for (i = 0; i < NSW_SLOT_COUNT; i++) {
 		struct ent *e = nw[i];
 
-		if (!first_at(nw, i))
+		if (!(changed & (1U << i)) || !first_at(t, nw, i))
 			continue;
-		if (!has(old, e)) {
+		if (old[i] != e && !has(old, e)) {
 			e->pub.holders++;
 			e->pub.empty = false;
 			orphan_del(t, e);
@@ -413,20 +476,21 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 	for (i = 0; i < NSW_SLOT_COUNT; i++) {
 		struct ent *e = old[i];
 
-		if (!first_at(old, i))
+		if (!(changed & (1U << i)) || !first_at(t, old, i))
 			continue;
 		if (old[own_slot(e)] == e && nw[own_slot(e)] != e) {
 			e->pub.members--;
 			member_out(e, p->pid);
 		}
-		if (has(nw, e))
+		if (nw[i] == e || has(nw, e))
 			continue;
 		e->pub.holders--;
 		if (!mv->silent)
 			notify(t, NSW_NS_LEFT, e, p->pid, mv->ts_ns);
 	}
 	for (i = 0; i < NSW_SLOT_COUNT; i++)
-		if (first_at(old, i) && !has(nw, old[i]) && !old[i]->pub.holders)
+		if ((changed & (1U << i)) && first_at(t, old, i) && !has(nw, old[i]) &&
+		    !old[i]->pub.holders)
 			last_left(t, old[i], p->pid, mv->ts_ns);
 	if (mv->silent)
 		return;
@@ -493,8 +557,13 @@ struct nsw_table *nsw_table_new(nsw_table_cb cb, void *ctx)
 	t->cb = cb;
 	t->ctx = ctx;
 	t->held_grace = NSW_HELD_GRACE_NS;
-	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++) {
 		t->slot_type[i] = nsw_type_of_slot(i) - nsw_types;
+		t->slot_twin[i] = NSW_SLOT_COUNT;
+		for (unsigned int j = 0; j < i && t->slot_twin[i] == NSW_SLOT_COUNT; j++)
+			if (t->slot_type[j] == t->slot_type[i])
+				t->slot_twin[i] = j;
+	}
 	return t;
 }
 

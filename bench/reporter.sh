@@ -1,0 +1,159 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The reporter's hot path (issue 11, item 5): what one event costs the
+# reporter (`nswatch trace`, host-wide, --rate-limit 0) next to what one
+# setns costs the process that makes it. One producer (nsw_flipns) switches
+# between two uts namespaces REPORTER_N times each way; for each output
+# (text, JSON) and sink (/dev/null, a file, a pipe to cat) it prints:
+#
+#   reporter ns/event   the reporter's CPU (user + system, from
+#                       /proc/PID/schedstat) over the flood, divided by the
+#                       events it delivered
+#   events/cpu-s        the same, as events per second of reporter CPU
+#   producer ns/call    the flood's wall time over its setns calls (traced)
+#   load                reporter ns/event / producer ns/call: below 1, one
+#                       reporter keeps up with one producer
+#   lost                events lost (Summary line); with enough room, 0
+#
+# Medians over REPORTER_REPEATS rounds. REPORTER_BASELINE=path/to/nswatch
+# puts another build beside this one, taking turns within each round, and
+# prints this/baseline for each row: ratios within one run, so the drift of
+# a shared machine cancels. Root; `make tests-build` first (and
+# `make build/bench/reporter_feed`, with valgrind, for the instruction counts
+# at the end).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+
+flip=build/tests/helpers/nsw_flipns
+if [ ! -x "$flip" ] || [ ! -x build/nswatch ]; then
+	echo "bench/reporter.sh: build build/nswatch and $flip first (make tests-build)" >&2
+	exit 1
+fi
+if [ "$(id -u)" -ne 0 ]; then
+	echo "bench/reporter.sh: needs root" >&2
+	exit 1
+fi
+n=${REPORTER_N:-100000}
+repeats=${REPORTER_REPEATS:-3}
+outputs=${REPORTER_OUTPUTS:-text json}
+sinks=${REPORTER_SINKS:-null file pipe}
+tmp=$(mktemp -d)
+tracer=
+cleanup() {
+	[ -n "$tracer" ] && kill -INT "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+cpu_ns() { # PID: time on CPU, ns
+	local a
+	read -r a _ <"/proc/$1/schedstat"
+	echo "$a"
+}
+
+# The reporter, started on its sink; sets $tracer to nswatch's own pid.
+start() { # BINARY OUTPUT SINK
+	local bin=$1 output=$2 sink=$3 flag=
+	[ "$output" = json ] && flag=--json
+	: >"$tmp/err"
+	case $sink in
+	null) "$bin" trace $flag --rate-limit 0 </dev/null >/dev/null 2>"$tmp/err" & ;;
+	file) "$bin" trace $flag --rate-limit 0 </dev/null >"$tmp/out" 2>"$tmp/err" & ;;
+	pipe) "$bin" trace $flag --rate-limit 0 </dev/null 2>"$tmp/err" > >(cat >/dev/null) & ;;
+	esac
+	tracer=$!
+	for _ in $(seq 200); do grep -q '^Tracing' "$tmp/err" && return 0; sleep 0.05; done
+	echo "bench/reporter.sh: $bin did not start: $(cat "$tmp/err")" >&2
+	exit 1
+}
+
+# One flood under one reporter: "reporter_ns producer_ns lost".
+one() { # BINARY OUTPUT SINK
+	local c0 c1 c2 t0 t1 calls events lost
+	start "$@"
+	rm -rf "$tmp/w" && mkdir "$tmp/w"
+	sleep 0.2
+	c0=$(cpu_ns "$tracer")
+	t0=$(date +%s%N)
+	"$flip" "$tmp/w" "$n" 0 hold
+	t1=$(date +%s%N)
+	calls=$(cat "$tmp/w/setns")
+	# Drained once the reporter's CPU stands still across two polls.
+	c1=$(cpu_ns "$tracer")
+	while sleep 0.15; c2=$(cpu_ns "$tracer"); [ $((c2 - c1)) -gt 2000000 ]; do
+		c1=$c2
+	done
+	kill -INT "$tracer"
+	wait "$tracer" || true
+	tracer=
+	events=$(sed -nE 's/^Summary: events=([0-9]+) .*/\1/p' "$tmp/err")
+	lost=$(sed -nE 's/^Summary: events=[0-9]+ lost=([0-9]+).*/\1/p' "$tmp/err")
+	if [ -z "$events" ] || [ "$events" -eq 0 ]; then
+		echo "bench/reporter.sh: no summary: $(cat "$tmp/err")" >&2
+		exit 1
+	fi
+	echo "$(((c2 - c0) / events)) $(((t1 - t0) / calls)) $lost"
+}
+
+median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
+
+declare -A rep prod lost
+for _ in $(seq "$repeats"); do
+	for output in $outputs; do
+		for sink in $sinks; do
+			builds=this
+			[ -n "${REPORTER_BASELINE:-}" ] && builds="this baseline"
+			for b in $builds; do
+				bin=$PWD/build/nswatch
+				[ "$b" = baseline ] && bin=$REPORTER_BASELINE
+				read -r r p l < <(one "$bin" "$output" "$sink")
+				k="$b $output $sink"
+				rep[$k]+="$r "
+				prod[$k]+="$p "
+				lost[$k]+="$l "
+			done
+		done
+	done
+done
+
+printf 'one setns producer (nsw_flipns, %d calls), reporter host-wide, --rate-limit 0; medians of %d\n' \
+	$((2 * n + 1)) "$repeats"
+printf '%-9s %-5s %-5s %12s %13s %13s %6s %s\n' build output sink "reporter ns/ev" \
+	"events/cpu-s" "producer ns" load "lost (each round)"
+for output in $outputs; do
+	for sink in $sinks; do
+		for b in this baseline; do
+			k="$b $output $sink"
+			[ -n "${rep[$k]:-}" ] || continue
+			r=$(tr ' ' '\n' <<<"${rep[$k]}" | grep . | median)
+			p=$(tr ' ' '\n' <<<"${prod[$k]}" | grep . | median)
+			printf '%-9s %-5s %-5s %12d %13d %13d %6s %s\n' "$b" "$output" "$sink" \
+				"$r" $((1000000000 / (r ? r : 1))) "$p" \
+				"$(awk -v r="$r" -v p="$p" 'BEGIN {printf "%.2f", r / p}')" "${lost[$k]}"
+		done
+		if [ -n "${REPORTER_BASELINE:-}" ]; then
+			r=$(tr ' ' '\n' <<<"${rep["this $output $sink"]}" | grep . | median)
+			rb=$(tr ' ' '\n' <<<"${rep["baseline $output $sink"]}" | grep . | median)
+			printf '%-9s %-5s %-5s %12s\n' this/base "$output" "$sink" \
+				"$(awk -v a="$r" -v b="$rb" 'BEGIN {printf "%.2fx", a / b}')"
+		fi
+	done
+done
+
+# The same work without the kernel, in instructions, which a busy machine
+# does not move: bench/reporter_feed's records through session/pipeline.c
+# under callgrind (make build/bench/reporter_feed; valgrind).
+feed=build/bench/reporter_feed
+if [ -x "$feed" ] && command -v valgrind >/dev/null 2>&1; then
+	instr() { # N MODE
+		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$feed" "$1" "$2" 2>&1 |
+			sed -nE 's/.*Collected : ([0-9]+).*/\1/p'
+	}
+	feed_n=${REPORTER_FEED_N:-20000}
+	printf '\ninstructions per record, no kernel (%s, %d setns records, callgrind)\n' "$feed" "$feed_n"
+	for mode in json text table; do
+		printf '%-6s %8d\n' "$mode" $((($(instr "$feed_n" "$mode") - $(instr 0 "$mode")) / feed_n))
+	done
+fi

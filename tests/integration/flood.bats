@@ -1,0 +1,141 @@
+#!/usr/bin/env bats
+# One producer flooding setns with the rate limit off (issue 11, item 5):
+# the reporter keeps up and loses nothing, in JSON and in text, host-wide
+# and following. The producer (nsw_flipns) switches between two uts
+# namespaces it holds by fd, FLOOD_N times each way, and says what the kernel
+# did: how many setns calls it made (all succeeded, or it fails), its pid,
+# and the two namespaces' inodes (readlink /proc/self/ns/uts). Per
+# operation, events + throttled + lost must equal what was performed; the
+# control, a ring buffer of 4 KiB, shows that losses are seen and counted.
+# No timing: how fast the reporter is goes to bench/reporter.sh.
+
+load helpers
+
+# 200,001 setns calls: a second or two of flood here.
+FLOOD_N=100000
+
+setup() {
+	nsw_setup
+	require_root_btf
+	require_cmd jq
+	require_helper nsw_flipns
+	FLIP="$NSW_HELPER_DIR/nsw_flipns"
+}
+
+teardown() {
+	nsw_teardown
+}
+
+# summary_op OP: E T L := OP's events, throttled and lost in the summary.
+summary_op() {
+	local f
+	f=$(grep -E '^Summary: ' "$NSW_ERR" | tail -n1 | grep -oE " $1=[0-9]+\+[0-9]+\+[0-9]+" | sed 's/^ [a-z0-9]*=//')
+	if [ -z "$f" ]; then
+		fail "the summary has no $1=E+T+L"
+		return 1
+	fi
+	IFS=+ read -r E T L <<<"$f"
+}
+
+# flip_ran: the producer finished and said what it did; CALLS, PID, A, B.
+flip_ran() {
+	if [ ! -s "$W/setns" ]; then
+		fail "nsw_flipns did not finish (no $W/setns)"
+		return 1
+	fi
+	CALLS=$(cat "$W/setns")
+	PID=$(cat "$W/pid")
+	A=$(sed -E 's/^uts:\[([0-9]+)\]$/\1/' "$W/a")
+	B=$(sed -E 's/^uts:\[([0-9]+)\]$/\1/' "$W/b")
+	assert_eq "setns calls the producer made" "$CALLS" $((2 * FLOOD_N + 1))
+}
+
+# json_counts: one pass over the JSON lines. SETNS_LINES := every setns
+# line; MINE := the producer's setns lines; INTO_A, INTO_B := those whose
+# target is A or B and that left the caller there; BAD := the producer's
+# setns lines that failed or name another target.
+json_counts() {
+	read -r SETNS_LINES MINE INTO_A INTO_B BAD < <(jq -rn --argjson p "$PID" \
+		--argjson a "$A" --argjson b "$B" '
+		reduce (inputs | select(.op == "setns")) as $e ({all: 0, mine: 0, a: 0, b: 0, bad: 0};
+			.all += 1
+			| if $e.pid == $p then
+				.mine += 1
+				| if $e.ret == 0 and $e.target.inode == $a and $e.ns_after.uts == $a then .a += 1
+				  elif $e.ret == 0 and $e.target.inode == $b and $e.ns_after.uts == $b then .b += 1
+				  else .bad += 1 end
+			  else . end)
+		| "\(.all) \(.mine) \(.a) \(.b) \(.bad)"' "$NSW_OUT")
+}
+
+# host_flood ARGS...: a host-wide trace with ARGS around one flood.
+host_flood() {
+	nsw_trace_bg --rate-limit 0 "$@"
+	nsw_wait_tracing
+	"$FLIP" "$W" "$FLOOD_N" 0 hold
+	kill -INT "$NSW_TRACER_PID"
+	nsw_wait_tracer 120
+	assert_trace_ok
+	flip_ran
+}
+
+@test "flood: 200,001 setns from one process under a host-wide --json --rate-limit 0 trace are all delivered, none lost" {
+	host_flood --json
+	json_counts
+	assert_eq "the producer's setns lines" "$MINE" "$CALLS"
+	assert_eq "its setns into A (the kernel's inode), landing there" "$INTO_A" $((FLOOD_N + 1))
+	assert_eq "its setns into B, landing there" "$INTO_B" "$FLOOD_N"
+	assert_eq "its setns lines that failed or name another namespace" "$BAD" 0
+	assert_eq "lost (all records)" "$NSW_LOST" 0
+	summary_op setns
+	assert_eq "setns throttled with the rate limit off" "$T" 0
+	assert_eq "setns lost" "$L" 0
+	assert_eq "setns lines against the summary's setns events" "$SETNS_LINES" "$E"
+	# Host-wide, others may call setns too: the producer's share of E is its own.
+	[ "$E" -ge "$CALLS" ] || fail "summary setns events $E < the producer's $CALLS calls"
+}
+
+@test "flood: the same flood, text output, host-wide: every setns has its line, none lost" {
+	local mine
+	host_flood
+	# TIME PID PPID COMM OP FLAGS RESULT NAMESPACES: the producer's setns lines that succeeded.
+	mine=$(awk -v p="$PID" '$2 == p && $5 == "setns" && $7 == "0"' "$NSW_OUT" | wc -l)
+	assert_eq "the producer's setns lines" "$mine" "$CALLS"
+	assert_eq "its lines moving it into A" \
+		"$(awk -v p="$PID" -v t="target=uts:$A" '$2 == p && $5 == "setns" && index($0, t)' "$NSW_OUT" | wc -l)" \
+		$((FLOOD_N + 1))
+	assert_eq "lost (all records)" "$NSW_LOST" 0
+	summary_op setns
+	assert_eq "setns throttled" "$T" 0
+	assert_eq "setns lost" "$L" 0
+}
+
+@test "flood: following the producer, events + throttled + lost equal the calls it made, with nothing lost" {
+	nsw_trace --json --rate-limit 0 -- "$FLIP" "$W" "$FLOOD_N" 0 hold
+	assert_trace_ok
+	flip_ran
+	json_counts
+	summary_op setns
+	assert_eq "setns: events + throttled + lost against the calls made" $((E + T + L)) "$CALLS"
+	assert_eq "setns lost" "$L" 0
+	assert_eq "setns throttled" "$T" 0
+	assert_eq "setns lines against the summary" "$SETNS_LINES" "$E"
+	assert_eq "the producer's setns lines" "$MINE" "$CALLS"
+	assert_eq "its setns lines that failed or name another namespace" "$BAD" 0
+	summary_op unshare
+	assert_eq "unshare: events + throttled + lost (its two namespaces)" $((E + T + L)) 2
+	assert_eq "lost (all records)" "$NSW_LOST" 0
+}
+
+@test "flood: control: a 4 KiB ring buffer loses events under the same flood, and every loss is counted" {
+	nsw_trace --json --rate-limit 0 --ring-size 4K -- "$FLIP" "$W" "$FLOOD_N" 0 hold
+	assert_trace_ok
+	flip_ran
+	json_counts
+	summary_op setns
+	[ "$L" -gt 0 ] || fail "no setns lost with a 4 KiB ring buffer under 200,001 calls"
+	[ "$NSW_LOST" -gt 0 ] || fail "the summary's lost is 0 though setns lost $L"
+	assert_eq "setns: events + throttled + lost against the calls made" $((E + T + L)) "$CALLS"
+	assert_eq "setns lines against the summary" "$SETNS_LINES" "$E"
+	assert_eq "the producer's setns lines against the summary's events" "$MINE" "$E"
+}
