@@ -536,7 +536,7 @@ static int setup_namespaces(const struct nsw_init_args *a, int tree_fd,
 		return -1;
 	if (c->net != NSW_NET_HOST)
 		phase_done(a, NSW_PHASE_NETWORK, t);
-	if (c->ns_flags & CLONE_NEWUTS) {
+	if ((c->ns_flags & CLONE_NEWUTS) && c->hostname[0]) {
 		if (sethostname(c->hostname, strlen(c->hostname)) < 0)
 			return nsw_error(err, errno, "sethostname %s", c->hostname);
 		phase_done(a, NSW_PHASE_HOSTNAME, 0);
@@ -572,7 +572,8 @@ static int setup(const struct nsw_init_args *a, int tree_fd,
 	if (nsw_enter_workdir(c->workdir, err) < 0)
 		return -1;
 	phase_done(a, NSW_PHASE_WORKDIR, 0);
-	if (watch_parent(a->sock, err) < 0)
+	/* OCI: the init outlives the process that made it (create). */
+	if (!c->oci && watch_parent(a->sock, err) < 0)
 		return -1;
 	/* Closed at the start; nothing of the host may have come back since. */
 	return nsw_check_fds(&a->sock, 1, err);
@@ -598,12 +599,36 @@ static __attribute__((noreturn)) void fail(int sock, int type,
 	_exit(type == NSW_MSG_EXEC_FAILED ? INIT_EXIT_EXEC_FAILED : INIT_EXIT_FAILED);
 }
 
+/*
+ * OCI: created, the init waits for `start`, which writes one byte to the
+ * fifo; the creator is gone by then, so nothing else may wake us.
+ */
+static int wait_for_start(int fifo)
+{
+	char byte;
+	ssize_t n;
+
+	while ((n = read(fifo, &byte, 1)) < 0 && errno == EINTR)
+		;
+	close(fifo);
+	return n == 1 ? 0 : -1;
+}
+
+/* After create returned nobody reads the socket: the error goes to stderr too. */
+static __attribute__((noreturn)) void fail_oci(const struct nsw_init_args *a, int type,
+					       const struct nsw_error *err)
+{
+	if (a->c->oci)
+		nsw_error_print(err);
+	fail(a->sock, type, err);
+}
+
 void nsw_container_init_main(const struct nsw_init_args *a)
 {
 	struct nsw_error err = { 0 };
 	struct nsw_msg m;
 	sigset_t all;
-	int tree_fd = -1, tty_master, filter = -1;
+	int tree_fd = -1, tty_master, filter = -1, fifo = -1;
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -612,7 +637,7 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 	 * must not reach the container, nor serve any path resolved below.
 	 */
 	if (nsw_close_fds_except(&a->sock, 1, &err) < 0 ||
-	    watch_parent(a->sock, &err) < 0)
+	    (!a->c->oci && watch_parent(a->sock, &err) < 0))
 		fail(a->sock, NSW_MSG_ERROR, &err);
 	if (nsw_msg_recv(a->sock, &m, &tree_fd) <= 0 || m.type != NSW_MSG_SETUP)
 		_exit(INIT_EXIT_FAILED);
@@ -635,6 +660,9 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 		_exit(INIT_EXIT_FAILED);
 	if (tty_master >= 0)
 		close(tty_master);
+	if (a->c->oci && (nsw_msg_recv(a->sock, &m, &fifo) <= 0 ||
+			  m.type != NSW_MSG_START_FIFO || fifo < 0))
+		_exit(INIT_EXIT_FAILED);
 	/* EXEC carries the seccomp filter the monitor compiled meanwhile. */
 	if (nsw_msg_recv(a->sock, &m, &filter) <= 0 || m.type != NSW_MSG_EXEC)
 		_exit(INIT_EXIT_FAILED);
@@ -643,12 +671,14 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 		_exit(INIT_EXIT_FAILED);
 	/* The last report: the command is about to be executed. */
 	phase_done(a, NSW_PHASE_EXEC, 0);
+	if (fifo >= 0 && wait_for_start(fifo) < 0)
+		_exit(INIT_EXIT_FAILED);
 	/* Last: the filter also holds what the init itself may still do. */
 	if (nsw_seccomp_load(&a->c->seccomp, filter, &err) < 0)
-		fail(a->sock, NSW_MSG_ERROR, &err);
+		fail_oci(a, NSW_MSG_ERROR, &err);
 	if (filter >= 0)
 		close(filter);
 	execvp(a->c->argv[0], a->c->argv);
 	nsw_error(&err, errno, "%s", a->c->argv[0]);
-	fail(a->sock, NSW_MSG_EXEC_FAILED, &err);
+	fail_oci(a, NSW_MSG_EXEC_FAILED, &err);
 }

@@ -30,7 +30,7 @@
 /* Does the container get a writable layer (everything but --read-only)? */
 static inline bool nsw_layer_wanted(const struct nsw_container *c)
 {
-	return !c->readonly_root;
+	return !c->readonly_root && !c->oci;
 }
 
 /* STATE/NAME/layer, where the upper and work directories are. */
