@@ -109,9 +109,11 @@ $(LIB): $(LIB_OBJS)
 $(BUILD)/nswatch: $(BUILD)/user/cli/main.o $(LIB)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
-# The same binary, an OCI runtime when called by this name (cli/main.c).
+# The same binary, an OCI runtime when called by this name (cli/main.c). A
+# hard link: engines and the OCI suite resolve a symlink (readlink -f) and
+# would call it by the name nswatch.
 $(BUILD)/nswatch-runc: $(BUILD)/nswatch
-	ln -sf nswatch $@
+	ln -f $< $@
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB) -lcmocka $(LDLIBS) -o $@
