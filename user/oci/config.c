@@ -346,7 +346,8 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 		goto out;
 	}
 	m.target = strdup(dest);
-	m.source = bind ? bundle_path(cfg->bundle, source) : NULL;
+	/* A filesystem's source is its device name in mountinfo ("shm", "proc"). */
+	m.source = bind ? bundle_path(cfg->bundle, source) : source ? strdup(source) : NULL;
 	m.fstype = bind ? NULL : strdup(type);
 	m.data = take_ptr(&data);
 	/* A file bind needs a file to go on; a missing source fails later, named. */
@@ -356,7 +357,7 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 		m.is_file = stat(m.source, &st) == 0 && !S_ISDIR(st.st_mode);
 		m.volume = true;
 	}
-	if (!m.target || (bind && !m.source) || (!bind && !m.fstype)) {
+	if (!m.target || (bind && !m.source) || (!bind && (!m.fstype || (source && !m.source)))) {
 		free(m.target);
 		free(m.source);
 		free(m.fstype);

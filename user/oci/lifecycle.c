@@ -563,10 +563,12 @@ int nsw_oci_delete(const char *id, bool force, struct nsw_error *err)
 
 	if (nsw_oci_state_load(id, &st, err) < 0)
 		return -1;
-	if (st.status == NSW_OCI_RUNNING && !force) {
+	/* The spec: deleting a container that is not stopped is an error. */
+	if ((st.status == NSW_OCI_RUNNING || st.status == NSW_OCI_CREATED) && !force) {
+		nsw_error(err, 0, "cannot delete container %s that is not stopped: %s", id,
+			  nsw_oci_status_name(st.status));
 		nsw_oci_state_free(&st);
-		return nsw_error(err, 0, "cannot delete container %s that is not stopped: running",
-				 id);
+		return -1;
 	}
 	if (st.status == NSW_OCI_CREATED || st.status == NSW_OCI_RUNNING) {
 		signal_pid(st.pid, st.starttime, SIGKILL);

@@ -179,6 +179,7 @@ int nsw_caps_apply_sets(uint64_t effective, uint64_t permitted, uint64_t inherit
 	cap_value_t last = cap_max_bits() - 1;
 	cleanup_cap cap_t now = NULL;
 	cap_flag_value_t held;
+	uint64_t kept = 0;
 
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
 		return nsw_error(err, errno, "cannot clear the ambient capabilities");
@@ -188,6 +189,8 @@ int nsw_caps_apply_sets(uint64_t effective, uint64_t permitted, uint64_t inherit
 	for (cap_value_t cap = 0; cap <= last; cap++) {
 		if (cap_get_flag(now, cap, CAP_PERMITTED, &held) < 0)
 			return nsw_error(err, errno, "cannot read capability %d", cap);
+		if (held && cap < CAPS_SET_BITS)
+			kept |= NSW_CAP_BIT(cap);
 		for (size_t f = 0; f < ARRAY_SIZE(sets); f++) {
 			cap_flag_value_t v = held && in_set(sets[f].set, cap) ? CAP_SET : CAP_CLEAR;
 
@@ -198,7 +201,7 @@ int nsw_caps_apply_sets(uint64_t effective, uint64_t permitted, uint64_t inherit
 	if (cap_set_proc(now) < 0)
 		return nsw_error(err, errno, "cannot set the capabilities");
 	for (cap_value_t cap = 0; cap <= last; cap++)
-		if (in_set(ambient, cap) && in_set(permitted, cap) && in_set(inheritable, cap) &&
+		if (in_set(ambient & kept, cap) && in_set(permitted, cap) && in_set(inheritable, cap) &&
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 			return nsw_error(err, errno, "cannot raise ambient capability %d", cap);
 	return 0;

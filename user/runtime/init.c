@@ -227,7 +227,8 @@ static int make_mount(const struct nsw_mount *m, struct nsw_error *err)
 	if (fsfd < 0)
 		return nsw_error(err, errno, "fsopen");
 	/* What mount(8) and /proc/self/mountinfo show as the device. */
-	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->fstype, 0) < 0)
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->source ? m->source : m->fstype,
+		     0) < 0)
 		return nsw_error(err, errno, "mount source");
 	if (fs_configure(fsfd, m->data, err) < 0)
 		return -1;
@@ -674,7 +675,8 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 	if (fifo >= 0 && wait_for_start(fifo) < 0)
 		_exit(INIT_EXIT_FAILED);
 	/* Last: the filter also holds what the init itself may still do. */
-	if (nsw_seccomp_load(&a->c->seccomp, filter, &err) < 0)
+	if (nsw_seccomp_load(&a->c->seccomp, filter, &err) < 0 ||
+	    (nsw_caps_deferred(a->c) && nsw_apply_caps(a->c, &err) < 0))
 		fail_oci(a, NSW_MSG_ERROR, &err);
 	if (filter >= 0)
 		close(filter);

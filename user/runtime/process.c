@@ -72,13 +72,29 @@ int nsw_apply_identity(const struct nsw_container *c, struct nsw_error *err)
 		return nsw_error(err, errno, "cannot set the supplementary groups");
 	if (setresgid(c->gid, c->gid, c->gid) < 0)
 		return nsw_error(err, errno, "--user: setresgid(%u)", c->gid);
+	/* OCI: a non-root user keeps the sets the config gives it, as with runc. */
+	if (c->caps_sets && prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return nsw_error(err, errno, "PR_SET_KEEPCAPS");
 	if (setresuid(c->uid, c->uid, c->uid) < 0)
 		return nsw_error(err, errno, "--user: setresuid(%u)", c->uid);
-	if (c->caps_sets ? nsw_caps_apply_sets(c->caps_effective, c->caps_permitted, c->caps_inheritable, c->caps_ambient, err) < 0 : nsw_caps_apply(c->caps, err) < 0)
+	if (!nsw_caps_deferred(c) && nsw_apply_caps(c, err) < 0)
 		return -1;
 	if (!c->keep_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return nsw_error(err, errno, "PR_SET_NO_NEW_PRIVS");
 	return 0;
+}
+
+bool nsw_caps_deferred(const struct nsw_container *c)
+{
+	return c->keep_privs && c->seccomp.mode != NSW_SECCOMP_UNCONFINED;
+}
+
+int nsw_apply_caps(const struct nsw_container *c, struct nsw_error *err)
+{
+	if (!c->caps_sets)
+		return nsw_caps_apply(c->caps, err);
+	return nsw_caps_apply_sets(c->caps_effective, c->caps_permitted, c->caps_inheritable,
+				   c->caps_ambient, err);
 }
 
 void nsw_free_env(char **env)
