@@ -56,11 +56,11 @@ teardown() {
 	fi
 }
 
-# oci_id SUFFIX: a container id of this test (deleted by the teardown).
+# oci_id SUFFIX: OCI_ID, a container id of this test (deleted by the
+# teardown; not called in a subshell, which would lose the record).
 oci_id() {
-	local id="$RT_PREFIX-$1"
-	OCI_IDS+=("$id")
-	printf '%s\n' "$id"
+	OCI_ID="$RT_PREFIX-$1"
+	OCI_IDS+=("$OCI_ID")
 }
 
 # oci_config ARGS_JSON [EXTRA_LINUX_JSON]: a config.json on the busybox
@@ -140,7 +140,8 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 
 @test "oci: create, start, state, kill, delete, with the kernel's truth at each step" {
 	local id pid t
-	id=$(oci_id a)
+	oci_id a
+	id=$OCI_ID
 	oci_config '["sh", "-c", "echo started; echo pid $$; hostname; for t in pid net ipc uts mnt user; do readlink /proc/self/ns/$t; done; echo done; exec sleep 600"]'
 	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
 	[ "$NSW_STATUS" -eq 0 ] || fail "create: status $NSW_STATUS: $(cat "$BATS_TEST_TMPDIR/$id.out")"
@@ -170,7 +171,7 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	sed -n 2p "$BATS_TEST_TMPDIR/$id.out" | grep -qx 'pid 1' || fail "the command is not pid 1: $(cat "$BATS_TEST_TMPDIR/$id.out")"
 	assert_eq "hostname inside" "$(sed -n 3p "$BATS_TEST_TMPDIR/$id.out")" oci-test
 	for t in pid net ipc uts mnt user; do
-		grep -qx "$(readlink "/proc/$pid/ns/$t")" "$BATS_TEST_TMPDIR/$id.out" ||
+		grep -qxF "$(readlink "/proc/$pid/ns/$t")" "$BATS_TEST_TMPDIR/$id.out" ||
 			fail "the command's $t namespace is not the init's $(readlink "/proc/$pid/ns/$t")"
 	done
 	assert_eq "the same process, now the command" "$(cat "/proc/$pid/comm")" sleep
@@ -191,7 +192,8 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 
 @test "oci: kill takes names and numbers; TERM reaches a pid 1 that handles it" {
 	local a b
-	a=$(oci_id term)
+	oci_id term
+	a=$OCI_ID
 	oci_config '["sh", "-c", "trap \"echo got TERM; exit 3\" TERM; echo ready; while :; do sleep 1; done"]'
 	oci_create "$a" --pid-file "$BATS_TEST_TMPDIR/a.pid"
 	assert_eq "create" "$NSW_STATUS" 0
@@ -203,7 +205,8 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	wait_status "$a" stopped
 	grep -qx "got TERM" "$BATS_TEST_TMPDIR/$a.out" || fail "TERM did not reach the handler"
 
-	b=$(oci_id nine)
+	oci_id nine
+	b=$OCI_ID
 	oci_config '["sleep", "600"]'
 	oci_create "$b" --pid-file "$BATS_TEST_TMPDIR/b.pid"
 	assert_eq "create" "$NSW_STATUS" 0
@@ -217,9 +220,10 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	assert_failed_with "kill with a bad signal" "invalid signal 'NOSUCHSIG'"
 }
 
-@test "oci: delete refuses a running container; --force kills it; a created one is deleted whole" {
+@test "oci: delete refuses a running or created container; --force kills it and removes all" {
 	local a b pid
-	a=$(oci_id run)
+	oci_id run
+	a=$OCI_ID
 	oci_config '["sleep", "600"]'
 	oci_create "$a" --pid-file "$BATS_TEST_TMPDIR/a.pid"
 	pid=$(cat "$BATS_TEST_TMPDIR/a.pid")
@@ -235,21 +239,26 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 		fail "delete --force left the init $pid running"
 	fi
 
-	# Never started: delete kills the waiting init, and the command never runs.
-	b=$(oci_id created)
+	# Never started: delete --force kills the waiting init; the command never runs.
+	oci_id created
+	b=$OCI_ID
 	oci_config '["sh", "-c", "echo ran"]'
 	oci_create "$b" --pid-file "$BATS_TEST_TMPDIR/b.pid"
 	pid=$(cat "$BATS_TEST_TMPDIR/b.pid")
 	OCI_PIDS+=("$pid")
 	rt_oci delete "$b"
-	assert_eq "delete of a created container" "$NSW_STATUS" 0
+	assert_failed_with "delete of a created container" "is not stopped: created"
+	assert_eq "state after a refused delete" "$(state_of "$b" .status)" created
+	rt_oci delete --force "$b"
+	assert_eq "delete --force of a created container" "$NSW_STATUS" 0
 	assert_eq "output of a command never started" "$(cat "$BATS_TEST_TMPDIR/$b.out")" ""
 	[ ! -e "$ROOT/$b" ] || fail "delete left $ROOT/$b"
 }
 
 @test "oci: hooks see the state on stdin; prestart before start, poststop at delete" {
 	local id pid
-	id=$(oci_id hooks)
+	oci_id hooks
+	id=$OCI_ID
 	oci_config '["sleep", "600"]'
 	jq --arg d "$BATS_TEST_TMPDIR" '.hooks = {
 		prestart: [{path: "/bin/sh", args: ["sh", "-c", "cat > \($d)/prestart.json"]}],
@@ -269,7 +278,8 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 
 @test "oci: a prestart hook that fails fails create, and leaves nothing" {
 	local id
-	id=$(oci_id hookfail)
+	oci_id hookfail
+	id=$OCI_ID
 	oci_config '["sh", "-c", "echo ran"]'
 	jq '.hooks = {prestart: [{path: "/bin/false"}]}' "$BUNDLE/config.json" >"$BUNDLE/c" &&
 		mv "$BUNDLE/c" "$BUNDLE/config.json"
@@ -283,7 +293,8 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 
 @test "oci: bad input: a missing bundle, bad config.json, a taken or unknown id" {
 	local id
-	id=$(oci_id bad)
+	oci_id bad
+	id=$OCI_ID
 	oci_create "$id" --bundle "$BATS_TEST_TMPDIR/nobundle"
 	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
 	assert_failed_with "a missing bundle" "$BATS_TEST_TMPDIR/nobundle"
@@ -339,4 +350,35 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	assert_eq "--version" "$NSW_STATUS" 0
 	rt_oci features
 	assert_eq "features" "$(jq -r .ociVersionMax "$NSW_OUT")" 1.2.0
+}
+
+@test "oci: maskedPaths and readonlyPaths anywhere in the container, with a control" {
+	local id ctl
+	oci_id masked
+	id=$OCI_ID
+	oci_config '["sh", "-c", "wc -c < /etc/passwd; ls /sbin | wc -l; { echo x > /tmp/f; } 2>/dev/null && echo wrote || echo refused; echo done"]'
+	jq '.linux.maskedPaths = ["/etc/passwd", "/sbin", "/proc/kcore"] | .linux.readonlyPaths = ["/tmp"]' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	rt_oci start "$id"
+	wait_output "$id" done
+	assert_eq "masked /etc/passwd: bytes read" "$(sed -n 1p "$BATS_TEST_TMPDIR/$id.out")" 0
+	assert_eq "masked /sbin: entries" "$(sed -n 2p "$BATS_TEST_TMPDIR/$id.out")" 0
+	assert_eq "read-only /tmp" "$(sed -n 3p "$BATS_TEST_TMPDIR/$id.out")" refused
+
+	# Control: the same container without the lists reads and writes them.
+	oci_id control
+	ctl=$OCI_ID
+	jq 'del(.linux.maskedPaths) | del(.linux.readonlyPaths)' "$BUNDLE/config.json" >"$BUNDLE/c" &&
+		mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$ctl" --pid-file "$BATS_TEST_TMPDIR/cpid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/cpid")")
+	rt_oci start "$ctl"
+	wait_output "$ctl" done
+	assert_ne "control: /etc/passwd bytes read" "$(sed -n 1p "$BATS_TEST_TMPDIR/$ctl.out")" 0
+	assert_ne "control: /sbin entries" "$(sed -n 2p "$BATS_TEST_TMPDIR/$ctl.out")" 0
+	assert_eq "control: /tmp" "$(sed -n 3p "$BATS_TEST_TMPDIR/$ctl.out")" wrote
 }

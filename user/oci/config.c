@@ -671,7 +671,7 @@ static int parse_idmaps(struct json_object *linux_o, const char *key, struct nsw
 	return 0;
 }
 
-/* A NULL-ended list of paths under /proc or /sys (where masks go). */
+/* A NULL-ended list of absolute paths of the container (masks.h resolves them). */
 static int parse_paths(struct json_object *linux_o, const char *key, char ***out,
 		       struct nsw_error *err)
 {
@@ -680,9 +680,8 @@ static int parse_paths(struct json_object *linux_o, const char *key, char ***out
 	for (size_t i = 0; *out && (*out)[i]; i++) {
 		const char *p = (*out)[i];
 
-		if (strncmp(p, "/proc/", 6) && strncmp(p, "/sys/", 5))
-			return nsw_error(err, 0,
-					 "linux.%s[%zu]: '%s': nswatch masks only paths under /proc and /sys yet",
+		if (p[0] != '/' || !p[1])
+			return nsw_error(err, 0, "linux.%s[%zu]: '%s' is not an absolute path below /",
 					 key, i, p);
 		if (strstr(p, "/../") || !strcmp(p + strlen(p) - 3, "/.."))
 			return nsw_error(err, 0, "linux.%s[%zu]: '%s' leaves its mount", key, i, p);

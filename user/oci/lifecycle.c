@@ -33,6 +33,8 @@
 /* delete --force: how long the killed init may take to go. */
 #define KILL_WAIT_MS 10000
 #define PROCS_LINE 32
+/* start: how long to wait for the init to exec the command (it may be stopped). */
+#define START_WAIT_MS 10000
 
 static const char *const status_names[] = {
 	[NSW_OCI_CREATING] = "creating",
@@ -468,10 +470,19 @@ int nsw_oci_start(const char *id, struct nsw_error *err)
 	fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || write(fd, &byte, 1) != 1)
 		r = nsw_error(err, errno, "cannot start container %s: container not running", id);
-	if (fd >= 0)
-		close(fd);
 	if (r == 0)
 		unlink(fifo);
+	if (fd >= 0) {
+		/*
+		 * Return once the command runs: the init's end of the fifo is
+		 * close-on-exec, and a fifo without readers is POLLERR to us.
+		 */
+		struct pollfd p = { fd, 0, 0 };
+
+		while (r == 0 && poll(&p, 1, START_WAIT_MS) < 0 && errno == EINTR)
+			;
+		close(fd);
+	}
 	st.status = NSW_OCI_RUNNING;
 	/* A poststart hook that fails is a warning: the container runs (the spec). */
 	if (r == 0 && nsw_oci_run_hooks(&st.saved, NSW_OCI_HOOK_POSTSTART, &st, err) < 0) {

@@ -461,7 +461,7 @@ static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
 	cleanup_close int root_fd = -1;
 	unsigned long long t = nsw_mono_ns();
 	struct nsw_phase p = { .kind = NSW_PHASE_ROOTFS };
-	struct nsw_mask_mounts mm = { .proc = -1, .sys = -1 };
+	struct nsw_mask_mounts mm = { .proc = -1, .sys = -1, .root = -1 };
 	int r;
 
 	root_fd = attach_rootfs(a->c, h->rootfs_dir, tree_fd, err);
@@ -471,6 +471,9 @@ static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
 	p.rootfs.layer = nsw_layer_wanted(a->c);
 	phase(a, &p);
 	r = mount_all(a, root_fd, h, &mm, t, err);
+	/* OCI masks any path of the container; after pivot_root, / is its root. */
+	if (r == 0 && a->c->oci && (mm.root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		r = nsw_error(err, errno, "cannot open the container's root");
 	if (r == 0)
 		r = harden_mounts(a, &mm, err);
 	nsw_mask_mounts_close(&mm);
@@ -602,7 +605,8 @@ static __attribute__((noreturn)) void fail(int sock, int type,
 
 /*
  * OCI: created, the init waits for `start`, which writes one byte to the
- * fifo; the creator is gone by then, so nothing else may wake us.
+ * fifo; the creator is gone by then, so nothing else may wake us. The fifo
+ * stays open (close-on-exec): `start` sees it close when the command runs.
  */
 static int wait_for_start(int fifo)
 {
@@ -611,7 +615,6 @@ static int wait_for_start(int fifo)
 
 	while ((n = read(fifo, &byte, 1)) < 0 && errno == EINTR)
 		;
-	close(fifo);
 	return n == 1 ? 0 : -1;
 }
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -61,6 +62,25 @@ static int apply_oci_process(const struct nsw_container *c, struct nsw_error *er
 	return 0;
 }
 
+/* A change of uid cleared the effective set: back to what is permitted (keepcaps). */
+static int raise_permitted(struct nsw_error *err)
+{
+	cap_t now = cap_get_proc();
+	cap_flag_value_t v;
+	int r = 0;
+
+	if (!now)
+		return nsw_error(err, errno, "cannot read the capabilities");
+	for (cap_value_t cap = 0; cap <= CAP_LAST_CAP && r == 0; cap++)
+		if (cap_get_flag(now, cap, CAP_PERMITTED, &v) < 0 ||
+		    cap_set_flag(now, CAP_EFFECTIVE, 1, &cap, v) < 0)
+			r = nsw_error(err, errno, "cannot prepare capability %d", cap);
+	if (r == 0 && cap_set_proc(now) < 0)
+		r = nsw_error(err, errno, "cannot set the capabilities");
+	cap_free(now);
+	return r;
+}
+
 int nsw_apply_identity(const struct nsw_container *c, struct nsw_error *err)
 {
 	if (c->oci && apply_oci_process(c, err) < 0)
@@ -77,7 +97,7 @@ int nsw_apply_identity(const struct nsw_container *c, struct nsw_error *err)
 		return nsw_error(err, errno, "PR_SET_KEEPCAPS");
 	if (setresuid(c->uid, c->uid, c->uid) < 0)
 		return nsw_error(err, errno, "--user: setresuid(%u)", c->uid);
-	if (!nsw_caps_deferred(c) && nsw_apply_caps(c, err) < 0)
+	if (!nsw_caps_deferred(c) ? nsw_apply_caps(c, err) < 0 : raise_permitted(err) < 0)
 		return -1;
 	if (!c->keep_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return nsw_error(err, errno, "PR_SET_NO_NEW_PRIVS");
