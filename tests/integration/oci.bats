@@ -305,11 +305,11 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	assert_failed_with "config.json not JSON" "$BUNDLE/config.json: not valid JSON"
 
 	oci_config '["sh"]'
-	jq '.linux.sysctl = {"net.ipv4.ip_forward": "1"}' "$BUNDLE/config.json" >"$BUNDLE/c" &&
-		mv "$BUNDLE/c" "$BUNDLE/config.json"
+	jq '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
 	oci_create "$id"
 	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
-	assert_failed_with "a field nswatch cannot honour" "linux.sysctl: not supported by nswatch yet"
+	assert_failed_with "a field nswatch cannot honour" "linux.devices: not supported by nswatch yet"
 
 	oci_config '["/no/such/command"]'
 	jq '.process.args = []' "$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
@@ -381,4 +381,59 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	assert_ne "control: /etc/passwd bytes read" "$(sed -n 1p "$BATS_TEST_TMPDIR/$ctl.out")" 0
 	assert_ne "control: /sbin entries" "$(sed -n 2p "$BATS_TEST_TMPDIR/$ctl.out")" 0
 	assert_eq "control: /tmp" "$(sed -n 3p "$BATS_TEST_TMPDIR/$ctl.out")" wrote
+}
+
+@test "oci: linux.sysctl is written in the container's own namespace, not the host's" {
+	local id host
+	host=$(cat /proc/sys/net/ipv4/ip_default_ttl)
+	oci_id sysctl
+	id=$OCI_ID
+	oci_config '["sh", "-c", "cat /proc/sys/net/ipv4/ip_default_ttl; echo done"]'
+	jq '.linux.sysctl = {"net.ipv4.ip_default_ttl": "'$((host == 33 ? 34 : 33))'"}' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	rt_oci start "$id"
+	wait_output "$id" done
+	assert_eq "ip_default_ttl inside" "$(sed -n 1p "$BATS_TEST_TMPDIR/$id.out")" "$((host == 33 ? 34 : 33))"
+	assert_eq "ip_default_ttl of the host" "$(cat /proc/sys/net/ipv4/ip_default_ttl)" "$host"
+	# A sysctl that is the whole host's is refused.
+	jq '.linux.sysctl = {"kernel.panic": "1"}' "$BUNDLE/config.json" >"$BUNDLE/c" &&
+		mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_id refused
+	oci_create "$OCI_ID"
+	cp "$BATS_TEST_TMPDIR/$OCI_ID.out" "$NSW_OUT"
+	assert_failed_with "kernel.panic" "linux.sysctl.kernel.panic: not a namespaced sysctl"
+}
+
+@test "oci: every mount is nodev: a node made with CAP_MKNOD opens no device" {
+	local id
+	# Any node will do: the kernel refuses every one on a nodev mount. This
+	# host's own root may not open its disk (a device cgroup), so the node is
+	# 1:3 (null), which the control shows opening on a mount that allows devices.
+	mkdir "$BATS_TEST_TMPDIR/devtmp"
+	mount -t tmpfs -o dev tmpfs "$BATS_TEST_TMPDIR/devtmp"
+	mknod "$BATS_TEST_TMPDIR/devtmp/node" c 1 3
+	if ! head -c 1 "$BATS_TEST_TMPDIR/devtmp/node" >/dev/null 2>&1; then
+		umount "$BATS_TEST_TMPDIR/devtmp"
+		fail "control: a node on a tmpfs mounted with dev does not open"
+	fi
+	umount "$BATS_TEST_TMPDIR/devtmp"
+
+	oci_id mknod
+	id=$OCI_ID
+	# /dev and /tmp are the config's tmpfs mounts, with no nodev asked for.
+	oci_config '["sh", "-c", "for d in /dev /tmp; do mknod $d/node c 1 3 && echo made; head -c 1 $d/node >/dev/null 2>&1 && echo opened || echo refused; done; echo done"]'
+	jq '.process.capabilities = {bounding: ["CAP_MKNOD"], effective: ["CAP_MKNOD"], permitted: ["CAP_MKNOD"]}' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	rt_oci start "$id"
+	wait_output "$id" done
+	assert_eq "mknod in /dev with CAP_MKNOD" "$(sed -n 1p "$BATS_TEST_TMPDIR/$id.out")" made
+	assert_eq "opening the node in /dev" "$(sed -n 2p "$BATS_TEST_TMPDIR/$id.out")" refused
+	assert_eq "mknod in /tmp with CAP_MKNOD" "$(sed -n 3p "$BATS_TEST_TMPDIR/$id.out")" made
+	assert_eq "opening the node in /tmp" "$(sed -n 4p "$BATS_TEST_TMPDIR/$id.out")" refused
 }

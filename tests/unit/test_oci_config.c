@@ -42,10 +42,10 @@ static const char good[] =
 	"   \"env\": [\"K=V\"], \"timeout\": 5}],"
 	"   \"poststop\": [{\"path\": \"/bin/echo\"}]},"
 	" \"annotations\": {\"io.nswatch.trace\": \"/tmp/t.json\", \"b\": \"c\"},"
-	" \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"},"
+	" \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"},"
 	"   {\"type\": \"uts\"}, {\"type\": \"network\", \"path\": \"/var/run/netns/x\"}],"
 	"   \"maskedPaths\": [\"/proc/kcore\"], \"readonlyPaths\": [\"/proc/sys\"],"
-	"   \"cgroupsPath\": \"/machine/b1\","
+	"   \"cgroupsPath\": \"/machine/b1\", \"sysctl\": {\"kernel.shmmni\": \"8192\"},"
 	"   \"resources\": {\"memory\": {\"limit\": 67108864, \"swap\": 67108864},"
 	"     \"pids\": {\"limit\": 64}, \"cpu\": {\"quota\": 50000, \"period\": 100000},"
 	"     \"devices\": [{\"allow\": false, \"access\": \"rwm\"}]},"
@@ -90,6 +90,8 @@ static void good_config(void **state)
 	assert_int_equal(c->caps_effective, NSW_CAP_BIT(CAP_KILL));
 	assert_int_equal(c->caps_inheritable, 0);
 	assert_int_equal(c->caps_ambient, NSW_CAP_BIT(CAP_KILL));
+	assert_string_equal(c->sysctl[0], "kernel.shmmni=8192");
+	assert_null(c->sysctl[1]);
 	assert_int_equal(c->n_rlimits, 1);
 	assert_int_equal(c->rlimits[0].resource, RLIMIT_NOFILE);
 	assert_int_equal(c->rlimits[0].soft, 512);
@@ -101,11 +103,13 @@ static void good_config(void **state)
 	assert_int_equal(c->n_mounts, 3);
 	assert_string_equal(c->mounts[1].fstype, "tmpfs");
 	assert_string_equal(c->mounts[1].data, "mode=755,size=65536k");
-	assert_int_equal(c->mounts[1].attr, MOUNT_ATTR_NOSUID);
+	assert_int_equal(c->mounts[1].attr, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	assert_null(c->mounts[2].fstype);
 	assert_string_equal(c->mounts[2].source, BUNDLE "/data");
-	assert_int_equal(c->mounts[2].attr, MOUNT_ATTR_RDONLY);
-	assert_int_equal(c->ns_flags, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS);
+	assert_int_equal(c->mounts[2].attr, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV);
+	/* Every mount is nodev, asked for or not. */
+	assert_int_equal(c->mounts[0].attr, MOUNT_ATTR_NODEV);
+	assert_int_equal(c->ns_flags, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS);
 	assert_string_equal(cfg.ns_paths[net], "/var/run/netns/x");
 	assert_string_equal(c->masked_paths[0], "/proc/kcore");
 	assert_null(c->masked_paths[1]);
@@ -213,6 +217,7 @@ static const struct {
 	{ "\"type\": \"proc\"", "\"type\": \"cgroup\"", "mounts[0]" },
 	{ "\"nosuid\", \"strictatime\"", "\"nosuid\", \"rshared\"", "mounts[1].options[1]" },
 	{ "\"rbind\", \"ro\"", "\"rbind\", \"mode=700\"", "mounts[2].options" },
+	{ "\"rbind\", \"ro\"", "\"rbind\", \"dev\"", "mounts[2].options[1]: 'dev'" },
 	{ "\"path\": \"/bin/true\"", "\"path\": \"true\"", "hooks.prestart[0].path" },
 	{ "\"poststop\"", "\"createContainer\"", "hooks.createContainer" },
 	{ "\"b\": \"c\"", "\"b\": 1", "annotations.b" },
@@ -220,7 +225,7 @@ static const struct {
 	{ "{\"type\": \"pid\"}", "{\"type\": \"mount\"}", "linux.namespaces[1].type" },
 	{ "{\"type\": \"mount\"},", "", "linux.namespaces: a new mount namespace is required" },
 	{ "{\"type\": \"uts\"}", "{\"type\": \"user\", \"path\": \"/proc/1/ns/user\"}",
-	  "linux.namespaces[2].path" },
+	  "linux.namespaces[3].path" },
 	{ "\"maskedPaths\": [\"/proc/kcore\"]", "\"maskedPaths\": [\"etc/shadow\"]",
 	  "linux.maskedPaths[0]" },
 	{ "\"readonlyPaths\": [\"/proc/sys\"]", "\"readonlyPaths\": [\"/proc/sys\", \"/a/..\"]",
@@ -231,8 +236,12 @@ static const struct {
 	{ "\"quota\": 50000", "\"quota\": 50000, \"shares\": 512", "linux.resources.cpu.shares" },
 	{ "\"devices\": [", "\"blockIO\": {\"weight\": 10}, \"devices\": [",
 	  "linux.resources.blockIO" },
-	{ "\"cgroupsPath\"", "\"sysctl\": {\"net.ipv4.ip_forward\": \"1\"}, \"cgroupsPath\"",
-	  "linux.sysctl" },
+	{ "\"sysctl\": {\"kernel.shmmni\": \"8192\"}", "\"sysctl\": {\"kernel.panic\": \"1\"}",
+	  "linux.sysctl.kernel.panic: not a namespaced sysctl" },
+	{ "\"sysctl\": {\"kernel.shmmni\": \"8192\"}", "\"sysctl\": {\"net.ipv4.ip_forward\": \"1\"}",
+	  "linux.sysctl.net.ipv4.ip_forward: needs a namespace" },
+	{ "\"sysctl\": {\"kernel.shmmni\": \"8192\"}", "\"sysctl\": {\"net/../x\": \"1\"}",
+	  "linux.sysctl.net/../x: not a sysctl name" },
 	{ "\"SCMP_ACT_ERRNO\"", "\"SCMP_ACT_NOPE\"", "linux.seccomp" },
 	{ "\"cgroupsPath\"", "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], \"cgroupsPath\"",
 	  "linux.uidMappings" },

@@ -66,7 +66,7 @@ static const struct {
 } mount_flags[] = {
 	{ "ro", MOUNT_ATTR_RDONLY, false },	{ "rw", MOUNT_ATTR_RDONLY, true },
 	{ "nosuid", MOUNT_ATTR_NOSUID, false }, { "suid", MOUNT_ATTR_NOSUID, true },
-	{ "nodev", MOUNT_ATTR_NODEV, false },	{ "dev", MOUNT_ATTR_NODEV, true },
+	{ "nodev", MOUNT_ATTR_NODEV, false },
 	{ "noexec", MOUNT_ATTR_NOEXEC, false }, { "exec", MOUNT_ATTR_NOEXEC, true },
 };
 
@@ -261,6 +261,10 @@ static int mount_option(struct nsw_mount *m, const char *opt, bool *bind, char *
 	for (size_t i = 0; i < ARRAY_SIZE(mount_ignored); i++)
 		if (!strcmp(opt, mount_ignored[i]))
 			return 0;
+	if (!strcmp(opt, "dev"))
+		return nsw_error(err, 0,
+				 "%s: 'dev': every mount of an nswatch container is nodev (it applies no device cgroup)",
+				 field);
 	if (!strcmp(opt, "shared") || !strcmp(opt, "rshared"))
 		return nsw_error(err, 0, "%s: '%s': a container's mounts are always private in nswatch",
 				 field, opt);
@@ -323,6 +327,11 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 		if (mount_option(&m, options[i], &bind, &data, ofield, err) < 0)
 			goto out;
 	}
+	/*
+	 * nodev always: no device cgroup is applied, so this is what keeps a
+	 * container with CAP_MKNOD from opening a host device it makes.
+	 */
+	m.attr |= MOUNT_ATTR_NODEV;
 	if (type && !strcmp(type, "bind"))
 		bind = true;
 	if (!bind && (!type || !type[0] || !strcmp(type, "none"))) {
@@ -808,10 +817,63 @@ static int parse_seccomp(struct json_object *linux_o, struct nsw_container *c,
 	return 0;
 }
 
+/* The sysctls a namespace of the container's own holds, and which one. */
+static const struct {
+	const char *prefix;
+	unsigned long ns;
+} sysctl_ns[] = {
+	{ "net.", CLONE_NEWNET },	  { "kernel.shm", CLONE_NEWIPC },
+	{ "kernel.msg", CLONE_NEWIPC },	  { "kernel.sem", CLONE_NEWIPC },
+	{ "fs.mqueue.", CLONE_NEWIPC },	  { "kernel.hostname", CLONE_NEWUTS },
+	{ "kernel.domainname", CLONE_NEWUTS },
+};
+
+static int parse_sysctl(struct json_object *linux_o, struct nsw_oci_config *cfg,
+			struct nsw_error *err)
+{
+	struct json_object *o;
+	size_t n, i = 0;
+
+	if (member(linux_o, "sysctl", json_type_object, "linux", &o, err) < 0)
+		return -1;
+	n = o ? json_object_object_length(o) : 0;
+	if (!n)
+		return 0;
+	cfg->sysctl = calloc(n + 1, sizeof(char *));
+	if (!cfg->sysctl)
+		return nsw_error(err, ENOMEM, "linux.sysctl");
+	cfg->c.sysctl = cfg->sysctl;
+	json_object_object_foreach(o, key, val)
+	{
+		size_t k;
+
+		if (!json_object_is_type(val, json_type_string))
+			return nsw_error(err, 0, "linux.sysctl.%s: must be a string", key);
+		if (!key[0] || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(key) ||
+		    strstr(key, "..") || key[0] == '.')
+			return nsw_error(err, 0, "linux.sysctl.%s: not a sysctl name", key);
+		for (k = 0; k < ARRAY_SIZE(sysctl_ns); k++)
+			if (!strncmp(key, sysctl_ns[k].prefix, strlen(sysctl_ns[k].prefix)))
+				break;
+		/* Anything else is the host's whole kernel, as runc refuses it too. */
+		if (k == ARRAY_SIZE(sysctl_ns))
+			return nsw_error(err, 0, "linux.sysctl.%s: not a namespaced sysctl", key);
+		if (!(cfg->c.ns_flags & sysctl_ns[k].ns))
+			return nsw_error(err, 0, "linux.sysctl.%s: needs a namespace of the container's own",
+					 key);
+		if (asprintf(&cfg->sysctl[i], "%s=%s", key, json_object_get_string(val)) < 0) {
+			cfg->sysctl[i] = NULL;
+			return nsw_error(err, ENOMEM, "linux.sysctl");
+		}
+		i++;
+	}
+	return 0;
+}
+
 static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg,
 		       struct nsw_error *err)
 {
-	static const char *const refused[] = { "sysctl", "devices", "intelRdt", "personality",
+	static const char *const refused[] = { "devices", "intelRdt", "personality",
 					       "timeOffsets", "memoryPolicy", "netDevices" };
 	struct nsw_container *c = &cfg->c;
 	struct json_object *linux_o;
@@ -838,7 +900,8 @@ static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg,
 		return -1;
 	c->masked_paths = (const char *const *)cfg->masked;
 	c->readonly_paths = (const char *const *)cfg->readonly;
-	if (parse_resources(linux_o, c, err) < 0 || parse_seccomp(linux_o, c, err) < 0)
+	if (parse_resources(linux_o, c, err) < 0 || parse_seccomp(linux_o, c, err) < 0 ||
+	    parse_sysctl(linux_o, cfg, err) < 0)
 		return -1;
 	if (get_string(linux_o, "cgroupsPath", "linux", &s, err) < 0)
 		return -1;
@@ -982,8 +1045,9 @@ static int parse_top(struct json_object *top, struct nsw_oci_config *cfg,
 		if (!nsw_hostname_valid(hostname))
 			return nsw_error(err, 0, "hostname: '%s' is not an RFC 1123 host name",
 					 hostname);
-		if (!(cfg->c.ns_flags & CLONE_NEWUTS))
-			return nsw_error(err, 0, "hostname: needs a new uts namespace");
+		/* Joined by path, it is the container's to name too, as with runc. */
+		if (!(cfg->c.ns_flags & CLONE_NEWUTS) && !cfg->ns_paths[nsw_type_index("uts")])
+			return nsw_error(err, 0, "hostname: needs a uts namespace in linux.namespaces");
 		snprintf(cfg->c.hostname, sizeof(cfg->c.hostname), "%s", hostname);
 	}
 	return 0;
@@ -1092,6 +1156,7 @@ void nsw_oci_config_free(struct nsw_oci_config *cfg)
 	nsw_oci_strv_free(cfg->c.argv);
 	nsw_oci_strv_free(cfg->masked);
 	nsw_oci_strv_free(cfg->readonly);
+	nsw_oci_strv_free(cfg->sysctl);
 	free(cfg->cgroups_path);
 	free(cfg->bundle);
 	nsw_container_free(&cfg->c);

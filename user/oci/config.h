@@ -57,6 +57,7 @@ struct nsw_oci_config {
 	char *cgroups_path;	/* recorded; nswatch's own cgroup is used */
 	/* What c's masked_paths and readonly_paths point into (NULL-ended). */
 	char **masked, **readonly;
+	char **sysctl;		/* what c.sysctl points to */
 };
 
 /*

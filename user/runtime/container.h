@@ -126,6 +126,8 @@ struct nsw_container {
 	/* caps is the bounding set; these the others, when caps_sets. */
 	bool caps_sets;
 	uint64_t caps_effective, caps_permitted, caps_inheritable, caps_ambient;
+	/* linux.sysctl: "net.ipv4.ip_forward=1", NULL-ended (borrowed); namespaced ones only. */
+	char **sysctl;
 };
 
 /* Is the run traced (--trace or --trace-json)? */

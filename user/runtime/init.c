@@ -455,6 +455,43 @@ static int mount_all(const struct nsw_init_args *a, int root_fd,
 	return 0;
 }
 
+/*
+ * OCI linux.sysctl, into the procfs just mounted (before /proc/sys goes
+ * read-only), never through a symlink or another mount.
+ */
+static int write_sysctls(const struct nsw_container *c, int proc, struct nsw_error *err)
+{
+	if (proc < 0)
+		return nsw_error(err, 0, "linux.sysctl: the container has no /proc of its own");
+	for (char **kv = c->sysctl; *kv; kv++) {
+		char path[PATH_MAX], *p;
+		const char *eq = strchr(*kv, '=');
+		size_t len = eq ? (size_t)(eq - *kv) : 0;
+		ssize_t vlen;
+		int fd;
+
+		if (!eq || len + sizeof("sys/") > sizeof(path))
+			return nsw_error(err, 0, "linux.sysctl: bad entry '%s'", *kv);
+		snprintf(path, sizeof(path), "sys/%.*s", (int)len, *kv);
+		for (p = path; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		fd = open_in_root_how(proc, path, O_WRONLY, RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV);
+		if (fd < 0)
+			return nsw_error(err, errno, "linux.sysctl: cannot open /proc/%s", path);
+		vlen = strlen(eq + 1);
+		if (write(fd, eq + 1, vlen) != vlen) {
+			int e = errno;
+
+			close(fd);
+			return nsw_error(err, e, "linux.sysctl: cannot write '%s' to /proc/%s", eq + 1,
+					 path);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
 			struct host_handles *h, struct nsw_error *err)
 {
@@ -471,6 +508,8 @@ static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
 	p.rootfs.layer = nsw_layer_wanted(a->c);
 	phase(a, &p);
 	r = mount_all(a, root_fd, h, &mm, t, err);
+	if (r == 0 && a->c->sysctl)
+		r = write_sysctls(a->c, mm.proc, err);
 	/* OCI masks any path of the container; after pivot_root, / is its root. */
 	if (r == 0 && a->c->oci && (mm.root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
 		r = nsw_error(err, errno, "cannot open the container's root");
@@ -540,7 +579,8 @@ static int setup_namespaces(const struct nsw_init_args *a, int tree_fd,
 		return -1;
 	if (c->net != NSW_NET_HOST)
 		phase_done(a, NSW_PHASE_NETWORK, t);
-	if ((c->ns_flags & CLONE_NEWUTS) && c->hostname[0]) {
+	/* OCI: a hostname comes with a uts namespace, new or joined (config.c). */
+	if (((c->ns_flags & CLONE_NEWUTS) || c->oci) && c->hostname[0]) {
 		if (sethostname(c->hostname, strlen(c->hostname)) < 0)
 			return nsw_error(err, errno, "sethostname %s", c->hostname);
 		phase_done(a, NSW_PHASE_HOSTNAME, 0);
