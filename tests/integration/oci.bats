@@ -437,3 +437,21 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	assert_eq "mknod in /tmp with CAP_MKNOD" "$(sed -n 3p "$BATS_TEST_TMPDIR/$id.out")" made
 	assert_eq "opening the node in /tmp" "$(sed -n 4p "$BATS_TEST_TMPDIR/$id.out")" refused
 }
+
+@test "oci: an id taken by a container of another state root (nswatch run) is refused, and that one keeps its cgroup" {
+	local id cg
+	oci_id shared
+	id=$OCI_ID
+	timeout "$RT_TIMEOUT" "$NSWATCH" run -d --name "$id" -- sleep 600 >"$NSW_OUT" 2>&1 </dev/null ||
+		fail "nswatch run -d: $(cat "$NSW_OUT")"
+	RT_INITS+=("$(jq -r '"\(.pid):\(.pid_starttime)"' "$RT_STATE/$id/state.json")")
+	cg=$(jq -r '.cgroups[0].path' "$RT_STATE/$id/state.json")
+	[ -d "$cg" ] || fail "the run container has no cgroup $cg"
+	oci_config '["sh", "-c", "echo ran"]'
+	oci_create "$id"
+	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+	assert_failed_with "create of an id nswatch run holds" "container with id exists: $id"
+	[ -d "$cg" ] || fail "the failed create removed the run container's cgroup $cg"
+	[ ! -e "$ROOT/$id" ] || fail "the failed create left $ROOT/$id"
+	"$NSWATCH" rm -f "$id" >/dev/null 2>&1
+}

@@ -22,6 +22,7 @@
 #include <unistd.h>
 #include <json-c/json.h>
 #include "oci/oci.h"
+#include "runtime/cgroup.h"
 #include "runtime/monitor.h"
 #include "runtime/runtime.h"
 #include "runtime/state.h"
@@ -418,6 +419,27 @@ undo:
 	return r;
 }
 
+/*
+ * The cgroups are <hierarchy>/nswatch/ID whatever the state root: a
+ * container of that name under another root (nswatch run's, another
+ * --root) holds them, and a failed create would remove what it records.
+ */
+static int check_cgroups_free(const char *id, const struct nsw_limits *lim,
+			      struct nsw_error *err)
+{
+	struct nsw_cgroup cg;
+	struct stat sb;
+
+	if (nsw_cgroup_plan(&cg, id, lim, err) < 0)
+		return -1;
+	for (int i = 0; i < cg.n; i++)
+		if (lstat(cg.dirs[i].path, &sb) == 0)
+			return nsw_error(err, EEXIST,
+					 "container with id exists: %s (cgroup %s, of another state root?)",
+					 id, cg.dirs[i].path);
+	return 0;
+}
+
 int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct nsw_error *err)
 {
 	struct nsw_oci_config cfg;
@@ -438,6 +460,8 @@ int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct n
 		return nsw_error(err, EEXIST, "container with id exists: %s", id);
 	}
 	r = nsw_container_validate(&cfg.c, err);
+	if (r == 0)
+		r = check_cgroups_free(id, &cfg.c.limits, err);
 	if (r == 0)
 		r = create_from(id, &cfg, o, err);
 	nsw_oci_config_free(&cfg);
