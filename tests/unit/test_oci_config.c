@@ -37,7 +37,9 @@ static const char good[] =
 	"   {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
 	"    \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},"
 	"   {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"data\","
-	"    \"options\": [\"rbind\", \"ro\", \"rprivate\"]}],"
+	"    \"options\": [\"rbind\", \"ro\", \"rprivate\"]},"
+	"   {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
+	"    \"options\": [\"nosuid\", \"newinstance\", \"ptmxmode=0666\"]}],"
 	" \"hooks\": {\"prestart\": [{\"path\": \"/bin/true\", \"args\": [\"true\", \"x\"],"
 	"   \"env\": [\"K=V\"], \"timeout\": 5}],"
 	"   \"poststop\": [{\"path\": \"/bin/echo\"}]},"
@@ -100,7 +102,10 @@ static void good_config(void **state)
 	assert_true(c->set_oom_score_adj);
 	assert_int_equal(c->oom_score_adj, 100);
 	/* The config's mounts only: the device nodes come with validate. */
-	assert_int_equal(c->n_mounts, 3);
+	assert_int_equal(c->n_mounts, 4);
+	/* devpts holds only the kernel's ptys: the one mount not made nodev. */
+	assert_int_equal(c->mounts[3].attr, MOUNT_ATTR_NOSUID);
+	assert_string_equal(c->mounts[3].data, "newinstance,ptmxmode=0666");
 	assert_string_equal(c->mounts[1].fstype, "tmpfs");
 	assert_string_equal(c->mounts[1].data, "mode=755,size=65536k");
 	assert_int_equal(c->mounts[1].attr, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);

@@ -327,13 +327,15 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 		if (mount_option(&m, options[i], &bind, &data, ofield, err) < 0)
 			goto out;
 	}
-	/*
-	 * nodev always: no device cgroup is applied, so this is what keeps a
-	 * container with CAP_MKNOD from opening a host device it makes.
-	 */
-	m.attr |= MOUNT_ATTR_NODEV;
 	if (type && !strcmp(type, "bind"))
 		bind = true;
+	/*
+	 * nodev always: no device cgroup is applied, so this is what keeps a
+	 * container with CAP_MKNOD from opening a host device it makes. But
+	 * devpts, whose nodes are the kernel's own ptys (no mknod there).
+	 */
+	if (bind || !type || strcmp(type, "devpts"))
+		m.attr |= MOUNT_ATTR_NODEV;
 	if (!bind && (!type || !type[0] || !strcmp(type, "none"))) {
 		nsw_error(err, 0, "%s.type: missing (a filesystem type, or a bind)", field);
 		goto out;
