@@ -455,3 +455,29 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	[ ! -e "$ROOT/$id" ] || fail "the failed create left $ROOT/$id"
 	"$NSWATCH" rm -f "$id" >/dev/null 2>&1
 }
+
+@test "oci: kill --all reaches every process of the container; list shows it" {
+	local id
+	oci_id all
+	id=$OCI_ID
+	# pid 1 (sh, no handler) ignores TERM; only its children can die of it.
+	oci_config '["sh", "-c", "sleep 600 & sleep 600 & echo ready; wait; echo children-ended; exec sleep 600"]'
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	rt_oci list --format json
+	assert_eq "list --format json: status" "$(jq -r --arg id "$id" '.[] | select(.id == $id) | .status' "$NSW_OUT")" created
+	rt_oci start "$id"
+	wait_output "$id" ready
+	rt_oci kill --all "$id" TERM
+	assert_eq "kill --all" "$NSW_STATUS" 0
+	wait_output "$id" children-ended
+	assert_eq "state: pid 1 lives on" "$(state_of "$id" .status)" running
+	rt_oci list --quiet
+	grep -qx "$id" "$NSW_OUT" || fail "list --quiet: $(cat "$NSW_OUT")"
+	rt_oci delete --force "$id"
+	assert_eq "delete --force" "$NSW_STATUS" 0
+	rt_oci list --quiet
+	grep -qx "$id" "$NSW_OUT" && fail "list after delete: $(cat "$NSW_OUT")"
+	return 0
+}
