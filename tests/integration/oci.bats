@@ -481,3 +481,33 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	grep -qx "$id" "$NSW_OUT" && fail "list after delete: $(cat "$NSW_OUT")"
 	return 0
 }
+
+@test "oci: a create killed while its prestart hook runs leaves nothing delete --force cannot remove" {
+	local id pid cpid i
+	oci_id killed
+	id=$OCI_ID
+	oci_config '["sh", "-c", "echo ran"]'
+	jq --arg d "$BATS_TEST_TMPDIR" '.hooks = {prestart: [{path: "/bin/sh", args: ["sh", "-c", "echo $$ > \($d)/hook.pid; touch \($d)/hook; exec sleep 600"]}]}' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	"$RUNC" --root "$ROOT" create --bundle "$BUNDLE" "$id" >"$BATS_TEST_TMPDIR/$id.out" 2>&1 </dev/null &
+	cpid=$!
+	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
+		[ -e "$BATS_TEST_TMPDIR/hook" ] && break
+		sleep 0.1
+	done
+	[ -e "$BATS_TEST_TMPDIR/hook" ] || fail "the prestart hook never ran: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	pid=$(state_of "$id" .pid)
+	OCI_PIDS+=("$pid")
+	kill -KILL "$cpid"
+	wait "$cpid" || true
+	# The hook was the killed create's child: ended by its pid.
+	kill -KILL "$(cat "$BATS_TEST_TMPDIR/hook.pid")" 2>/dev/null || true
+	rt_oci delete "$id"
+	assert_failed_with "delete without --force" "is not stopped"
+	rt_oci delete --force "$id"
+	assert_eq "delete --force" "$NSW_STATUS" 0
+	if [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat")" != Z ]; then
+		fail "the init $pid of the interrupted create lives on"
+	fi
+	assert_eq "the command never ran" "$(grep -c ran "$BATS_TEST_TMPDIR/$id.out")" 0
+}

@@ -20,39 +20,39 @@
 #define BUNDLE "/bundles/b1"
 
 static const char good[] =
-	"{\"ociVersion\": \"1.2.0\","
-	" \"root\": {\"path\": \"rootfs\", \"readonly\": true},"
-	" \"hostname\": \"web-1\","
-	" \"process\": {\"terminal\": false, \"cwd\": \"/srv\","
-	"   \"args\": [\"/bin/sh\", \"-c\", \"true\"],"
-	"   \"env\": [\"PATH=/bin\", \"A=b=c\"],"
-	"   \"user\": {\"uid\": 1000, \"gid\": 100, \"umask\": 18, \"additionalGids\": [5, 7]},"
-	"   \"capabilities\": {\"bounding\": [\"CAP_KILL\", \"CAP_CHOWN\"],"
-	"     \"effective\": [\"CAP_KILL\"], \"permitted\": [\"CAP_KILL\", \"CAP_CHOWN\"],"
-	"     \"inheritable\": [], \"ambient\": [\"CAP_KILL\"]},"
-	"   \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 512}],"
-	"   \"noNewPrivileges\": true, \"oomScoreAdj\": 100},"
-	" \"mounts\": ["
-	"   {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
-	"   {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
-	"    \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},"
-	"   {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"data\","
-	"    \"options\": [\"rbind\", \"ro\", \"rprivate\"]},"
-	"   {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
-	"    \"options\": [\"nosuid\", \"newinstance\", \"ptmxmode=0666\"]}],"
-	" \"hooks\": {\"prestart\": [{\"path\": \"/bin/true\", \"args\": [\"true\", \"x\"],"
-	"   \"env\": [\"K=V\"], \"timeout\": 5}],"
-	"   \"poststop\": [{\"path\": \"/bin/echo\"}]},"
-	" \"annotations\": {\"io.nswatch.trace\": \"/tmp/t.json\", \"b\": \"c\"},"
-	" \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"},"
-	"   {\"type\": \"uts\"}, {\"type\": \"network\", \"path\": \"/var/run/netns/x\"}],"
-	"   \"maskedPaths\": [\"/proc/kcore\"], \"readonlyPaths\": [\"/proc/sys\"],"
-	"   \"cgroupsPath\": \"/machine/b1\", \"sysctl\": {\"kernel.shmmni\": \"8192\"},"
-	"   \"resources\": {\"memory\": {\"limit\": 67108864, \"swap\": 67108864},"
-	"     \"pids\": {\"limit\": 64}, \"cpu\": {\"quota\": 50000, \"period\": 100000},"
-	"     \"devices\": [{\"allow\": false, \"access\": \"rwm\"}]},"
-	"   \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\","
-	"     \"syscalls\": [{\"names\": [\"keyctl\"], \"action\": \"SCMP_ACT_ERRNO\"}]}}}";
+    "{\"ociVersion\": \"1.2.0\","
+    " \"root\": {\"path\": \"rootfs\", \"readonly\": true},"
+    " \"hostname\": \"web-1\","
+    " \"process\": {\"terminal\": false, \"cwd\": \"/srv\","
+    "   \"args\": [\"/bin/sh\", \"-c\", \"true\"],"
+    "   \"env\": [\"PATH=/bin\", \"A=b=c\"],"
+    "   \"user\": {\"uid\": 1000, \"gid\": 100, \"umask\": 18, \"additionalGids\": [5, 7]},"
+    "   \"capabilities\": {\"bounding\": [\"CAP_KILL\", \"CAP_CHOWN\"],"
+    "     \"effective\": [\"CAP_KILL\"], \"permitted\": [\"CAP_KILL\", \"CAP_CHOWN\"],"
+    "     \"inheritable\": [], \"ambient\": [\"CAP_KILL\"]},"
+    "   \"rlimits\": [{\"type\": \"RLIMIT_NOFILE\", \"hard\": 1024, \"soft\": 512}],"
+    "   \"noNewPrivileges\": true, \"oomScoreAdj\": 100},"
+    " \"mounts\": ["
+    "   {\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+    "   {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
+    "    \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},"
+    "   {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"data\","
+    "    \"options\": [\"rbind\", \"ro\", \"rprivate\"]},"
+    "   {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
+    "    \"options\": [\"nosuid\", \"newinstance\", \"ptmxmode=0666\"]}],"
+    " \"hooks\": {\"prestart\": [{\"path\": \"/bin/true\", \"args\": [\"true\", \"x\"],"
+    "   \"env\": [\"K=V\"], \"timeout\": 5}],"
+    "   \"poststop\": [{\"path\": \"/bin/echo\"}]},"
+    " \"annotations\": {\"io.nswatch.trace\": \"/tmp/t.json\", \"b\": \"c\"},"
+    " \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"},"
+    "   {\"type\": \"uts\"}, {\"type\": \"network\", \"path\": \"/var/run/netns/x\"}],"
+    "   \"maskedPaths\": [\"/proc/kcore\"], \"readonlyPaths\": [\"/proc/sys\"],"
+    "   \"cgroupsPath\": \"/machine/b1\", \"sysctl\": {\"kernel.shmmni\": \"8192\"},"
+    "   \"resources\": {\"memory\": {\"limit\": 67108864, \"swap\": 67108864},"
+    "     \"pids\": {\"limit\": 64}, \"cpu\": {\"quota\": 50000, \"period\": 100000},"
+    "     \"devices\": [{\"allow\": false, \"access\": \"rwm\"}]},"
+    "   \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\","
+    "     \"syscalls\": [{\"names\": [\"keyctl\"], \"action\": \"SCMP_ACT_ERRNO\"}]}}}";
 
 static int parse(const char *text, struct nsw_oci_config *cfg, struct nsw_error *err)
 {
@@ -139,10 +139,10 @@ static void good_config(void **state)
 /* What the smallest config gets: OCI's defaults, not nswatch run's. */
 static void minimal_config(void **state)
 {
-	static const char text[] =
-		"{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"/r\"},"
-		" \"process\": {\"cwd\": \"/\", \"args\": [\"sh\"], \"user\": {\"uid\": 0, \"gid\": 0}},"
-		" \"linux\": {\"namespaces\": [{\"type\": \"mount\"}]}}";
+	static const char text[] = "{\"ociVersion\": \"1.0.0\", \"root\": {\"path\": \"/r\"},"
+				   " \"process\": {\"cwd\": \"/\", \"args\": [\"sh\"], \"user\": "
+				   "{\"uid\": 0, \"gid\": 0}},"
+				   " \"linux\": {\"namespaces\": [{\"type\": \"mount\"}]}}";
 	struct nsw_oci_config cfg;
 	struct nsw_error err;
 
@@ -196,64 +196,66 @@ static void saved_round_trip(void **state)
 static const struct {
 	const char *from, *to, *field;
 } bad[] = {
-	{ "\"ociVersion\": \"1.2.0\"", "\"ociVersion\": \"2.0.0\"", "ociVersion" },
-	{ "\"ociVersion\": \"1.2.0\"", "\"ociVersion\": 1", "ociVersion: must be string" },
-	{ "\"root\": {\"path\": \"rootfs\", \"readonly\": true}", "\"root\": {\"readonly\": true}",
-	  "root.path: missing" },
-	{ "\"readonly\": true", "\"readonly\": \"yes\"", "root.readonly: must be boolean" },
-	{ "\"hostname\": \"web-1\"", "\"hostname\": \"web_1\"", "hostname" },
-	{ "\"cwd\": \"/srv\"", "\"cwd\": \"srv\"", "process.cwd" },
-	{ "[\"/bin/sh\", \"-c\", \"true\"]", "[]", "process.args" },
-	{ "[\"/bin/sh\", \"-c\", \"true\"]", "[\"/bin/sh\", 3]", "process.args[1]" },
-	{ "\"A=b=c\"", "\"=b\"", "process.env[1]" },
-	{ "\"uid\": 1000", "\"uid\": -1", "process.user.uid" },
-	{ "[5, 7]", "[5, \"7\"]", "process.user.additionalGids[1]" },
-	{ "\"effective\": [\"CAP_KILL\"]", "\"effective\": [\"CAP_NOPE\"]",
-	  "process.capabilities.effective[0]" },
-	{ "\"effective\": [\"CAP_KILL\"]", "\"effective\": [\"ALL\"]",
-	  "process.capabilities.effective[0]" },
-	{ "\"RLIMIT_NOFILE\"", "\"RLIMIT_FOO\"", "process.rlimits[0].type" },
-	{ "\"hard\": 1024, \"soft\": 512", "\"hard\": 10, \"soft\": 512", "process.rlimits[0]" },
-	{ "\"oomScoreAdj\": 100", "\"oomScoreAdj\": 1001", "process.oomScoreAdj" },
-	{ "\"noNewPrivileges\": true", "\"noNewPrivileges\": true, \"ioPriority\": {\"class\": \"IOPRIO_CLASS_IDLE\"}",
-	  "process.ioPriority" },
-	{ "\"destination\": \"/proc\"", "\"destination\": \"proc\"", "mounts[0].destination" },
-	{ "\"destination\": \"/proc\"", "\"destination\": \"/x/../..\"", "mounts[0].destination" },
-	{ "\"type\": \"proc\"", "\"type\": \"cgroup\"", "mounts[0]" },
-	{ "\"nosuid\", \"strictatime\"", "\"nosuid\", \"rshared\"", "mounts[1].options[1]" },
-	{ "\"rbind\", \"ro\"", "\"rbind\", \"mode=700\"", "mounts[2].options" },
-	{ "\"rbind\", \"ro\"", "\"rbind\", \"dev\"", "mounts[2].options[1]: 'dev'" },
-	{ "\"path\": \"/bin/true\"", "\"path\": \"true\"", "hooks.prestart[0].path" },
-	{ "\"poststop\"", "\"createContainer\"", "hooks.createContainer" },
-	{ "\"b\": \"c\"", "\"b\": 1", "annotations.b" },
-	{ "{\"type\": \"pid\"}", "{\"type\": \"pidns\"}", "linux.namespaces[0].type" },
-	{ "{\"type\": \"pid\"}", "{\"type\": \"mount\"}", "linux.namespaces[1].type" },
-	{ "{\"type\": \"mount\"},", "", "linux.namespaces: a new mount namespace is required" },
-	{ "{\"type\": \"uts\"}", "{\"type\": \"user\", \"path\": \"/proc/1/ns/user\"}",
-	  "linux.namespaces[3].path" },
-	{ "\"maskedPaths\": [\"/proc/kcore\"]", "\"maskedPaths\": [\"etc/shadow\"]",
-	  "linux.maskedPaths[0]" },
-	{ "\"readonlyPaths\": [\"/proc/sys\"]", "\"readonlyPaths\": [\"/proc/sys\", \"/a/..\"]",
-	  "linux.readonlyPaths[1]" },
-	{ "\"pids\": {\"limit\": 64}", "\"pids\": {\"limit\": \"64\"}", "linux.resources.pids" },
-	{ "\"swap\": 67108864", "\"swap\": 1", "linux.resources.memory.swap" },
-	{ "\"limit\": 67108864,", "\"limit\": 4096,", "linux.resources.memory.limit" },
-	{ "\"quota\": 50000", "\"quota\": 50000, \"shares\": 512", "linux.resources.cpu.shares" },
-	{ "\"devices\": [", "\"blockIO\": {\"weight\": 10}, \"devices\": [",
-	  "linux.resources.blockIO" },
-	{ "\"sysctl\": {\"kernel.shmmni\": \"8192\"}", "\"sysctl\": {\"kernel.panic\": \"1\"}",
-	  "linux.sysctl.kernel.panic: not a namespaced sysctl" },
-	{ "\"sysctl\": {\"kernel.shmmni\": \"8192\"}", "\"sysctl\": {\"net.ipv4.ip_forward\": \"1\"}",
-	  "linux.sysctl.net.ipv4.ip_forward: needs a namespace" },
-	{ "\"sysctl\": {\"kernel.shmmni\": \"8192\"}", "\"sysctl\": {\"net/../x\": \"1\"}",
-	  "linux.sysctl.net/../x: not a sysctl name" },
-	{ "\"SCMP_ACT_ERRNO\"", "\"SCMP_ACT_NOPE\"", "linux.seccomp" },
-	{ "\"cgroupsPath\"", "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], \"cgroupsPath\"",
-	  "linux.uidMappings" },
-	{ "\"cgroupsPath\": \"/machine/b1\"", "\"cgroupsPath\": \"/machine/b1\", \"rootfsPropagation\": \"shared\"",
-	  "linux.rootfsPropagation" },
-	{ "\"hostname\": \"web-1\"", "\"hostname\": \"web-1\", \"domainname\": \"example.org\"",
-	  "domainname" },
+    {"\"ociVersion\": \"1.2.0\"", "\"ociVersion\": \"2.0.0\"", "ociVersion"},
+    {"\"ociVersion\": \"1.2.0\"", "\"ociVersion\": 1", "ociVersion: must be string"},
+    {"\"root\": {\"path\": \"rootfs\", \"readonly\": true}", "\"root\": {\"readonly\": true}",
+     "root.path: missing"},
+    {"\"readonly\": true", "\"readonly\": \"yes\"", "root.readonly: must be boolean"},
+    {"\"hostname\": \"web-1\"", "\"hostname\": \"web_1\"", "hostname"},
+    {"\"cwd\": \"/srv\"", "\"cwd\": \"srv\"", "process.cwd"},
+    {"[\"/bin/sh\", \"-c\", \"true\"]", "[]", "process.args"},
+    {"[\"/bin/sh\", \"-c\", \"true\"]", "[\"/bin/sh\", 3]", "process.args[1]"},
+    {"\"A=b=c\"", "\"=b\"", "process.env[1]"},
+    {"\"uid\": 1000", "\"uid\": -1", "process.user.uid"},
+    {"[5, 7]", "[5, \"7\"]", "process.user.additionalGids[1]"},
+    {"\"effective\": [\"CAP_KILL\"]", "\"effective\": [\"CAP_NOPE\"]",
+     "process.capabilities.effective[0]"},
+    {"\"effective\": [\"CAP_KILL\"]", "\"effective\": [\"ALL\"]",
+     "process.capabilities.effective[0]"},
+    {"\"RLIMIT_NOFILE\"", "\"RLIMIT_FOO\"", "process.rlimits[0].type"},
+    {"\"hard\": 1024, \"soft\": 512", "\"hard\": 10, \"soft\": 512", "process.rlimits[0]"},
+    {"\"oomScoreAdj\": 100", "\"oomScoreAdj\": 1001", "process.oomScoreAdj"},
+    {"\"noNewPrivileges\": true",
+     "\"noNewPrivileges\": true, \"ioPriority\": {\"class\": \"IOPRIO_CLASS_IDLE\"}",
+     "process.ioPriority"},
+    {"\"destination\": \"/proc\"", "\"destination\": \"proc\"", "mounts[0].destination"},
+    {"\"destination\": \"/proc\"", "\"destination\": \"/x/../..\"", "mounts[0].destination"},
+    {"\"type\": \"proc\"", "\"type\": \"cgroup\"", "mounts[0]"},
+    {"\"nosuid\", \"strictatime\"", "\"nosuid\", \"rshared\"", "mounts[1].options[1]"},
+    {"\"rbind\", \"ro\"", "\"rbind\", \"mode=700\"", "mounts[2].options"},
+    {"\"rbind\", \"ro\"", "\"rbind\", \"dev\"", "mounts[2].options[1]: 'dev'"},
+    {"\"path\": \"/bin/true\"", "\"path\": \"true\"", "hooks.prestart[0].path"},
+    {"\"poststop\"", "\"createContainer\"", "hooks.createContainer"},
+    {"\"b\": \"c\"", "\"b\": 1", "annotations.b"},
+    {"{\"type\": \"pid\"}", "{\"type\": \"pidns\"}", "linux.namespaces[0].type"},
+    {"{\"type\": \"pid\"}", "{\"type\": \"mount\"}", "linux.namespaces[1].type"},
+    {"{\"type\": \"mount\"},", "", "linux.namespaces: a new mount namespace is required"},
+    {"{\"type\": \"uts\"}", "{\"type\": \"user\", \"path\": \"/proc/1/ns/user\"}",
+     "linux.namespaces[3].path"},
+    {"\"maskedPaths\": [\"/proc/kcore\"]", "\"maskedPaths\": [\"etc/shadow\"]",
+     "linux.maskedPaths[0]"},
+    {"\"readonlyPaths\": [\"/proc/sys\"]", "\"readonlyPaths\": [\"/proc/sys\", \"/a/..\"]",
+     "linux.readonlyPaths[1]"},
+    {"\"pids\": {\"limit\": 64}", "\"pids\": {\"limit\": \"64\"}", "linux.resources.pids"},
+    {"\"swap\": 67108864", "\"swap\": 1", "linux.resources.memory.swap"},
+    {"\"limit\": 67108864,", "\"limit\": 4096,", "linux.resources.memory.limit"},
+    {"\"quota\": 50000", "\"quota\": 50000, \"shares\": 512", "linux.resources.cpu.shares"},
+    {"\"devices\": [", "\"blockIO\": {\"weight\": 10}, \"devices\": [", "linux.resources.blockIO"},
+    {"\"sysctl\": {\"kernel.shmmni\": \"8192\"}", "\"sysctl\": {\"kernel.panic\": \"1\"}",
+     "linux.sysctl.kernel.panic: not a namespaced sysctl"},
+    {"\"sysctl\": {\"kernel.shmmni\": \"8192\"}", "\"sysctl\": {\"net.ipv4.ip_forward\": \"1\"}",
+     "linux.sysctl.net.ipv4.ip_forward: needs a namespace"},
+    {"\"sysctl\": {\"kernel.shmmni\": \"8192\"}", "\"sysctl\": {\"net/../x\": \"1\"}",
+     "linux.sysctl.net/../x: not a sysctl name"},
+    {"\"SCMP_ACT_ERRNO\"", "\"SCMP_ACT_NOPE\"", "linux.seccomp"},
+    {"\"cgroupsPath\"",
+     "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], \"cgroupsPath\"",
+     "linux.uidMappings"},
+    {"\"cgroupsPath\": \"/machine/b1\"",
+     "\"cgroupsPath\": \"/machine/b1\", \"rootfsPropagation\": \"shared\"",
+     "linux.rootfsPropagation"},
+    {"\"hostname\": \"web-1\"", "\"hostname\": \"web-1\", \"domainname\": \"example.org\"",
+     "domainname"},
 };
 
 static char *replace(const char *text, const char *from, const char *to)
@@ -281,14 +283,15 @@ static void bad_configs(void **state)
 			fail_msg("bad config %zu (%s) was accepted", i, bad[i].to);
 		}
 		if (!strstr(err.msg, bad[i].field))
-			fail_msg("bad config %zu: '%s' does not name '%s'", i, err.msg, bad[i].field);
+			fail_msg("bad config %zu: '%s' does not name '%s'", i, err.msg,
+				 bad[i].field);
 		free(text);
 	}
 }
 
 static void not_json(void **state)
 {
-	static const char *const texts[] = { "", "{", "[]", "{\"ociVersion\": \"1.0.0\"} x", "null" };
+	static const char *const texts[] = {"", "{", "[]", "{\"ociVersion\": \"1.0.0\"} x", "null"};
 	struct nsw_oci_config cfg;
 	struct nsw_error err;
 
@@ -304,11 +307,9 @@ static void not_json(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(good_config),
-		cmocka_unit_test(minimal_config),
-		cmocka_unit_test(saved_round_trip),
-		cmocka_unit_test(bad_configs),
-		cmocka_unit_test(not_json),
+	    cmocka_unit_test(good_config),	cmocka_unit_test(minimal_config),
+	    cmocka_unit_test(saved_round_trip), cmocka_unit_test(bad_configs),
+	    cmocka_unit_test(not_json),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

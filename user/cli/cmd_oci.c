@@ -24,13 +24,13 @@
 #include "lib/json.h"
 #include "lib/util.h"
 
-#define OCI_PROG "nswatch-runc"
+#define OCI_PROG	    "nswatch-runc"
 #define OCI_RUNTIME_VERSION "0.1.0"
 /* The exit status runc gives every failure. */
 #define OCI_EXIT_FAILURE 1
 
 struct oci_log {
-	FILE *f;	/* --log, or NULL */
+	FILE *f; /* --log, or NULL */
 	bool json;
 	bool debug;
 };
@@ -86,15 +86,15 @@ static int need_id(int argc, char **argv, int min, int max, const char *usage,
 static int verb_create(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
 {
 	static const struct option opts[] = {
-		{ "bundle", required_argument, NULL, 'b' },
-		{ "pid-file", required_argument, NULL, 'p' },
-		{ "console-socket", required_argument, NULL, 'c' },
-		{ "no-pivot", no_argument, NULL, 'P' },
-		{ "no-new-keyring", no_argument, NULL, 'K' },
-		{ "preserve-fds", required_argument, NULL, 'f' },
-		{ 0 },
+	    {"bundle", required_argument, NULL, 'b'},
+	    {"pid-file", required_argument, NULL, 'p'},
+	    {"console-socket", required_argument, NULL, 'c'},
+	    {"no-pivot", no_argument, NULL, 'P'},
+	    {"no-new-keyring", no_argument, NULL, 'K'},
+	    {"preserve-fds", required_argument, NULL, 'f'},
+	    {0},
 	};
-	struct nsw_oci_create_opts o = { 0 };
+	struct nsw_oci_create_opts o = {0};
 	int opt;
 
 	reset_getopt();
@@ -116,13 +116,16 @@ static int verb_create(int argc, char **argv, struct oci_log *log, struct nsw_er
 			break;
 		case 'f':
 			if (strcmp(optarg, "0"))
-				return nsw_error(err, 0, "--preserve-fds: not supported by nswatch yet");
+				return nsw_error(err, 0,
+						 "--preserve-fds: not supported by nswatch yet");
 			break;
 		default:
 			return nsw_error(err, 0, "create: bad option");
 		}
 	}
-	if (need_id(argc, argv, 1, 1, "create [--bundle DIR] [--pid-file FILE] [--console-socket SOCKET] ID", err) < 0)
+	if (need_id(argc, argv, 1, 1,
+		    "create [--bundle DIR] [--pid-file FILE] [--console-socket SOCKET] ID",
+		    err) < 0)
 		return -1;
 	if (log->debug) {
 		char msg[512];
@@ -138,7 +141,7 @@ static int verb_start(int argc, char **argv, struct oci_log *log, struct nsw_err
 {
 	(void)log;
 	reset_getopt();
-	if (getopt_long(argc, argv, "+", (const struct option[]){ { 0 } }, NULL) != -1)
+	if (getopt_long(argc, argv, "+", (const struct option[]){{0}}, NULL) != -1)
 		return nsw_error(err, 0, "start: bad option");
 	if (need_id(argc, argv, 1, 1, "start ID", err) < 0)
 		return -1;
@@ -152,7 +155,7 @@ static int verb_state(int argc, char **argv, struct oci_log *log, struct nsw_err
 
 	(void)log;
 	reset_getopt();
-	if (getopt_long(argc, argv, "+", (const struct option[]){ { 0 } }, NULL) != -1)
+	if (getopt_long(argc, argv, "+", (const struct option[]){{0}}, NULL) != -1)
 		return nsw_error(err, 0, "state: bad option");
 	if (need_id(argc, argv, 1, 1, "state ID", err) < 0)
 		return -1;
@@ -167,7 +170,7 @@ static int verb_state(int argc, char **argv, struct oci_log *log, struct nsw_err
 
 static int verb_kill(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
 {
-	static const struct option opts[] = { { "all", no_argument, NULL, 'a' }, { 0 } };
+	static const struct option opts[] = {{"all", no_argument, NULL, 'a'}, {0}};
 	bool all = false;
 	int opt, sig = SIGTERM;
 
@@ -187,7 +190,7 @@ static int verb_kill(int argc, char **argv, struct oci_log *log, struct nsw_erro
 
 static int verb_delete(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
 {
-	static const struct option opts[] = { { "force", no_argument, NULL, 'f' }, { 0 } };
+	static const struct option opts[] = {{"force", no_argument, NULL, 'f'}, {0}};
 	bool force = false;
 	int opt;
 
@@ -206,9 +209,9 @@ static int verb_delete(int argc, char **argv, struct oci_log *log, struct nsw_er
 static int verb_list(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
 {
 	static const struct option opts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ 0 },
+	    {"format", required_argument, NULL, 'f'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {0},
 	};
 	bool json = false, quiet = false;
 	struct nsw_json w;
@@ -235,7 +238,7 @@ static int verb_list(int argc, char **argv, struct oci_log *log, struct nsw_erro
 		printf("%-36s %-8s %-8s %-30s %s\n", "ID", "PID", "STATUS", "CREATED", "BUNDLE");
 	for (int i = 0; i < n; i++) {
 		struct nsw_oci_state st;
-		struct nsw_error e = { 0 };
+		struct nsw_error e = {0};
 
 		if (nsw_oci_state_load(ids[i], &st, &e) == 0) {
 			if (json)
@@ -264,7 +267,7 @@ static int verb_features(int argc, char **argv, struct oci_log *log, struct nsw_
 
 	(void)log;
 	reset_getopt();
-	if (getopt_long(argc, argv, "+", (const struct option[]){ { 0 } }, NULL) != -1 ||
+	if (getopt_long(argc, argv, "+", (const struct option[]){{0}}, NULL) != -1 ||
 	    need_id(argc, argv, 0, 0, "features", err) < 0)
 		return nsw_error(err, 0, "usage: " OCI_PROG " features");
 	nsw_json_init(&w, stdout);
@@ -273,18 +276,19 @@ static int verb_features(int argc, char **argv, struct oci_log *log, struct nsw_
 }
 
 static const struct oci_verb verbs[] = {
-	{ "create", verb_create }, { "start", verb_start },   { "state", verb_state },
-	{ "kill", verb_kill },	   { "delete", verb_delete }, { "list", verb_list },
-	{ "features", verb_features },
+    {"create", verb_create},	 {"start", verb_start},	  {"state", verb_state},
+    {"kill", verb_kill},	 {"delete", verb_delete}, {"list", verb_list},
+    {"features", verb_features},
 };
 
 /* Verbs of runc's that nswatch does not have yet. */
-static const char *const later[] = { "exec", "ps", "pause", "resume", "update", "run",
-				     "events", "checkpoint", "restore", "spec" };
+static const char *const later[] = {"exec", "ps",     "pause",	    "resume",  "update",
+				    "run",  "events", "checkpoint", "restore", "spec"};
 
 static void usage(FILE *f)
 {
-	fprintf(f, "Usage: " OCI_PROG " [--root DIR] [--log FILE] [--log-format text|json] [--debug] VERB ...\n"
+	fprintf(f, "Usage: " OCI_PROG
+		   " [--root DIR] [--log FILE] [--log-format text|json] [--debug] VERB ...\n"
 		   "       nswatch oci ...  (the same)\n\n"
 		   "nswatch as an OCI runtime, with runc's command line. Verbs:\n"
 		   "  create [--bundle DIR] [--pid-file FILE] [--console-socket SOCKET] ID\n"
@@ -318,18 +322,18 @@ static int run_verb(const struct oci_verb *v, int argc, char **argv, struct oci_
 int cmd_oci(int argc, char **argv, struct nsw_error *err)
 {
 	static const struct option opts[] = {
-		{ "root", required_argument, NULL, 'r' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "log-format", required_argument, NULL, 'F' },
-		{ "debug", no_argument, NULL, 'd' },
-		{ "systemd-cgroup", no_argument, NULL, 's' },
-		{ "criu", required_argument, NULL, 'C' },
-		{ "rootless", required_argument, NULL, 'R' },
-		{ "version", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"root", required_argument, NULL, 'r'},
+	    {"log", required_argument, NULL, 'l'},
+	    {"log-format", required_argument, NULL, 'F'},
+	    {"debug", no_argument, NULL, 'd'},
+	    {"systemd-cgroup", no_argument, NULL, 's'},
+	    {"criu", required_argument, NULL, 'C'},
+	    {"rootless", required_argument, NULL, 'R'},
+	    {"version", no_argument, NULL, 'v'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
-	struct oci_log log = { 0 };
+	struct oci_log log = {0};
 	const char *log_path = NULL, *root = NSW_OCI_ROOT;
 	bool systemd = false;
 	int opt, r;
@@ -345,8 +349,8 @@ int cmd_oci(int argc, char **argv, struct nsw_error *err)
 			break;
 		case 'F':
 			if (strcmp(optarg, "json") && strcmp(optarg, "text"))
-				return nsw_error(err, 0, "--log-format: '%s' is neither text nor json",
-						 optarg);
+				return nsw_error(
+				    err, 0, "--log-format: '%s' is neither text nor json", optarg);
 			log.json = !strcmp(optarg, "json");
 			break;
 		case 'd':
@@ -360,7 +364,8 @@ int cmd_oci(int argc, char **argv, struct nsw_error *err)
 			/* runc's own: no checkpointing here; rootless is decided by the euid. */
 			break;
 		case 'v':
-			printf(OCI_PROG " version " OCI_RUNTIME_VERSION "\nspec: " NSW_OCI_VERSION "\n");
+			printf(OCI_PROG " version " OCI_RUNTIME_VERSION "\nspec: " NSW_OCI_VERSION
+					"\n");
 			return 0;
 		case 'h':
 			usage(stdout);
@@ -377,7 +382,8 @@ int cmd_oci(int argc, char **argv, struct nsw_error *err)
 	}
 	if (systemd) {
 		r = nsw_error(err, 0,
-			      "--systemd-cgroup: nswatch manages cgroups itself (cgroupfs); there is no systemd cgroup driver");
+			      "--systemd-cgroup: nswatch manages cgroups itself (cgroupfs); there "
+			      "is no systemd cgroup driver");
 		goto out;
 	}
 	if (optind >= argc) {

@@ -26,36 +26,44 @@
 #define CPU_PERIOD_DEFAULT_US 100000ULL
 
 const char *const nsw_oci_hook_names[NSW_OCI_HOOK_KINDS] = {
-	[NSW_OCI_HOOK_PRESTART] = "prestart",
-	[NSW_OCI_HOOK_CREATE_RUNTIME] = "createRuntime",
-	[NSW_OCI_HOOK_CREATE_CONTAINER] = "createContainer",
-	[NSW_OCI_HOOK_START_CONTAINER] = "startContainer",
-	[NSW_OCI_HOOK_POSTSTART] = "poststart",
-	[NSW_OCI_HOOK_POSTSTOP] = "poststop",
+    [NSW_OCI_HOOK_PRESTART] = "prestart",
+    [NSW_OCI_HOOK_CREATE_RUNTIME] = "createRuntime",
+    [NSW_OCI_HOOK_CREATE_CONTAINER] = "createContainer",
+    [NSW_OCI_HOOK_START_CONTAINER] = "startContainer",
+    [NSW_OCI_HOOK_POSTSTART] = "poststart",
+    [NSW_OCI_HOOK_POSTSTOP] = "poststop",
 };
 
 /* The spec's namespace types, and nswatch's names for them. */
 static const struct {
 	const char *oci, *nsw;
-	bool joinable;	/* by path, from the process that makes the init */
+	bool joinable; /* by path, from the process that makes the init */
 } ns_kinds[] = {
-	{ "pid", "pid", true },	     { "network", "net", true }, { "mount", "mnt", false },
-	{ "ipc", "ipc", true },	     { "uts", "uts", true },	 { "user", "user", false },
-	{ "cgroup", "cgroup", true }, { "time", "time", true },
+    {"pid", "pid", true},	{"network", "net", true}, {"mount", "mnt", false},
+    {"ipc", "ipc", true},	{"uts", "uts", true},	  {"user", "user", false},
+    {"cgroup", "cgroup", true}, {"time", "time", true},
 };
 
 static const struct {
 	const char *name;
 	int resource;
 } rlimit_names[] = {
-	{ "RLIMIT_AS", RLIMIT_AS },	    { "RLIMIT_CORE", RLIMIT_CORE },
-	{ "RLIMIT_CPU", RLIMIT_CPU },	    { "RLIMIT_DATA", RLIMIT_DATA },
-	{ "RLIMIT_FSIZE", RLIMIT_FSIZE },   { "RLIMIT_LOCKS", RLIMIT_LOCKS },
-	{ "RLIMIT_MEMLOCK", RLIMIT_MEMLOCK }, { "RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE },
-	{ "RLIMIT_NICE", RLIMIT_NICE },	    { "RLIMIT_NOFILE", RLIMIT_NOFILE },
-	{ "RLIMIT_NPROC", RLIMIT_NPROC },   { "RLIMIT_RSS", RLIMIT_RSS },
-	{ "RLIMIT_RTPRIO", RLIMIT_RTPRIO }, { "RLIMIT_RTTIME", RLIMIT_RTTIME },
-	{ "RLIMIT_SIGPENDING", RLIMIT_SIGPENDING }, { "RLIMIT_STACK", RLIMIT_STACK },
+    {"RLIMIT_AS", RLIMIT_AS},
+    {"RLIMIT_CORE", RLIMIT_CORE},
+    {"RLIMIT_CPU", RLIMIT_CPU},
+    {"RLIMIT_DATA", RLIMIT_DATA},
+    {"RLIMIT_FSIZE", RLIMIT_FSIZE},
+    {"RLIMIT_LOCKS", RLIMIT_LOCKS},
+    {"RLIMIT_MEMLOCK", RLIMIT_MEMLOCK},
+    {"RLIMIT_MSGQUEUE", RLIMIT_MSGQUEUE},
+    {"RLIMIT_NICE", RLIMIT_NICE},
+    {"RLIMIT_NOFILE", RLIMIT_NOFILE},
+    {"RLIMIT_NPROC", RLIMIT_NPROC},
+    {"RLIMIT_RSS", RLIMIT_RSS},
+    {"RLIMIT_RTPRIO", RLIMIT_RTPRIO},
+    {"RLIMIT_RTTIME", RLIMIT_RTTIME},
+    {"RLIMIT_SIGPENDING", RLIMIT_SIGPENDING},
+    {"RLIMIT_STACK", RLIMIT_STACK},
 };
 
 /* Mount options that are mount attributes: set, or cleared. */
@@ -64,10 +72,10 @@ static const struct {
 	unsigned int attr;
 	bool clear;
 } mount_flags[] = {
-	{ "ro", MOUNT_ATTR_RDONLY, false },	{ "rw", MOUNT_ATTR_RDONLY, true },
-	{ "nosuid", MOUNT_ATTR_NOSUID, false }, { "suid", MOUNT_ATTR_NOSUID, true },
-	{ "nodev", MOUNT_ATTR_NODEV, false },
-	{ "noexec", MOUNT_ATTR_NOEXEC, false }, { "exec", MOUNT_ATTR_NOEXEC, true },
+    {"ro", MOUNT_ATTR_RDONLY, false},	  {"rw", MOUNT_ATTR_RDONLY, true},
+    {"nosuid", MOUNT_ATTR_NOSUID, false}, {"suid", MOUNT_ATTR_NOSUID, true},
+    {"nodev", MOUNT_ATTR_NODEV, false},	  {"noexec", MOUNT_ATTR_NOEXEC, false},
+    {"exec", MOUNT_ATTR_NOEXEC, true},
 };
 
 /*
@@ -76,16 +84,16 @@ static const struct {
  * settings keep the filesystem's default.
  */
 static const char *const mount_ignored[] = {
-	"private", "rprivate", "slave",	   "rslave",	 "unbindable", "runbindable",
-	"relatime", "norelatime", "strictatime", "nostrictatime", "noatime", "atime",
-	"nodiratime", "diratime", "async",
+    "private",	   "rprivate", "slave",	     "rslave",	    "unbindable",
+    "runbindable", "relatime", "norelatime", "strictatime", "nostrictatime",
+    "noatime",	   "atime",    "nodiratime", "diratime",    "async",
 };
 
 /* ---- json-c helpers: each names the field it was asked for ---- */
 
 /* 1 found (of type), 0 absent or null, -1 another type. */
-static int member(struct json_object *o, const char *key, enum json_type type,
-		  const char *field, struct json_object **out, struct nsw_error *err)
+static int member(struct json_object *o, const char *key, enum json_type type, const char *field,
+		  struct json_object **out, struct nsw_error *err)
 {
 	struct json_object *v;
 
@@ -99,8 +107,8 @@ static int member(struct json_object *o, const char *key, enum json_type type,
 	return 1;
 }
 
-static int get_string(struct json_object *o, const char *key, const char *field,
-		      const char **out, struct nsw_error *err)
+static int get_string(struct json_object *o, const char *key, const char *field, const char **out,
+		      struct nsw_error *err)
 {
 	struct json_object *v;
 	int r = member(o, key, json_type_string, field, &v, err);
@@ -194,8 +202,7 @@ static int get_strv(struct json_object *o, const char *key, const char *field, c
 }
 
 /* A field nswatch cannot honour yet: an error if it is there and not empty. */
-static int refuse(struct json_object *o, const char *key, const char *field,
-		  struct nsw_error *err)
+static int refuse(struct json_object *o, const char *key, const char *field, struct nsw_error *err)
 {
 	struct json_object *v;
 
@@ -205,14 +212,13 @@ static int refuse(struct json_object *o, const char *key, const char *field,
 	    (json_object_is_type(v, json_type_object) && !json_object_object_length(v)) ||
 	    (json_object_is_type(v, json_type_string) && !json_object_get_string_len(v)))
 		return 0;
-	return nsw_error(err, 0, "%s%s%s: not supported by nswatch yet", field,
-			 field[0] ? "." : "", key);
+	return nsw_error(err, 0, "%s%s%s: not supported by nswatch yet", field, field[0] ? "." : "",
+			 key);
 }
 
 /* ---- sections ---- */
 
-static int parse_root(struct json_object *top, struct nsw_oci_config *cfg,
-		      struct nsw_error *err)
+static int parse_root(struct json_object *top, struct nsw_oci_config *cfg, struct nsw_error *err)
 {
 	struct json_object *root;
 	const char *path;
@@ -263,10 +269,12 @@ static int mount_option(struct nsw_mount *m, const char *opt, bool *bind, char *
 			return 0;
 	if (!strcmp(opt, "dev"))
 		return nsw_error(err, 0,
-				 "%s: 'dev': every mount of an nswatch container is nodev (it applies no device cgroup)",
+				 "%s: 'dev': every mount of an nswatch container is nodev (it "
+				 "applies no device cgroup)",
 				 field);
 	if (!strcmp(opt, "shared") || !strcmp(opt, "rshared"))
-		return nsw_error(err, 0, "%s: '%s': a container's mounts are always private in nswatch",
+		return nsw_error(err, 0,
+				 "%s: '%s': a container's mounts are always private in nswatch",
 				 field, opt);
 	if (!opt[0] || strchr(opt, ','))
 		return nsw_error(err, 0, "%s: bad option '%s'", field, opt);
@@ -300,7 +308,7 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 	cleanup_free char *data = NULL;
 	char field[FIELD_LEN], ofield[2 * FIELD_LEN];
 	char **options = NULL;
-	struct nsw_mount m = { 0 };
+	struct nsw_mount m = {0};
 	bool bind = false;
 	int r = -1;
 
@@ -383,8 +391,7 @@ out:
 	return r;
 }
 
-static int parse_mounts(struct json_object *top, struct nsw_oci_config *cfg,
-			struct nsw_error *err)
+static int parse_mounts(struct json_object *top, struct nsw_oci_config *cfg, struct nsw_error *err)
 {
 	struct json_object *a;
 
@@ -425,23 +432,21 @@ static int parse_capabilities(struct json_object *proc, struct nsw_container *c,
 	struct json_object *caps;
 
 	c->caps_sets = true;
-	c->caps = c->caps_effective = c->caps_permitted = c->caps_inheritable =
-		c->caps_ambient = 0;
+	c->caps = c->caps_effective = c->caps_permitted = c->caps_inheritable = c->caps_ambient = 0;
 	if (member(proc, "capabilities", json_type_object, "process", &caps, err) < 0)
 		return -1;
 	if (!caps)
 		return 0;
 	return parse_caps_set(caps, "bounding", &c->caps, err) < 0 ||
-			       parse_caps_set(caps, "effective", &c->caps_effective, err) < 0 ||
-			       parse_caps_set(caps, "permitted", &c->caps_permitted, err) < 0 ||
-			       parse_caps_set(caps, "inheritable", &c->caps_inheritable, err) < 0 ||
-			       parse_caps_set(caps, "ambient", &c->caps_ambient, err) < 0
-		       ? -1
-		       : 0;
+		       parse_caps_set(caps, "effective", &c->caps_effective, err) < 0 ||
+		       parse_caps_set(caps, "permitted", &c->caps_permitted, err) < 0 ||
+		       parse_caps_set(caps, "inheritable", &c->caps_inheritable, err) < 0 ||
+		       parse_caps_set(caps, "ambient", &c->caps_ambient, err) < 0
+		   ? -1
+		   : 0;
 }
 
-static int parse_rlimits(struct json_object *proc, struct nsw_container *c,
-			 struct nsw_error *err)
+static int parse_rlimits(struct json_object *proc, struct nsw_container *c, struct nsw_error *err)
 {
 	struct json_object *a;
 	char field[FIELD_LEN];
@@ -524,8 +529,8 @@ static int parse_user(struct json_object *proc, struct nsw_container *c, struct 
 }
 
 /* The LSMs runc ignores a label for when the host has none of them. */
-static int lsm_label(struct json_object *o, const char *key, const char *field,
-		     const char *lsm_dir, struct nsw_error *err)
+static int lsm_label(struct json_object *o, const char *key, const char *field, const char *lsm_dir,
+		     struct nsw_error *err)
 {
 	const char *label;
 	struct stat st;
@@ -538,8 +543,7 @@ static int lsm_label(struct json_object *o, const char *key, const char *field,
 			 key, lsm_dir);
 }
 
-static int parse_process(struct json_object *top, struct nsw_oci_config *cfg,
-			 struct nsw_error *err)
+static int parse_process(struct json_object *top, struct nsw_oci_config *cfg, struct nsw_error *err)
 {
 	struct nsw_container *c = &cfg->c;
 	struct json_object *proc;
@@ -590,7 +594,8 @@ static int parse_process(struct json_object *top, struct nsw_oci_config *cfg,
 		return -1;
 	c->set_oom_score_adj = r > 0;
 	c->oom_score_adj = r ? v : 0;
-	if (lsm_label(proc, "apparmorProfile", "process", "/sys/kernel/security/apparmor", err) < 0 ||
+	if (lsm_label(proc, "apparmorProfile", "process", "/sys/kernel/security/apparmor", err) <
+		0 ||
 	    lsm_label(proc, "selinuxLabel", "process", "/sys/fs/selinux/enforce", err) < 0)
 		return -1;
 	if (refuse(proc, "ioPriority", "process", err) < 0 ||
@@ -637,9 +642,10 @@ static int parse_namespaces(struct json_object *linux_o, struct nsw_oci_config *
 			continue;
 		}
 		if (!ns_kinds[k].joinable)
-			return nsw_error(err, 0,
-					 "%s.path: joining a %s namespace is not supported by nswatch yet",
-					 field, type);
+			return nsw_error(
+			    err, 0,
+			    "%s.path: joining a %s namespace is not supported by nswatch yet",
+			    field, type);
 		if (path[0] != '/')
 			return nsw_error(err, 0, "%s.path: must be an absolute path", field);
 		cfg->ns_paths[idx] = strdup(path);
@@ -648,7 +654,8 @@ static int parse_namespaces(struct json_object *linux_o, struct nsw_oci_config *
 	}
 	if (!(cfg->c.ns_flags & CLONE_NEWNS))
 		return nsw_error(err, 0,
-				 "linux.namespaces: a new mount namespace is required (nswatch builds the rootfs in one)");
+				 "linux.namespaces: a new mount namespace is required (nswatch "
+				 "builds the rootfs in one)");
 	return 0;
 }
 
@@ -677,7 +684,7 @@ static int parse_idmaps(struct json_object *linux_o, const char *key, struct nsw
 					  field);
 			return -1;
 		}
-		maps[(*n)++] = (struct nsw_idmap){ in, out, count };
+		maps[(*n)++] = (struct nsw_idmap){in, out, count};
 	}
 	return 0;
 }
@@ -692,8 +699,9 @@ static int parse_paths(struct json_object *linux_o, const char *key, char ***out
 		const char *p = (*out)[i];
 
 		if (p[0] != '/' || !p[1])
-			return nsw_error(err, 0, "linux.%s[%zu]: '%s' is not an absolute path below /",
-					 key, i, p);
+			return nsw_error(err, 0,
+					 "linux.%s[%zu]: '%s' is not an absolute path below /", key,
+					 i, p);
 		if (strstr(p, "/../") || !strcmp(p + strlen(p) - 3, "/.."))
 			return nsw_error(err, 0, "linux.%s[%zu]: '%s' leaves its mount", key, i, p);
 	}
@@ -702,9 +710,9 @@ static int parse_paths(struct json_object *linux_o, const char *key, char ***out
 
 static int parse_memory(struct json_object *res, struct nsw_limits *lim, struct nsw_error *err)
 {
-	static const char *const refused[] = { "reservation", "kernel", "kernelTCP",
-					       "swappiness", "disableOOMKiller", "useHierarchy",
-					       "checkBeforeUpdate" };
+	static const char *const refused[] = {
+	    "reservation",	"kernel",	"kernelTCP",	    "swappiness",
+	    "disableOOMKiller", "useHierarchy", "checkBeforeUpdate"};
 	const char *field = "linux.resources.memory";
 	struct json_object *mem;
 	long long limit = 0, swap = 0;
@@ -726,9 +734,10 @@ static int parse_memory(struct json_object *res, struct nsw_limits *lim, struct 
 		return nsw_error(err, 0, "%s.limit: %lld bytes is below 1 MiB", field, limit);
 	/* nswatch gives a container no swap: memory+swap is the memory limit. */
 	if (has_swap && swap != -1 && !(has_limit && swap == limit))
-		return nsw_error(err, 0,
-				 "%s.swap: only no swap (swap equal to limit) is supported by nswatch yet",
-				 field);
+		return nsw_error(
+		    err, 0,
+		    "%s.swap: only no swap (swap equal to limit) is supported by nswatch yet",
+		    field);
 	if (has_limit && limit > 0)
 		lim->memory_bytes = limit;
 	return 0;
@@ -736,8 +745,8 @@ static int parse_memory(struct json_object *res, struct nsw_limits *lim, struct 
 
 static int parse_cpu(struct json_object *res, struct nsw_limits *lim, struct nsw_error *err)
 {
-	static const char *const refused[] = { "shares", "realtimeRuntime", "realtimePeriod",
-					       "cpus", "mems", "idle", "burst" };
+	static const char *const refused[] = {
+	    "shares", "realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", "burst"};
 	const char *field = "linux.resources.cpu";
 	struct json_object *cpu;
 	long long quota = 0, period = 0;
@@ -759,8 +768,8 @@ static int parse_cpu(struct json_object *res, struct nsw_limits *lim, struct nsw
 			return nsw_error(err, 0, "%s.quota: %lld us is below the kernel's 1000",
 					 field, quota);
 		lim->cpu_quota_us = quota;
-		lim->cpu_period_us = has_period ? (unsigned long long)period
-						: CPU_PERIOD_DEFAULT_US;
+		lim->cpu_period_us =
+		    has_period ? (unsigned long long)period : CPU_PERIOD_DEFAULT_US;
 	}
 	return 0;
 }
@@ -768,8 +777,8 @@ static int parse_cpu(struct json_object *res, struct nsw_limits *lim, struct nsw
 static int parse_resources(struct json_object *linux_o, struct nsw_container *c,
 			   struct nsw_error *err)
 {
-	static const char *const refused[] = { "blockIO", "hugepageLimits", "network", "rdma",
-					       "unified" };
+	static const char *const refused[] = {"blockIO", "hugepageLimits", "network", "rdma",
+					      "unified"};
 	struct json_object *res, *pids;
 	long long limit;
 	int r;
@@ -824,10 +833,13 @@ static const struct {
 	const char *prefix;
 	unsigned long ns;
 } sysctl_ns[] = {
-	{ "net.", CLONE_NEWNET },	  { "kernel.shm", CLONE_NEWIPC },
-	{ "kernel.msg", CLONE_NEWIPC },	  { "kernel.sem", CLONE_NEWIPC },
-	{ "fs.mqueue.", CLONE_NEWIPC },	  { "kernel.hostname", CLONE_NEWUTS },
-	{ "kernel.domainname", CLONE_NEWUTS },
+    {"net.", CLONE_NEWNET},
+    {"kernel.shm", CLONE_NEWIPC},
+    {"kernel.msg", CLONE_NEWIPC},
+    {"kernel.sem", CLONE_NEWIPC},
+    {"fs.mqueue.", CLONE_NEWIPC},
+    {"kernel.hostname", CLONE_NEWUTS},
+    {"kernel.domainname", CLONE_NEWUTS},
 };
 
 static int parse_sysctl(struct json_object *linux_o, struct nsw_oci_config *cfg,
@@ -851,7 +863,8 @@ static int parse_sysctl(struct json_object *linux_o, struct nsw_oci_config *cfg,
 
 		if (!json_object_is_type(val, json_type_string))
 			return nsw_error(err, 0, "linux.sysctl.%s: must be a string", key);
-		if (!key[0] || strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(key) ||
+		if (!key[0] ||
+		    strspn(key, "abcdefghijklmnopqrstuvwxyz0123456789_.-") != strlen(key) ||
 		    strstr(key, "..") || key[0] == '.')
 			return nsw_error(err, 0, "linux.sysctl.%s: not a sysctl name", key);
 		for (k = 0; k < ARRAY_SIZE(sysctl_ns); k++)
@@ -861,8 +874,9 @@ static int parse_sysctl(struct json_object *linux_o, struct nsw_oci_config *cfg,
 		if (k == ARRAY_SIZE(sysctl_ns))
 			return nsw_error(err, 0, "linux.sysctl.%s: not a namespaced sysctl", key);
 		if (!(cfg->c.ns_flags & sysctl_ns[k].ns))
-			return nsw_error(err, 0, "linux.sysctl.%s: needs a namespace of the container's own",
-					 key);
+			return nsw_error(
+			    err, 0, "linux.sysctl.%s: needs a namespace of the container's own",
+			    key);
 		if (asprintf(&cfg->sysctl[i], "%s=%s", key, json_object_get_string(val)) < 0) {
 			cfg->sysctl[i] = NULL;
 			return nsw_error(err, ENOMEM, "linux.sysctl");
@@ -872,11 +886,10 @@ static int parse_sysctl(struct json_object *linux_o, struct nsw_oci_config *cfg,
 	return 0;
 }
 
-static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg,
-		       struct nsw_error *err)
+static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg, struct nsw_error *err)
 {
-	static const char *const refused[] = { "devices", "intelRdt", "personality",
-					       "timeOffsets", "memoryPolicy", "netDevices" };
+	static const char *const refused[] = {"devices",     "intelRdt",     "personality",
+					      "timeOffsets", "memoryPolicy", "netDevices"};
 	struct nsw_container *c = &cfg->c;
 	struct json_object *linux_o;
 	const char *s;
@@ -895,8 +908,9 @@ static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg,
 	if ((c->ns_flags & CLONE_NEWUSER) && geteuid() == 0 && !c->n_uid_maps)
 		return nsw_error(err, 0, "linux.uidMappings: required with a new user namespace");
 	if ((c->n_uid_maps || c->n_gid_maps) && !(c->ns_flags & CLONE_NEWUSER))
-		return nsw_error(err, 0,
-				 "linux.uidMappings: given without a new user namespace in linux.namespaces");
+		return nsw_error(
+		    err, 0,
+		    "linux.uidMappings: given without a new user namespace in linux.namespaces");
 	if (parse_paths(linux_o, "maskedPaths", &cfg->masked, err) < 0 ||
 	    parse_paths(linux_o, "readonlyPaths", &cfg->readonly, err) < 0)
 		return -1;
@@ -914,7 +928,8 @@ static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg,
 	if (s && s[0] && strcmp(s, "private") && strcmp(s, "rprivate") && strcmp(s, "slave") &&
 	    strcmp(s, "rslave"))
 		return nsw_error(err, 0,
-				 "linux.rootfsPropagation: '%s': a container's mounts are always private in nswatch",
+				 "linux.rootfsPropagation: '%s': a container's mounts are always "
+				 "private in nswatch",
 				 s);
 	return lsm_label(linux_o, "mountLabel", "linux", "/sys/fs/selinux/enforce", err);
 }
@@ -945,8 +960,7 @@ static int parse_hook(struct json_object *o, const char *field, struct nsw_oci_h
 	return 0;
 }
 
-static int parse_hooks(struct json_object *top, struct nsw_oci_config *cfg,
-		       struct nsw_error *err)
+static int parse_hooks(struct json_object *top, struct nsw_oci_config *cfg, struct nsw_error *err)
 {
 	struct json_object *hooks, *a;
 	char field[FIELD_LEN];
@@ -1011,8 +1025,7 @@ static int parse_annotations(struct json_object *top, struct nsw_oci_config *cfg
 	return 0;
 }
 
-static int parse_version(struct json_object *top, struct nsw_oci_config *cfg,
-			 struct nsw_error *err)
+static int parse_version(struct json_object *top, struct nsw_oci_config *cfg, struct nsw_error *err)
 {
 	const char *v;
 
@@ -1027,8 +1040,7 @@ static int parse_version(struct json_object *top, struct nsw_oci_config *cfg,
 	return 0;
 }
 
-static int parse_top(struct json_object *top, struct nsw_oci_config *cfg,
-		     struct nsw_error *err)
+static int parse_top(struct json_object *top, struct nsw_oci_config *cfg, struct nsw_error *err)
 {
 	const char *hostname;
 
@@ -1049,7 +1061,8 @@ static int parse_top(struct json_object *top, struct nsw_oci_config *cfg,
 					 hostname);
 		/* Joined by path, it is the container's to name too, as with runc. */
 		if (!(cfg->c.ns_flags & CLONE_NEWUTS) && !cfg->ns_paths[nsw_type_index("uts")])
-			return nsw_error(err, 0, "hostname: needs a uts namespace in linux.namespaces");
+			return nsw_error(err, 0,
+					 "hostname: needs a uts namespace in linux.namespaces");
 		snprintf(cfg->c.hostname, sizeof(cfg->c.hostname), "%s", hostname);
 	}
 	return 0;
@@ -1076,7 +1089,8 @@ int nsw_oci_config_parse(const char *text, size_t len, const char *bundle, const
 		if (!nsw_name_valid(id)) {
 			nsw_oci_config_free(cfg);
 			return nsw_error(err, 0,
-					 "container id '%s': 1 to %d of A-Z a-z 0-9 _ . -, starting with a letter or digit",
+					 "container id '%s': 1 to %d of A-Z a-z 0-9 _ . -, "
+					 "starting with a letter or digit",
 					 id, NSW_NAME_MAX);
 		}
 		snprintf(cfg->c.name, sizeof(cfg->c.name), "%s", id);
@@ -1178,8 +1192,8 @@ static void write_strv(struct nsw_json *w, const char *key, char *const *v)
 
 void nsw_oci_config_write_saved(struct nsw_json *w, const struct nsw_oci_config *cfg)
 {
-	static const enum nsw_oci_hook_kind kept[] = { NSW_OCI_HOOK_POSTSTART,
-						       NSW_OCI_HOOK_POSTSTOP };
+	static const enum nsw_oci_hook_kind kept[] = {NSW_OCI_HOOK_POSTSTART,
+						      NSW_OCI_HOOK_POSTSTOP};
 
 	nsw_json_key(w, "annotations");
 	nsw_json_object_begin(w);

@@ -21,7 +21,7 @@
 #include "lib/nsnames.h"
 
 /* A config.json is read whole; runc's own limit is far above any real one. */
-#define NSW_OCI_CONFIG_MAX (4 << 20)
+#define NSW_OCI_CONFIG_MAX  (4 << 20)
 #define NSW_OCI_CONFIG_FILE "config.json"
 
 enum nsw_oci_hook_kind {
@@ -38,26 +38,26 @@ enum nsw_oci_hook_kind {
 extern const char *const nsw_oci_hook_names[NSW_OCI_HOOK_KINDS];
 
 struct nsw_oci_hook {
-	char *path;		/* absolute, on the host */
-	char **args;		/* NULL-ended; NULL: just path */
-	char **env;		/* NULL-ended; NULL: none */
-	int timeout;		/* seconds; 0: none */
+	char *path;  /* absolute, on the host */
+	char **args; /* NULL-ended; NULL: just path */
+	char **env;  /* NULL-ended; NULL: none */
+	int timeout; /* seconds; 0: none */
 };
 
 struct nsw_oci_config {
 	char oci_version[32];
 	char *bundle;		/* absolute */
-	struct nsw_container c;	/* the description; c.argv is owned here */
+	struct nsw_container c; /* the description; c.argv is owned here */
 	int n_hooks[NSW_OCI_HOOK_KINDS];
 	struct nsw_oci_hook *hooks[NSW_OCI_HOOK_KINDS];
 	int n_annotations;
 	char **annotation_keys, **annotation_values;
 	/* Namespaces joined by path, by nsw_types[] index; NULL: none. */
 	char *ns_paths[NSW_TYPE_COUNT];
-	char *cgroups_path;	/* recorded; nswatch's own cgroup is used */
+	char *cgroups_path; /* recorded; nswatch's own cgroup is used */
 	/* What c's masked_paths and readonly_paths point into (NULL-ended). */
 	char **masked, **readonly;
-	char **sysctl;		/* what c.sysctl points to */
+	char **sysctl; /* what c.sysctl points to */
 };
 
 /*
@@ -66,12 +66,11 @@ struct nsw_oci_config {
  * is filled whole or freed; the error names the field ("process.args:
  * must be a non-empty array of strings").
  */
-int nsw_oci_config_parse(const char *text, size_t len, const char *bundle,
-			 const char *id, struct nsw_oci_config *cfg,
-			 struct nsw_error *err);
+int nsw_oci_config_parse(const char *text, size_t len, const char *bundle, const char *id,
+			 struct nsw_oci_config *cfg, struct nsw_error *err);
 /* Read bundle/config.json and parse it. */
-int nsw_oci_config_load(const char *bundle, const char *id,
-			struct nsw_oci_config *cfg, struct nsw_error *err);
+int nsw_oci_config_load(const char *bundle, const char *id, struct nsw_oci_config *cfg,
+			struct nsw_error *err);
 void nsw_oci_config_free(struct nsw_oci_config *cfg);
 
 /*

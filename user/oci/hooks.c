@@ -33,7 +33,7 @@ static char *state_text(const struct nsw_oci_state *st)
 static int wait_hook(pid_t pid, int timeout_s)
 {
 	int pidfd = syscall(SYS_pidfd_open, pid, 0), status = 0, r = 1;
-	struct pollfd p = { pidfd, POLLIN, 0 };
+	struct pollfd p = {pidfd, POLLIN, 0};
 
 	if (pidfd >= 0 && timeout_s > 0) {
 		while ((r = poll(&p, 1, timeout_s * MS_PER_SEC)) < 0 && errno == EINTR)
@@ -53,8 +53,8 @@ static int wait_hook(pid_t pid, int timeout_s)
 static int run_hook(const struct nsw_oci_hook *h, const char *field, const char *state,
 		    struct nsw_error *err)
 {
-	char *const no_env[] = { NULL };
-	char *const path_only[] = { h->path, NULL };
+	char *const no_env[] = {NULL};
+	char *const path_only[] = {h->path, NULL};
 	int in[2], status;
 	size_t len = strlen(state);
 	pid_t pid;
@@ -115,21 +115,21 @@ static void strings(struct nsw_json *w, const char *key, const char *const *v, s
 
 void nsw_oci_features(struct nsw_json *w)
 {
-	static const char *const hooks[] = { "prestart", "createRuntime", "poststart",
-					     "poststop" };
+	static const char *const hooks[] = {"prestart", "createRuntime", "poststart", "poststop"};
 	static const char *const options[] = {
-		"bind", "rbind", "ro", "rw", "nosuid", "suid", "nodev", "dev", "noexec", "exec",
-		"private", "rprivate", "slave", "rslave", "unbindable", "runbindable",
+	    "bind",  "rbind",  "ro",	     "rw",	    "nosuid",  "suid",
+	    "nodev", "dev",    "noexec",     "exec",	    "private", "rprivate",
+	    "slave", "rslave", "unbindable", "runbindable",
 	};
-	static const char *const namespaces[] = { "cgroup", "ipc", "mount", "network",
-						  "pid", "time", "user", "uts" };
+	static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network",
+						 "pid",	   "time", "user",  "uts"};
 	static const char *const actions[] = {
-		"SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-		"SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
+	    "SCMP_ACT_ALLOW",	    "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",	"SCMP_ACT_KILL_PROCESS",
+	    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",   "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
 	};
 	static const char *const operators[] = {
-		"SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE",
-		"SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE",
+	    "SCMP_CMP_EQ", "SCMP_CMP_GE",	 "SCMP_CMP_GT", "SCMP_CMP_LE",
+	    "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE",
 	};
 	char name[NSW_CAP_NAME_LEN];
 	struct nsw_error ignored;

@@ -33,15 +33,15 @@
 #define OCI_STATE_MAX (1 << 20)
 /* delete --force: how long the killed init may take to go. */
 #define KILL_WAIT_MS 10000
-#define PROCS_LINE 32
+#define PROCS_LINE   32
 /* start: how long to wait for the init to exec the command (it may be stopped). */
 #define START_WAIT_MS 10000
 
 static const char *const status_names[] = {
-	[NSW_OCI_CREATING] = "creating",
-	[NSW_OCI_CREATED] = "created",
-	[NSW_OCI_RUNNING] = "running",
-	[NSW_OCI_STOPPED] = "stopped",
+    [NSW_OCI_CREATING] = "creating",
+    [NSW_OCI_CREATED] = "created",
+    [NSW_OCI_RUNNING] = "running",
+    [NSW_OCI_STOPPED] = "stopped",
 };
 
 const char *nsw_oci_status_name(enum nsw_oci_status s)
@@ -55,8 +55,7 @@ int nsw_oci_set_root(const char *dir, struct nsw_error *err)
 
 	/* The root may not exist yet; a relative one is made absolute. */
 	if (dir[0] != '/') {
-		if (!getcwd(real, sizeof(real)) ||
-		    strlen(real) + strlen(dir) + 2 > sizeof(real))
+		if (!getcwd(real, sizeof(real)) || strlen(real) + strlen(dir) + 2 > sizeof(real))
 			return nsw_error(err, errno, "--root %s", dir);
 		strcat(real, "/");
 		strcat(real, dir);
@@ -65,8 +64,7 @@ int nsw_oci_set_root(const char *dir, struct nsw_error *err)
 	return nsw_state_set_root(dir, err);
 }
 
-static int dir_path(const char *id, const char *file, char *buf, size_t len,
-		    struct nsw_error *err)
+static int dir_path(const char *id, const char *file, char *buf, size_t len, struct nsw_error *err)
 {
 	int n = file ? snprintf(buf, len, "%s/%s/%s", nsw_state_root(), id, file)
 		     : snprintf(buf, len, "%s/%s", nsw_state_root(), id);
@@ -83,8 +81,8 @@ static int not_exist(const char *id, struct nsw_error *err)
 
 /* ---- oci.json ---- */
 
-static void write_state_body(struct nsw_json *w, const struct nsw_oci_state *st,
-			     const char *status, pid_t pid)
+static void write_state_body(struct nsw_json *w, const struct nsw_oci_state *st, const char *status,
+			     pid_t pid)
 {
 	nsw_json_kv_string(w, "ociVersion", NSW_OCI_VERSION);
 	nsw_json_kv_string(w, "id", st->id);
@@ -281,12 +279,12 @@ static int join_namespaces(const struct nsw_oci_config *cfg, struct nsw_error *e
 /* The terminal's master to the engine's console socket (runc's protocol: SCM_RIGHTS). */
 static int send_console(const char *path, int master, struct nsw_error *err)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	char cbuf[CMSG_SPACE(sizeof(int))] = {0};
 	char name[] = "/dev/ptmx";
-	struct iovec iov = { name, sizeof(name) - 1 };
-	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf,
-			     .msg_controllen = sizeof(cbuf) };
+	struct iovec iov = {name, sizeof(name) - 1};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
 	cleanup_close int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct cmsghdr *cm;
 
@@ -337,7 +335,7 @@ static void now_rfc3339(char *buf, size_t len)
 /* Undo a create that failed after the runtime made the container. */
 static void undo_create(struct nsw_instance *in)
 {
-	struct nsw_error e = { 0 };
+	struct nsw_error e = {0};
 	int status;
 
 	kill(in->pid, SIGKILL);
@@ -350,7 +348,7 @@ static void undo_create(struct nsw_instance *in)
 static int create_from(const char *id, struct nsw_oci_config *cfg,
 		       const struct nsw_oci_create_opts *o, struct nsw_error *err)
 {
-	struct nsw_oci_state st = { 0 };
+	struct nsw_oci_state st = {0};
 	struct nsw_instance in;
 	char tmp_fifo[PATH_MAX], fifo_path[PATH_MAX];
 	cleanup_close int fifo = -1, tty = -1;
@@ -358,14 +356,15 @@ static int create_from(const char *id, struct nsw_oci_config *cfg,
 
 	if (cfg->c.tty && !o->console_socket)
 		return nsw_error(err, 0,
-				 "process.terminal is true: --console-socket is needed to hand over the terminal");
+				 "process.terminal is true: --console-socket is needed to hand "
+				 "over the terminal");
 	if (!cfg->c.tty && o->console_socket)
 		return nsw_error(err, 0, "--console-socket given, but process.terminal is false");
 	if (mkdir(nsw_state_root(), 0700) < 0 && errno != EEXIST)
 		return nsw_error(err, errno, "cannot create the state root %s", nsw_state_root());
 	/* Dot-named: no listing takes it for a container while it waits here. */
 	if (snprintf(tmp_fifo, sizeof(tmp_fifo), "%s/.%s.fifo", nsw_state_root(), id) >=
-		    (int)sizeof(tmp_fifo) ||
+		(int)sizeof(tmp_fifo) ||
 	    dir_path(id, NSW_STATE_START_FIFO, fifo_path, sizeof(fifo_path), err) < 0)
 		return nsw_error(err, ENAMETOOLONG, "the state path of '%s'", id);
 	unlink(tmp_fifo);
@@ -377,7 +376,8 @@ static int create_from(const char *id, struct nsw_oci_config *cfg,
 		unlink(tmp_fifo);
 		return nsw_error(err, errno, "cannot open %s", tmp_fifo);
 	}
-	if (join_namespaces(cfg, err) < 0 || nsw_monitor_create(&cfg->c, fifo, &in, &tty, err) < 0) {
+	if (join_namespaces(cfg, err) < 0 ||
+	    nsw_monitor_create(&cfg->c, fifo, &in, &tty, err) < 0) {
 		unlink(tmp_fifo);
 		return -1;
 	}
@@ -424,8 +424,7 @@ undo:
  * container of that name under another root (nswatch run's, another
  * --root) holds them, and a failed create would remove what it records.
  */
-static int check_cgroups_free(const char *id, const struct nsw_limits *lim,
-			      struct nsw_error *err)
+static int check_cgroups_free(const char *id, const struct nsw_limits *lim, struct nsw_error *err)
 {
 	struct nsw_cgroup cg;
 	struct stat sb;
@@ -434,9 +433,10 @@ static int check_cgroups_free(const char *id, const struct nsw_limits *lim,
 		return -1;
 	for (int i = 0; i < cg.n; i++)
 		if (lstat(cg.dirs[i].path, &sb) == 0)
-			return nsw_error(err, EEXIST,
-					 "container with id exists: %s (cgroup %s, of another state root?)",
-					 id, cg.dirs[i].path);
+			return nsw_error(
+			    err, EEXIST,
+			    "container with id exists: %s (cgroup %s, of another state root?)", id,
+			    cg.dirs[i].path);
 	return 0;
 }
 
@@ -479,9 +479,10 @@ int nsw_oci_start(const char *id, struct nsw_error *err)
 	if (nsw_oci_state_load(id, &st, err) < 0)
 		return -1;
 	if (st.status != NSW_OCI_CREATED) {
-		nsw_error(err, 0, st.status == NSW_OCI_STOPPED
-					  ? "cannot start a container that has stopped"
-					  : "cannot start a container that is %s (not created)",
+		nsw_error(err, 0,
+			  st.status == NSW_OCI_STOPPED
+			      ? "cannot start a container that has stopped"
+			      : "cannot start a container that is %s (not created)",
 			  nsw_oci_status_name(st.status));
 		nsw_oci_state_free(&st);
 		return -1;
@@ -501,7 +502,7 @@ int nsw_oci_start(const char *id, struct nsw_error *err)
 		 * Return once the command runs: the init's end of the fifo is
 		 * close-on-exec, and a fifo without readers is POLLERR to us.
 		 */
-		struct pollfd p = { fd, 0, 0 };
+		struct pollfd p = {fd, 0, 0};
 
 		while (r == 0 && poll(&p, 1, START_WAIT_MS) < 0 && errno == EINTR)
 			;
@@ -575,7 +576,7 @@ int nsw_oci_kill(const char *id, int sig, bool all, struct nsw_error *err)
 static int wait_gone(pid_t pid, unsigned long long starttime)
 {
 	int pidfd = syscall(SYS_pidfd_open, pid, 0);
-	struct pollfd p = { pidfd, POLLIN, 0 };
+	struct pollfd p = {pidfd, POLLIN, 0};
 	int r;
 
 	if (pidfd < 0)
@@ -599,7 +600,7 @@ int nsw_oci_delete(const char *id, bool force, struct nsw_error *err)
 	if (nsw_oci_state_load(id, &st, err) < 0)
 		return -1;
 	/* The spec: deleting a container that is not stopped is an error. */
-	if ((st.status == NSW_OCI_RUNNING || st.status == NSW_OCI_CREATED) && !force) {
+	if (st.status != NSW_OCI_STOPPED && !force) {
 		nsw_error(err, 0, "cannot delete container %s that is not stopped: %s", id,
 			  nsw_oci_status_name(st.status));
 		nsw_oci_state_free(&st);
@@ -614,6 +615,12 @@ int nsw_oci_delete(const char *id, bool force, struct nsw_error *err)
 		}
 	}
 	r = nsw_state_load(id, &in, NULL, err);
+	/* A create still under way (or killed): its process, then its init. */
+	if (r == 0 && st.status == NSW_OCI_CREATING) {
+		r = nsw_kill_monitor(&in, err);
+		if (r == 0 && in.pid > 0 && signal_pid(in.pid, in.starttime, SIGKILL) == 0)
+			wait_gone(in.pid, in.starttime);
+	}
 	if (r == NSW_STATE_NO_FILE || (r == NSW_STATE_INVALID && force)) {
 		memset(err, 0, sizeof(*err));
 		r = nsw_remove_unrecorded(id, force, err) < 0 ? -1 : 0;

@@ -28,7 +28,7 @@
 
 #define NSW_OCI_ROOT "/run/nswatch-runc"
 /* The runtime-spec version nswatch implements (state, features). */
-#define NSW_OCI_VERSION "1.2.0"
+#define NSW_OCI_VERSION	    "1.2.0"
 #define NSW_OCI_VERSION_MIN "1.0.0"
 
 enum nsw_oci_status {
@@ -44,9 +44,9 @@ const char *nsw_oci_status_name(enum nsw_oci_status s);
 struct nsw_oci_state {
 	char id[NSW_NAME_MAX + 1];
 	char bundle[4096], rootfs[4096];
-	char created[48];	/* RFC 3339 with fractions */
+	char created[48]; /* RFC 3339 with fractions */
 	char owner[32];
-	pid_t pid;		/* the init's host pid; 0 once stopped */
+	pid_t pid; /* the init's host pid; 0 once stopped */
 	unsigned long long starttime;
 	enum nsw_oci_status status;
 	/* Annotations and the hooks still to run (poststart, poststop). */
@@ -57,13 +57,12 @@ struct nsw_oci_state {
 int nsw_oci_set_root(const char *dir, struct nsw_error *err);
 
 struct nsw_oci_create_opts {
-	const char *bundle;	/* NULL: the working directory */
-	const char *pid_file;	/* NULL: none */
+	const char *bundle;	    /* NULL: the working directory */
+	const char *pid_file;	    /* NULL: none */
 	const char *console_socket; /* where the terminal's master goes */
 };
 
-int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o,
-		   struct nsw_error *err);
+int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct nsw_error *err);
 int nsw_oci_start(const char *id, struct nsw_error *err);
 /* Load a container's state: "container ID does not exist" if none. */
 int nsw_oci_state_load(const char *id, struct nsw_oci_state *st, struct nsw_error *err);
