@@ -298,6 +298,7 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	oci_create "$id" --bundle "$BATS_TEST_TMPDIR/nobundle"
 	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
 	assert_failed_with "a missing bundle" "$BATS_TEST_TMPDIR/nobundle"
+	assert_eq "exit status of a failed create (runc's)" "$NSW_STATUS" 1
 
 	echo '{"ociVersion": "1.0.2", "root": ' >"$BUNDLE/config.json"
 	oci_create "$id"

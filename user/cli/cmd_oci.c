@@ -97,6 +97,7 @@ static int verb_create(int argc, char **argv, struct oci_log *log, struct nsw_er
 	struct nsw_oci_create_opts o = {0};
 	int opt;
 
+	(void)log;
 	reset_getopt();
 	while ((opt = getopt_long(argc, argv, "+b:", opts, NULL)) != -1) {
 		switch (opt) {
@@ -127,13 +128,6 @@ static int verb_create(int argc, char **argv, struct oci_log *log, struct nsw_er
 		    "create [--bundle DIR] [--pid-file FILE] [--console-socket SOCKET] ID",
 		    err) < 0)
 		return -1;
-	if (log->debug) {
-		char msg[512];
-
-		snprintf(msg, sizeof(msg), "create %s, bundle %s", argv[optind],
-			 o.bundle ? o.bundle : ".");
-		log_line(log, "debug", msg);
-	}
 	return nsw_oci_create(argv[optind], &o, err) < 0 ? -1 : 0;
 }
 
@@ -313,10 +307,15 @@ bool cmd_oci_sealed(int argc, char **argv)
 static int run_verb(const struct oci_verb *v, int argc, char **argv, struct oci_log *log,
 		    struct nsw_error *err)
 {
-	int r = v->run(argc, argv, log, err);
+	if (log->debug) {
+		char msg[256];
+		int n = snprintf(msg, sizeof(msg), "%s", v->name);
 
-	(void)log;
-	return r;
+		for (int i = 1; i < argc && n > 0 && (size_t)n < sizeof(msg); i++)
+			n += snprintf(msg + n, sizeof(msg) - n, " %s", argv[i]);
+		log_line(log, "debug", msg);
+	}
+	return v->run(argc, argv, log, err);
 }
 
 int cmd_oci(int argc, char **argv, struct nsw_error *err)
@@ -412,8 +411,8 @@ out:
 
 		nsw_error_format(err, line, sizeof(line));
 		log_line(&log, "error", line);
-		if (!err->status)
-			nsw_error_set_status(err, OCI_EXIT_FAILURE);
+		/* runc's one failure status, whatever the runtime's own would be (125). */
+		nsw_error_set_status(err, OCI_EXIT_FAILURE);
 	}
 	if (log.f)
 		fclose(log.f);
