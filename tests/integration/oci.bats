@@ -457,7 +457,7 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	"$NSWATCH" rm -f "$id" >/dev/null 2>&1
 }
 
-@test "oci: kill --all reaches every process of the container; list shows it" {
+@test "oci: ps lists the container's processes; kill --all reaches every one; list shows it" {
 	local id
 	oci_id all
 	id=$OCI_ID
@@ -470,6 +470,13 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	assert_eq "list --format json: status" "$(jq -r --arg id "$id" '.[] | select(.id == $id) | .status' "$NSW_OUT")" created
 	rt_oci start "$id"
 	wait_output "$id" ready
+	# ps: the init and its two children, as the kernel lists them.
+	local pid want
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	want=$(printf '%s\n' "$pid" $(cat "/proc/$pid/task/$pid/children") | sort -n | tr '\n' ' ')
+	rt_oci ps --format json "$id"
+	assert_eq "ps --format json" "$(jq -r '.[]' "$NSW_OUT" | sort -n | tr '\n' ' ')" "$want"
+	assert_eq "ps: three processes" "$(jq length "$NSW_OUT")" 3
 	rt_oci kill --all "$id" TERM
 	assert_eq "kill --all" "$NSW_STATUS" 0
 	wait_output "$id" children-ended

@@ -255,6 +255,55 @@ static int verb_list(int argc, char **argv, struct oci_log *log, struct nsw_erro
 	return 0;
 }
 
+/* ps: containerd's shim asks for --format json, a list of host pids. */
+static int verb_ps(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
+{
+	static const struct option opts[] = {{"format", required_argument, NULL, 'f'}, {0}};
+	bool json = false;
+	struct nsw_json w;
+	pid_t *pids;
+	int opt, n;
+
+	(void)log;
+	reset_getopt();
+	while ((opt = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
+		if (opt == 'f' && (!strcmp(optarg, "json") || !strcmp(optarg, "table")))
+			json = !strcmp(optarg, "json");
+		else
+			return nsw_error(err, 0, "ps: bad option (--format table|json)");
+	}
+	if (need_id(argc, argv, 1, 1, "ps [--format table|json] ID", err) < 0 ||
+	    nsw_oci_pids(argv[optind], &pids, &n, err) < 0)
+		return -1;
+	if (json) {
+		nsw_json_init(&w, stdout);
+		nsw_json_array_begin(&w);
+		for (int i = 0; i < n; i++)
+			nsw_json_int(&w, pids[i]);
+		nsw_json_array_end(&w);
+		nsw_json_newline(&w);
+	} else {
+		printf("%-8s %s\n", "PID", "CMD");
+		for (int i = 0; i < n; i++) {
+			char path[64], cmd[256] = "";
+			FILE *f;
+			size_t len;
+
+			snprintf(path, sizeof(path), "/proc/%d/cmdline", pids[i]);
+			f = fopen(path, "re");
+			len = f ? fread(cmd, 1, sizeof(cmd) - 1, f) : 0;
+			if (f)
+				fclose(f);
+			for (size_t k = 0; k + 1 < len; k++)
+				if (!cmd[k])
+					cmd[k] = ' ';
+			printf("%-8d %s\n", pids[i], cmd);
+		}
+	}
+	free(pids);
+	return 0;
+}
+
 static int verb_features(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
 {
 	struct nsw_json w;
@@ -270,14 +319,14 @@ static int verb_features(int argc, char **argv, struct oci_log *log, struct nsw_
 }
 
 static const struct oci_verb verbs[] = {
-    {"create", verb_create},	 {"start", verb_start},	  {"state", verb_state},
-    {"kill", verb_kill},	 {"delete", verb_delete}, {"list", verb_list},
-    {"features", verb_features},
+    {"create", verb_create}, {"start", verb_start},	  {"state", verb_state},
+    {"kill", verb_kill},     {"delete", verb_delete},	  {"list", verb_list},
+    {"ps", verb_ps},	     {"features", verb_features},
 };
 
 /* Verbs of runc's that nswatch does not have yet. */
-static const char *const later[] = {"exec", "ps",     "pause",	    "resume",  "update",
-				    "run",  "events", "checkpoint", "restore", "spec"};
+static const char *const later[] = {"exec",   "pause",	    "resume",  "update", "run",
+				    "events", "checkpoint", "restore", "spec"};
 
 static void usage(FILE *f)
 {
@@ -291,6 +340,7 @@ static void usage(FILE *f)
 		   "  kill [--all] ID [SIGNAL]\n"
 		   "  delete [--force] ID\n"
 		   "  list [--format table|json] [--quiet]\n"
+		   "  ps [--format table|json] ID\n"
 		   "  features\n"
 		   "The state root is " NSW_OCI_ROOT " unless --root is given.\n");
 }

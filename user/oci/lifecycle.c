@@ -637,6 +637,70 @@ int nsw_oci_delete(const char *id, bool force, struct nsw_error *err)
 	return r;
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+static int add_pid(pid_t **v, int *n, int *cap, pid_t pid)
+{
+	if (*n == *cap) {
+		int ncap = *cap ? *cap * 2 : PROCS_LINE;
+		pid_t *nv = realloc(*v, ncap * sizeof(**v));
+
+		if (!nv)
+			return -1;
+		*v = nv;
+		*cap = ncap;
+	}
+	(*v)[(*n)++] = pid;
+	return 0;
+}
+
+int nsw_oci_pids(const char *id, pid_t **pids, int *n, struct nsw_error *err)
+{
+	struct nsw_oci_state st;
+	struct nsw_instance in;
+	int cap = 0, out = 0;
+
+	*pids = NULL;
+	*n = 0;
+	if (nsw_oci_state_load(id, &st, err) < 0)
+		return -1;
+	nsw_oci_state_free(&st);
+	if (st.status == NSW_OCI_STOPPED || st.status == NSW_OCI_CREATING)
+		return 0;
+	if (nsw_state_load(id, &in, NULL, err) < 0)
+		return -1;
+	for (int i = 0; i < in.cg.n; i++) {
+		char path[PATH_MAX + 16], line[PROCS_LINE];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/cgroup.procs", in.cg.dirs[i].path);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (atoi(line) > 0 && add_pid(pids, n, &cap, atoi(line)) < 0) {
+				fclose(f);
+				free(*pids);
+				*pids = NULL;
+				return nsw_error(err, ENOMEM, "the processes of %s", id);
+			}
+		fclose(f);
+	}
+	if (!*n && add_pid(pids, n, &cap, st.pid) < 0)
+		return nsw_error(err, ENOMEM, "the processes of %s", id);
+	qsort(*pids, *n, sizeof(**pids), cmp_pid);
+	for (int i = 0; i < *n; i++)
+		if (!out || (*pids)[out - 1] != (*pids)[i])
+			(*pids)[out++] = (*pids)[i];
+	*n = out;
+	return 0;
+}
+
 int nsw_oci_list(char ***ids, int *n, struct nsw_error *err)
 {
 	return nsw_state_list(ids, n, err);

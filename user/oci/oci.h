@@ -76,6 +76,11 @@ int nsw_oci_kill(const char *id, int sig, bool all, struct nsw_error *err);
  * first) and run its poststop hooks.
  */
 int nsw_oci_delete(const char *id, bool force, struct nsw_error *err);
+/*
+ * The host pids of a container's processes (from its cgroups, sorted, each
+ * once); free *pids. A container without cgroups: its init alone.
+ */
+int nsw_oci_pids(const char *id, pid_t **pids, int *n, struct nsw_error *err);
 /* Ids of the containers in the state root, sorted; free each and the array. */
 int nsw_oci_list(char ***ids, int *n, struct nsw_error *err);
 /* What this runtime supports, as runc's `features` prints it. */
