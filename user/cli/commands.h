@@ -3,6 +3,7 @@
 #ifndef NSW_COMMANDS_H
 #define NSW_COMMANDS_H
 
+#include <stdbool.h>
 #include "lib/error.h"
 
 /*
@@ -18,5 +19,9 @@ int cmd_ps(int argc, char **argv, struct nsw_error *err);
 int cmd_kill(int argc, char **argv, struct nsw_error *err);
 int cmd_rm(int argc, char **argv, struct nsw_error *err);
 int cmd_ls(int argc, char **argv, struct nsw_error *err);
+/* nswatch oci, and the binary run as nswatch-runc (main.c). */
+int cmd_oci(int argc, char **argv, struct nsw_error *err);
+/* Does this oci command line start a container (run from a sealed copy)? */
+bool cmd_oci_sealed(int argc, char **argv);
 
 #endif /* NSW_COMMANDS_H */

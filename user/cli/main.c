@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -35,14 +36,19 @@ static const struct command commands[] = {
 	{ "rm", cmd_rm, "remove a container", "nswatch rm", false, 1 },
 	{ "ls", cmd_ls, "list namespaces (as lsns), with their containers and owners",
 	  "nswatch ls", false, 1 },
+	{ "oci", cmd_oci, "an OCI runtime with runc's command line (also as nswatch-runc)",
+	  "nswatch oci", false, 1 },
 };
+
+/* The binary's name that makes it an OCI runtime (a link to it, made by make). */
+#define NSW_OCI_PROG "nswatch-runc"
 
 static int run_command(const struct command *cmd, int argc, char **argv)
 {
 	struct nsw_error err = { 0 };
 	int r;
 
-	if (cmd->sealed) {
+	if (cmd->sealed || (cmd->run == cmd_oci && cmd_oci_sealed(argc, argv))) {
 		if (nsw_reexec_sealed(argv, &err) < 0) {
 			nsw_error_print(&err);
 			return NSW_EXIT_RUNTIME;
@@ -71,8 +77,33 @@ static void usage(FILE *f)
 		   "  -V, --version  the version\n");
 }
 
+/*
+ * As nswatch-runc: `nswatch oci ARGS`. argv[0] becomes "nswatch", so that
+ * the sealed re-exec (which keeps argv) comes back here as nswatch oci.
+ */
+static int run_as_oci(int argc, char **argv)
+{
+	char **v = calloc(argc + 2, sizeof(*v));
+
+	if (!v) {
+		fprintf(stderr, "nswatch: out of memory\n");
+		return 1;
+	}
+	v[0] = "nswatch";
+	v[1] = "oci";
+	memcpy(&v[2], &argv[1], (argc - 1) * sizeof(*v));
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+		if (commands[i].run == cmd_oci)
+			return run_command(&commands[i], argc + 1, v);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
+	const char *base = strrchr(argv[0], '/');
+
+	if (!strcmp(base ? base + 1 : argv[0], NSW_OCI_PROG))
+		return run_as_oci(argc, argv);
 	if (argc < 2) {
 		usage(stderr);
 		return 2;

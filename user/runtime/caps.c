@@ -167,3 +167,42 @@ int nsw_caps_apply(uint64_t caps, struct nsw_error *err)
 		return nsw_error(err, errno, "cannot set the capabilities");
 	return 0;
 }
+
+int nsw_caps_apply_sets(uint64_t effective, uint64_t permitted, uint64_t inheritable,
+			uint64_t ambient, struct nsw_error *err)
+{
+	const struct {
+		cap_flag_t flag;
+		uint64_t set;
+	} sets[] = { { CAP_EFFECTIVE, effective }, { CAP_PERMITTED, permitted },
+		     { CAP_INHERITABLE, inheritable } };
+	cap_value_t last = cap_max_bits() - 1;
+	cleanup_cap cap_t now = NULL;
+	cap_flag_value_t held;
+	uint64_t kept = 0;
+
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
+		return nsw_error(err, errno, "cannot clear the ambient capabilities");
+	now = cap_get_proc();
+	if (!now)
+		return nsw_error(err, errno, "cannot read the capabilities");
+	for (cap_value_t cap = 0; cap <= last; cap++) {
+		if (cap_get_flag(now, cap, CAP_PERMITTED, &held) < 0)
+			return nsw_error(err, errno, "cannot read capability %d", cap);
+		if (held && cap < CAPS_SET_BITS)
+			kept |= NSW_CAP_BIT(cap);
+		for (size_t f = 0; f < ARRAY_SIZE(sets); f++) {
+			cap_flag_value_t v = held && in_set(sets[f].set, cap) ? CAP_SET : CAP_CLEAR;
+
+			if (cap_set_flag(now, sets[f].flag, 1, &cap, v) < 0)
+				return nsw_error(err, errno, "cannot prepare capability %d", cap);
+		}
+	}
+	if (cap_set_proc(now) < 0)
+		return nsw_error(err, errno, "cannot set the capabilities");
+	for (cap_value_t cap = 0; cap <= last; cap++)
+		if (in_set(ambient & kept, cap) && in_set(permitted, cap) && in_set(inheritable, cap) &&
+		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
+			return nsw_error(err, errno, "cannot raise ambient capability %d", cap);
+	return 0;
+}

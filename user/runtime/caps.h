@@ -49,6 +49,12 @@ void nsw_caps_json(struct nsw_json *w, uint64_t caps);
  * caller still holds them). Call after the final setresuid().
  */
 int nsw_caps_apply(uint64_t caps, struct nsw_error *err);
+/*
+ * An OCI config's sets: each as given (as far as the caller still holds
+ * them), then the ambient ones raised. Call after the final setresuid().
+ */
+int nsw_caps_apply_sets(uint64_t effective, uint64_t permitted, uint64_t inheritable,
+			uint64_t ambient, struct nsw_error *err);
 /* Drop from the bounding set every capability not in caps. Before setuid. */
 int nsw_caps_bound(uint64_t caps, struct nsw_error *err);
 

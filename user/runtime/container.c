@@ -571,6 +571,36 @@ int nsw_container_check_ids(const struct nsw_container *c,
 	return 0;
 }
 
+/*
+ * OCI: the config's mounts as given, then the host's harmless device nodes
+ * (runc makes the same ones) where the config put none.
+ */
+static int add_oci_devices(struct nsw_container *c, struct nsw_error *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(std_mounts); i++) {
+		const struct nsw_mount *d = &std_mounts[i];
+		struct nsw_mount *m;
+		bool given = false, oom = false;
+
+		if (!d->is_file)
+			continue;
+		for (int j = 0; j < c->n_mounts && !given; j++)
+			given = !strcmp(c->mounts[j].target, d->target);
+		if (given)
+			continue;
+		if (c->n_mounts >= NSW_MAX_MOUNTS)
+			return nsw_error(err, 0, "too many mounts");
+		m = &c->mounts[c->n_mounts];
+		*m = *d;
+		m->source = dup_or_null(d->source, &oom);
+		m->target = dup_or_null(d->target, &oom);
+		c->n_mounts++;
+		if (oom)
+			return nsw_error(err, ENOMEM, "mounts");
+	}
+	return 0;
+}
+
 int nsw_container_validate(struct nsw_container *c, struct nsw_error *err)
 {
 	if (!c->argv || !c->argv[0])
@@ -587,9 +617,9 @@ int nsw_container_validate(struct nsw_container *c, struct nsw_error *err)
 		return nsw_error(err, 0,
 				 "--net bridge needs root (it creates host interfaces)");
 	/* The default, the name, is checked by nsw_name_valid(). */
-	if (!c->hostname[0])
+	if (!c->hostname[0] && !c->oci)
 		snprintf(c->hostname, sizeof(c->hostname), "%s", c->name);
-	else if (!nsw_hostname_valid(c->hostname))
+	else if (c->hostname[0] && !nsw_hostname_valid(c->hostname))
 		return nsw_error(err, 0, NSW_HOSTNAME_RULE, c->hostname);
 	if (c->workdir[0] != '/')
 		return nsw_error(err, 0, "--workdir %s is not an absolute path",
@@ -602,5 +632,5 @@ int nsw_container_validate(struct nsw_container *c, struct nsw_error *err)
 	c->idmap_rootfs = !c->rootless && (c->ns_flags & CLONE_NEWUSER) &&
 			  !(maps_identity(c->uid_maps, c->n_uid_maps) &&
 			    maps_identity(c->gid_maps, c->n_gid_maps));
-	return add_std_mounts(c, err);
+	return c->oci ? add_oci_devices(c, err) : add_std_mounts(c, err);
 }

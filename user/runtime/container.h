@@ -26,6 +26,9 @@
 #define NSW_MAX_MOUNTS 64
 #define NSW_MAX_ENV 256
 #define NSW_MAX_IDMAPS 8
+/* OCI: process.user.additionalGids, process.rlimits. */
+#define NSW_MAX_GROUPS 64
+#define NSW_MAX_RLIMITS 16
 
 /* Every CLONE_NEW* flag of nsw_types[] (nsnames.c): the default --ns. */
 #define NSW_NS_ALL                                                            \
@@ -98,6 +101,33 @@ struct nsw_container {
 	/* --trace: the start and the container's namespace operations */
 	bool trace;		/* as text, on stderr */
 	const char *trace_json;	/* as JSON lines to this file (borrowed) */
+
+	/*
+	 * An OCI bundle's description (oci/config.c); the command line leaves
+	 * all of it zero. With oci: the mounts, masks and environment are the
+	 * config's alone (only the host's harmless device nodes are added),
+	 * no writable layer (the engine gives the rootfs to write to), no
+	 * hostname unless given, and the init outlives the process that made
+	 * it, waiting on the start fifo it gets before EXEC (protocol.h).
+	 */
+	bool oci;
+	bool keep_privs;	/* noNewPrivileges false: no PR_SET_NO_NEW_PRIVS */
+	int n_groups;		/* additional gids */
+	uint32_t groups[NSW_MAX_GROUPS];
+	int n_rlimits;
+	struct nsw_rlimit {
+		int resource;	/* RLIMIT_* */
+		uint64_t soft, hard;
+	} rlimits[NSW_MAX_RLIMITS];
+	bool set_oom_score_adj;
+	int oom_score_adj;
+	bool set_umask;
+	unsigned int umask;
+	/* caps is the bounding set; these the others, when caps_sets. */
+	bool caps_sets;
+	uint64_t caps_effective, caps_permitted, caps_inheritable, caps_ambient;
+	/* linux.sysctl: "net.ipv4.ip_forward=1", NULL-ended (borrowed); namespaced ones only. */
+	char **sysctl;
 };
 
 /* Is the run traced (--trace or --trace-json)? */

@@ -227,7 +227,8 @@ static int make_mount(const struct nsw_mount *m, struct nsw_error *err)
 	if (fsfd < 0)
 		return nsw_error(err, errno, "fsopen");
 	/* What mount(8) and /proc/self/mountinfo show as the device. */
-	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->fstype, 0) < 0)
+	if (fsconfig(fsfd, FSCONFIG_SET_STRING, "source", m->source ? m->source : m->fstype,
+		     0) < 0)
 		return nsw_error(err, errno, "mount source");
 	if (fs_configure(fsfd, m->data, err) < 0)
 		return -1;
@@ -454,13 +455,50 @@ static int mount_all(const struct nsw_init_args *a, int root_fd,
 	return 0;
 }
 
+/*
+ * OCI linux.sysctl, into the procfs just mounted (before /proc/sys goes
+ * read-only), never through a symlink or another mount.
+ */
+static int write_sysctls(const struct nsw_container *c, int proc, struct nsw_error *err)
+{
+	if (proc < 0)
+		return nsw_error(err, 0, "linux.sysctl: the container has no /proc of its own");
+	for (char **kv = c->sysctl; *kv; kv++) {
+		char path[PATH_MAX], *p;
+		const char *eq = strchr(*kv, '=');
+		size_t len = eq ? (size_t)(eq - *kv) : 0;
+		ssize_t vlen;
+		int fd;
+
+		if (!eq || len + sizeof("sys/") > sizeof(path))
+			return nsw_error(err, 0, "linux.sysctl: bad entry '%s'", *kv);
+		snprintf(path, sizeof(path), "sys/%.*s", (int)len, *kv);
+		for (p = path; *p; p++)
+			if (*p == '.')
+				*p = '/';
+		fd = open_in_root_how(proc, path, O_WRONLY, RESOLVE_NO_SYMLINKS | RESOLVE_NO_XDEV);
+		if (fd < 0)
+			return nsw_error(err, errno, "linux.sysctl: cannot open /proc/%s", path);
+		vlen = strlen(eq + 1);
+		if (write(fd, eq + 1, vlen) != vlen) {
+			int e = errno;
+
+			close(fd);
+			return nsw_error(err, e, "linux.sysctl: cannot write '%s' to /proc/%s", eq + 1,
+					 path);
+		}
+		close(fd);
+	}
+	return 0;
+}
+
 static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
 			struct host_handles *h, struct nsw_error *err)
 {
 	cleanup_close int root_fd = -1;
 	unsigned long long t = nsw_mono_ns();
 	struct nsw_phase p = { .kind = NSW_PHASE_ROOTFS };
-	struct nsw_mask_mounts mm = { .proc = -1, .sys = -1 };
+	struct nsw_mask_mounts mm = { .proc = -1, .sys = -1, .root = -1 };
 	int r;
 
 	root_fd = attach_rootfs(a->c, h->rootfs_dir, tree_fd, err);
@@ -470,6 +508,11 @@ static int setup_mounts(const struct nsw_init_args *a, int tree_fd,
 	p.rootfs.layer = nsw_layer_wanted(a->c);
 	phase(a, &p);
 	r = mount_all(a, root_fd, h, &mm, t, err);
+	if (r == 0 && a->c->sysctl)
+		r = write_sysctls(a->c, mm.proc, err);
+	/* OCI masks any path of the container; after pivot_root, / is its root. */
+	if (r == 0 && a->c->oci && (mm.root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		r = nsw_error(err, errno, "cannot open the container's root");
 	if (r == 0)
 		r = harden_mounts(a, &mm, err);
 	nsw_mask_mounts_close(&mm);
@@ -536,7 +579,8 @@ static int setup_namespaces(const struct nsw_init_args *a, int tree_fd,
 		return -1;
 	if (c->net != NSW_NET_HOST)
 		phase_done(a, NSW_PHASE_NETWORK, t);
-	if (c->ns_flags & CLONE_NEWUTS) {
+	/* OCI: a hostname comes with a uts namespace, new or joined (config.c). */
+	if (((c->ns_flags & CLONE_NEWUTS) || c->oci) && c->hostname[0]) {
 		if (sethostname(c->hostname, strlen(c->hostname)) < 0)
 			return nsw_error(err, errno, "sethostname %s", c->hostname);
 		phase_done(a, NSW_PHASE_HOSTNAME, 0);
@@ -572,7 +616,8 @@ static int setup(const struct nsw_init_args *a, int tree_fd,
 	if (nsw_enter_workdir(c->workdir, err) < 0)
 		return -1;
 	phase_done(a, NSW_PHASE_WORKDIR, 0);
-	if (watch_parent(a->sock, err) < 0)
+	/* OCI: the init outlives the process that made it (create). */
+	if (!c->oci && watch_parent(a->sock, err) < 0)
 		return -1;
 	/* Closed at the start; nothing of the host may have come back since. */
 	return nsw_check_fds(&a->sock, 1, err);
@@ -598,12 +643,36 @@ static __attribute__((noreturn)) void fail(int sock, int type,
 	_exit(type == NSW_MSG_EXEC_FAILED ? INIT_EXIT_EXEC_FAILED : INIT_EXIT_FAILED);
 }
 
+/*
+ * OCI: created, the init waits for `start`, which writes one byte to the
+ * fifo; the creator is gone by then, so nothing else may wake us. The fifo
+ * stays open (close-on-exec): `start` sees it close when the command runs.
+ */
+static int wait_for_start(int fifo)
+{
+	char byte;
+	ssize_t n;
+
+	while ((n = read(fifo, &byte, 1)) < 0 && errno == EINTR)
+		;
+	return n == 1 ? 0 : -1;
+}
+
+/* After create returned nobody reads the socket: the error goes to stderr too. */
+static __attribute__((noreturn)) void fail_oci(const struct nsw_init_args *a, int type,
+					       const struct nsw_error *err)
+{
+	if (a->c->oci)
+		nsw_error_print(err);
+	fail(a->sock, type, err);
+}
+
 void nsw_container_init_main(const struct nsw_init_args *a)
 {
 	struct nsw_error err = { 0 };
 	struct nsw_msg m;
 	sigset_t all;
-	int tree_fd = -1, tty_master, filter = -1;
+	int tree_fd = -1, tty_master, filter = -1, fifo = -1;
 
 	sigemptyset(&all);
 	sigprocmask(SIG_SETMASK, &all, NULL);
@@ -612,7 +681,7 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 	 * must not reach the container, nor serve any path resolved below.
 	 */
 	if (nsw_close_fds_except(&a->sock, 1, &err) < 0 ||
-	    watch_parent(a->sock, &err) < 0)
+	    (!a->c->oci && watch_parent(a->sock, &err) < 0))
 		fail(a->sock, NSW_MSG_ERROR, &err);
 	if (nsw_msg_recv(a->sock, &m, &tree_fd) <= 0 || m.type != NSW_MSG_SETUP)
 		_exit(INIT_EXIT_FAILED);
@@ -635,6 +704,9 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 		_exit(INIT_EXIT_FAILED);
 	if (tty_master >= 0)
 		close(tty_master);
+	if (a->c->oci && (nsw_msg_recv(a->sock, &m, &fifo) <= 0 ||
+			  m.type != NSW_MSG_START_FIFO || fifo < 0))
+		_exit(INIT_EXIT_FAILED);
 	/* EXEC carries the seccomp filter the monitor compiled meanwhile. */
 	if (nsw_msg_recv(a->sock, &m, &filter) <= 0 || m.type != NSW_MSG_EXEC)
 		_exit(INIT_EXIT_FAILED);
@@ -643,12 +715,15 @@ void nsw_container_init_main(const struct nsw_init_args *a)
 		_exit(INIT_EXIT_FAILED);
 	/* The last report: the command is about to be executed. */
 	phase_done(a, NSW_PHASE_EXEC, 0);
+	if (fifo >= 0 && wait_for_start(fifo) < 0)
+		_exit(INIT_EXIT_FAILED);
 	/* Last: the filter also holds what the init itself may still do. */
-	if (nsw_seccomp_load(&a->c->seccomp, filter, &err) < 0)
-		fail(a->sock, NSW_MSG_ERROR, &err);
+	if (nsw_seccomp_load(&a->c->seccomp, filter, &err) < 0 ||
+	    (nsw_caps_deferred(a->c) && nsw_apply_caps(a->c, &err) < 0))
+		fail_oci(a, NSW_MSG_ERROR, &err);
 	if (filter >= 0)
 		close(filter);
 	execvp(a->c->argv[0], a->c->argv);
 	nsw_error(&err, errno, "%s", a->c->argv[0]);
-	fail(a->sock, NSW_MSG_EXEC_FAILED, &err);
+	fail_oci(a, NSW_MSG_EXEC_FAILED, &err);
 }

@@ -5,7 +5,8 @@
  * upper and work directories live in the container's state directory
  * (STATE/NAME/layer/). Every write lands there; the rootfs on disk never
  * changes, and two containers on the same rootfs do not see each other.
- * --read-only gets none: the rootfs itself, read-only.
+ * --read-only gets none: the rootfs itself, read-only; nor does an OCI
+ * bundle (its engine gives it the rootfs to write to, as runc has it).
  *
  * As root the monitor makes the overlay (the lower layer is its idmapped
  * tree, which only a mount made in the host's user namespace may use) and
@@ -27,10 +28,10 @@
 #include "runtime/container.h"
 #include "lib/error.h"
 
-/* Does the container get a writable layer (everything but --read-only)? */
+/* Does the container get a writable layer (all but --read-only and OCI bundles)? */
 static inline bool nsw_layer_wanted(const struct nsw_container *c)
 {
-	return !c->readonly_root;
+	return !c->readonly_root && !c->oci;
 }
 
 /* STATE/NAME/layer, where the upper and work directories are. */

@@ -47,7 +47,9 @@ void nsw_mask_mounts_close(struct nsw_mask_mounts *mm)
 		close(mm->proc);
 	if (mm->sys >= 0)
 		close(mm->sys);
-	mm->proc = mm->sys = -1;
+	if (mm->root >= 0)
+		close(mm->root);
+	mm->proc = mm->sys = mm->root = -1;
 }
 
 /* The mount a listed path lies in, and the path relative to its root. */
@@ -81,6 +83,13 @@ static int locate(const struct nsw_mask_mounts *mm, const char *path,
 		t->magic = bases[i].magic;
 		return 0;
 	}
+	/* OCI: anywhere else, inside the container's root (no magic to check). */
+	if (mm->root >= 0 && path[0] == '/' && path[1]) {
+		t->mnt = mm->root;
+		t->rel = path + 1;
+		t->magic = 0;
+		return 0;
+	}
 	return nsw_error(err, 0, "%s: not under /proc or /sys", path);
 }
 
@@ -104,9 +113,11 @@ static int resolve(const struct nsw_mask_mounts *mm, const char *path, struct ns
 
 	if (locate(mm, path, &t, err) < 0)
 		return -1;
-	if (fstatfs(t.mnt, &sf) < 0)
+	if (!t.magic)
+		how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS;
+	if (t.magic && fstatfs(t.mnt, &sf) < 0)
 		return nsw_error(err, errno, "%s: fstatfs of its mount", path);
-	if ((unsigned long)sf.f_type != t.magic)
+	if (t.magic && (unsigned long)sf.f_type != t.magic)
 		return nsw_error(err, 0, "%s: its mount is not a %s (magic 0x%lx)", path,
 				 t.magic == PROC_SUPER_MAGIC ? "procfs" : "sysfs",
 				 (unsigned long)sf.f_type);

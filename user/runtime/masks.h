@@ -15,6 +15,11 @@
 struct nsw_mask_mounts {
 	int proc;	/* the container's /proc */
 	int sys;	/* its /sys (a sysfs, or a bind of the host's) */
+	/*
+	 * OCI: the container's / after pivot_root, for listed paths outside
+	 * /proc and /sys (-1: none; such a path is then an error).
+	 */
+	int root;
 };
 
 /* Is target one of the mounts masks go into? Then its slot in mm. */

@@ -850,3 +850,56 @@ fail:
 	report(&m, err);
 	return -1;
 }
+
+/* ---- OCI create ---- */
+
+int nsw_monitor_create(struct nsw_container *c, int fifo, struct nsw_instance *in,
+		       int *tty, struct nsw_error *err)
+{
+	struct monitor m = { .c = c, .sock = -1, .pidfd = -1, .lock = -1, .mark = -1,
+			     .report = -1, .tty = -1,
+			     .compile = { .fd = -1, .errpipe = -1 }, .seccomp = -1 };
+	struct nsw_msg msg;
+
+	*tty = -1;
+	describe(&m);
+	if (nsw_seccomp_compile_start(&c->seccomp, c->caps, &m.compile, err) < 0 ||
+	    claim(&m, err) < 0 || spawn(&m, err) < 0 || prepare(&m, err) < 0 ||
+	    await(&m, NSW_MSG_READY, &msg, err) < 0 ||
+	    nsw_seccomp_compile_finish(&m.compile, &m.seccomp, err) < 0)
+		goto fail;
+	if (c->tty && m.tty < 0) {
+		nsw_error(err, 0, "process.terminal: the container's init sent no terminal");
+		goto fail;
+	}
+	memcpy(m.in.ns_inode, msg.ns_inode, sizeof(m.in.ns_inode));
+	if (send_init(&m, NSW_MSG_START_FIFO, fifo, err) < 0 ||
+	    send_init(&m, NSW_MSG_EXEC, m.seccomp, err) < 0 ||
+	    set_status(&m, "created", err) < 0)
+		goto fail;
+	*in = m.in;
+	*tty = m.tty;
+	close(m.sock);
+	close(m.pidfd);
+	close(m.mark);
+	if (m.seccomp >= 0)
+		close(m.seccomp);
+	return 0;
+fail:
+	if (!err->status)
+		nsw_error_set_status(err, NSW_EXIT_RUNTIME);
+	nsw_seccomp_compile_cancel(&m.compile);
+	kill_init(&m);
+	release(&m);
+	if (m.sock >= 0)
+		close(m.sock);
+	if (m.pidfd >= 0)
+		close(m.pidfd);
+	if (m.seccomp >= 0)
+		close(m.seccomp);
+	if (m.tty >= 0)
+		close(m.tty);
+	if (m.mark >= 0)
+		close(m.mark);
+	return -1;
+}

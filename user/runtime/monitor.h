@@ -19,6 +19,16 @@
 int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
 		    int report_fd, struct nsw_error *err);
 
+/*
+ * OCI create: set c up as nsw_monitor_run() does, then hand the init fifo
+ * (an O_RDWR start fifo: the init goes on once a byte is written to it)
+ * and its EXEC, record "created" and return without waiting: the init is
+ * left to whoever reaps this process's orphans. in: the state recorded;
+ * *tty: with c->tty, the master of the init's pseudo-terminal, else -1.
+ */
+int nsw_monitor_create(struct nsw_container *c, int fifo, struct nsw_instance *in,
+		       int *tty, struct nsw_error *err);
+
 /* What a detached monitor tells the caller waiting for the start. */
 struct nsw_start_report {
 	int ok;			/* the command runs */

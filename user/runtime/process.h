@@ -18,6 +18,13 @@
 
 /* Process security: ids, caps, no_new_privs. */
 int nsw_apply_identity(const struct nsw_container *c, struct nsw_error *err);
+/*
+ * OCI, noNewPrivileges false with a seccomp filter: the kernel loads a
+ * filter without no_new_privs only for CAP_SYS_ADMIN, so the capabilities
+ * are cut after the filter is loaded (nsw_apply_caps), as runc does.
+ */
+bool nsw_caps_deferred(const struct nsw_container *c);
+int nsw_apply_caps(const struct nsw_container *c, struct nsw_error *err);
 
 /*
  * The container environment (defaults, then --env) in a new NULL-ended

@@ -36,6 +36,11 @@ enum nsw_msg_type {
 	NSW_MSG_ERROR,
 	NSW_MSG_EXEC_FAILED,
 	NSW_MSG_PHASE,
+	/*
+	 * OCI create: before EXEC, the start fifo (an O_RDWR fd); the init
+	 * reads one byte from it, which `start` writes, before it goes on.
+	 */
+	NSW_MSG_START_FIFO,
 };
 
 /* The init's steps, in the order it takes them. */

@@ -21,6 +21,7 @@
 #include <linux/seccomp.h>
 #include <json-c/json.h>
 #include <seccomp.h>
+#include <sys/capability.h>
 #include "runtime/caps.h"
 #include "runtime/fds.h"
 #include "runtime/kernel.h"
@@ -1169,6 +1170,18 @@ static unsigned int kernel_flags(unsigned int flags)
 	return k;
 }
 
+static bool has_sys_admin(void)
+{
+	cap_flag_value_t v = CAP_CLEAR;
+	cap_t now = cap_get_proc();
+
+	if (now) {
+		cap_get_flag(now, CAP_SYS_ADMIN, CAP_EFFECTIVE, &v);
+		cap_free(now);
+	}
+	return v == CAP_SET;
+}
+
 int nsw_seccomp_load(const struct nsw_seccomp *s, int prog_fd, struct nsw_error *err)
 {
 	unsigned int flags = s->mode == NSW_SECCOMP_PROFILE && s->profile ?
@@ -1187,8 +1200,11 @@ int nsw_seccomp_load(const struct nsw_seccomp *s, int prog_fd, struct nsw_error 
 	if (n == 0 || n % sizeof(insns[0]))
 		return nsw_error(err, 0, "the seccomp filter is %zd bytes, not whole instructions", n);
 	prog = (struct sock_fprog){ .len = n / sizeof(insns[0]), .filter = insns };
-	/* As libseccomp does: the kernel wants it unless CAP_SYS_ADMIN. */
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+	/*
+	 * As libseccomp does: the kernel wants it unless CAP_SYS_ADMIN, which
+	 * only an OCI init without noNewPrivileges still holds here.
+	 */
+	if (!has_sys_admin() && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return nsw_error(err, errno, "PR_SET_NO_NEW_PRIVS");
 	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, &prog) != 0)
 		return nsw_error(err, errno, "cannot load the seccomp filter (%u instructions%s)",

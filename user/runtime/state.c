@@ -35,7 +35,9 @@
 #define LOCK_POLL_MAX_NS 20000000L
 
 /* What a container's directory may hold, for nsw_state_remove(). */
-static const char *const state_files[] = { STATE_FILE, STATE_FILE_TMP, OUTPUT_LOG, STATE_MARK };
+static const char *const state_files[] = { STATE_FILE, STATE_FILE_TMP, OUTPUT_LOG, STATE_MARK,
+					   NSW_STATE_OCI_FILE, NSW_STATE_OCI_TMP,
+					   NSW_STATE_START_FIFO };
 
 const char *const nsw_state_net_names[NSW_NET_MODES] = {
 	[NSW_NET_NONE] = "none",
@@ -62,6 +64,15 @@ const char *nsw_state_root(void)
 	else
 		snprintf(state_root, sizeof(state_root), "/tmp/nswatch-%u", geteuid());
 	return state_root;
+}
+
+int nsw_state_set_root(const char *dir, struct nsw_error *err)
+{
+	if (dir[0] != '/')
+		return nsw_error(err, 0, "the state root %s is not an absolute path", dir);
+	if (snprintf(state_root, sizeof(state_root), "%s", dir) >= (int)sizeof(state_root))
+		return nsw_error(err, ENAMETOOLONG, "the state root %s", dir);
+	return 0;
 }
 
 /* root/name, or root/name/file unless file is NULL. */

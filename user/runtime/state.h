@@ -37,7 +37,14 @@ struct nsw_instance {
 /* enum nsw_net_mode as the state file spells it. */
 extern const char *const nsw_state_net_names[NSW_NET_MODES];
 
+/* An OCI container's own files in its directory (oci/), removed with it. */
+#define NSW_STATE_OCI_FILE "oci.json"
+#define NSW_STATE_OCI_TMP "oci.json.tmp"
+#define NSW_STATE_START_FIFO "start.fifo"
+
 const char *nsw_state_root(void);
+/* Another root (OCI --root), before anything reads the state. */
+int nsw_state_set_root(const char *dir, struct nsw_error *err);
 /*
  * Take the state lock (blocking); returns an fd to close to release it.
  * Held only for short critical sections (allocating, a bridge's removal),

@@ -1,0 +1,521 @@
+#!/usr/bin/env bats
+# nswatch as an OCI runtime (build/nswatch-runc, runc's command line): the
+# lifecycle create, start, state, kill, delete of a bundle on the busybox
+# rootfs, checked against the kernel: readlink /proc/PID/ns/X of the init
+# against the host's, the pid file's pid being that init, what the
+# container's own command printed, cgroup directories, mounts and state
+# directories left after delete; and bad input (a missing bundle, a bad
+# config.json, an unknown id): a clear message, a non-zero exit, nothing
+# left behind.
+#
+# Each test has its own state root (--root) and bundle. The container's
+# stdout is create's (as under an engine), so create's output goes to a
+# file, never to a pipe the test would wait on.
+
+load helpers
+load runtime_helpers
+
+# How long the container may take to reach a state (bounded waits only).
+OCI_WAIT_S=20
+
+setup() {
+	rt_setup
+	require_root_runtime
+	RUNC="$(nsw_abs "${NSWATCH_RUNC:-build/nswatch-runc}")"
+	[ -x "$RUNC" ] || fail "no $RUNC (make tests-build)"
+	ROOT="$BATS_TEST_TMPDIR/root"
+	BUNDLE="$BATS_TEST_TMPDIR/bundle"
+	mkdir -p "$BUNDLE"
+	OCI_IDS=()
+	OCI_PIDS=()
+}
+
+teardown() {
+	local id p left=()
+	for id in "${OCI_IDS[@]}"; do
+		"$RUNC" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
+	done
+	for p in "${OCI_PIDS[@]}"; do
+		if [ -e "/proc/$p" ] && [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ]; then
+			left+=("process $p ($(tr '\0' ' ' <"/proc/$p/cmdline"))")
+			kill -KILL "$p" 2>/dev/null || true
+		fi
+	done
+	for id in "${OCI_IDS[@]}"; do
+		[ -e "$ROOT/$id" ] && left+=("state directory $ROOT/$id")
+		for d in /sys/fs/cgroup/*/nswatch/"$id" /sys/fs/cgroup/nswatch/"$id"; do
+			[ -e "$d" ] && left+=("cgroup $d")
+		done
+	done
+	if grep -q "$BATS_TEST_TMPDIR" /proc/self/mountinfo; then
+		left+=("a mount under $BATS_TEST_TMPDIR")
+	fi
+	rt_teardown
+	if [ "${#left[@]}" -gt 0 ]; then
+		fail "left on the host after the test: $(printf '\n  %s' "${left[@]}")"
+	fi
+}
+
+# oci_id SUFFIX: OCI_ID, a container id of this test (deleted by the
+# teardown; not called in a subshell, which would lose the record).
+oci_id() {
+	OCI_ID="$RT_PREFIX-$1"
+	OCI_IDS+=("$OCI_ID")
+}
+
+# oci_config ARGS_JSON [EXTRA_LINUX_JSON]: a config.json on the busybox
+# rootfs (read-only: OCI mode writes the rootfs it is given), in new pid,
+# net, ipc, uts and mount namespaces, with the process args given.
+oci_config() {
+	local args=$1
+	cat >"$BUNDLE/config.json" <<EOF
+{
+ "ociVersion": "1.0.2",
+ "root": {"path": "$RT_ROOTFS", "readonly": true},
+ "hostname": "oci-test",
+ "process": {"terminal": false, "cwd": "/", "args": $args,
+   "user": {"uid": 0, "gid": 0},
+   "env": ["PATH=/usr/sbin:/usr/bin:/sbin:/bin"],
+   "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"],
+     "permitted": ["CAP_KILL"], "inheritable": [], "ambient": []},
+   "noNewPrivileges": true},
+ "mounts": [
+  {"destination": "/proc", "type": "proc", "source": "proc"},
+  {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755"]},
+  {"destination": "/tmp", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "nodev"]}
+ ],
+ "linux": {"namespaces": [{"type": "pid"}, {"type": "network"}, {"type": "ipc"},
+   {"type": "uts"}, {"type": "mount"}],
+   "resources": {"pids": {"limit": 32}}},
+ "annotations": {"org.example.test": "$BATS_TEST_NUMBER"}
+}
+EOF
+}
+
+# rt_oci ARGS...: the runtime with this test's root; output in $NSW_OUT, status in $NSW_STATUS.
+rt_oci() {
+	NSW_STATUS=0
+	timeout --kill-after=5 "$RT_TIMEOUT" "$RUNC" --root "$ROOT" "$@" \
+		>"$NSW_OUT" 2>&1 </dev/null || NSW_STATUS=$?
+}
+
+# oci_create ID [OPTIONS...]: create, the container's output in $BATS_TEST_TMPDIR/ID.out.
+oci_create() {
+	local id=$1
+	shift
+	NSW_STATUS=0
+	timeout --kill-after=5 "$RT_TIMEOUT" "$RUNC" --root "$ROOT" create --bundle "$BUNDLE" \
+		"$@" "$id" >"$BATS_TEST_TMPDIR/$id.out" 2>&1 </dev/null || NSW_STATUS=$?
+}
+
+# state_of ID FIELD: a field of `state ID` (jq path).
+state_of() {
+	"$RUNC" --root "$ROOT" state "$1" | jq -r "$2"
+}
+
+# wait_status ID STATUS: until state says STATUS (bounded).
+wait_status() {
+	local i
+	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
+		[ "$(state_of "$1" .status 2>/dev/null)" = "$2" ] && return 0
+		sleep 0.1
+	done
+	fail "container $1 did not become $2: $("$RUNC" --root "$ROOT" state "$1" 2>&1)"
+}
+
+# wait_output ID TEXT: until the container's output holds a line TEXT (bounded).
+wait_output() {
+	local i
+	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
+		grep -qx "$2" "$BATS_TEST_TMPDIR/$1.out" && return 0
+		sleep 0.1
+	done
+	fail "container $1 never printed '$2': $(cat "$BATS_TEST_TMPDIR/$1.out")"
+}
+
+assert_failed_with() { # assert_failed_with WHAT TEXT
+	[ "$NSW_STATUS" -ne 0 ] || fail "$1: exit status 0, expected a failure ($(cat "$NSW_OUT"))"
+	grep -qF -- "$2" "$NSW_OUT" || fail "$1: the message does not say '$2': $(cat "$NSW_OUT")"
+}
+
+@test "oci: create, start, state, kill, delete, with the kernel's truth at each step" {
+	local id pid t
+	oci_id a
+	id=$OCI_ID
+	oci_config '["sh", "-c", "echo started; echo pid $$; hostname; for t in pid net ipc uts mnt user; do readlink /proc/self/ns/$t; done; echo done; exec sleep 600"]'
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	[ "$NSW_STATUS" -eq 0 ] || fail "create: status $NSW_STATUS: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	OCI_PIDS+=("$pid")
+	assert_eq "state after create" "$(state_of "$id" .status)" created
+	assert_eq "state's pid: the pid file's" "$(state_of "$id" .pid)" "$pid"
+	assert_eq "state's id" "$(state_of "$id" .id)" "$id"
+	assert_eq "state's bundle" "$(state_of "$id" .bundle)" "$BUNDLE"
+	assert_eq "state's annotation" "$(state_of "$id" '.annotations["org.example.test"]')" "$BATS_TEST_NUMBER"
+	# The pid file's pid is the container's init: pid 1 of a new pid namespace.
+	assert_eq "NSpid of the init" "$(awk '/^NSpid:/ {print $NF}' "/proc/$pid/status")" 1
+	for t in pid net ipc uts mnt; do
+		assert_ne "$t namespace of the init" "$(readlink "/proc/$pid/ns/$t")" "$(readlink "/proc/$$/ns/$t")"
+	done
+	# Control: no user namespace was asked for, and the init has none of its own.
+	assert_eq "user namespace of the init" "$(readlink "/proc/$pid/ns/user")" "$(readlink "/proc/$$/ns/user")"
+	# Created: the command has not run yet.
+	assert_eq "output before start" "$(cat "$BATS_TEST_TMPDIR/$id.out")" ""
+	assert_eq "cgroup pids limit" "$(cat /sys/fs/cgroup/pids/nswatch/"$id"/pids.max 2>/dev/null ||
+		cat /sys/fs/cgroup/nswatch/"$id"/pids.max)" 32
+
+	rt_oci start "$id"
+	assert_eq "start status" "$NSW_STATUS" 0
+	wait_output "$id" done
+	assert_eq "state after start" "$(state_of "$id" .status)" running
+	sed -n 2p "$BATS_TEST_TMPDIR/$id.out" | grep -qx 'pid 1' || fail "the command is not pid 1: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	assert_eq "hostname inside" "$(sed -n 3p "$BATS_TEST_TMPDIR/$id.out")" oci-test
+	for t in pid net ipc uts mnt user; do
+		grep -qxF "$(readlink "/proc/$pid/ns/$t")" "$BATS_TEST_TMPDIR/$id.out" ||
+			fail "the command's $t namespace is not the init's $(readlink "/proc/$pid/ns/$t")"
+	done
+	assert_eq "the same process, now the command" "$(cat "/proc/$pid/comm")" sleep
+
+	rt_oci kill "$id" KILL
+	assert_eq "kill status" "$NSW_STATUS" 0
+	wait_status "$id" stopped
+	assert_eq "state's pid once stopped" "$(state_of "$id" .pid)" 0
+	rt_oci kill "$id" KILL
+	assert_failed_with "kill of a stopped container" "container not running"
+
+	rt_oci delete "$id"
+	assert_eq "delete status" "$NSW_STATUS" 0
+	[ ! -e "$ROOT/$id" ] || fail "delete left $ROOT/$id"
+	rt_oci state "$id"
+	assert_failed_with "state after delete" "does not exist"
+}
+
+@test "oci: kill takes names and numbers; TERM reaches a pid 1 that handles it" {
+	local a b
+	oci_id term
+	a=$OCI_ID
+	oci_config '["sh", "-c", "trap \"echo got TERM; exit 3\" TERM; echo ready; while :; do sleep 1; done"]'
+	oci_create "$a" --pid-file "$BATS_TEST_TMPDIR/a.pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/a.pid")")
+	rt_oci start "$a"
+	wait_output "$a" ready
+	rt_oci kill "$a" SIGTERM
+	assert_eq "kill SIGTERM" "$NSW_STATUS" 0
+	wait_status "$a" stopped
+	grep -qx "got TERM" "$BATS_TEST_TMPDIR/$a.out" || fail "TERM did not reach the handler"
+
+	oci_id nine
+	b=$OCI_ID
+	oci_config '["sleep", "600"]'
+	oci_create "$b" --pid-file "$BATS_TEST_TMPDIR/b.pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/b.pid")")
+	rt_oci start "$b"
+	wait_status "$b" running
+	rt_oci kill "$b" 9
+	assert_eq "kill 9" "$NSW_STATUS" 0
+	wait_status "$b" stopped
+	rt_oci kill "$b" NOSUCHSIG
+	assert_failed_with "kill with a bad signal" "invalid signal 'NOSUCHSIG'"
+}
+
+@test "oci: delete refuses a running or created container; --force kills it and removes all" {
+	local a b pid
+	oci_id run
+	a=$OCI_ID
+	oci_config '["sleep", "600"]'
+	oci_create "$a" --pid-file "$BATS_TEST_TMPDIR/a.pid"
+	pid=$(cat "$BATS_TEST_TMPDIR/a.pid")
+	OCI_PIDS+=("$pid")
+	rt_oci start "$a"
+	wait_status "$a" running
+	rt_oci delete "$a"
+	assert_failed_with "delete of a running container" "is not stopped"
+	[ -e "/proc/$pid" ] || fail "delete without --force killed the init"
+	rt_oci delete --force "$a"
+	assert_eq "delete --force" "$NSW_STATUS" 0
+	if [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat")" != Z ]; then
+		fail "delete --force left the init $pid running"
+	fi
+
+	# Never started: delete --force kills the waiting init; the command never runs.
+	oci_id created
+	b=$OCI_ID
+	oci_config '["sh", "-c", "echo ran"]'
+	oci_create "$b" --pid-file "$BATS_TEST_TMPDIR/b.pid"
+	pid=$(cat "$BATS_TEST_TMPDIR/b.pid")
+	OCI_PIDS+=("$pid")
+	rt_oci delete "$b"
+	assert_failed_with "delete of a created container" "is not stopped: created"
+	assert_eq "state after a refused delete" "$(state_of "$b" .status)" created
+	rt_oci delete --force "$b"
+	assert_eq "delete --force of a created container" "$NSW_STATUS" 0
+	assert_eq "output of a command never started" "$(cat "$BATS_TEST_TMPDIR/$b.out")" ""
+	[ ! -e "$ROOT/$b" ] || fail "delete left $ROOT/$b"
+}
+
+@test "oci: hooks see the state on stdin; prestart before start, poststop at delete" {
+	local id pid
+	oci_id hooks
+	id=$OCI_ID
+	oci_config '["sleep", "600"]'
+	jq --arg d "$BATS_TEST_TMPDIR" '.hooks = {
+		prestart: [{path: "/bin/sh", args: ["sh", "-c", "cat > \($d)/prestart.json"]}],
+		poststop: [{path: "/bin/sh", args: ["sh", "-c", "cat > \($d)/poststop.json"]}]}' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	OCI_PIDS+=("$pid")
+	assert_eq "prestart hook's state: pid" "$(jq -r .pid "$BATS_TEST_TMPDIR/prestart.json")" "$pid"
+	assert_eq "prestart hook's state: id" "$(jq -r .id "$BATS_TEST_TMPDIR/prestart.json")" "$id"
+	[ ! -e "$BATS_TEST_TMPDIR/poststop.json" ] || fail "poststop ran before delete"
+	rt_oci delete --force "$id"
+	assert_eq "delete" "$NSW_STATUS" 0
+	assert_eq "poststop hook's state: id" "$(jq -r .id "$BATS_TEST_TMPDIR/poststop.json")" "$id"
+}
+
+@test "oci: a prestart hook that fails fails create, and leaves nothing" {
+	local id
+	oci_id hookfail
+	id=$OCI_ID
+	oci_config '["sh", "-c", "echo ran"]'
+	jq '.hooks = {prestart: [{path: "/bin/false"}]}' "$BUNDLE/config.json" >"$BUNDLE/c" &&
+		mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id"
+	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+	assert_failed_with "create with a failing hook" "hooks.prestart[0]: /bin/false failed"
+	[ ! -e "$ROOT/$id" ] || fail "a failed create left $ROOT/$id"
+	grep -qx ran "$BATS_TEST_TMPDIR/$id.out" && fail "the command ran"
+	return 0
+}
+
+@test "oci: bad input: a missing bundle, bad config.json, a taken or unknown id" {
+	local id
+	oci_id bad
+	id=$OCI_ID
+	oci_create "$id" --bundle "$BATS_TEST_TMPDIR/nobundle"
+	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+	assert_failed_with "a missing bundle" "$BATS_TEST_TMPDIR/nobundle"
+	assert_eq "exit status of a failed create (runc's)" "$NSW_STATUS" 1
+
+	echo '{"ociVersion": "1.0.2", "root": ' >"$BUNDLE/config.json"
+	oci_create "$id"
+	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+	assert_failed_with "config.json not JSON" "$BUNDLE/config.json: not valid JSON"
+
+	oci_config '["sh"]'
+	jq '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id"
+	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+	assert_failed_with "a field nswatch cannot honour" "linux.devices: not supported by nswatch yet"
+
+	oci_config '["/no/such/command"]'
+	jq '.process.args = []' "$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id"
+	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+	assert_failed_with "no args" "process.args: must be a non-empty array"
+	[ ! -e "$ROOT/$id" ] || fail "a failed create left $ROOT/$id"
+
+	# A taken id: the second create fails and the first container is untouched.
+	oci_config '["sleep", "600"]'
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	oci_create "$id"
+	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+	assert_failed_with "create of a taken id" "container with id exists: $id"
+	assert_eq "the first container" "$(state_of "$id" .status)" created
+
+	for verb in state start delete "kill"; do
+		rt_oci $verb "$RT_PREFIX-nosuch"
+		assert_failed_with "$verb of an unknown id" "container $RT_PREFIX-nosuch does not exist"
+	done
+	rt_oci start
+	assert_failed_with "start without an id" "usage"
+}
+
+@test "oci: --log-format json writes the error as a JSON line; --systemd-cgroup is refused" {
+	local log="$BATS_TEST_TMPDIR/log.json"
+	rt_oci --log "$log" --log-format json state "$RT_PREFIX-nosuch"
+	assert_failed_with "state of an unknown id" "does not exist"
+	assert_eq "log level" "$(jq -r .level "$log")" error
+	jq -r .msg "$log" | grep -q "container $RT_PREFIX-nosuch does not exist" ||
+		fail "log msg: $(cat "$log")"
+	jq -er .time "$log" >/dev/null || fail "log time: $(cat "$log")"
+	rt_oci --systemd-cgroup list
+	assert_failed_with "--systemd-cgroup" "--systemd-cgroup"
+	rt_oci --version
+	assert_eq "--version" "$NSW_STATUS" 0
+	rt_oci features
+	assert_eq "features" "$(jq -r .ociVersionMax "$NSW_OUT")" 1.2.0
+}
+
+@test "oci: maskedPaths and readonlyPaths anywhere in the container, with a control" {
+	local id ctl
+	oci_id masked
+	id=$OCI_ID
+	oci_config '["sh", "-c", "wc -c < /etc/passwd; ls /sbin | wc -l; { echo x > /tmp/f; } 2>/dev/null && echo wrote || echo refused; echo done"]'
+	jq '.linux.maskedPaths = ["/etc/passwd", "/sbin", "/proc/kcore"] | .linux.readonlyPaths = ["/tmp"]' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	rt_oci start "$id"
+	wait_output "$id" done
+	assert_eq "masked /etc/passwd: bytes read" "$(sed -n 1p "$BATS_TEST_TMPDIR/$id.out")" 0
+	assert_eq "masked /sbin: entries" "$(sed -n 2p "$BATS_TEST_TMPDIR/$id.out")" 0
+	assert_eq "read-only /tmp" "$(sed -n 3p "$BATS_TEST_TMPDIR/$id.out")" refused
+
+	# Control: the same container without the lists reads and writes them.
+	oci_id control
+	ctl=$OCI_ID
+	jq 'del(.linux.maskedPaths) | del(.linux.readonlyPaths)' "$BUNDLE/config.json" >"$BUNDLE/c" &&
+		mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$ctl" --pid-file "$BATS_TEST_TMPDIR/cpid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/cpid")")
+	rt_oci start "$ctl"
+	wait_output "$ctl" done
+	assert_ne "control: /etc/passwd bytes read" "$(sed -n 1p "$BATS_TEST_TMPDIR/$ctl.out")" 0
+	assert_ne "control: /sbin entries" "$(sed -n 2p "$BATS_TEST_TMPDIR/$ctl.out")" 0
+	assert_eq "control: /tmp" "$(sed -n 3p "$BATS_TEST_TMPDIR/$ctl.out")" wrote
+}
+
+@test "oci: linux.sysctl is written in the container's own namespace, not the host's" {
+	local id host
+	host=$(cat /proc/sys/net/ipv4/ip_default_ttl)
+	oci_id sysctl
+	id=$OCI_ID
+	oci_config '["sh", "-c", "cat /proc/sys/net/ipv4/ip_default_ttl; echo done"]'
+	jq '.linux.sysctl = {"net.ipv4.ip_default_ttl": "'$((host == 33 ? 34 : 33))'"}' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	rt_oci start "$id"
+	wait_output "$id" done
+	assert_eq "ip_default_ttl inside" "$(sed -n 1p "$BATS_TEST_TMPDIR/$id.out")" "$((host == 33 ? 34 : 33))"
+	assert_eq "ip_default_ttl of the host" "$(cat /proc/sys/net/ipv4/ip_default_ttl)" "$host"
+	# A sysctl that is the whole host's is refused.
+	jq '.linux.sysctl = {"kernel.panic": "1"}' "$BUNDLE/config.json" >"$BUNDLE/c" &&
+		mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_id refused
+	oci_create "$OCI_ID"
+	cp "$BATS_TEST_TMPDIR/$OCI_ID.out" "$NSW_OUT"
+	assert_failed_with "kernel.panic" "linux.sysctl.kernel.panic: not a namespaced sysctl"
+}
+
+@test "oci: every mount is nodev: a node made with CAP_MKNOD opens no device" {
+	local id
+	# Any node will do: the kernel refuses every one on a nodev mount. This
+	# host's own root may not open its disk (a device cgroup), so the node is
+	# 1:3 (null), which the control shows opening on a mount that allows devices.
+	mkdir "$BATS_TEST_TMPDIR/devtmp"
+	mount -t tmpfs -o dev tmpfs "$BATS_TEST_TMPDIR/devtmp"
+	mknod "$BATS_TEST_TMPDIR/devtmp/node" c 1 3
+	if ! head -c 1 "$BATS_TEST_TMPDIR/devtmp/node" >/dev/null 2>&1; then
+		umount "$BATS_TEST_TMPDIR/devtmp"
+		fail "control: a node on a tmpfs mounted with dev does not open"
+	fi
+	umount "$BATS_TEST_TMPDIR/devtmp"
+
+	oci_id mknod
+	id=$OCI_ID
+	# /dev and /tmp are the config's tmpfs mounts, with no nodev asked for.
+	oci_config '["sh", "-c", "for d in /dev /tmp; do mknod $d/node c 1 3 && echo made; head -c 1 $d/node >/dev/null 2>&1 && echo opened || echo refused; done; echo done"]'
+	jq '.process.capabilities = {bounding: ["CAP_MKNOD"], effective: ["CAP_MKNOD"], permitted: ["CAP_MKNOD"]}' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	rt_oci start "$id"
+	wait_output "$id" done
+	assert_eq "mknod in /dev with CAP_MKNOD" "$(sed -n 1p "$BATS_TEST_TMPDIR/$id.out")" made
+	assert_eq "opening the node in /dev" "$(sed -n 2p "$BATS_TEST_TMPDIR/$id.out")" refused
+	assert_eq "mknod in /tmp with CAP_MKNOD" "$(sed -n 3p "$BATS_TEST_TMPDIR/$id.out")" made
+	assert_eq "opening the node in /tmp" "$(sed -n 4p "$BATS_TEST_TMPDIR/$id.out")" refused
+}
+
+@test "oci: an id taken by a container of another state root (nswatch run) is refused, and that one keeps its cgroup" {
+	local id cg
+	oci_id shared
+	id=$OCI_ID
+	timeout "$RT_TIMEOUT" "$NSWATCH" run -d --name "$id" -- sleep 600 >"$NSW_OUT" 2>&1 </dev/null ||
+		fail "nswatch run -d: $(cat "$NSW_OUT")"
+	RT_INITS+=("$(jq -r '"\(.pid):\(.pid_starttime)"' "$RT_STATE/$id/state.json")")
+	cg=$(jq -r '.cgroups[0].path' "$RT_STATE/$id/state.json")
+	[ -d "$cg" ] || fail "the run container has no cgroup $cg"
+	oci_config '["sh", "-c", "echo ran"]'
+	oci_create "$id"
+	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+	assert_failed_with "create of an id nswatch run holds" "container with id exists: $id"
+	[ -d "$cg" ] || fail "the failed create removed the run container's cgroup $cg"
+	[ ! -e "$ROOT/$id" ] || fail "the failed create left $ROOT/$id"
+	"$NSWATCH" rm -f "$id" >/dev/null 2>&1
+}
+
+@test "oci: ps lists the container's processes; kill --all reaches every one; list shows it" {
+	local id
+	oci_id all
+	id=$OCI_ID
+	# pid 1 (sh, no handler) ignores TERM; only its children can die of it.
+	oci_config '["sh", "-c", "sleep 600 & sleep 600 & echo ready; wait; echo children-ended; exec sleep 600"]'
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	rt_oci list --format json
+	assert_eq "list --format json: status" "$(jq -r --arg id "$id" '.[] | select(.id == $id) | .status' "$NSW_OUT")" created
+	rt_oci start "$id"
+	wait_output "$id" ready
+	# ps: the init and its two children, as the kernel lists them.
+	local pid want
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	want=$(printf '%s\n' "$pid" $(cat "/proc/$pid/task/$pid/children") | sort -n | tr '\n' ' ')
+	rt_oci ps --format json "$id"
+	assert_eq "ps --format json" "$(jq -r '.[]' "$NSW_OUT" | sort -n | tr '\n' ' ')" "$want"
+	assert_eq "ps: three processes" "$(jq length "$NSW_OUT")" 3
+	rt_oci kill --all "$id" TERM
+	assert_eq "kill --all" "$NSW_STATUS" 0
+	wait_output "$id" children-ended
+	assert_eq "state: pid 1 lives on" "$(state_of "$id" .status)" running
+	rt_oci list --quiet
+	grep -qx "$id" "$NSW_OUT" || fail "list --quiet: $(cat "$NSW_OUT")"
+	rt_oci delete --force "$id"
+	assert_eq "delete --force" "$NSW_STATUS" 0
+	rt_oci list --quiet
+	grep -qx "$id" "$NSW_OUT" && fail "list after delete: $(cat "$NSW_OUT")"
+	return 0
+}
+
+@test "oci: a create killed while its prestart hook runs leaves nothing delete --force cannot remove" {
+	local id pid cpid i
+	oci_id killed
+	id=$OCI_ID
+	oci_config '["sh", "-c", "echo ran"]'
+	jq --arg d "$BATS_TEST_TMPDIR" '.hooks = {prestart: [{path: "/bin/sh", args: ["sh", "-c", "echo $$ > \($d)/hook.pid; touch \($d)/hook; exec sleep 600"]}]}' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	"$RUNC" --root "$ROOT" create --bundle "$BUNDLE" "$id" >"$BATS_TEST_TMPDIR/$id.out" 2>&1 </dev/null &
+	cpid=$!
+	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
+		[ -e "$BATS_TEST_TMPDIR/hook" ] && break
+		sleep 0.1
+	done
+	[ -e "$BATS_TEST_TMPDIR/hook" ] || fail "the prestart hook never ran: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	pid=$(state_of "$id" .pid)
+	OCI_PIDS+=("$pid")
+	kill -KILL "$cpid"
+	wait "$cpid" || true
+	# The hook was the killed create's child: ended by its pid.
+	kill -KILL "$(cat "$BATS_TEST_TMPDIR/hook.pid")" 2>/dev/null || true
+	rt_oci delete "$id"
+	assert_failed_with "delete without --force" "is not stopped"
+	rt_oci delete --force "$id"
+	assert_eq "delete --force" "$NSW_STATUS" 0
+	if [ -e "/proc/$pid" ] && [ "$(awk '{print $3}' "/proc/$pid/stat")" != Z ]; then
+		fail "the init $pid of the interrupted create lives on"
+	fi
+	assert_eq "the command never ran" "$(grep -c ran "$BATS_TEST_TMPDIR/$id.out")" 0
+}

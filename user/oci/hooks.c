@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * OCI hooks: each a program on the host, run with the container's state
+ * on its stdin, within its timeout; and `features`.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "oci/oci.h"
+#include "runtime/caps.h"
+#include "lib/util.h"
+
+#define MS_PER_SEC 1000
+
+static char *state_text(const struct nsw_oci_state *st)
+{
+	struct nsw_json w;
+
+	if (nsw_json_open_mem(&w) < 0)
+		return NULL;
+	nsw_oci_state_write(&w, st);
+	return nsw_json_take_mem(&w);
+}
+
+/* The hook's exit status as a shell gives it, or -1 on timeout (killed). */
+static int wait_hook(pid_t pid, int timeout_s)
+{
+	int pidfd = syscall(SYS_pidfd_open, pid, 0), status = 0, r = 1;
+	struct pollfd p = {pidfd, POLLIN, 0};
+
+	if (pidfd >= 0 && timeout_s > 0) {
+		while ((r = poll(&p, 1, timeout_s * MS_PER_SEC)) < 0 && errno == EINTR)
+			;
+		if (r == 0)
+			kill(pid, SIGKILL);
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (r == 0)
+		return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+static int run_hook(const struct nsw_oci_hook *h, const char *field, const char *state,
+		    struct nsw_error *err)
+{
+	char *const no_env[] = {NULL};
+	char *const path_only[] = {h->path, NULL};
+	int in[2], status;
+	size_t len = strlen(state);
+	pid_t pid;
+
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return nsw_error(err, errno, "%s: pipe", field);
+	pid = fork();
+	if (pid < 0) {
+		close(in[0]);
+		close(in[1]);
+		return nsw_error(err, errno, "%s: fork", field);
+	}
+	if (pid == 0) {
+		dup2(in[0], 0);
+		execve(h->path, h->args ? h->args : path_only, h->env ? h->env : no_env);
+		_exit(127);
+	}
+	close(in[0]);
+	/* A hook that does not read its stdin is no error. */
+	signal(SIGPIPE, SIG_IGN);
+	(void)!write(in[1], state, len);
+	close(in[1]);
+	status = wait_hook(pid, h->timeout);
+	if (status < 0)
+		return nsw_error(err, 0, "%s: %s timed out after %d s", field, h->path, h->timeout);
+	if (status != 0)
+		return nsw_error(err, 0, "%s: %s failed (exit status %d)", field, h->path, status);
+	return 0;
+}
+
+int nsw_oci_run_hooks(const struct nsw_oci_config *cfg, enum nsw_oci_hook_kind kind,
+		      const struct nsw_oci_state *st, struct nsw_error *err)
+{
+	cleanup_free char *state = NULL;
+	char field[64];
+
+	if (!cfg->n_hooks[kind])
+		return 0;
+	state = state_text(st);
+	if (!state)
+		return nsw_error(err, ENOMEM, "hooks.%s", nsw_oci_hook_names[kind]);
+	for (int i = 0; i < cfg->n_hooks[kind]; i++) {
+		snprintf(field, sizeof(field), "hooks.%s[%d]", nsw_oci_hook_names[kind], i);
+		if (run_hook(&cfg->hooks[kind][i], field, state, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+static void strings(struct nsw_json *w, const char *key, const char *const *v, size_t n)
+{
+	nsw_json_key(w, key);
+	nsw_json_array_begin(w);
+	for (size_t i = 0; i < n; i++)
+		nsw_json_string(w, v[i]);
+	nsw_json_array_end(w);
+}
+
+void nsw_oci_features(struct nsw_json *w)
+{
+	static const char *const hooks[] = {"prestart", "createRuntime", "poststart", "poststop"};
+	static const char *const options[] = {
+	    "bind",  "rbind",  "ro",	     "rw",	    "nosuid",  "suid",
+	    "nodev", "dev",    "noexec",     "exec",	    "private", "rprivate",
+	    "slave", "rslave", "unbindable", "runbindable",
+	};
+	static const char *const namespaces[] = {"cgroup", "ipc",  "mount", "network",
+						 "pid",	   "time", "user",  "uts"};
+	static const char *const actions[] = {
+	    "SCMP_ACT_ALLOW",	    "SCMP_ACT_ERRNO", "SCMP_ACT_KILL",	"SCMP_ACT_KILL_PROCESS",
+	    "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG",   "SCMP_ACT_TRACE", "SCMP_ACT_TRAP",
+	};
+	static const char *const operators[] = {
+	    "SCMP_CMP_EQ", "SCMP_CMP_GE",	 "SCMP_CMP_GT", "SCMP_CMP_LE",
+	    "SCMP_CMP_LT", "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE",
+	};
+	char name[NSW_CAP_NAME_LEN];
+	struct nsw_error ignored;
+
+	nsw_json_object_begin(w);
+	nsw_json_kv_string(w, "ociVersionMin", NSW_OCI_VERSION_MIN);
+	nsw_json_kv_string(w, "ociVersionMax", NSW_OCI_VERSION);
+	strings(w, "hooks", hooks, ARRAY_SIZE(hooks));
+	strings(w, "mountOptions", options, ARRAY_SIZE(options));
+	nsw_json_key(w, "linux");
+	nsw_json_object_begin(w);
+	strings(w, "namespaces", namespaces, ARRAY_SIZE(namespaces));
+	nsw_json_key(w, "capabilities");
+	nsw_json_array_begin(w);
+	for (unsigned int i = 0; nsw_cap_name(i, name, sizeof(name), &ignored) == 0; i++)
+		nsw_json_string(w, name);
+	nsw_json_array_end(w);
+	nsw_json_key(w, "cgroup");
+	nsw_json_object_begin(w);
+	nsw_json_kv_bool(w, "v1", true);
+	nsw_json_kv_bool(w, "v2", true);
+	nsw_json_kv_bool(w, "systemd", false);
+	nsw_json_kv_bool(w, "systemdUser", false);
+	nsw_json_object_end(w);
+	nsw_json_key(w, "seccomp");
+	nsw_json_object_begin(w);
+	nsw_json_kv_bool(w, "enabled", true);
+	strings(w, "actions", actions, ARRAY_SIZE(actions));
+	strings(w, "operators", operators, ARRAY_SIZE(operators));
+	nsw_json_object_end(w);
+	nsw_json_key(w, "apparmor");
+	nsw_json_object_begin(w);
+	nsw_json_kv_bool(w, "enabled", false);
+	nsw_json_object_end(w);
+	nsw_json_key(w, "selinux");
+	nsw_json_object_begin(w);
+	nsw_json_kv_bool(w, "enabled", false);
+	nsw_json_object_end(w);
+	nsw_json_object_end(w);
+	nsw_json_object_end(w);
+	nsw_json_newline(w);
+}
