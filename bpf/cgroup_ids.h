@@ -14,6 +14,8 @@
 #ifndef NSW_BPF_CGROUP_IDS_H
 #define NSW_BPF_CGROUP_IDS_H
 
+#include "kread.h"
+
 /* Subsystem indexes are small; this only keeps a bad one from reading far. */
 #define NSW_V1_SSID_MAX 64
 
@@ -47,7 +49,11 @@ static __always_inline int v1_ssid(void)
 	return -1;
 }
 
-/* The task's cgroup in the chosen v1 hierarchy; 0 if none was chosen. */
+/*
+ * The task's cgroup in the chosen v1 hierarchy; 0 if none was chosen.
+ * subsys[] takes a variable index, which only a probe read may: this one
+ * reads with probes whatever the task pointer is (only v1 hosts pay).
+ */
 static __always_inline __u64 task_cgroup_v1_id(struct task_struct *task)
 {
 	int ssid = v1_ssid();
@@ -62,10 +68,10 @@ static __always_inline __u64 task_cgroup_v1_id(struct task_struct *task)
 	return css ? BPF_CORE_READ(css, cgroup, kn, id) : 0;
 }
 
-/* The task's cgroup in the unified hierarchy (the cgroup2 mount). */
-static __always_inline __u64 task_cgroup_v2_id(struct task_struct *task)
+/* The task's cgroup in the unified hierarchy (the cgroup2 mount); btf: kread.h. */
+static __always_inline __u64 task_cgroup_v2_id(const bool btf, struct task_struct *task)
 {
-	return BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	return NSW_RD(btf, task, cgroups, dfl_cgrp, kn, id);
 }
 
 #endif /* NSW_BPF_CGROUP_IDS_H */
