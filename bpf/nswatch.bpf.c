@@ -633,18 +633,27 @@ static __always_inline int do_enter_setns(const bool btf, int fd, __u64 nstype)
 	return 0;
 }
 
-/* Submit a ring buffer record, waking the reporter only past a backlog. */
-static __always_inline void submit(void *rec)
+/*
+ * Submit a ring buffer record of size bytes, waking the reporter only when
+ * this record takes the backlog past wakeup_bytes.
+ */
+static __always_inline void submit(void *rec, __u64 size)
 {
+	__u64 backlog = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+
 	/*
 	 * The reporter polls every 50 ms regardless, and is woken early only
 	 * when the backlog grows. The wakeup must be forced: after unannounced
-	 * records the kernel's own heuristic would not send one.
+	 * records the kernel's own heuristic would not send one. Only the
+	 * record that crosses the mark sends it: the reporter then drains the
+	 * ring. A wakeup for every record past the mark (while a busy reporter
+	 * catches up) cost each of them an irq_work, about 0.4 us here. Two
+	 * CPUs crossing together may both miss it; the poll is the backstop.
 	 */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
-		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
-	else
+	if (backlog >= wakeup_bytes && backlog < wakeup_bytes + size + BPF_RINGBUF_HDR_SZ)
 		bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
+	else
+		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
 }
 
 /* Fork, exec and exit are reported for processes in scope only. */
@@ -734,7 +743,7 @@ static __always_inline int do_fork(const bool btf, struct task_struct *parent,
 		rec->cgroup_id = task_cgroup_v2_id(true, child);
 		rec->cgroup_v1_id = task_cgroup_v1_id(child);
 	}
-	submit(rec);
+	submit(rec, sizeof(*rec));
 	return 0;
 }
 
@@ -750,7 +759,7 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
 	if (!rec)
 		return 0;
 	bpf_probe_read_kernel_str(rec->filename, sizeof(rec->filename), bprm->filename);
-	submit(rec);
+	submit(rec, sizeof(*rec));
 	return 0;
 }
 
@@ -767,7 +776,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 		rec = proc_record(NSW_KIND_EXIT, task);
 		if (rec) {
 			rec->exit_code = task->exit_code;
-			submit(rec);
+			submit(rec, sizeof(*rec));
 		}
 	}
 	if (follow)
@@ -866,7 +875,7 @@ static __always_inline int finish(const bool btf, long ret, bool read_after)
 		goto out_done;
 	}
 	__builtin_memcpy(ev, &p->ev, sizeof(*ev));
-	submit(ev);
+	submit(ev, sizeof(*ev));
 out_done:
 	inflight_done(btf, p, tid);
 	return 0;
