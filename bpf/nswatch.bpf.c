@@ -539,30 +539,50 @@ static __always_inline __u32 nsfs_slot(struct ns_common *ns)
 	return slot_of_ns_name(name);
 }
 
+/* files_struct.fd_array[]: the table of a process that never had 64 fds. */
+#define NSW_FD_ARRAY_LEN 64
+
 /*
- * What the setns fd refers to: read now, while the fd is surely open. The
- * fd table takes a variable index, so the file and all behind it are read
- * with probes whatever btf says; btf only reads the task's side.
+ * btf: the fd's file as a BTF pointer, from the table embedded in
+ * files_struct, which holds the fds below 64 for as long as the process's
+ * table was never made bigger. The index is a constant in each step (a
+ * direct load may take no other). NULL with *found false: look in fdt.
  */
-static __always_inline void read_setns_target(const bool btf, struct pending *p,
-					      struct task_struct *task, int fd)
+static __always_inline struct file *fd_array_file(struct task_struct *task, int fd,
+						 bool *found)
 {
-	struct fdtable *fdt = NSW_RD(btf, task, files, fdt);
-	struct file **fds = NSW_RD(btf, fdt, fd);
+	struct files_struct *files = task->files;
 	struct file *file = NULL;
-	struct inode *inode;
-	unsigned long magic;
+
+	*found = false;
+	if (!files || fd < 0 || fd >= NSW_FD_ARRAY_LEN ||
+	    (unsigned long)files->fdt != (unsigned long)&files->fdtab)
+		return NULL;
+	*found = true;
+#pragma unroll
+	for (int i = 0; i < NSW_FD_ARRAY_LEN; i++) {
+		if (i == fd) {
+			file = files->fd_array[i];
+			break;
+		}
+	}
+	return file;
+}
+
+/*
+ * What a setns file is. btf: file is a BTF pointer. i_private and
+ * private_data are void pointers, which a direct load turns into a plain
+ * number: the namespace or pid behind them is read with probes.
+ */
+static __always_inline void read_setns_file(const bool btf, struct pending *p,
+					    struct file *file)
+{
+	struct inode *inode = NSW_RD(btf, file, f_inode);
+	unsigned long magic = NSW_RD(btf, inode, i_sb, s_magic);
 	char name[8] = {};
 
-	if (fd < 0 || (unsigned int)fd >= NSW_RD(btf, fdt, max_fds))
-		return;
-	bpf_core_read(&file, sizeof(file), &fds[fd]);
-	if (!file)
-		return;
-	inode = BPF_CORE_READ(file, f_inode);
-	magic = BPF_CORE_READ(inode, i_sb, s_magic);
 	if (magic == NSFS_MAGIC) {
-		struct ns_common *ns = BPF_CORE_READ(inode, i_private);
+		struct ns_common *ns = NSW_RD(btf, inode, i_private);
 
 		p->ev.target_kind = NSW_TARGET_NSFS;
 		p->ev.target_slot = nsfs_slot(ns);
@@ -571,7 +591,7 @@ static __always_inline void read_setns_target(const bool btf, struct pending *p,
 	}
 	if (magic == ANON_INODE_FS_MAGIC) {
 		/* Before pidfs (6.9), a pidfd is the anon inode "[pidfd]". */
-		const unsigned char *dn = BPF_CORE_READ(file, f_path.dentry, d_name.name);
+		const unsigned char *dn = NSW_RD(btf, file, f_path.dentry, d_name.name);
 
 		bpf_probe_read_kernel_str(name, sizeof(name), dn);
 		if (name[1] != 'p' || name[2] != 'i' || name[3] != 'd' ||
@@ -583,12 +603,42 @@ static __always_inline void read_setns_target(const bool btf, struct pending *p,
 	p->ev.target_kind = NSW_TARGET_PIDFD;
 	/* pidfs keeps the struct pid in the inode, the anon inode in the file. */
 	{
-		struct pid *pid = magic == PID_FS_MAGIC ?
-					  BPF_CORE_READ(inode, i_private) :
-					  BPF_CORE_READ(file, private_data);
+		struct pid *pid = magic == PID_FS_MAGIC ? NSW_RD(btf, inode, i_private) :
+							  NSW_RD(btf, file, private_data);
 
 		p->ev.target_pid = BPF_CORE_READ(pid, numbers[0].nr);
 	}
+}
+
+/*
+ * What the setns fd refers to: read now, while the fd is surely open. The
+ * btf set finds most files with direct loads (fd_array_file()); the fd
+ * table proper takes a variable index, so a file found there, and all
+ * behind it, is read with probes.
+ */
+static __always_inline void read_setns_target(const bool btf, struct pending *p,
+					      struct task_struct *task, int fd)
+{
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *file = NULL;
+	bool found = false;
+
+	if (btf) {
+		file = fd_array_file(task, fd, &found);
+		if (found) {
+			if (file)
+				read_setns_file(true, p, file);
+			return;
+		}
+	}
+	fdt = NSW_RD(btf, task, files, fdt);
+	fds = NSW_RD(btf, fdt, fd);
+	if (fd < 0 || (unsigned int)fd >= NSW_RD(btf, fdt, max_fds))
+		return;
+	bpf_core_read(&file, sizeof(file), &fds[fd]);
+	if (file)
+		read_setns_file(false, p, file);
 }
 
 /*
