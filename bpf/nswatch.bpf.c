@@ -355,8 +355,9 @@ static __always_inline bool begin(const bool btf, struct pending *p,
 	p->ev.target_slot = NSW_SLOT_COUNT;
 	read_ns(btf, task, NSW_ALL_SLOTS, p->ev.ns_before,
 		ids ? p->ev.ns_id_after : NULL);
-	p->ev.cgroup_id = bpf_get_current_cgroup_id();
-	p->ev.cgroup_v1_id = task_cgroup_v1_id(task);
+	/* What bpf_get_current_cgroup_id() gives, without the helper call. */
+	p->ev.cgroup_id = btf ? task_cgroup_v2_id(true, task) : bpf_get_current_cgroup_id();
+	p->ev.cgroup_v1_id = task_cgroup_v1_id(btf, task);
 	return true;
 }
 
@@ -519,24 +520,48 @@ static __always_inline __u32 slot_of_ns_name(const char *n)
 	return NSW_SLOT_COUNT;
 }
 
+/* Bytes of an ns_common read at once: past every field read, in any kernel. */
+#define NSW_NS_COMMON_SPAN 64
+
+/* The __u32 at CO-RE offset off of a copy of span bytes; 0 if beyond it. */
+#define NSW_SPAN_U32(buf, off) \
+	((off) <= sizeof(buf) - sizeof(__u32) ? *(__u32 *)((char *)(buf) + (off)) : 0)
+#define NSW_SPAN_U64(buf, off) \
+	((off) <= sizeof(buf) - sizeof(__u64) ? *(__u64 *)((char *)(buf) + (off)) : 0)
+
 /*
- * The slot of an nsfs file's namespace, from its type (a number), or where
- * the kernel has it in neither place, from its name. ns came from a probe
- * read: it is read with probes.
+ * An nsfs file's namespace (ns came from a void pointer: probes only): its
+ * inode, ns_id where the kernel has one, and slot. One probe read takes the
+ * start of its ns_common, where every field is; the slot comes from its
+ * type (a number), in ns_common from 6.18, in its proc_ns_operations before
+ * (a second probe), or where the kernel has it in neither, from its name.
  */
-static __always_inline __u32 nsfs_slot(struct ns_common *ns)
+static __always_inline void read_nsfs_target(struct ns_common *ns, struct pending *p)
 {
+	__u64 buf[NSW_NS_COMMON_SPAN / sizeof(__u64)] = {};
 	char name[8] = {};
 
-	if (bpf_core_field_exists(struct ns_common___type, ns_type))
-		return slot_of_type(BPF_CORE_READ((struct ns_common___type *)ns, ns_type));
+	if (bpf_probe_read_kernel(buf, sizeof(buf), ns))
+		return;
+	p->ev.target_kind = NSW_TARGET_NSFS;
+	p->ev.target_inum = NSW_SPAN_U32(buf, bpf_core_field_offset(struct ns_common, inum));
+	if (bpf_core_field_exists(struct ns_common___id, ns_id))
+		p->ev.target_ns_id =
+			NSW_SPAN_U64(buf, bpf_core_field_offset(struct ns_common___id, ns_id));
+	if (bpf_core_field_exists(struct ns_common___type, ns_type)) {
+		p->ev.target_slot = slot_of_type(
+			NSW_SPAN_U32(buf, bpf_core_field_offset(struct ns_common___type, ns_type)));
+		return;
+	}
 	if (bpf_core_field_exists(struct proc_ns_operations___type, type)) {
-		struct proc_ns_operations___type *ops = (void *)BPF_CORE_READ(ns, ops);
+		struct proc_ns_operations___type *ops = (void *)NSW_SPAN_U64(
+			buf, bpf_core_field_offset(struct ns_common, ops));
 
-		return slot_of_type(BPF_CORE_READ(ops, type));
+		p->ev.target_slot = slot_of_type(BPF_CORE_READ(ops, type));
+		return;
 	}
 	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(ns, ops, name));
-	return slot_of_ns_name(name);
+	p->ev.target_slot = slot_of_ns_name(name);
 }
 
 /* files_struct.fd_array[]: the table of a process that never had 64 fds. */
@@ -582,11 +607,7 @@ static __always_inline void read_setns_file(const bool btf, struct pending *p,
 	char name[8] = {};
 
 	if (magic == NSFS_MAGIC) {
-		struct ns_common *ns = NSW_RD(btf, inode, i_private);
-
-		p->ev.target_kind = NSW_TARGET_NSFS;
-		p->ev.target_slot = nsfs_slot(ns);
-		read_slot(false, ns, 0, &p->ev.target_inum, &p->ev.target_ns_id);
+		read_nsfs_target(NSW_RD(btf, inode, i_private), p);
 		return;
 	}
 	if (magic == ANON_INODE_FS_MAGIC) {
@@ -791,7 +812,7 @@ static __always_inline int do_fork(const bool btf, struct task_struct *parent,
 		read_ns(true, child, NSW_ALL_SLOTS, rec->ns, rec->ns_id);
 		rec->ns_valid = 1;
 		rec->cgroup_id = task_cgroup_v2_id(true, child);
-		rec->cgroup_v1_id = task_cgroup_v1_id(child);
+		rec->cgroup_v1_id = task_cgroup_v1_id(true, child);
 	}
 	submit(rec, sizeof(*rec));
 	return 0;
