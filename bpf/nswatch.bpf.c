@@ -520,14 +520,17 @@ static __always_inline __u32 slot_of_ns_name(const char *n)
 	return NSW_SLOT_COUNT;
 }
 
-/* Bytes of an ns_common read at once: past every field read, in any kernel. */
-#define NSW_NS_COMMON_SPAN 64
+/* Bytes of an ns_common read at once: its fields in 6.18 lie within 48. */
+#define NSW_NS_COMMON_SPAN 128
 
-/* The __u32 at CO-RE offset off of a copy of span bytes; 0 if beyond it. */
-#define NSW_SPAN_U32(buf, off) \
-	((off) <= sizeof(buf) - sizeof(__u32) ? *(__u32 *)((char *)(buf) + (off)) : 0)
-#define NSW_SPAN_U64(buf, off) \
-	((off) <= sizeof(buf) - sizeof(__u64) ? *(__u64 *)((char *)(buf) + (off)) : 0)
+/*
+ * Field f of the ns_common at src, from buf, the copy of its first
+ * NSW_NS_COMMON_SPAN bytes; a kernel that puts it further reads it alone.
+ */
+#define NSW_NS_FIELD(buf, type, src, f)                                              \
+	(bpf_core_field_offset(type, f) <= sizeof(buf) - bpf_core_field_size(type, f) ?     \
+		 *(typeof(((type *)0)->f) *)((char *)(buf) + bpf_core_field_offset(type, f)) : \
+		 BPF_CORE_READ((type *)(src), f))
 
 /*
  * An nsfs file's namespace (ns came from a void pointer: probes only): its
@@ -544,18 +547,17 @@ static __always_inline void read_nsfs_target(struct ns_common *ns, struct pendin
 	if (bpf_probe_read_kernel(buf, sizeof(buf), ns))
 		return;
 	p->ev.target_kind = NSW_TARGET_NSFS;
-	p->ev.target_inum = NSW_SPAN_U32(buf, bpf_core_field_offset(struct ns_common, inum));
+	p->ev.target_inum = NSW_NS_FIELD(buf, struct ns_common, ns, inum);
 	if (bpf_core_field_exists(struct ns_common___id, ns_id))
-		p->ev.target_ns_id =
-			NSW_SPAN_U64(buf, bpf_core_field_offset(struct ns_common___id, ns_id));
+		p->ev.target_ns_id = NSW_NS_FIELD(buf, struct ns_common___id, ns, ns_id);
 	if (bpf_core_field_exists(struct ns_common___type, ns_type)) {
-		p->ev.target_slot = slot_of_type(
-			NSW_SPAN_U32(buf, bpf_core_field_offset(struct ns_common___type, ns_type)));
+		p->ev.target_slot =
+			slot_of_type(NSW_NS_FIELD(buf, struct ns_common___type, ns, ns_type));
 		return;
 	}
 	if (bpf_core_field_exists(struct proc_ns_operations___type, type)) {
-		struct proc_ns_operations___type *ops = (void *)NSW_SPAN_U64(
-			buf, bpf_core_field_offset(struct ns_common, ops));
+		struct proc_ns_operations___type *ops =
+			(void *)NSW_NS_FIELD(buf, struct ns_common, ns, ops);
 
 		p->ev.target_slot = slot_of_type(BPF_CORE_READ(ops, type));
 		return;
