@@ -42,6 +42,7 @@ const volatile bool failed_only = false;
 const volatile __u32 type_mask = 0;       /* bits of enum nsw_slot; 0: any */
 const volatile bool all_clones = false;   /* report clones that change nothing */
 const volatile __u64 wakeup_bytes = 0;    /* wake userspace past this backlog */
+const volatile __u32 wakeup_step_shift = 0; /* ... and again every 1 << this many bytes */
 const volatile bool proc_events = false;  /* fork, exec, exit records for the table */
 
 struct pending {
@@ -707,23 +708,25 @@ static __always_inline int do_enter_setns(const bool btf, int fd, __u64 nstype)
 }
 
 /*
- * Submit a ring buffer record of size bytes, waking the reporter only when
- * this record takes the backlog past wakeup_bytes.
+ * Submit a ring buffer record of size bytes, waking the reporter when the
+ * backlog is past wakeup_bytes and this record crosses a step boundary.
  */
 static __always_inline void submit(void *rec, __u64 size)
 {
 	__u64 backlog = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 before = backlog - size - BPF_RINGBUF_HDR_SZ;
 
 	/*
 	 * The reporter polls every 50 ms regardless, and is woken early only
 	 * when the backlog grows. The wakeup must be forced: after unannounced
-	 * records the kernel's own heuristic would not send one. Only the
-	 * record that crosses the mark sends it: the reporter then drains the
-	 * ring. A wakeup for every record past the mark (while a busy reporter
-	 * catches up) cost each of them an irq_work, about 0.4 us here. Two
-	 * CPUs crossing together may both miss it; the poll is the backstop.
+	 * records the kernel's own heuristic would not send one. A wakeup for
+	 * every record past the mark cost each an irq_work, about 0.4 us here,
+	 * whenever the reporter lagged. One per step past it (1/128 of the
+	 * ring, about a hundred records) keeps waking a lagging reporter for a
+	 * hundredth of the cost.
 	 */
-	if (backlog >= wakeup_bytes && backlog < wakeup_bytes + size + BPF_RINGBUF_HDR_SZ)
+	if (backlog >= wakeup_bytes && backlog >= size + BPF_RINGBUF_HDR_SZ &&
+	    (backlog >> wakeup_step_shift) != (before >> wakeup_step_shift))
 		bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
 	else
 		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);

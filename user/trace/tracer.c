@@ -155,6 +155,9 @@ static bool kernel_takes_btf_set(void)
 		bpf_program__set_autoload((s)->progs.p_##name, (wanted) && !(btf)); \
 	} while (0)
 
+/* Wakeups past the mark per ring's worth of backlog. */
+#define WAKEUP_STEPS 128U
+
 static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o)
 {
 	bool btf = kernel_takes_btf_set();
@@ -172,6 +175,9 @@ static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o
 	s->rodata->cgroup_v1_ctrl = o->cgroup_v1_ctrl;
 	/* Wake the reporter once an eighth of the ring is used; else it polls. */
 	s->rodata->wakeup_bytes = o->ring_size / 8;
+	/* ... and past it again every 1/128 of the ring (bpf/nswatch.bpf.c: submit()). */
+	s->rodata->wakeup_step_shift = o->ring_size >= WAKEUP_STEPS ?
+					       __builtin_ctz(o->ring_size / WAKEUP_STEPS) : 0;
 	bpf_map__set_max_entries(s->maps.events, o->ring_size);
 	configure_rate_limit(s, o->rate_limit);
 
