@@ -65,7 +65,7 @@ static __always_inline __u64 task_cgroup_v1_id(const bool btf, struct task_struc
 	if (ssid < 0 || ssid >= NSW_V1_SSID_MAX)
 		return 0;
 	cset = NSW_RD(btf, task, cgroups);
-	if (btf)
+	if (NSW_DIRECT(btf))
 		css = cset->subsys[ssid];
 	else
 		bpf_core_read(&css, sizeof(css), &cset->subsys[ssid]);

@@ -17,8 +17,11 @@
 #ifndef NSW_BPF_KREAD_H
 #define NSW_BPF_KREAD_H
 
+/* Whether a program of set btf reads with direct loads: all of that set do. */
+#define NSW_DIRECT(btf) (btf)
+
 #define NSW_RD(btf, src, ...)                                      \
-	((btf) ? ___arrow((src), ##__VA_ARGS__) :                  \
+	(NSW_DIRECT(btf) ? ___arrow((src), ##__VA_ARGS__) :        \
 		 BPF_CORE_READ(src, ##__VA_ARGS__))
 
 /* The current task, as a BTF pointer where btf is set. */

@@ -162,7 +162,7 @@ static __always_inline struct pid_namespace *pid_ns_at_level(const bool btf, str
 	 * The barriers keep clang from making one load of the two (from a
 	 * BTF pointer or from the stack), which the verifier refuses.
 	 */
-	if (btf && level == 0) {
+	if (NSW_DIRECT(btf) && level == 0) {
 		ns = pid->numbers[0].ns;
 		barrier_var(ns);
 		return ns;
@@ -204,7 +204,7 @@ static __always_inline void read_pid_slot(const bool btf, struct task_struct *ta
 	struct pid *pid = NSW_RD(btf, task, thread_pid);
 	unsigned int level = NSW_RD(btf, pid, level);
 
-	if (btf && level == 0)
+	if (NSW_DIRECT(btf) && level == 0)
 		read_slot(true, &pid->numbers[0].ns->ns, NSW_SLOT_PID, ns, ids);
 	else
 		read_slot(false, &pid_ns_at_level(false, pid, level)->ns, NSW_SLOT_PID,
@@ -357,7 +357,7 @@ static __always_inline bool begin(const bool btf, struct pending *p,
 	read_ns(btf, task, NSW_ALL_SLOTS, p->ev.ns_before,
 		ids ? p->ev.ns_id_after : NULL);
 	/* What bpf_get_current_cgroup_id() gives, without the helper call. */
-	p->ev.cgroup_id = btf ? task_cgroup_v2_id(true, task) : bpf_get_current_cgroup_id();
+	p->ev.cgroup_id = NSW_DIRECT(btf) ? task_cgroup_v2_id(true, task) : bpf_get_current_cgroup_id();
 	p->ev.cgroup_v1_id = task_cgroup_v1_id(btf, task);
 	return true;
 }
@@ -648,7 +648,7 @@ static __always_inline void read_setns_target(const bool btf, struct pending *p,
 	struct file *file = NULL;
 	bool found = false;
 
-	if (btf) {
+	if (NSW_DIRECT(btf)) {
 		file = fd_array_file(task, fd, &found);
 		if (found) {
 			if (file)
@@ -744,8 +744,8 @@ static __always_inline bool proc_wanted(__u32 tgid)
 	return true;
 }
 
-/* task: a tp_btf argument, read with direct loads. */
-static __always_inline struct nsw_proc_event *proc_record(__u32 kind,
+/* task: a tp_btf argument; btf: read it with direct loads (kread.h). */
+static __always_inline struct nsw_proc_event *proc_record(const bool btf, __u32 kind,
 							  struct task_struct *task)
 {
 	struct nsw_proc_event *rec;
@@ -758,9 +758,9 @@ static __always_inline struct nsw_proc_event *proc_record(__u32 kind,
 	__builtin_memset(rec, 0, sizeof(*rec));
 	rec->kind = kind;
 	rec->ts_ns = bpf_ktime_get_ns();
-	rec->pid = task->tgid;
-	rec->ppid = task->real_parent->tgid;
-	rec->uid = task->cred->uid.val;
+	rec->pid = NSW_RD(btf, task, tgid);
+	rec->ppid = NSW_RD(btf, task, real_parent, tgid);
+	rec->uid = NSW_RD(btf, task, cred, uid.val);
 	BPF_CORE_READ_STR_INTO(&rec->comm, task, comm);
 	return rec;
 }
@@ -770,29 +770,30 @@ static __always_inline struct nsw_proc_event *proc_record(__u32 kind,
  * the caller's own pid namespace: the reporter copies the caller's slots and
  * the kernel side reads nothing more.
  */
-static __always_inline bool same_ns_as_caller(struct task_struct *parent,
+static __always_inline bool same_ns_as_caller(const bool btf, struct task_struct *parent,
 					      struct task_struct *child)
 {
-	struct nsproxy *nsp = parent->nsproxy;
+	struct nsproxy *nsp = NSW_RD(btf, parent, nsproxy);
 
-	if (nsp != child->nsproxy)
+	if (nsp != NSW_RD(btf, child, nsproxy))
 		return false;
-	if (parent->cred->user_ns != child->cred->user_ns)
+	if (NSW_RD(btf, parent, cred, user_ns) != NSW_RD(btf, child, cred, user_ns))
 		return false;
-	return active_pid_ns(true, parent) == nsp->pid_ns_for_children;
+	return active_pid_ns(btf, parent) == NSW_RD(btf, nsp, pid_ns_for_children);
 }
 
 /*
  * The child of a clone we watch: its namespaces are the "after" set. The
- * tracepoint's tasks are BTF pointers on every kernel: direct loads
- * throughout; btf only says where the in-flight record lives.
+ * tracepoint's tasks are BTF pointers on every kernel, but direct loads
+ * through them cost the verifier much (trace/tracer.c): only the btf set
+ * reads them so, as its syscall programs do.
  */
 static __always_inline int do_fork(const bool btf, struct task_struct *parent,
 				   struct task_struct *child)
 {
-	__u32 ptid = parent->pid;
-	__u32 ptgid = parent->tgid;
-	__u32 ctgid = child->tgid;
+	__u32 ptid = NSW_RD(btf, parent, pid);
+	__u32 ptgid = NSW_RD(btf, parent, tgid);
+	__u32 ctgid = NSW_RD(btf, child, tgid);
 	struct nsw_proc_event *rec;
 	struct pending *p;
 
@@ -804,20 +805,20 @@ static __always_inline int do_fork(const bool btf, struct task_struct *parent,
 	p = inflight_of(btf, parent, ptid);
 	if (p) {
 		p->ev.child_pid = ctgid;
-		read_ns(true, child, NSW_ALL_SLOTS, p->ev.ns_after, p->ev.ns_id_after);
+		read_ns(btf, child, NSW_ALL_SLOTS, p->ev.ns_after, p->ev.ns_id_after);
 		p->ev.after_valid = 1;
 	}
 	if (ctgid == ptgid || !proc_wanted(ctgid))
 		return 0;
-	rec = proc_record(NSW_KIND_FORK, child);
+	rec = proc_record(btf, NSW_KIND_FORK, child);
 	if (!rec)
 		return 0;
 	rec->ppid = ptgid;
-	if (!same_ns_as_caller(parent, child)) {
-		read_ns(true, child, NSW_ALL_SLOTS, rec->ns, rec->ns_id);
+	if (!same_ns_as_caller(btf, parent, child)) {
+		read_ns(btf, child, NSW_ALL_SLOTS, rec->ns, rec->ns_id);
 		rec->ns_valid = 1;
-		rec->cgroup_id = task_cgroup_v2_id(true, child);
-		rec->cgroup_v1_id = task_cgroup_v1_id(true, child);
+		rec->cgroup_id = task_cgroup_v2_id(btf, child);
+		rec->cgroup_v1_id = task_cgroup_v1_id(btf, child);
 	}
 	submit(rec, sizeof(*rec));
 	return 0;
@@ -829,12 +830,12 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
 {
 	struct nsw_proc_event *rec;
 
-	if (!proc_wanted(task->tgid))
+	if (!proc_wanted(NSW_RD(false, task, tgid)))
 		return 0;
-	rec = proc_record(NSW_KIND_EXEC, task);
+	rec = proc_record(false, NSW_KIND_EXEC, task);
 	if (!rec)
 		return 0;
-	bpf_probe_read_kernel_str(rec->filename, sizeof(rec->filename), bprm->filename);
+	bpf_probe_read_kernel_str(rec->filename, sizeof(rec->filename), NSW_RD(false, bprm, filename));
 	submit(rec, sizeof(*rec));
 	return 0;
 }
@@ -842,16 +843,16 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task)
 {
-	__u32 tgid = task->tgid;
+	__u32 tgid = NSW_RD(false, task, tgid);
 	struct nsw_proc_event *rec;
 
 	/* The group is gone once its last thread leaves. */
-	if (task->signal->live.counter != 0)
+	if (NSW_RD(false, task, signal, live.counter) != 0)
 		return 0;
 	if (proc_wanted(tgid)) {
-		rec = proc_record(NSW_KIND_EXIT, task);
+		rec = proc_record(false, NSW_KIND_EXIT, task);
 		if (rec) {
-			rec->exit_code = task->exit_code;
+			rec->exit_code = NSW_RD(false, task, exit_code);
 			submit(rec, sizeof(*rec));
 		}
 	}
