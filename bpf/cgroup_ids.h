@@ -14,6 +14,8 @@
 #ifndef NSW_BPF_CGROUP_IDS_H
 #define NSW_BPF_CGROUP_IDS_H
 
+#include "kread.h"
+
 /* Subsystem indexes are small; this only keeps a bad one from reading far. */
 #define NSW_V1_SSID_MAX 64
 
@@ -47,8 +49,13 @@ static __always_inline int v1_ssid(void)
 	return -1;
 }
 
-/* The task's cgroup in the chosen v1 hierarchy; 0 if none was chosen. */
-static __always_inline __u64 task_cgroup_v1_id(struct task_struct *task)
+/*
+ * The task's cgroup in the chosen v1 hierarchy; 0 if none was chosen. btf:
+ * how task is read (kread.h). The index into subsys[] is a constant to the
+ * verifier (the reporter's choice is read-only data, the kernel's index a
+ * CO-RE constant), so a direct load may take it.
+ */
+static __always_inline __u64 task_cgroup_v1_id(const bool btf, struct task_struct *task)
 {
 	int ssid = v1_ssid();
 	struct cgroup_subsys_state *css = NULL;
@@ -57,15 +64,18 @@ static __always_inline __u64 task_cgroup_v1_id(struct task_struct *task)
 	/* The array's length is the running kernel's, not vmlinux.h's. */
 	if (ssid < 0 || ssid >= NSW_V1_SSID_MAX)
 		return 0;
-	cset = BPF_CORE_READ(task, cgroups);
-	bpf_core_read(&css, sizeof(css), &cset->subsys[ssid]);
-	return css ? BPF_CORE_READ(css, cgroup, kn, id) : 0;
+	cset = NSW_RD(btf, task, cgroups);
+	if (NSW_DIRECT(btf))
+		css = cset->subsys[ssid];
+	else
+		bpf_core_read(&css, sizeof(css), &cset->subsys[ssid]);
+	return css ? NSW_RD(btf, css, cgroup, kn, id) : 0;
 }
 
-/* The task's cgroup in the unified hierarchy (the cgroup2 mount). */
-static __always_inline __u64 task_cgroup_v2_id(struct task_struct *task)
+/* The task's cgroup in the unified hierarchy (the cgroup2 mount); btf: kread.h. */
+static __always_inline __u64 task_cgroup_v2_id(const bool btf, struct task_struct *task)
 {
-	return BPF_CORE_READ(task, cgroups, dfl_cgrp, kn, id);
+	return NSW_RD(btf, task, cgroups, dfl_cgrp, kn, id);
 }
 
 #endif /* NSW_BPF_CGROUP_IDS_H */

@@ -8,6 +8,16 @@
  * the caller's namespaces afterwards, and emits one event. Everything that
  * can be filtered is filtered at entry, before any map write, because these
  * programs run on every clone on the host.
+ *
+ * Two sets of syscall programs, one code: where the kernel gives tracepoint
+ * programs bpf_get_current_task_btf() and task-local storage (5.11+), the
+ * task is read with direct loads (the verifier makes each a PROBE_MEM load
+ * of a few ns, not a helper call) and the in-flight record lives in the
+ * task's own storage (no insert or delete per call, no stack copy, freed
+ * with the task). Elsewhere (5.10) the same functions read with
+ * bpf_probe_read_kernel() (BPF_CORE_READ) and keep the record in a hash by
+ * thread id. The reporter loads one set (trace/tracer.c); the records are
+ * the same. docs/architecture.md says which kernel gets which.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -32,6 +42,7 @@ const volatile bool failed_only = false;
 const volatile __u32 type_mask = 0;       /* bits of enum nsw_slot; 0: any */
 const volatile bool all_clones = false;   /* report clones that change nothing */
 const volatile __u64 wakeup_bytes = 0;    /* wake userspace past this backlog */
+const volatile __u32 wakeup_step_shift = 0; /* ... and again every 1 << this many bytes */
 const volatile bool proc_events = false;  /* fork, exec, exit records for the table */
 
 struct pending {
@@ -41,6 +52,11 @@ struct pending {
 	 * process's namespaces: it joins the set if the call succeeds.
 	 */
 	bool adopt;
+	/*
+	 * Task storage only: the record is a call in flight. The storage
+	 * outlives the call, so its exit clears this instead of deleting.
+	 */
+	bool active;
 };
 
 struct {
@@ -48,13 +64,29 @@ struct {
 	__uint(max_entries, NSW_RING_SIZE_DEFAULT);
 } events SEC(".maps");
 
-/* In-flight syscalls, by thread id. */
+/*
+ * In-flight syscalls of the probe set, by thread id. The reporter shrinks it
+ * to one entry when the btf set runs.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 8192);
 	__type(key, __u32);
 	__type(value, struct pending);
 } inflight SEC(".maps");
+
+/*
+ * In-flight syscalls of the btf set, in each task's own storage: made at its
+ * first traced call, reused by the next, freed by the kernel with the task
+ * (a task killed in the middle of a call leaves nothing behind). Not created
+ * where the probe set runs: 5.10 has no task storage for tracing programs.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct pending);
+} inflight_task SEC(".maps");
 
 /* Processes followed in `trace -- CMD` mode; the reporter seeds CMD. */
 struct {
@@ -96,6 +128,21 @@ struct ns_common___id {
 	__u64 ns_id;
 } __attribute__((preserve_access_index));
 
+/*
+ * A namespace's CLONE_NEW* type: in ns_common from 6.18, in its
+ * proc_ns_operations before.
+ */
+struct ns_common___type {
+	__u32 ns_type;
+} __attribute__((preserve_access_index));
+
+struct proc_ns_operations___type {
+	int type;
+} __attribute__((preserve_access_index));
+
+/* Every slot, for reads of the whole set. */
+#define NSW_ALL_SLOTS ((1U << NSW_SLOT_COUNT) - 1)
+
 static __always_inline void count(__u32 idx)
 {
 	__u64 *val = bpf_map_lookup_elem(&counters, &idx);
@@ -104,53 +151,103 @@ static __always_inline void count(__u32 idx)
 		(*val)++;
 }
 
-/* The task's own pid namespace: the one its pid was allocated in last. */
-static __always_inline struct pid_namespace *active_pid_ns(struct task_struct *task)
+/* The pid's level and, only where it is not 0, its numbers[level] by probe. */
+static __always_inline struct pid_namespace *pid_ns_at_level(const bool btf, struct pid *pid,
+							     unsigned int level)
 {
-	struct pid *pid = BPF_CORE_READ(task, thread_pid);
-	unsigned int level = BPF_CORE_READ(pid, level);
+	struct pid_namespace *ns;
 	struct upid upid = {};
 
+	/*
+	 * The barriers keep clang from making one load of the two (from a
+	 * BTF pointer or from the stack), which the verifier refuses.
+	 */
+	if (NSW_DIRECT(btf) && level == 0) {
+		ns = pid->numbers[0].ns;
+		barrier_var(ns);
+		return ns;
+	}
 	bpf_core_read(&upid, sizeof(upid), &pid->numbers[level & 0x3f]);
-	return upid.ns;
+	ns = upid.ns;
+	barrier_var(ns);
+	return ns;
+}
+
+/*
+ * The task's own pid namespace: the one its pid was allocated in last.
+ * numbers[level] takes a variable index, which a direct load may not: the
+ * host's own processes (level 0) take a direct load, the others one probe.
+ * What a probe returns is a plain number to the verifier, so its result is
+ * for comparing; read_pid_slot() reads through it.
+ */
+static __always_inline struct pid_namespace *active_pid_ns(const bool btf,
+							   struct task_struct *task)
+{
+	struct pid *pid = NSW_RD(btf, task, thread_pid);
+
+	return pid_ns_at_level(btf, pid, NSW_RD(btf, pid, level));
 }
 
 /* One slot: the inode and, where the kernel has it and ids is set, the ns_id. */
-static __always_inline void read_slot(struct ns_common *c, int slot, __u32 *ns,
-				      __u64 *ids)
+static __always_inline void read_slot(const bool btf, struct ns_common *c, int slot,
+				      __u32 *ns, __u64 *ids)
 {
-	ns[slot] = BPF_CORE_READ(c, inum);
+	ns[slot] = NSW_RD(btf, c, inum);
 	if (ids && bpf_core_field_exists(struct ns_common___id, ns_id))
-		ids[slot] = BPF_CORE_READ((struct ns_common___id *)c, ns_id);
+		ids[slot] = NSW_RD(btf, (struct ns_common___id *)c, ns_id);
 }
 
-/* The task's ten slots; ids (may be NULL) gets their ns_ids. */
-static __always_inline void read_ns(struct task_struct *task, __u32 *ns, __u64 *ids)
+/* The pid slot: direct loads at level 0, probes behind a probe. */
+static __always_inline void read_pid_slot(const bool btf, struct task_struct *task,
+					  __u32 *ns, __u64 *ids)
 {
-	struct nsproxy *nsp = BPF_CORE_READ(task, nsproxy);
-	struct user_namespace *user = BPF_CORE_READ(task, cred, user_ns);
-	struct pid_namespace *pidns;
+	struct pid *pid = NSW_RD(btf, task, thread_pid);
+	unsigned int level = NSW_RD(btf, pid, level);
 
-	read_slot(&user->ns, NSW_SLOT_USER, ns, ids);
+	if (NSW_DIRECT(btf) && level == 0)
+		read_slot(true, &pid->numbers[0].ns->ns, NSW_SLOT_PID, ns, ids);
+	else
+		read_slot(false, &pid_ns_at_level(false, pid, level)->ns, NSW_SLOT_PID,
+			  ns, ids);
+}
+
+/*
+ * The task's slots in mask (bits of enum nsw_slot); ids (may be NULL) gets
+ * their ns_ids.
+ */
+static __always_inline void read_ns(const bool btf, struct task_struct *task,
+				    __u32 mask, __u32 *ns, __u64 *ids)
+{
+	struct nsproxy *nsp = NSW_RD(btf, task, nsproxy);
+
+	if (mask & (1U << NSW_SLOT_USER))
+		read_slot(btf, &NSW_RD(btf, task, cred, user_ns)->ns, NSW_SLOT_USER, ns, ids);
 	/* An exiting task has dropped its nsproxy; only the user ns is left. */
 	if (!nsp)
 		return;
-	read_slot(&BPF_CORE_READ(nsp, mnt_ns)->ns, NSW_SLOT_MNT, ns, ids);
-	read_slot(&BPF_CORE_READ(nsp, uts_ns)->ns, NSW_SLOT_UTS, ns, ids);
-	read_slot(&BPF_CORE_READ(nsp, ipc_ns)->ns, NSW_SLOT_IPC, ns, ids);
-	read_slot(&BPF_CORE_READ(nsp, net_ns)->ns, NSW_SLOT_NET, ns, ids);
-	read_slot(&BPF_CORE_READ(nsp, cgroup_ns)->ns, NSW_SLOT_CGROUP, ns, ids);
-	pidns = active_pid_ns(task);
-	read_slot(&pidns->ns, NSW_SLOT_PID, ns, ids);
-	pidns = BPF_CORE_READ(nsp, pid_ns_for_children);
-	read_slot(&pidns->ns, NSW_SLOT_PID_FOR_CHILDREN, ns, ids);
+	if (mask & (1U << NSW_SLOT_MNT))
+		read_slot(btf, &NSW_RD(btf, nsp, mnt_ns)->ns, NSW_SLOT_MNT, ns, ids);
+	if (mask & (1U << NSW_SLOT_UTS))
+		read_slot(btf, &NSW_RD(btf, nsp, uts_ns)->ns, NSW_SLOT_UTS, ns, ids);
+	if (mask & (1U << NSW_SLOT_IPC))
+		read_slot(btf, &NSW_RD(btf, nsp, ipc_ns)->ns, NSW_SLOT_IPC, ns, ids);
+	if (mask & (1U << NSW_SLOT_NET))
+		read_slot(btf, &NSW_RD(btf, nsp, net_ns)->ns, NSW_SLOT_NET, ns, ids);
+	if (mask & (1U << NSW_SLOT_CGROUP))
+		read_slot(btf, &NSW_RD(btf, nsp, cgroup_ns)->ns, NSW_SLOT_CGROUP, ns, ids);
+	if (mask & (1U << NSW_SLOT_PID))
+		read_pid_slot(btf, task, ns, ids);
+	if (mask & (1U << NSW_SLOT_PID_FOR_CHILDREN))
+		read_slot(btf, &NSW_RD(btf, nsp, pid_ns_for_children)->ns,
+			  NSW_SLOT_PID_FOR_CHILDREN, ns, ids);
 	if (bpf_core_field_exists(struct nsproxy___time, time_ns)) {
 		struct nsproxy___time *t = (void *)nsp;
-		struct time_namespace *tns = BPF_CORE_READ(t, time_ns);
 
-		read_slot(&tns->ns, NSW_SLOT_TIME, ns, ids);
-		tns = BPF_CORE_READ(t, time_ns_for_children);
-		read_slot(&tns->ns, NSW_SLOT_TIME_FOR_CHILDREN, ns, ids);
+		if (mask & (1U << NSW_SLOT_TIME))
+			read_slot(btf, &NSW_RD(btf, t, time_ns)->ns, NSW_SLOT_TIME, ns, ids);
+		if (mask & (1U << NSW_SLOT_TIME_FOR_CHILDREN))
+			read_slot(btf, &NSW_RD(btf, t, time_ns_for_children)->ns,
+				  NSW_SLOT_TIME_FOR_CHILDREN, ns, ids);
 	}
 }
 
@@ -207,22 +304,45 @@ static __always_inline __u32 flags_slot_mask(__u64 flags)
 }
 
 /*
- * Fill an in-flight record for a process current_wanted() accepted. Returns
- * false when the comm filter drops it. The record lives on the stack:
- * syscall tracepoints may be preempted, so a per-CPU scratch buffer could be
- * overwritten under us.
+ * Where the record of a call in flight is written at entry: the task's
+ * storage (btf set) or the stack (probe set: the hash takes a copy, and a
+ * per-CPU scratch buffer could be overwritten under us, since syscall
+ * tracepoints may be preempted). NULL: counted as lost.
  */
-static __always_inline bool begin(struct pending *p, __u32 op, __u64 flags)
+static __always_inline struct pending *entry_record(const bool btf,
+						    struct task_struct *task,
+						    struct pending *stack, __u32 op)
+{
+	struct pending *p;
+
+	if (!btf)
+		return stack;
+	p = bpf_task_storage_get(&inflight_task, task, 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!p) {
+		count(NSW_LOST_PENDING);
+		rl_count_lost(op);
+	}
+	return p;
+}
+
+/*
+ * Fill an in-flight record for a process current_wanted() accepted. Returns
+ * false when the comm filter drops it. ids: read the ns_ids of the slots too
+ * (into ns_id_after: the exit reads again only the slots the call can
+ * change).
+ */
+static __always_inline bool begin(const bool btf, struct pending *p,
+				  struct task_struct *task, __u32 op, __u64 flags,
+				  bool ids)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct task_struct *task;
 
 	__builtin_memset(p, 0, sizeof(*p));
 	bpf_get_current_comm(p->ev.comm, sizeof(p->ev.comm));
 	if (filter_comm_on && !comm_matches(p->ev.comm))
 		return false;
 
-	task = (struct task_struct *)bpf_get_current_task();
 	p->ev.ts_ns = bpf_ktime_get_ns();
 	p->ev.kind = NSW_KIND_NSOP;
 	p->ev.op = op;
@@ -230,24 +350,51 @@ static __always_inline bool begin(struct pending *p, __u32 op, __u64 flags)
 	p->ev.flags_valid = 1;
 	p->ev.pid = id >> 32;
 	p->ev.tid = (__u32)id;
-	p->ev.ppid = BPF_CORE_READ(task, real_parent, tgid);
-	p->ev.uid = BPF_CORE_READ(task, cred, uid.val);
-	p->ev.gid = BPF_CORE_READ(task, cred, gid.val);
+	p->ev.ppid = NSW_RD(btf, task, real_parent, tgid);
+	p->ev.uid = NSW_RD(btf, task, cred, uid.val);
+	p->ev.gid = NSW_RD(btf, task, cred, gid.val);
 	p->ev.target_slot = NSW_SLOT_COUNT;
-	read_ns(task, p->ev.ns_before, NULL);
-	p->ev.cgroup_id = bpf_get_current_cgroup_id();
-	p->ev.cgroup_v1_id = task_cgroup_v1_id(task);
+	read_ns(btf, task, NSW_ALL_SLOTS, p->ev.ns_before,
+		ids ? p->ev.ns_id_after : NULL);
+	/* What bpf_get_current_cgroup_id() gives, without the helper call. */
+	p->ev.cgroup_id = NSW_DIRECT(btf) ? task_cgroup_v2_id(true, task) : bpf_get_current_cgroup_id();
+	p->ev.cgroup_v1_id = task_cgroup_v1_id(btf, task);
 	return true;
 }
 
-static __always_inline void stash(struct pending *p)
+/* The record begin() filled is a call in flight from now on. */
+static __always_inline void stash(const bool btf, struct pending *p)
 {
 	__u32 tid = p->ev.tid;
 
+	if (btf) {
+		p->active = true;
+		return;
+	}
 	if (bpf_map_update_elem(&inflight, &tid, p, BPF_ANY)) {
 		count(NSW_LOST_PENDING);
 		rl_count_lost(p->ev.op);
 	}
+}
+
+/* The record of the call in flight on this task, or NULL. */
+static __always_inline struct pending *inflight_of(const bool btf,
+						   struct task_struct *task, __u32 tid)
+{
+	struct pending *p;
+
+	if (!btf)
+		return bpf_map_lookup_elem(&inflight, &tid);
+	p = bpf_task_storage_get(&inflight_task, task, 0, 0);
+	return p && p->active ? p : NULL;
+}
+
+static __always_inline void inflight_done(const bool btf, struct pending *p, __u32 tid)
+{
+	if (btf)
+		p->active = false;
+	else
+		bpf_map_delete_elem(&inflight, &tid);
 }
 
 /*
@@ -256,66 +403,100 @@ static __always_inline void stash(struct pending *p)
  * time). Only those are worth an event; plain forks are not. Every fork on
  * the host asks this, so it compares pointers, before any record is made.
  */
-static __always_inline bool clone_wanted(__u64 flags)
+static __always_inline bool clone_wanted(const bool btf, struct task_struct *task,
+					 __u64 flags)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
 	struct nsproxy *nsp;
 
 	if (all_clones || flags_slot_mask(flags))
 		return true;
-	nsp = BPF_CORE_READ(task, nsproxy);
-	if (active_pid_ns(task) != BPF_CORE_READ(nsp, pid_ns_for_children))
+	nsp = NSW_RD(btf, task, nsproxy);
+	if (active_pid_ns(btf, task) != NSW_RD(btf, nsp, pid_ns_for_children))
 		return true;
 	if (bpf_core_field_exists(struct nsproxy___time, time_ns)) {
 		struct nsproxy___time *t = (void *)nsp;
 
-		return BPF_CORE_READ(t, time_ns) != BPF_CORE_READ(t, time_ns_for_children);
+		return NSW_RD(btf, t, time_ns) != NSW_RD(btf, t, time_ns_for_children);
 	}
 	return false;
 }
 
-SEC("tracepoint/syscalls/sys_enter_clone")
-int enter_clone(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int do_enter_clone(const bool btf, __u64 arg0)
 {
 	/* The low byte of clone()'s flags is the exit signal, not flags. */
-	__u64 flags = ctx->args[0] & ~CSIGNAL;
-	struct pending p;
-
-	if (current_wanted() && clone_wanted(flags) &&
-	    begin(&p, NSW_OP_CLONE, flags))
-		stash(&p);
-	return 0;
-}
-
-SEC("tracepoint/syscalls/sys_enter_clone3")
-int enter_clone3(struct trace_event_raw_sys_enter *ctx)
-{
-	struct clone_args *uargs = (void *)ctx->args[0];
-	__u64 flags = 0;
-	__u32 readable;
-	struct pending p;
+	__u64 flags = arg0 & ~CSIGNAL;
+	struct task_struct *task;
+	struct pending stack, *p;
 
 	if (!current_wanted())
 		return 0;
-	readable = !bpf_probe_read_user(&flags, sizeof(flags), &uargs->flags);
-	/* Unreadable flags: report the clone rather than guess it away. */
-	if (readable && !clone_wanted(flags))
+	task = nsw_current_task(btf);
+	if (!clone_wanted(btf, task, flags))
 		return 0;
-	if (!begin(&p, NSW_OP_CLONE3, flags))
-		return 0;
-	p.ev.flags_valid = readable;
-	stash(&p);
+	p = entry_record(btf, task, &stack, NSW_OP_CLONE);
+	if (p && begin(btf, p, task, NSW_OP_CLONE, flags, false))
+		stash(btf, p);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_enter_unshare")
-int enter_unshare(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int do_enter_clone3(const bool btf, struct clone_args *uargs)
 {
-	struct pending p;
+	struct task_struct *task;
+	struct pending stack, *p;
+	__u64 flags = 0;
+	__u32 readable;
 
-	if (current_wanted() && begin(&p, NSW_OP_UNSHARE, ctx->args[0]))
-		stash(&p);
+	if (!current_wanted())
+		return 0;
+	task = nsw_current_task(btf);
+	readable = !bpf_probe_read_user(&flags, sizeof(flags), &uargs->flags);
+	/* Unreadable flags: report the clone rather than guess it away. */
+	if (readable && !clone_wanted(btf, task, flags))
+		return 0;
+	p = entry_record(btf, task, &stack, NSW_OP_CLONE3);
+	if (!p || !begin(btf, p, task, NSW_OP_CLONE3, flags, false))
+		return 0;
+	p->ev.flags_valid = readable;
+	stash(btf, p);
 	return 0;
+}
+
+static __always_inline int do_enter_unshare(const bool btf, __u64 flags)
+{
+	struct task_struct *task;
+	struct pending stack, *p;
+
+	if (!current_wanted())
+		return 0;
+	task = nsw_current_task(btf);
+	p = entry_record(btf, task, &stack, NSW_OP_UNSHARE);
+	if (p && begin(btf, p, task, NSW_OP_UNSHARE, flags, true))
+		stash(btf, p);
+	return 0;
+}
+
+/* The slot of a CLONE_NEW* namespace type; NSW_SLOT_COUNT if none. */
+static __always_inline __u32 slot_of_type(__u32 type)
+{
+	switch (type) {
+	case CLONE_NEWNS:
+		return NSW_SLOT_MNT;
+	case CLONE_NEWUTS:
+		return NSW_SLOT_UTS;
+	case CLONE_NEWIPC:
+		return NSW_SLOT_IPC;
+	case CLONE_NEWNET:
+		return NSW_SLOT_NET;
+	case CLONE_NEWCGROUP:
+		return NSW_SLOT_CGROUP;
+	case CLONE_NEWPID:
+		return NSW_SLOT_PID;
+	case CLONE_NEWTIME:
+		return NSW_SLOT_TIME;
+	case CLONE_NEWUSER:
+		return NSW_SLOT_USER;
+	}
+	return NSW_SLOT_COUNT;
 }
 
 static __always_inline __u32 slot_of_ns_name(const char *n)
@@ -340,35 +521,101 @@ static __always_inline __u32 slot_of_ns_name(const char *n)
 	return NSW_SLOT_COUNT;
 }
 
-/* What the setns fd refers to: read now, while the fd is surely open. */
-static __always_inline void read_setns_target(struct pending *p, int fd)
+/* Bytes of an ns_common read at once: its fields in 6.18 lie within 48. */
+#define NSW_NS_COMMON_SPAN 128
+
+/*
+ * Field f of the ns_common at src, from buf, the copy of its first
+ * NSW_NS_COMMON_SPAN bytes; a kernel that puts it further reads it alone.
+ */
+#define NSW_NS_FIELD(buf, type, src, f)                                              \
+	(bpf_core_field_offset(type, f) <= sizeof(buf) - bpf_core_field_size(type, f) ?     \
+		 *(typeof(((type *)0)->f) *)((char *)(buf) + bpf_core_field_offset(type, f)) : \
+		 BPF_CORE_READ((type *)(src), f))
+
+/*
+ * An nsfs file's namespace (ns came from a void pointer: probes only): its
+ * inode, ns_id where the kernel has one, and slot. One probe read takes the
+ * start of its ns_common, where every field is; the slot comes from its
+ * type (a number), in ns_common from 6.18, in its proc_ns_operations before
+ * (a second probe), or where the kernel has it in neither, from its name.
+ */
+static __always_inline void read_nsfs_target(struct ns_common *ns, struct pending *p)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
-	struct file **fds = BPF_CORE_READ(fdt, fd);
-	struct file *file = NULL;
-	unsigned long magic;
+	__u64 buf[NSW_NS_COMMON_SPAN / sizeof(__u64)] = {};
 	char name[8] = {};
 
-	if (fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+	if (bpf_probe_read_kernel(buf, sizeof(buf), ns))
 		return;
-	bpf_core_read(&file, sizeof(file), &fds[fd]);
-	if (!file)
+	p->ev.target_kind = NSW_TARGET_NSFS;
+	p->ev.target_inum = NSW_NS_FIELD(buf, struct ns_common, ns, inum);
+	if (bpf_core_field_exists(struct ns_common___id, ns_id))
+		p->ev.target_ns_id = NSW_NS_FIELD(buf, struct ns_common___id, ns, ns_id);
+	if (bpf_core_field_exists(struct ns_common___type, ns_type)) {
+		p->ev.target_slot =
+			slot_of_type(NSW_NS_FIELD(buf, struct ns_common___type, ns, ns_type));
 		return;
-	magic = BPF_CORE_READ(file, f_inode, i_sb, s_magic);
-	if (magic == NSFS_MAGIC) {
-		struct ns_common *ns = BPF_CORE_READ(file, f_inode, i_private);
-		const char *nsname = BPF_CORE_READ(ns, ops, name);
+	}
+	if (bpf_core_field_exists(struct proc_ns_operations___type, type)) {
+		struct proc_ns_operations___type *ops =
+			(void *)NSW_NS_FIELD(buf, struct ns_common, ns, ops);
 
-		bpf_probe_read_kernel_str(name, sizeof(name), nsname);
-		p->ev.target_kind = NSW_TARGET_NSFS;
-		p->ev.target_slot = slot_of_ns_name(name);
-		read_slot(ns, 0, &p->ev.target_inum, &p->ev.target_ns_id);
+		p->ev.target_slot = slot_of_type(BPF_CORE_READ(ops, type));
+		return;
+	}
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(ns, ops, name));
+	p->ev.target_slot = slot_of_ns_name(name);
+}
+
+/* files_struct.fd_array[]: the table of a process that never had 64 fds. */
+#define NSW_FD_ARRAY_LEN 64
+
+/*
+ * btf: the fd's file as a BTF pointer, from the table embedded in
+ * files_struct, which holds the fds below 64 for as long as the process's
+ * table was never made bigger. The index is a constant in each step (a
+ * direct load may take no other). NULL with *found false: look in fdt.
+ */
+static __always_inline struct file *fd_array_file(struct task_struct *task, int fd,
+						 bool *found)
+{
+	struct files_struct *files = task->files;
+	struct file *file = NULL;
+
+	*found = false;
+	if (!files || fd < 0 || fd >= NSW_FD_ARRAY_LEN ||
+	    (unsigned long)files->fdt != (unsigned long)&files->fdtab)
+		return NULL;
+	*found = true;
+#pragma unroll
+	for (int i = 0; i < NSW_FD_ARRAY_LEN; i++) {
+		if (i == fd) {
+			file = files->fd_array[i];
+			break;
+		}
+	}
+	return file;
+}
+
+/*
+ * What a setns file is. btf: file is a BTF pointer. i_private and
+ * private_data are void pointers, which a direct load turns into a plain
+ * number: the namespace or pid behind them is read with probes.
+ */
+static __always_inline void read_setns_file(const bool btf, struct pending *p,
+					    struct file *file)
+{
+	struct inode *inode = NSW_RD(btf, file, f_inode);
+	unsigned long magic = NSW_RD(btf, inode, i_sb, s_magic);
+	char name[8] = {};
+
+	if (magic == NSFS_MAGIC) {
+		read_nsfs_target(NSW_RD(btf, inode, i_private), p);
 		return;
 	}
 	if (magic == ANON_INODE_FS_MAGIC) {
 		/* Before pidfs (6.9), a pidfd is the anon inode "[pidfd]". */
-		const unsigned char *dn = BPF_CORE_READ(file, f_path.dentry, d_name.name);
+		const unsigned char *dn = NSW_RD(btf, file, f_path.dentry, d_name.name);
 
 		bpf_probe_read_kernel_str(name, sizeof(name), dn);
 		if (name[1] != 'p' || name[2] != 'i' || name[3] != 'd' ||
@@ -380,12 +627,42 @@ static __always_inline void read_setns_target(struct pending *p, int fd)
 	p->ev.target_kind = NSW_TARGET_PIDFD;
 	/* pidfs keeps the struct pid in the inode, the anon inode in the file. */
 	{
-		struct pid *pid = magic == PID_FS_MAGIC ?
-					  BPF_CORE_READ(file, f_inode, i_private) :
-					  BPF_CORE_READ(file, private_data);
+		struct pid *pid = magic == PID_FS_MAGIC ? NSW_RD(btf, inode, i_private) :
+							  NSW_RD(btf, file, private_data);
 
 		p->ev.target_pid = BPF_CORE_READ(pid, numbers[0].nr);
 	}
+}
+
+/*
+ * What the setns fd refers to: read now, while the fd is surely open. The
+ * btf set finds most files with direct loads (fd_array_file()); the fd
+ * table proper takes a variable index, so a file found there, and all
+ * behind it, is read with probes.
+ */
+static __always_inline void read_setns_target(const bool btf, struct pending *p,
+					      struct task_struct *task, int fd)
+{
+	struct fdtable *fdt;
+	struct file **fds;
+	struct file *file = NULL;
+	bool found = false;
+
+	if (NSW_DIRECT(btf)) {
+		file = fd_array_file(task, fd, &found);
+		if (found) {
+			if (file)
+				read_setns_file(true, p, file);
+			return;
+		}
+	}
+	fdt = NSW_RD(btf, task, files, fdt);
+	fds = NSW_RD(btf, fdt, fd);
+	if (fd < 0 || (unsigned int)fd >= NSW_RD(btf, fdt, max_fds))
+		return;
+	bpf_core_read(&file, sizeof(file), &fds[fd]);
+	if (file)
+		read_setns_file(false, p, file);
 }
 
 /*
@@ -405,41 +682,54 @@ static __always_inline bool joins_followed(const struct pending *p)
 	return false;
 }
 
-SEC("tracepoint/syscalls/sys_enter_setns")
-int enter_setns(struct trace_event_raw_sys_enter *ctx)
+static __always_inline int do_enter_setns(const bool btf, int fd, __u64 nstype)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	bool wanted = current_wanted();
-	struct pending p;
+	struct task_struct *task;
+	struct pending stack, *p;
 
 	/* Outside the followed set only a join into it is of interest. */
 	if (!wanted && (!follow || tgid == self_tgid))
 		return 0;
-	if (!begin(&p, NSW_OP_SETNS, ctx->args[1]))
+	task = nsw_current_task(btf);
+	p = entry_record(btf, task, &stack, NSW_OP_SETNS);
+	if (!p || !begin(btf, p, task, NSW_OP_SETNS, nstype, true))
 		return 0;
-	p.ev.setns_fd = (__u32)ctx->args[0];
-	read_setns_target(&p, (int)ctx->args[0]);
+	p->ev.setns_fd = (__u32)fd;
+	read_setns_target(btf, p, task, fd);
 	if (!wanted) {
-		if (!joins_followed(&p))
+		if (!joins_followed(p))
 			return 0;
-		p.adopt = true;
+		p->adopt = true;
 	}
-	stash(&p);
+	stash(btf, p);
 	return 0;
 }
 
-/* Submit a ring buffer record, waking the reporter only past a backlog. */
-static __always_inline void submit(void *rec)
+/*
+ * Submit a ring buffer record of size bytes, waking the reporter when the
+ * backlog is past wakeup_bytes and this record crosses a step boundary.
+ */
+static __always_inline void submit(void *rec, __u64 size)
 {
+	__u64 backlog = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	__u64 before = backlog - size - BPF_RINGBUF_HDR_SZ;
+
 	/*
 	 * The reporter polls every 50 ms regardless, and is woken early only
 	 * when the backlog grows. The wakeup must be forced: after unannounced
-	 * records the kernel's own heuristic would not send one.
+	 * records the kernel's own heuristic would not send one. A wakeup for
+	 * every record past the mark cost each an irq_work, about 0.4 us here,
+	 * whenever the reporter lagged. One per step past it (1/128 of the
+	 * ring, about a hundred records) keeps waking a lagging reporter for a
+	 * hundredth of the cost.
 	 */
-	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) < wakeup_bytes)
-		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
-	else
+	if (backlog >= wakeup_bytes && backlog >= size + BPF_RINGBUF_HDR_SZ &&
+	    (backlog >> wakeup_step_shift) != (before >> wakeup_step_shift))
 		bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
+	else
+		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
 }
 
 /* Fork, exec and exit are reported for processes in scope only. */
@@ -454,7 +744,8 @@ static __always_inline bool proc_wanted(__u32 tgid)
 	return true;
 }
 
-static __always_inline struct nsw_proc_event *proc_record(__u32 kind,
+/* task: a tp_btf argument; btf: read it with direct loads (kread.h). */
+static __always_inline struct nsw_proc_event *proc_record(const bool btf, __u32 kind,
 							  struct task_struct *task)
 {
 	struct nsw_proc_event *rec;
@@ -467,9 +758,9 @@ static __always_inline struct nsw_proc_event *proc_record(__u32 kind,
 	__builtin_memset(rec, 0, sizeof(*rec));
 	rec->kind = kind;
 	rec->ts_ns = bpf_ktime_get_ns();
-	rec->pid = BPF_CORE_READ(task, tgid);
-	rec->ppid = BPF_CORE_READ(task, real_parent, tgid);
-	rec->uid = BPF_CORE_READ(task, cred, uid.val);
+	rec->pid = NSW_RD(btf, task, tgid);
+	rec->ppid = NSW_RD(btf, task, real_parent, tgid);
+	rec->uid = NSW_RD(btf, task, cred, uid.val);
 	BPF_CORE_READ_STR_INTO(&rec->comm, task, comm);
 	return rec;
 }
@@ -479,25 +770,30 @@ static __always_inline struct nsw_proc_event *proc_record(__u32 kind,
  * the caller's own pid namespace: the reporter copies the caller's slots and
  * the kernel side reads nothing more.
  */
-static __always_inline bool same_ns_as_caller(struct task_struct *parent,
+static __always_inline bool same_ns_as_caller(const bool btf, struct task_struct *parent,
 					      struct task_struct *child)
 {
-	struct nsproxy *nsp = BPF_CORE_READ(parent, nsproxy);
+	struct nsproxy *nsp = NSW_RD(btf, parent, nsproxy);
 
-	if (nsp != BPF_CORE_READ(child, nsproxy))
+	if (nsp != NSW_RD(btf, child, nsproxy))
 		return false;
-	if (BPF_CORE_READ(parent, cred, user_ns) != BPF_CORE_READ(child, cred, user_ns))
+	if (NSW_RD(btf, parent, cred, user_ns) != NSW_RD(btf, child, cred, user_ns))
 		return false;
-	return active_pid_ns(parent) == BPF_CORE_READ(nsp, pid_ns_for_children);
+	return active_pid_ns(btf, parent) == NSW_RD(btf, nsp, pid_ns_for_children);
 }
 
-/* The child of a clone we watch: its namespaces are the "after" set. */
-SEC("tp_btf/sched_process_fork")
-int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+/*
+ * The child of a clone we watch: its namespaces are the "after" set. The
+ * tracepoint's tasks are BTF pointers on every kernel, but direct loads
+ * through them cost the verifier much (trace/tracer.c): only the btf set
+ * reads them so, as its syscall programs do.
+ */
+static __always_inline int do_fork(const bool btf, struct task_struct *parent,
+				   struct task_struct *child)
 {
-	__u32 ptid = BPF_CORE_READ(parent, pid);
-	__u32 ptgid = BPF_CORE_READ(parent, tgid);
-	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	__u32 ptid = NSW_RD(btf, parent, pid);
+	__u32 ptgid = NSW_RD(btf, parent, tgid);
+	__u32 ctgid = NSW_RD(btf, child, tgid);
 	struct nsw_proc_event *rec;
 	struct pending *p;
 
@@ -506,25 +802,25 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 
 		bpf_map_update_elem(&traced_tgids, &ctgid, &one, BPF_ANY);
 	}
-	p = bpf_map_lookup_elem(&inflight, &ptid);
+	p = inflight_of(btf, parent, ptid);
 	if (p) {
 		p->ev.child_pid = ctgid;
-		read_ns(child, p->ev.ns_after, p->ev.ns_id_after);
+		read_ns(btf, child, NSW_ALL_SLOTS, p->ev.ns_after, p->ev.ns_id_after);
 		p->ev.after_valid = 1;
 	}
 	if (ctgid == ptgid || !proc_wanted(ctgid))
 		return 0;
-	rec = proc_record(NSW_KIND_FORK, child);
+	rec = proc_record(btf, NSW_KIND_FORK, child);
 	if (!rec)
 		return 0;
 	rec->ppid = ptgid;
-	if (!same_ns_as_caller(parent, child)) {
-		read_ns(child, rec->ns, rec->ns_id);
+	if (!same_ns_as_caller(btf, parent, child)) {
+		read_ns(btf, child, NSW_ALL_SLOTS, rec->ns, rec->ns_id);
 		rec->ns_valid = 1;
-		rec->cgroup_id = task_cgroup_v2_id(child);
-		rec->cgroup_v1_id = task_cgroup_v1_id(child);
+		rec->cgroup_id = task_cgroup_v2_id(btf, child);
+		rec->cgroup_v1_id = task_cgroup_v1_id(btf, child);
 	}
-	submit(rec);
+	submit(rec, sizeof(*rec));
 	return 0;
 }
 
@@ -534,31 +830,30 @@ int BPF_PROG(on_exec, struct task_struct *task, pid_t old_pid,
 {
 	struct nsw_proc_event *rec;
 
-	if (!proc_wanted(BPF_CORE_READ(task, tgid)))
+	if (!proc_wanted(NSW_RD(false, task, tgid)))
 		return 0;
-	rec = proc_record(NSW_KIND_EXEC, task);
+	rec = proc_record(false, NSW_KIND_EXEC, task);
 	if (!rec)
 		return 0;
-	bpf_probe_read_kernel_str(rec->filename, sizeof(rec->filename),
-				  BPF_CORE_READ(bprm, filename));
-	submit(rec);
+	bpf_probe_read_kernel_str(rec->filename, sizeof(rec->filename), NSW_RD(false, bprm, filename));
+	submit(rec, sizeof(*rec));
 	return 0;
 }
 
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task)
 {
-	__u32 tgid = BPF_CORE_READ(task, tgid);
+	__u32 tgid = NSW_RD(false, task, tgid);
 	struct nsw_proc_event *rec;
 
 	/* The group is gone once its last thread leaves. */
-	if (BPF_CORE_READ(task, signal, live.counter) != 0)
+	if (NSW_RD(false, task, signal, live.counter) != 0)
 		return 0;
 	if (proc_wanted(tgid)) {
-		rec = proc_record(NSW_KIND_EXIT, task);
+		rec = proc_record(false, NSW_KIND_EXIT, task);
 		if (rec) {
-			rec->exit_code = BPF_CORE_READ(task, exit_code);
-			submit(rec);
+			rec->exit_code = NSW_RD(false, task, exit_code);
+			submit(rec, sizeof(*rec));
 		}
 	}
 	if (follow)
@@ -596,10 +891,38 @@ static __always_inline bool type_wanted(const struct nsw_event *ev)
 	return m & type_mask;
 }
 
-static __always_inline int finish(long ret, bool read_after)
+/*
+ * The slots an unshare or setns can have changed: only a task's own calls
+ * change its namespaces, and these only in the slots of their flags (pid and
+ * time reach the *_for_children slots; a setns to a time namespace moves
+ * both). A setns with nstype 0 may join any type: all are read again.
+ */
+static __always_inline __u32 after_mask(const struct nsw_event *ev)
+{
+	__u32 m;
+
+	if (ev->op == NSW_OP_SETNS && !ev->flags)
+		return NSW_ALL_SLOTS;
+	m = flags_slot_mask(ev->flags);
+	if (ev->op == NSW_OP_SETNS && ev->target_slot < NSW_SLOT_COUNT)
+		m |= 1U << ev->target_slot;
+	if (m & (1U << NSW_SLOT_PID))
+		m |= 1U << NSW_SLOT_PID_FOR_CHILDREN;
+	if (m & (1U << NSW_SLOT_TIME))
+		m |= 1U << NSW_SLOT_TIME_FOR_CHILDREN;
+	return m;
+}
+
+/*
+ * read_after: an unshare or setns, whose caller's namespaces afterwards are
+ * those before with the slots of after_mask() read again (begin() read the
+ * ns_ids of all).
+ */
+static __always_inline int finish(const bool btf, long ret, bool read_after)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct pending *p = bpf_map_lookup_elem(&inflight, &tid);
+	struct task_struct *task = nsw_current_task(btf);
+	struct pending *p = inflight_of(btf, task, tid);
 	struct nsw_event *ev;
 
 	if (!p)
@@ -607,8 +930,8 @@ static __always_inline int finish(long ret, bool read_after)
 	p->ev.ret = ret;
 	p->ev.duration_ns = bpf_ktime_get_ns() - p->ev.ts_ns;
 	if (read_after) {
-		read_ns((void *)bpf_get_current_task(), p->ev.ns_after,
-			p->ev.ns_id_after);
+		__builtin_memcpy(p->ev.ns_after, p->ev.ns_before, sizeof(p->ev.ns_after));
+		read_ns(btf, task, after_mask(&p->ev), p->ev.ns_after, p->ev.ns_id_after);
 		p->ev.after_valid = 1;
 	}
 	if (p->adopt && ret >= 0) {
@@ -618,43 +941,75 @@ static __always_inline int finish(long ret, bool read_after)
 		bpf_map_update_elem(&traced_tgids, &tgid, &one, BPF_ANY);
 	}
 	if ((failed_only && ret >= 0) || !type_wanted(&p->ev))
-		goto out_delete;
+		goto out_done;
 	if (!rl_admit(p->ev.uid, p->ev.op, p->ev.ts_ns))
-		goto out_delete;
+		goto out_done;
 
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
 		count(NSW_LOST_RINGBUF);
 		rl_count_lost(p->ev.op);
-		goto out_delete;
+		goto out_done;
 	}
 	__builtin_memcpy(ev, &p->ev, sizeof(*ev));
-	submit(ev);
-out_delete:
-	bpf_map_delete_elem(&inflight, &tid);
+	submit(ev, sizeof(*ev));
+out_done:
+	inflight_done(btf, p, tid);
 	return 0;
 }
 
-SEC("tracepoint/syscalls/sys_exit_clone")
-int exit_clone(struct trace_event_raw_sys_exit *ctx)
-{
-	return finish(ctx->ret, false);
-}
+/*
+ * The programs, twice: the btf set (direct loads, task storage) keeps the
+ * names of the hooks' roles; the probe set has the prefix p_. The reporter
+ * loads one of them (trace/tracer.c).
+ */
+#define NSW_SYSCALL_PROGS(btf, pfx)                                                \
+	SEC("tracepoint/syscalls/sys_enter_clone")                                 \
+	int pfx##enter_clone(struct trace_event_raw_sys_enter *ctx)                \
+	{                                                                          \
+		return do_enter_clone(btf, ctx->args[0]);                          \
+	}                                                                          \
+	SEC("tracepoint/syscalls/sys_enter_clone3")                                \
+	int pfx##enter_clone3(struct trace_event_raw_sys_enter *ctx)               \
+	{                                                                          \
+		return do_enter_clone3(btf, (struct clone_args *)ctx->args[0]);    \
+	}                                                                          \
+	SEC("tracepoint/syscalls/sys_enter_unshare")                               \
+	int pfx##enter_unshare(struct trace_event_raw_sys_enter *ctx)              \
+	{                                                                          \
+		return do_enter_unshare(btf, ctx->args[0]);                        \
+	}                                                                          \
+	SEC("tracepoint/syscalls/sys_enter_setns")                                 \
+	int pfx##enter_setns(struct trace_event_raw_sys_enter *ctx)                \
+	{                                                                          \
+		return do_enter_setns(btf, (int)ctx->args[0], ctx->args[1]);       \
+	}                                                                          \
+	SEC("tracepoint/syscalls/sys_exit_clone")                                  \
+	int pfx##exit_clone(struct trace_event_raw_sys_exit *ctx)                  \
+	{                                                                          \
+		return finish(btf, ctx->ret, false);                               \
+	}                                                                          \
+	SEC("tracepoint/syscalls/sys_exit_clone3")                                 \
+	int pfx##exit_clone3(struct trace_event_raw_sys_exit *ctx)                 \
+	{                                                                          \
+		return finish(btf, ctx->ret, false);                               \
+	}                                                                          \
+	SEC("tracepoint/syscalls/sys_exit_unshare")                                \
+	int pfx##exit_unshare(struct trace_event_raw_sys_exit *ctx)                \
+	{                                                                          \
+		return finish(btf, ctx->ret, true);                                \
+	}                                                                          \
+	SEC("tracepoint/syscalls/sys_exit_setns")                                  \
+	int pfx##exit_setns(struct trace_event_raw_sys_exit *ctx)                  \
+	{                                                                          \
+		return finish(btf, ctx->ret, true);                                \
+	}                                                                          \
+	SEC("tp_btf/sched_process_fork")                                           \
+	int BPF_PROG(pfx##on_fork, struct task_struct *parent,                     \
+		     struct task_struct *child)                                    \
+	{                                                                          \
+		return do_fork(btf, parent, child);                                \
+	}
 
-SEC("tracepoint/syscalls/sys_exit_clone3")
-int exit_clone3(struct trace_event_raw_sys_exit *ctx)
-{
-	return finish(ctx->ret, false);
-}
-
-SEC("tracepoint/syscalls/sys_exit_unshare")
-int exit_unshare(struct trace_event_raw_sys_exit *ctx)
-{
-	return finish(ctx->ret, true);
-}
-
-SEC("tracepoint/syscalls/sys_exit_setns")
-int exit_setns(struct trace_event_raw_sys_exit *ctx)
-{
-	return finish(ctx->ret, true);
-}
+NSW_SYSCALL_PROGS(true, )
+NSW_SYSCALL_PROGS(false, p_)
