@@ -230,9 +230,8 @@ static int load_and_attach(struct nsw_tracer *t, const struct nsw_tracer_setting
 			   struct nsw_error *err)
 {
 	struct tracefs_guard guard;
-	int ret;
-
 	struct nsw_kernel_btf kb;
+	int ret;
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .btf_custom_path = nsw_kernel_btf_open(&kb));
 
 	t->skel = nswatch_bpf__open_opts(&oo);
