@@ -140,34 +140,6 @@ int nsw_caps_bound(uint64_t caps, struct nsw_error *err)
 	return 0;
 }
 
-int nsw_caps_apply(uint64_t caps, struct nsw_error *err)
-{
-	cap_flag_t flags[] = {CAP_EFFECTIVE, CAP_PERMITTED, CAP_INHERITABLE};
-	cap_value_t last = cap_max_bits() - 1;
-	cleanup_cap cap_t now = NULL;
-	cap_flag_value_t held;
-
-	/* EINVAL: a kernel without ambient capabilities, so none to clear. */
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
-		return nsw_error(err, errno, "cannot clear the ambient capabilities");
-	now = cap_get_proc();
-	if (!now)
-		return nsw_error(err, errno, "cannot read the capabilities");
-	for (cap_value_t cap = 0; cap <= last; cap++) {
-		if (cap_get_flag(now, cap, CAP_PERMITTED, &held) < 0)
-			return nsw_error(err, errno, "cannot read capability %d", cap);
-		if (!in_set(caps, cap))
-			held = CAP_CLEAR;
-		/* What we no longer hold cannot be had back: keep = permitted & caps. */
-		for (size_t f = 0; f < ARRAY_SIZE(flags); f++)
-			if (cap_set_flag(now, flags[f], 1, &cap, held) < 0)
-				return nsw_error(err, errno, "cannot prepare capability %d", cap);
-	}
-	if (cap_set_proc(now) < 0)
-		return nsw_error(err, errno, "cannot set the capabilities");
-	return 0;
-}
-
 int nsw_caps_apply_sets(uint64_t effective, uint64_t permitted, uint64_t inheritable,
 			uint64_t ambient, struct nsw_error *err)
 {
@@ -205,4 +177,10 @@ int nsw_caps_apply_sets(uint64_t effective, uint64_t permitted, uint64_t inherit
 		    prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, cap, 0, 0) < 0)
 			return nsw_error(err, errno, "cannot raise ambient capability %d", cap);
 	return 0;
+}
+
+/* What we no longer hold cannot be had back: each set = permitted & caps. */
+int nsw_caps_apply(uint64_t caps, struct nsw_error *err)
+{
+	return nsw_caps_apply_sets(caps, caps, caps, 0, err);
 }
