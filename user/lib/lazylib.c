@@ -71,3 +71,23 @@ int nsw_load_libsmartcols(struct nsw_error *err)
 {
 	return load(&libsmartcols, &nsw_libsmartcols, err);
 }
+
+int nsw_mnt_read_table(const char *path, struct libmnt_table **tb, struct nsw_error *err)
+{
+	struct libmnt_table *t;
+	int ret;
+
+	*tb = NULL;
+	if (nsw_load_libmount(err) < 0)
+		return -1;
+	t = nsw_libmount.mnt_new_table();
+	if (!t)
+		return nsw_error(err, ENOMEM, "cannot read %s", path);
+	ret = nsw_libmount.mnt_table_parse_file(t, path);
+	if (ret < 0) {
+		nsw_libmount.mnt_unref_table(t);
+		return nsw_error(err, -ret, "cannot read %s", path);
+	}
+	*tb = t;
+	return 0;
+}

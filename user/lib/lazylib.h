@@ -58,6 +58,14 @@ extern struct nsw_libsmartcols nsw_libsmartcols;
 int nsw_load_libmount(struct nsw_error *err);
 int nsw_load_libsmartcols(struct nsw_error *err);
 
+#ifdef _LIBMOUNT_MOUNT_H
+/*
+ * libmount loaded, then the mount table of path (a mountinfo file) into
+ * *tb, the caller's to unref: 0, or -1 with err naming path.
+ */
+int nsw_mnt_read_table(const char *path, struct libmnt_table **tb, struct nsw_error *err);
+#endif
+
 /* The calls, through the pointers (not in lazylib.c, which fills them). */
 #ifndef NSW_LAZYLIB_IMPL
 #ifdef _LIBMOUNT_MOUNT_H

@@ -247,23 +247,6 @@ static int read_file(const char *dir, const char *file, char *buf, size_t size,
 }
 
 
-static int read_mounts(const char *mountinfo, struct libmnt_table **tb, struct nsw_error *err)
-{
-	cleanup_mnt_table struct libmnt_table *t = NULL;
-	int ret;
-
-	if (nsw_load_libmount(err) < 0)
-		return -1;
-	t = mnt_new_table();
-	if (!t)
-		return nsw_error(err, ENOMEM, "cannot read %s", mountinfo);
-	ret = mnt_table_parse_file(t, mountinfo);
-	if (ret < 0)
-		return nsw_error(err, ret, "cannot read %s", mountinfo);
-	*tb = take_ptr(&t);
-	return 0;
-}
-
 /* ctl NULL: the cgroup2 mount; else the v1 hierarchy with ctl among its options. */
 static bool is_mount_of(struct libmnt_fs *fs, const char *ctl)
 {
@@ -390,7 +373,7 @@ static int plan_dirs(struct nsw_cgroup *cg, struct plan *p, const char *mountinf
 
 	v2 = usual_v2_mount(mountinfo, mnt);
 	if (!v2) {
-		if (read_mounts(mountinfo, &tb, err) < 0)
+		if (nsw_mnt_read_table(mountinfo, &tb, err) < 0)
 			return -1;
 		v2 = find_mount(tb, NULL, mnt, err);
 	}
@@ -403,7 +386,7 @@ static int plan_dirs(struct nsw_cgroup *cg, struct plan *p, const char *mountinf
 		if (!wanted(lim, ctl))
 			continue;
 		if (!has_word(v2_ctls, ctl_names[ctl], " \n")) {
-			if ((!tb && read_mounts(mountinfo, &tb, err) < 0) ||
+			if ((!tb && nsw_mnt_read_table(mountinfo, &tb, err) < 0) ||
 			    plan_v1(cg, p, tb, ctl, name, err))
 				return -1;
 			continue;

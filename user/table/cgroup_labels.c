@@ -121,17 +121,12 @@ static int find_mounts(struct nsw_cgroup_labels *c, struct nsw_error *err)
 	cleanup_mnt_iter struct libmnt_iter *it = NULL;
 	struct mount_of v1[ARRAY_SIZE(v1_ctrl_names)] = {};
 	struct libmnt_fs *fs;
-	int ret;
 
-	if (nsw_load_libmount(err) < 0)
+	if (nsw_mnt_read_table(MOUNTINFO, &tb, err) < 0)
 		return -1;
-	tb = mnt_new_table();
 	it = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!tb || !it)
+	if (!it)
 		return nsw_error(err, ENOMEM, "reading %s", MOUNTINFO);
-	ret = mnt_table_parse_file(tb, MOUNTINFO);
-	if (ret < 0)
-		return nsw_error(err, -ret, "cannot read %s", MOUNTINFO);
 	while (mnt_table_next_fs(tb, it, &fs) == 0) {
 		const char *fstype = mnt_fs_get_fstype(fs), *opts = mnt_fs_get_fs_options(fs);
 		const char *root = mnt_fs_get_root(fs), *dir = mnt_fs_get_target(fs);

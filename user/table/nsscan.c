@@ -243,19 +243,14 @@ int nsw_scan_nsfs_mounts(struct nsw_nsfs_mount **mounts, size_t *n,
 	size_t count = 0, cap = 0;
 	struct libmnt_fs *fs;
 	struct nsw_nsfs_mount m;
-	int ret;
 
 	*mounts = NULL;
 	*n = 0;
-	if (nsw_load_libmount(err) < 0)
+	if (nsw_mnt_read_table(NSW_MOUNTINFO, &tb, err) < 0)
 		return -1;
-	tb = mnt_new_table();
 	it = mnt_new_iter(MNT_ITER_FORWARD);
-	if (!tb || !it)
+	if (!it)
 		return nsw_error(err, ENOMEM, "reading nsfs mounts");
-	ret = mnt_table_parse_file(tb, NSW_MOUNTINFO);
-	if (ret < 0)
-		return nsw_error(err, -ret, "cannot read %s", NSW_MOUNTINFO);
 	while (mnt_table_next_fs(tb, it, &fs) == 0) {
 		if (!nsfs_mount_of(fs, &m))
 			continue;
