@@ -169,8 +169,6 @@ int nsw_session_settle(struct nsw_session *s, __u64 grace_ns,
 	long long end = nsw_mono_ns() + (long long)grace_ns;
 	int total = 0, ret;
 
-	_Static_assert(NSW_SETTLE_STREAM_NS == NSW_HELD_GRACE_NS,
-		       "a stream settles for the table's grace");
 	nsw_table_set_held_grace(nsw_pipeline_table(s->pipeline), grace_ns);
 
 	for (;;) {

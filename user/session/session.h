@@ -15,6 +15,7 @@
 #include "nswatch.h"
 #include "lib/error.h"
 #include "session/presenter.h"
+#include "table/nstable.h"
 #include "trace/tracer.h"
 
 /* What the namespace table knows before the first record. */
@@ -67,8 +68,8 @@ int nsw_session_drain(struct nsw_session *s, struct nsw_error *err);
  */
 int nsw_session_settle(struct nsw_session *s, __u64 grace_ns,
 		       struct nsw_error *err);
-/* A stream's grace (trace): the table's NSW_HELD_GRACE_NS. */
-#define NSW_SETTLE_STREAM_NS (100 * 1000 * 1000ULL)
+/* A stream's grace (trace): the table's own. */
+#define NSW_SETTLE_STREAM_NS NSW_HELD_GRACE_NS
 /* The end of one container's run (run --trace): its user namespace's teardown. */
 #define NSW_SETTLE_RUN_NS (2000 * 1000 * 1000ULL)
 
