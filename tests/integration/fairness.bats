@@ -24,17 +24,6 @@ teardown() {
 	rt_teardown
 }
 
-# summary_op OP: E T L := OP's events, throttled and lost in the summary.
-summary_op() {
-	local f
-	f=$(grep -E '^Summary: ' "$NSW_ERR" | tail -n1 | grep -oE " $1=[0-9]+\+[0-9]+\+[0-9]+" | sed 's/^ [a-z0-9]*=//')
-	if [ -z "$f" ]; then
-		fail "the summary has no $1=E+T+L"
-		return 1
-	fi
-	IFS=+ read -r E T L <<<"$f"
-}
-
 # summary_field NAME: the number NAME=N of the summary line.
 summary_field() {
 	grep -E '^Summary: ' "$NSW_ERR" | tail -n1 | grep -oE " $1=[0-9]+" | cut -d= -f2

@@ -407,6 +407,17 @@ nsw_events() {
 	jq -c "$@" "select($(nsw_lines_filter)) | select($cond)" "$NSW_OUT"
 }
 
+# summary_op OP: E T L := OP's events, throttled and lost in the summary.
+summary_op() {
+	local f
+	f=$(grep -E '^Summary: ' "$NSW_ERR" | tail -n1 | grep -oE " $1=[0-9]+\+[0-9]+\+[0-9]+" | sed 's/^ [a-z0-9]*=//')
+	if [ -z "$f" ]; then
+		fail "the summary has no $1=E+T+L"
+		return 1
+	fi
+	IFS=+ read -r E T L <<<"$f"
+}
+
 # nsw_count JQ_CONDITION [JQ_ARGS...]: how many events match.
 nsw_count() {
 	local cond=$1
