@@ -37,23 +37,8 @@ t0=$(date +%s)
 stamp() { echo "[$(($(date +%s) - t0))s] $*"; }
 cannot() { echo "multikernel: cannot run here: $*" >&2; exit 3; }
 
-# The shared directory: NSW_SHARED, else ../shared beside this checkout, else
-# beside the main checkout when this is a git worktree elsewhere.
-find_shared() {
-	local common
-	if [ -n "${NSW_SHARED:-}" ]; then
-		echo "$NSW_SHARED"
-		return
-	fi
-	if [ -d "$src/../shared/multikernel" ]; then
-		realpath "$src/../shared"
-		return
-	fi
-	common=$(git -C "$src" rev-parse --path-format=absolute --git-common-dir 2>/dev/null) &&
-		[ -d "$common/../../shared/multikernel" ] && realpath "$common/../../shared" && return
-	echo "$src/../shared"
-}
-shared=$(find_shared)
+# The shared directory (scripts/shared_dir.sh: NSW_SHARED, else ../shared).
+shared=$(bash "$src/scripts/shared_dir.sh" "$src")
 mk=$shared/multikernel
 { [ -x "$mk/boot.sh" ] && [ -x "$mk/fetch-kernels.sh" ]; } ||
 	cannot "no harness in $mk (the shared directory beside the checkout; set NSW_SHARED)"
