@@ -541,3 +541,35 @@ third"
 	rt_assert_status 0
 	lc_assert_nothing "$n" "after rm -f of the bad record"
 }
+
+# ---------------------------------------------------------------------------
+# Rootless
+
+@test "rootless: an exited container is kept in the user's state directory with its exit status and log; the user's ps -a, logs and rm work on it" {
+	local n mon mon_start
+	n=$(rt_name rlx)
+	rt_rootless_setup
+	rt_volume
+	rt_user_nsw run -d --rootfs "$RT_ROOTLESS/rootfs" --name "$n" -v "$VOL:/home" -- \
+		sh -c 'echo rootless-out; while [ ! -e /home/go ]; do sleep 0.05; done; exit 7' "$n"
+	rt_assert_status 0
+	rt_find_init "$n"
+	mon=$(rt_status_field "$INIT_PID" PPid)
+	mon_start=$(rt_starttime "$mon")
+	touch "$VOL/go"
+	rt_wait_gone "$INIT_PID" "$INIT_START"
+	rt_wait_gone "$mon" "$mon_start" 20
+	[ -f "$RT_USER_STATE/$n/state.json" ] || fail "the rootless container's state is gone at its end"
+	assert_eq "owner of the kept $RT_USER_STATE/$n" "$(stat -c %u "$RT_USER_STATE/$n")" "$RT_USER"
+	rt_user_nsw ps -a --json
+	rt_assert_status 0
+	OBJ=$(jq -c --arg n "$n" 'select(.name == $n)' "$NSW_OUT")
+	assert_eq "rootless ps -a --json: status, exit_status, signal" \
+		"$(jq -c '[.status, .exit_status, .signal]' <<<"$OBJ")" '["exited",7,0]'
+	rt_user_nsw logs "$n"
+	rt_assert_status 0
+	assert_eq "rootless logs" "$(cat "$NSW_OUT")" rootless-out
+	rt_user_nsw rm "$n"
+	rt_assert_status 0
+	[ ! -e "$RT_USER_STATE/$n" ] || fail "$RT_USER_STATE/$n is still there after rm"
+}
