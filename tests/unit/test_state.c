@@ -489,6 +489,110 @@ static void test_untrusted(void **state)
 	assert_int_equal(nsw_state_remove("c4", &err), 0);
 }
 
+/*
+ * An exited record (issue 12): how it ended round-trips, each end field is
+ * checked (range, 128+N for a signal, the time), no other status may carry
+ * them, and ps --json gives every line the three fields (null unless
+ * exited). The status as of now: "exited" as written, whatever the pids.
+ */
+static void test_exited(void **state)
+{
+	static const struct {
+		const char *from, *to, *field;
+	} cases[] = {
+		{ "\"exit_status\":137", "\"exit_status\":256", "\"exit_status\"" },
+		{ "\"exit_status\":137", "\"exit_status\":-1", "\"exit_status\"" },
+		{ "\"exit_status\":137", "\"exit_status\":\"137\"", "\"exit_status\"" },
+		{ "\"exit_status\":137", "\"exit_status\":3", "\"exit_status\"" },
+		{ "\"signal\":9", "\"signal\":65", "\"signal\"" },
+		{ "\"signal\":9", "\"signal\":-9", "\"signal\"" },
+		{ "\"finished\":\"2026-11-30T06:00:00Z\"", "\"finished\":\"\"", "\"finished\"" },
+		{ "\"finished\":\"2026-11-30T06:00:00Z\"", "\"finished\":\"yesterday\"", "\"finished\"" },
+		{ "\"finished\":\"2026-11-30T06:00:00Z\",", "", "\"finished\"" },
+		{ "\"status\":\"exited\"", "\"status\":\"running\"", "\"exit_status\"" },
+	};
+	struct nsw_instance in, back;
+	struct nsw_container c, cback;
+	struct json_object *o, *v;
+	struct nsw_error err;
+	char path[PATH_MAX];
+	char *text, *bad;
+
+	(void)state;
+	fill(&in, &c, "c6");
+	snprintf(in.status, sizeof(in.status), NSW_STATUS_EXITED);
+	in.exit_status = 137;
+	in.exit_signal = 9;
+	snprintf(in.finished, sizeof(in.finished), "2026-11-30T06:00:00Z");
+	assert_int_equal(nsw_state_claim("c6", &err), 0);
+	assert_int_equal(nsw_state_save(&in, &c, &err), 0);
+	assert_int_equal(nsw_state_load("c6", &back, &cback, &err), 0);
+	nsw_container_free(&cback);
+	assert_string_equal(back.status, NSW_STATUS_EXITED);
+	assert_int_equal(back.exit_status, 137);
+	assert_int_equal(back.exit_signal, 9);
+	assert_string_equal(back.finished, in.finished);
+	assert_string_equal(nsw_instance_status(&back), NSW_STATUS_EXITED);
+	assert_true(nsw_status_ended(NSW_STATUS_EXITED));
+	assert_true(nsw_status_ended(NSW_STATUS_DEAD));
+	assert_false(nsw_status_ended("running"));
+	assert_false(nsw_status_ended("stopping"));
+
+	snprintf(path, sizeof(path), "%s/c6/state.json", nsw_state_root());
+	text = slurp(path);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		bad = replace(text, cases[i].from, cases[i].to);
+		err.msg[0] = '\0';
+		if (nsw_state_parse(bad, strlen(bad), "c6", &back, &cback, &err) == 0)
+			fail_msg("accepted: %s -> %s", cases[i].from, cases[i].to);
+		if (!strstr(err.msg, cases[i].field))
+			fail_msg("%s -> %s: '%s' does not name %s", cases[i].from, cases[i].to,
+				 err.msg, cases[i].field);
+		free(bad);
+	}
+	/* An exit of its own: any status, signal 0. */
+	bad = replace(text, "\"signal\":9", "\"signal\":0");
+	assert_int_equal(nsw_state_parse(bad, strlen(bad), "c6", &back, NULL, &err), 0);
+	assert_int_equal(back.exit_status, 137);
+	assert_int_equal(back.exit_signal, 0);
+	free(bad);
+
+	free(text);
+	text = nsw_state_json("c6", NSW_STATUS_EXITED, &err);
+	assert_non_null(text);
+	o = parse_strict(text);
+	assert_true(json_object_object_get_ex(o, "exit_status", &v));
+	assert_int_equal(json_object_get_int(v), 137);
+	assert_true(json_object_object_get_ex(o, "signal", &v));
+	assert_int_equal(json_object_get_int(v), 9);
+	assert_string_equal(get_str(o, "finished"), in.finished);
+	json_object_put(o);
+	free(text);
+	assert_int_equal(nsw_state_remove("c6", &err), 0);
+
+	/* Not exited: no end in the file, null in ps --json. */
+	snprintf(in.status, sizeof(in.status), "running");
+	assert_int_equal(nsw_state_claim("c6", &err), 0);
+	assert_int_equal(nsw_state_save(&in, &c, &err), 0);
+	text = slurp(path);
+	assert_null(strstr(text, "exit_status"));
+	assert_null(strstr(text, "finished"));
+	free(text);
+	text = nsw_state_json("c6", "running", &err);
+	assert_non_null(text);
+	o = parse_strict(text);
+	for (size_t i = 0; i < 3; i++) {
+		static const char *const keys[] = { "exit_status", "signal", "finished" };
+
+		assert_true(json_object_object_get_ex(o, keys[i], &v));
+		assert_null(v);
+	}
+	json_object_put(o);
+	free(text);
+	nsw_container_free(&c);
+	assert_int_equal(nsw_state_remove("c6", &err), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -497,6 +601,7 @@ int main(void)
 	    cmocka_unit_test(test_not_utf8),
 	    cmocka_unit_test(test_path_too_long),
 	    cmocka_unit_test(test_untrusted),
+	    cmocka_unit_test(test_exited),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

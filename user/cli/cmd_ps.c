@@ -9,20 +9,28 @@
 
 struct ps_opts {
 	bool json;
+	bool all;	/* -a: the ended ones too (exited, dead) */
 };
 
 static const char doc[] =
 	"List containers: name, init pid (as the host sees it), status, creation "
-	"time, address, and the inode number of each of the init's namespaces "
-	"(as /proc/PID/ns/* shows them)."
+	"time, address, the inode number of each of the init's namespaces "
+	"(as /proc/PID/ns/* shows them), and for a container that ended, its "
+	"exit status and end time. Without -a, only those not ended."
 	"\v"
 	"STATUS is running, created (set up, command not started yet), creating, "
-	"stopping, or stopped (its monitor is gone and left state behind: "
-	"nswatch rm removes it). With --json, one object per line: the state "
-	"file, with the status as of now.";
+	"stopping (ended, its monitor cleans up), and with -a: exited (a "
+	"detached container whose command ended, kept until nswatch rm: EXIT "
+	"is its exit status, 128+N for signal N, FINISHED when it ended) or "
+	"dead (its monitor is gone without recording an end and left state "
+	"behind: nswatch rm removes it). A column without a value shows '-'. "
+	"With --json, one object per line: the state file, with the status as "
+	"of now, and exit_status, signal (N, or 0) and finished (null unless "
+	"exited).";
 
 static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "One JSON object per container and line", 0 },
+	{ "all", 'a', NULL, 0, "Also the containers that ended (exited, dead)", 0 },
 	{ 0 },
 };
 
@@ -35,6 +43,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'j':
 		o->json = true;
 		return 0;
+	case 'a':
+		o->all = true;
+		return 0;
 	case ARGP_KEY_ARG:
 		argp_error(state, "unexpected argument '%s'", arg);
 		return EINVAL;
@@ -42,25 +53,45 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return ARGP_ERR_UNKNOWN;
 }
 
+/* A column with no value: one word, so that every row splits as the header. */
+#define PS_NONE "-"
+
 static void print_header(void)
 {
 	printf("%-16s %8s %-8s %-20s %-11s", "NAME", "PID", "STATUS", "CREATED", "IP");
 	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
 		printf(" %-10s", nsw_types[i].name);
-	printf("\n");
+	printf(" %4s %-20s\n", "EXIT", "FINISHED");
 }
 
+/*
+ * An ended container has no process and no namespaces any more: its pid
+ * and inodes would name what the kernel may have handed out again.
+ */
 static void print_row(const struct nsw_instance *in, const char *status)
 {
-	char ip[32];
+	bool ended = nsw_status_ended(status);
+	bool exited = !strcmp(status, NSW_STATUS_EXITED);
+	char ip[32], pid[16], code[8];
 
-	snprintf(ip, sizeof(ip), "%s", in->ip[0] ? in->ip : "-");
+	snprintf(ip, sizeof(ip), "%s", in->ip[0] ? in->ip : PS_NONE);
 	ip[strcspn(ip, "/")] = '\0';
-	printf("%-16s %8d %-8s %-20s %-11s", in->name, in->pid, status,
-	       in->created, ip);
-	for (size_t i = 0; i < NSW_TYPE_COUNT; i++)
-		printf(" %-10llu", in->ns_inode[i]);
-	printf("\n");
+	if (ended)
+		snprintf(pid, sizeof(pid), PS_NONE);
+	else
+		snprintf(pid, sizeof(pid), "%d", in->pid);
+	printf("%-16s %8s %-8s %-20s %-11s", in->name, pid, status, in->created, ip);
+	for (size_t i = 0; i < NSW_TYPE_COUNT; i++) {
+		if (ended)
+			printf(" %-10s", PS_NONE);
+		else
+			printf(" %-10llu", in->ns_inode[i]);
+	}
+	if (exited)
+		snprintf(code, sizeof(code), "%d", in->exit_status);
+	else
+		snprintf(code, sizeof(code), PS_NONE);
+	printf(" %4s %-20s\n", code, exited ? in->finished : PS_NONE);
 }
 
 /* Not one of ours: named, and the others are listed. */
@@ -97,6 +128,10 @@ static int list(const struct ps_opts *o, struct nsw_error *err)
 			continue;
 		}
 		status = nsw_instance_status(&in);
+		if (!o->all && nsw_status_ended(status)) {
+			free(names[i]);
+			continue;
+		}
 		if (o->json) {
 			char *text = nsw_state_json(names[i], status, &e);
 

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /* nswatch rm: stop (with -f) and remove a container and all it holds. */
 #include <argp.h>
+#include <errno.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,12 +17,13 @@ struct rm_opts {
 };
 
 static const char doc[] =
-	"Remove container NAME: its cgroup, network interfaces and state. A "
-	"running container is refused unless -f, which kills it (SIGKILL) first "
-	"and waits for its monitor to clean up."
+	"Remove container NAME: its cgroup, network interfaces and state, with "
+	"its output.log; its name is free again. A running container is refused "
+	"unless -f, which kills it (SIGKILL) first and waits for its monitor to "
+	"clean up."
 	"\v"
-	"A container whose monitor died (status stopped in nswatch ps), at "
-	"whatever stage, is cleaned up here; with -f, one still being created "
+	"A stopped container (exited, or dead: its monitor died, at whatever "
+	"stage; see nswatch ps -a) is removed without -f; with -f, one still being created "
 	"is stopped (its monitor and init killed) and cleaned up. A directory "
 	"whose state file is not one nswatch wrote is removed only with -f, and "
 	"nothing the file names is touched.";
@@ -82,6 +85,26 @@ static int remove_unrecorded(const struct rm_opts *o, int r, struct nsw_instance
 	return nsw_state_load(o->name, in, NULL, err) < 0 ? -1 : 1;
 }
 
+/*
+ * After the monitor finished: what its record says now. A detached
+ * container's monitor records its end and releases what it held, which
+ * another start may then get (an address, and its veth's name): rm must
+ * not act on the record read before. 1: the monitor removed it all.
+ */
+static int reload(const char *name, struct nsw_instance *in)
+{
+	struct nsw_instance now;
+	struct nsw_error ignored;
+	char dir[PATH_MAX];
+
+	if (nsw_state_load(name, &now, NULL, &ignored) == 0) {
+		*in = now;
+		return 0;
+	}
+	snprintf(dir, sizeof(dir), "%s/%s", nsw_state_root(), name);
+	return access(dir, F_OK) < 0 && errno == ENOENT ? 1 : 0;
+}
+
 static int remove_container(const struct rm_opts *o, struct nsw_error *err)
 {
 	struct nsw_instance in;
@@ -97,7 +120,7 @@ static int remove_container(const struct rm_opts *o, struct nsw_error *err)
 		return -1;
 	}
 	status = nsw_instance_status(&in);
-	if (strcmp(status, "stopped")) {
+	if (!nsw_status_ended(status)) {
 		if (!o->force)
 			return nsw_error(err, 0,
 					 "container '%s' is %s: stop it first, or use rm -f",
@@ -112,6 +135,8 @@ static int remove_container(const struct rm_opts *o, struct nsw_error *err)
 			return nsw_error(err, 0,
 					 "the monitor of '%s' (pid %d) did not finish; try again",
 					 o->name, in.monitor_pid);
+		if (reload(o->name, &in) > 0)
+			return 0;
 	}
 	/* The monitor may have removed it all already: release is idempotent. */
 	return nsw_release(&in, err);

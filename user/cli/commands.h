@@ -18,6 +18,7 @@ int cmd_exec(int argc, char **argv, struct nsw_error *err);
 int cmd_ps(int argc, char **argv, struct nsw_error *err);
 int cmd_kill(int argc, char **argv, struct nsw_error *err);
 int cmd_rm(int argc, char **argv, struct nsw_error *err);
+int cmd_logs(int argc, char **argv, struct nsw_error *err);
 int cmd_ls(int argc, char **argv, struct nsw_error *err);
 /* nswatch oci, and the binary run as nswatch-runc (main.c). */
 int cmd_oci(int argc, char **argv, struct nsw_error *err);

@@ -34,6 +34,7 @@ static const struct command commands[] = {
 	  "nswatch ps", false, 1 },
 	{ "kill", cmd_kill, "send a signal to a container", "nswatch kill", false, 1 },
 	{ "rm", cmd_rm, "remove a container", "nswatch rm", false, 1 },
+	{ "logs", cmd_logs, "print a detached container's output (-f: follow it)", "nswatch logs", false, 1 },
 	{ "ls", cmd_ls, "list namespaces (as lsns), with their containers and owners",
 	  "nswatch ls", false, 1 },
 	{ "oci", cmd_oci, "an OCI runtime with runc's command line (also as nswatch-runc)",

@@ -26,6 +26,7 @@ enum {
 	OPT_TRACE_JSON,
 	OPT_SECCOMP,
 	OPT_ALLOW_USERNS,
+	OPT_RM,
 };
 
 static const char doc[] =
@@ -100,7 +101,11 @@ static const struct argp_option options[] = {
 	  "Let the default seccomp profile allow new user namespaces (and the mount calls and "
 	  "setns they need)", 3 },
 	{ "detach", 'd', NULL, 0,
-	  "Return once CMD runs, printing the name; output goes to the state directory's output.log", 3 },
+	  "Return once CMD runs, printing the name; output goes to the state directory's output.log "
+	  "(nswatch logs NAME), kept with the exit status when CMD ends until nswatch rm NAME", 3 },
+	{ "rm", OPT_RM, NULL, 0,
+	  "Remove the container's state when CMD ends (a detached container's is kept until "
+	  "nswatch rm otherwise; a foreground one's always goes)", 3 },
 	{ "prestart-hook", OPT_HOOK, "CMD", 0,
 	  "Run CMD (sh -c, on the host) once the container is set up, before its command starts; "
 	  "NSWATCH_NAME, NSWATCH_PID and NSWATCH_STATE are set; failure aborts", 3 },
@@ -236,6 +241,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		return 0;
 	case OPT_ALLOW_USERNS:
 		c->seccomp.allow_userns = true;
+		return 0;
+	case OPT_RM:
+		c->auto_remove = true;
 		return 0;
 	case OPT_TRACE_JSON:
 		if (!arg[0]) {

@@ -128,6 +128,12 @@ struct nsw_container {
 	uint64_t caps_effective, caps_permitted, caps_inheritable, caps_ambient;
 	/* linux.sysctl: "net.ipv4.ip_forward=1", NULL-ended (borrowed); namespaced ones only. */
 	char **sysctl;
+	/*
+	 * run --rm: the state goes when the command ends. A detached
+	 * container's is kept otherwise (ps -a, logs, until rm); a
+	 * foreground one's always goes.
+	 */
+	bool auto_remove;
 };
 
 /* Is the run traced (--trace or --trace-json)? */

@@ -8,7 +8,9 @@
  *            writable layer; SETUP
  *   start    READY; state file, prestart hook; EXEC; the command runs
  *   wait     forward signals until the init exits
- *   release  remove the cgroups, veth, bridge, writable layer and state
+ *   release  remove the cgroups, veth, bridge, writable layer and state;
+ *            a detached container (without --rm) keeps its state and
+ *            output.log, with how its command ended, until rm
  *
  * and on failure: kill the init, release what was claimed, report why.
  * Each step is reported to the observer, if any.
@@ -63,6 +65,7 @@ struct monitor {
 	int seccomp;		/* the compiled filter, sent with EXEC (-1: none) */
 	bool claimed, bridged;
 	bool born_in_cgroup;	/* clone3 put the init in cg.dirs[0] */
+	siginfo_t end;		/* how the init ended (waitid's si_code, si_status) */
 };
 
 /* ---- the observer ---- */
@@ -673,8 +676,8 @@ static int wait_init(struct monitor *m)
 						     m->pidfd, observer_fd(m),
 						     drain_ready, m);
 	else
-		s.exited.status = nsw_wait_forwarding(m->pidfd, observer_fd(m),
-						      drain_ready, m);
+		s.exited.status = nsw_wait_forwarding_si(m->pidfd, observer_fd(m),
+							 drain_ready, m, &m->end);
 	s.begin = s.end = nsw_mono_ns();
 	observe(m, &s);
 	m->pid = 0;
@@ -738,10 +741,11 @@ static void report(struct monitor *m, const struct nsw_error *err)
 static void detach_stdio(const struct monitor *m)
 {
 	char log[PATH_MAX];
-	int null = open("/dev/null", O_RDWR | O_CLOEXEC), out;
+	int null = open("/dev/null", O_RDWR | O_CLOEXEC), out = -1;
+	struct nsw_error ignored;
 
-	snprintf(log, sizeof(log), "%s/%s/output.log", nsw_state_root(), m->c->name);
-	out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+	if (nsw_state_log_path(m->c->name, log, sizeof(log), &ignored) == 0)
+		out = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (null >= 0)
 		dup2(null, 0);
 	if (out >= 0) {
@@ -760,6 +764,67 @@ static void now_rfc3339(char *buf, size_t len)
 
 	gmtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Kept until rm: a detached container, unless run --rm. */
+static bool keep_at_exit(const struct monitor *m)
+{
+	return m->c->detach && !m->c->auto_remove;
+}
+
+/*
+ * How the command ended, into the record. The siginfo tells a signal's
+ * death (128+N) from an exit with that code.
+ */
+static void set_end(struct monitor *m, int status)
+{
+	struct nsw_instance *in = &m->in;
+
+	if (m->end.si_code == CLD_KILLED || m->end.si_code == CLD_DUMPED) {
+		in->exit_signal = m->end.si_status;
+		in->exit_status = NSW_EXIT_SIGNAL_BASE + m->end.si_status;
+	} else {
+		in->exit_signal = 0;
+		in->exit_status = status;
+	}
+	now_rfc3339(in->finished, sizeof(in->finished));
+	snprintf(in->status, sizeof(in->status), "%s", NSW_STATUS_EXITED);
+}
+
+/* Nothing held any more: the record names none of it, and alloc.c may hand it out again. */
+static void forget_held(struct nsw_instance *in)
+{
+	in->cg.n = 0;
+	in->idslot = -1;
+	in->ip[0] = in->gateway[0] = in->host_if[0] = in->bridge[0] = '\0';
+}
+
+/*
+ * A kept container's end: what it held goes as in release(), but the
+ * state directory and its output.log stay, with how the command ended,
+ * until rm. If a part cannot be released the record keeps naming it, for
+ * rm to try again. Killed before the save, the state says "running" with
+ * the monitor gone: ps shows it dead and rm cleans it up.
+ */
+static void record_end(struct monitor *m, int status)
+{
+	struct nsw_error e = { 0 }, saved = { 0 };
+
+	/* As release(): the layer before the lock, again under it. */
+	nsw_layer_remove(m->in.name, &e);
+	m->lock = nsw_state_lock(&e);
+	memset(&e, 0, sizeof(e));
+	nsw_release_held_locked(&m->in, &e);
+	if (e.msg[0])
+		nsw_error_warn(&e);
+	else
+		forget_held(&m->in);
+	set_end(m, status);
+	if (nsw_state_save(&m->in, m->c, &saved) < 0)
+		nsw_error_warn(&saved);
+	unlock(m);
+	if (!e.msg[0] && !saved.msg[0])
+		observe_step(m, NSW_STEP_RELEASED, nsw_mono_ns());
 }
 
 static void describe(struct monitor *m)
@@ -820,7 +885,10 @@ int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
 	m.pidfd = -1;
 	/* The init's exit and its namespaces' end are the last records. */
 	observe_done(&m);
-	release(&m);
+	if (keep_at_exit(&m))
+		record_end(&m, status);
+	else
+		release(&m);
 	close(m.mark);
 	return status;
 fail:

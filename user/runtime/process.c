@@ -197,6 +197,12 @@ void nsw_forwarded_signals(sigset_t *set)
 int nsw_wait_forwarding(int pidfd, int extra_fd, void (*ready)(void *),
 			void *arg)
 {
+	return nsw_wait_forwarding_si(pidfd, extra_fd, ready, arg, NULL);
+}
+
+int nsw_wait_forwarding_si(int pidfd, int extra_fd, void (*ready)(void *),
+			   void *arg, siginfo_t *end)
+{
 	siginfo_t si = { 0 };
 	sigset_t set;
 	int sfd;
@@ -223,6 +229,8 @@ int nsw_wait_forwarding(int pidfd, int extra_fd, void (*ready)(void *),
 		close(sfd);
 	while (waitid(P_PIDFD, pidfd, &si, WEXITED) < 0 && errno == EINTR)
 		;
+	if (end)
+		*end = si;
 	return si.si_code == CLD_EXITED ? si.si_status
 					: NSW_EXIT_SIGNAL_BASE + si.si_status;
 }

@@ -43,6 +43,9 @@ void nsw_forwarded_signals(sigset_t *set);
  */
 int nsw_wait_forwarding(int pidfd, int extra_fd, void (*ready)(void *),
 			void *arg);
+/* The same; *end (if not NULL): how it ended, as waitid() told (si_code, si_status). */
+int nsw_wait_forwarding_si(int pidfd, int extra_fd, void (*ready)(void *),
+			   void *arg, siginfo_t *end);
 static inline int nsw_forward_and_wait(int pidfd)
 {
 	return nsw_wait_forwarding(pidfd, -1, NULL, NULL);

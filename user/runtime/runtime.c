@@ -69,7 +69,7 @@ int nsw_run(struct nsw_container *c, const struct nsw_observer *obs,
 	return nsw_monitor_run(c, obs, -1, err);
 }
 
-void nsw_release_locked(const struct nsw_instance *in, struct nsw_error *err)
+void nsw_release_held_locked(const struct nsw_instance *in, struct nsw_error *err)
 {
 	struct nsw_error e2;
 
@@ -81,6 +81,13 @@ void nsw_release_locked(const struct nsw_instance *in, struct nsw_error *err)
 		*err = e2;
 	if (nsw_layer_remove(in->name, &e2) < 0)
 		*err = e2;
+}
+
+void nsw_release_locked(const struct nsw_instance *in, struct nsw_error *err)
+{
+	struct nsw_error e2;
+
+	nsw_release_held_locked(in, err);
 	/* Keep the record of what is left, so that rm can try again. */
 	if (!err->msg[0] && nsw_state_remove(in->name, &e2) < 0)
 		*err = e2;
@@ -123,6 +130,10 @@ int nsw_open_init(const char *name, struct nsw_instance *in,
 			close(pidfd);
 		if (c)
 			nsw_container_free(c);
+		if (!strcmp(in->status, NSW_STATUS_EXITED))
+			return nsw_error(err, 0,
+					 "container '%s' is not running: it exited with status %d at %s (nswatch logs %s; nswatch rm %s)",
+					 name, in->exit_status, in->finished, name, name);
 		return nsw_error(err, 0, "container '%s' is not running", name);
 	}
 	return pidfd;

@@ -48,6 +48,11 @@ int nsw_release(const struct nsw_instance *in, struct nsw_error *err);
  * the last failure, if any (each part is tried).
  */
 void nsw_release_locked(const struct nsw_instance *in, struct nsw_error *err);
+/*
+ * The same, but the state directory stays (with output.log): a detached
+ * container's end is recorded in it, for ps -a and logs, until rm.
+ */
+void nsw_release_held_locked(const struct nsw_instance *in, struct nsw_error *err);
 
 /*
  * Load a container's state (and, if c is not NULL, its options) and open a

@@ -204,7 +204,7 @@ int nsw_state_claim(const char *name, struct nsw_error *err)
 			return 0;
 		if (errno == EEXIST)
 			return nsw_error(err, 0,
-					 "the name '%s' is taken (see nswatch ps; nswatch rm %s)",
+					 "the name '%s' is taken by a container, running or stopped, until it is removed (see nswatch ps -a; nswatch rm %s)",
 					 name, name);
 		return nsw_error(err, errno, "cannot create %s", dir);
 	}
@@ -328,6 +328,16 @@ static void write_cgroups(struct nsw_json *w, const struct nsw_cgroup *cg)
 	nsw_json_array_end(w);
 }
 
+/* How a kept container ended: only in its "exited" record. */
+static void write_end(struct nsw_json *w, const struct nsw_instance *in)
+{
+	if (strcmp(in->status, NSW_STATUS_EXITED))
+		return;
+	nsw_json_kv_int(w, "exit_status", in->exit_status);
+	nsw_json_kv_int(w, "signal", in->exit_signal);
+	nsw_json_kv_string(w, "finished", in->finished);
+}
+
 static void write_state(struct nsw_json *w, const struct nsw_instance *in,
 			const struct nsw_container *c)
 {
@@ -350,6 +360,7 @@ static void write_state(struct nsw_json *w, const struct nsw_instance *in,
 	nsw_json_kv_string(w, "gateway", in->gateway);
 	nsw_json_kv_string(w, "host_interface", in->host_if);
 	nsw_json_kv_string(w, "bridge", in->bridge);
+	write_end(w, in);
 	write_options(w, c);
 	nsw_json_object_end(w);
 	nsw_json_newline(w);
@@ -416,7 +427,7 @@ static int read_text(const char *name, char **text, size_t *len, struct nsw_erro
 		return -1;
 	dfd = open_dir(name, err);
 	if (dfd < 0 && errno == ENOENT)
-		return nsw_error(err, 0, "no container named '%s' (see nswatch ps)", name);
+		return nsw_error(err, 0, "no container named '%s' (see nswatch ps -a)", name);
 	if (dfd < 0 && (errno == ENOTDIR || errno == ELOOP)) {
 		nsw_error(err, 0, "%s/%s is not a directory", nsw_state_root(), name);
 		return NSW_STATE_INVALID;
@@ -509,6 +520,9 @@ static void write_value(struct nsw_json *w, struct json_object *o)
 	}
 }
 
+/* What write_end() adds to an "exited" record. */
+static const char *const end_fields[] = { "exit_status", "signal", "finished" };
+
 char *nsw_state_json(const char *name, const char *status, struct nsw_error *err)
 {
 	cleanup_json struct json_object *o = NULL;
@@ -529,6 +543,10 @@ char *nsw_state_json(const char *name, const char *status, struct nsw_error *err
 	}
 	/* The status the caller sees now, in the place of the one written. */
 	json_object_object_add(o, "status", json_object_new_string(status));
+	/* Every line has the end's fields: null until the command ended. */
+	for (size_t i = 0; i < ARRAY_SIZE(end_fields); i++)
+		if (!json_object_object_get_ex(o, end_fields[i], NULL))
+			json_object_object_add(o, end_fields[i], NULL);
 	if (nsw_json_open_mem(&w) < 0) {
 		nsw_error(err, ENOMEM, "cannot format the state of '%s'", name);
 		return NULL;
@@ -712,9 +730,45 @@ bool nsw_init_alive(const struct nsw_instance *in)
 
 const char *nsw_instance_status(const struct nsw_instance *in)
 {
+	/* Written by the monitor as its last act: nothing of it runs. */
+	if (!strcmp(in->status, NSW_STATUS_EXITED))
+		return NSW_STATUS_EXITED;
 	if (nsw_init_alive(in))
 		return strcmp(in->status, "created") ? "running" : "created";
 	if (nsw_monitor_alive(in))
 		return in->pid ? "stopping" : "creating";
-	return "stopped";
+	return NSW_STATUS_DEAD;
+}
+
+bool nsw_status_ended(const char *status)
+{
+	return !strcmp(status, NSW_STATUS_EXITED) || !strcmp(status, NSW_STATUS_DEAD);
+}
+
+int nsw_state_log_path(const char *name, char *buf, size_t len, struct nsw_error *err)
+{
+	return state_path(name, OUTPUT_LOG, buf, len, err);
+}
+
+int nsw_state_open_log(const char *name, struct nsw_error *err)
+{
+	cleanup_close int dfd = -1, fd = -1;
+	struct stat st;
+
+	if (!nsw_name_valid(name))
+		return nsw_error(err, 0, "invalid container name '%s'", name);
+	dfd = open_dir(name, err);
+	if (dfd < 0 && errno == ENOENT)
+		return nsw_error(err, 0, "no container named '%s' (see nswatch ps -a)", name);
+	if (dfd < 0)
+		return nsw_error(err, errno, "cannot open the state of '%s'", name);
+	/* Non-blocking: a fifo put there by hand must not hang the reader. */
+	fd = openat(dfd, OUTPUT_LOG, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && errno == ENOENT)
+		return nsw_error(err, 0, "container '%s' has no log", name);
+	if (fd < 0)
+		return nsw_error(err, errno, "cannot open the log of '%s'", name);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode))
+		return nsw_error(err, 0, "the log of '%s' is not a regular file", name);
+	return steal_fd(&fd);
 }

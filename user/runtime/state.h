@@ -32,7 +32,23 @@ struct nsw_instance {
 	char host_if[16], bridge[16];	/* "" without --net bridge */
 	struct nsw_cgroup cg;
 	unsigned long long ns_inode[NSW_TYPE_COUNT]; /* by nsw_types[] index */
+	/*
+	 * Status "exited" (a detached container whose command ended, kept
+	 * until rm): how it ended and when. What it held is released, so
+	 * cg, ip, host_if and bridge are empty and idslot -1, unless a part
+	 * could not be released (then rm tries again).
+	 */
+	int exit_status;	/* what run would exit with: the code, or 128+N */
+	int exit_signal;	/* N if a signal ended it, else 0 */
+	char finished[40];	/* RFC 3339; "" before it exits */
 };
+
+/* The status the monitor records when a kept container's command ended. */
+#define NSW_STATUS_EXITED "exited"
+/* The status of a container whose monitor is gone without recording an end. */
+#define NSW_STATUS_DEAD "dead"
+/* The highest signal number a state file may name (SIGRTMAX on Linux). */
+#define NSW_STATE_SIGNAL_MAX 64
 
 /* enum nsw_net_mode as the state file spells it. */
 extern const char *const nsw_state_net_names[NSW_NET_MODES];
@@ -105,7 +121,21 @@ bool nsw_proc_same(pid_t pid, unsigned long long starttime);
  */
 bool nsw_monitor_alive(const struct nsw_instance *in);
 bool nsw_init_alive(const struct nsw_instance *in);
-/* "running", "creating" or "stopped" (the monitor is gone: leftovers). */
+/*
+ * As of now: "creating", "created", "running", "stopping" (the init is
+ * gone, its monitor cleans up), "exited" (recorded by the monitor: the
+ * command ended, the state is kept until rm), or "dead" (the monitor is
+ * gone and recorded no end: leftovers that rm cleans up).
+ */
 const char *nsw_instance_status(const struct nsw_instance *in);
+/* The container is over: "exited" or "dead" (ps lists it only with -a). */
+bool nsw_status_ended(const char *status);
+/*
+ * The path of container name's output.log (a detached container's stdout
+ * and stderr), and that file opened for reading: never through a symlink,
+ * a regular file; -1 with err ("no log" when there is none).
+ */
+int nsw_state_log_path(const char *name, char *buf, size_t len, struct nsw_error *err);
+int nsw_state_open_log(const char *name, struct nsw_error *err);
 
 #endif /* NSW_STATE_H */

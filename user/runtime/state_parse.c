@@ -16,6 +16,7 @@
 #include "runtime/alloc.h"
 #include "runtime/caps.h"
 #include "runtime/netdev.h"
+#include "runtime/process.h"
 #include "runtime/seccomp.h"
 #include "runtime/state.h"
 #include "lib/json.h"
@@ -27,8 +28,10 @@
 #define STATE_PID_MAX (4 * 1024 * 1024)
 /* The gateway, the bridge's address without its prefix length. */
 #define STATE_GATEWAY_LEN 16
+/* An exit status as a shell sees it: 8 bits. */
+#define NSW_EXIT_STATUS_MAX 255
 
-static const char *const statuses[] = { "creating", "created", "running" };
+static const char *const statuses[] = { "creating", "created", "running", NSW_STATUS_EXITED };
 
 static void free_tokener(struct json_tokener **t)
 {
@@ -285,6 +288,36 @@ static int parse_network(struct json_object *o, struct nsw_instance *in,
 	return 0;
 }
 
+/*
+ * How an "exited" container ended, consistent with itself (a signal's
+ * status is 128+N); no other status has these fields.
+ */
+static int parse_end(struct json_object *o, struct nsw_instance *in, struct nsw_error *err)
+{
+	static const char *const fields[] = { "exit_status", "signal", "finished" };
+	long long v;
+
+	if (strcmp(in->status, NSW_STATUS_EXITED)) {
+		for (size_t i = 0; i < ARRAY_SIZE(fields); i++)
+			if (json_object_object_get_ex(o, fields[i], NULL))
+				return bad(err, fields[i], "set in a container that has not exited");
+		return 0;
+	}
+	if (get_int(o, "exit_status", "exit_status", 0, NSW_EXIT_STATUS_MAX, &v, err) < 0)
+		return -1;
+	in->exit_status = v;
+	if (get_int(o, "signal", "signal", 0, NSW_STATE_SIGNAL_MAX, &v, err) < 0)
+		return -1;
+	in->exit_signal = v;
+	if (in->exit_signal && in->exit_status != NSW_EXIT_SIGNAL_BASE + in->exit_signal)
+		return bad(err, "exit_status", "not 128+N for the signal N that ended it");
+	if (copy_str(o, "finished", "finished", in->finished, sizeof(in->finished), err) < 0)
+		return -1;
+	if (!rfc3339_chars(in->finished))
+		return bad(err, "finished", "not an RFC 3339 time");
+	return 0;
+}
+
 static int parse_instance(struct json_object *o, const char *name, struct nsw_instance *in,
 			  struct nsw_error *err)
 {
@@ -322,7 +355,9 @@ static int parse_instance(struct json_object *o, const char *name, struct nsw_in
 	if (get_int(o, "id_slot", "id_slot", -1, NSW_IDRANGE_SLOTS - 1, &v, err) < 0)
 		return -1;
 	in->idslot = v;
-	return parse_network(o, in, err);
+	if (parse_network(o, in, err) < 0)
+		return -1;
+	return parse_end(o, in, err);
 }
 
 /* ---- options: what exec needs, and the rest checked for its type ---- */
