@@ -1231,3 +1231,36 @@ int nsw_oci_config_parse_saved(struct json_object *top, struct nsw_oci_config *c
 	}
 	return 0;
 }
+
+int nsw_oci_process_parse(const char *text, size_t len, struct nsw_oci_config *cfg,
+			  struct nsw_error *err)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *proc, *top = json_object_new_object();
+	int r;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (!tok || !top || nsw_container_init(&cfg->c, err) < 0) {
+		json_tokener_free(tok);
+		json_object_put(top);
+		nsw_oci_config_free(cfg);
+		return err->msg[0] ? -1 : nsw_error(err, ENOMEM, "process");
+	}
+	cfg->c.oci = true;
+	proc = json_tokener_parse_ex(tok, text, len);
+	if (!proc || json_tokener_get_parse_end(tok) < len) {
+		json_object_put(proc);
+		proc = NULL;
+	}
+	json_tokener_free(tok);
+	/* config.json's reader, on {"process": <the file>}: the same checks, the same field names. */
+	r = proc ? json_object_object_add(top, "process", proc) : -1;
+	if (r < 0)
+		r = nsw_error(err, 0, "not valid JSON");
+	else
+		r = parse_process(top, cfg, err);
+	json_object_put(top);
+	if (r < 0)
+		nsw_oci_config_free(cfg);
+	return r;
+}

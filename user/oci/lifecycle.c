@@ -42,6 +42,7 @@ static const char *const status_names[] = {
     [NSW_OCI_CREATED] = "created",
     [NSW_OCI_RUNNING] = "running",
     [NSW_OCI_STOPPED] = "stopped",
+    [NSW_OCI_PAUSED] = "paused",
 };
 
 const char *nsw_oci_status_name(enum nsw_oci_status s)
@@ -167,6 +168,9 @@ static enum nsw_oci_status kernel_status(const struct nsw_oci_state *st)
 
 	if (!nsw_proc_same(st->pid, st->starttime))
 		return NSW_OCI_STOPPED;
+	/* Frozen (pause): paused, whether started or not, as runc has it. */
+	if (nsw_oci_paused(st->id))
+		return NSW_OCI_PAUSED;
 	if (dir_path(st->id, NSW_STATE_START_FIFO, fifo, sizeof(fifo), &ignored) == 0 &&
 	    lstat(fifo, &sb) == 0)
 		return NSW_OCI_CREATED;
@@ -560,7 +564,8 @@ int nsw_oci_kill(const char *id, int sig, bool all, struct nsw_error *err)
 
 	if (nsw_oci_state_load(id, &st, err) < 0)
 		return -1;
-	if (st.status != NSW_OCI_CREATED && st.status != NSW_OCI_RUNNING) {
+	if (st.status != NSW_OCI_CREATED && st.status != NSW_OCI_RUNNING &&
+	    st.status != NSW_OCI_PAUSED) {
 		nsw_oci_state_free(&st);
 		return nsw_error(err, 0, "cannot kill container %s: container not running", id);
 	}
@@ -568,6 +573,9 @@ int nsw_oci_kill(const char *id, int sig, bool all, struct nsw_error *err)
 		r = nsw_error(err, errno, "cannot kill container %s: container not running", id);
 	if (r == 0 && all && nsw_state_load(id, &in, NULL, err) == 0)
 		signal_cgroup(&in.cg, sig);
+	/* A frozen task takes SIGKILL only once thawed (v1): thaw, as runc does. */
+	if (r == 0 && sig == SIGKILL && st.status == NSW_OCI_PAUSED)
+		nsw_oci_thaw(id);
 	nsw_oci_state_free(&st);
 	return r;
 }
@@ -606,8 +614,12 @@ int nsw_oci_delete(const char *id, bool force, struct nsw_error *err)
 		nsw_oci_state_free(&st);
 		return -1;
 	}
-	if (st.status == NSW_OCI_CREATED || st.status == NSW_OCI_RUNNING) {
+	if (st.status == NSW_OCI_CREATED || st.status == NSW_OCI_RUNNING ||
+	    st.status == NSW_OCI_PAUSED) {
 		signal_pid(st.pid, st.starttime, SIGKILL);
+		/* Killed, then thawed, so that the kill is taken (runc's order). */
+		if (st.status == NSW_OCI_PAUSED)
+			nsw_oci_thaw(id);
 		if (wait_gone(st.pid, st.starttime) < 0) {
 			nsw_oci_state_free(&st);
 			return nsw_error(err, 0, "container %s: its init did not end after SIGKILL",
@@ -733,4 +745,16 @@ int nsw_oci_parse_signal(const char *s, int *sig, struct nsw_error *err)
 		}
 	}
 	return nsw_error(err, 0, "invalid signal '%s'", s);
+}
+
+/* ---- for exec (exec.c): create's console and pid file ---- */
+
+int nsw_oci_send_console(const char *path, int master, struct nsw_error *err)
+{
+	return send_console(path, master, err);
+}
+
+int nsw_oci_write_pid_file(const char *path, pid_t pid, struct nsw_error *err)
+{
+	return write_pid_file(path, pid, err);
 }
