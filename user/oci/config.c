@@ -976,9 +976,6 @@ static int parse_hooks(struct json_object *top, struct nsw_oci_config *cfg, stru
 		n = a ? json_object_array_length(a) : 0;
 		if (!n)
 			continue;
-		/* They run in the container's namespaces, which nswatch does not enter yet. */
-		if (k == NSW_OCI_HOOK_CREATE_CONTAINER || k == NSW_OCI_HOOK_START_CONTAINER)
-			return nsw_error(err, 0, "%s: not supported by nswatch yet", field);
 		cfg->hooks[k] = calloc(n, sizeof(*cfg->hooks[k]));
 		if (!cfg->hooks[k])
 			return nsw_error(err, ENOMEM, "%s", field);
@@ -1193,7 +1190,8 @@ static void write_strv(struct nsw_json *w, const char *key, char *const *v)
 void nsw_oci_config_write_saved(struct nsw_json *w, const struct nsw_oci_config *cfg)
 {
 	static const enum nsw_oci_hook_kind kept[] = {NSW_OCI_HOOK_POSTSTART,
-						      NSW_OCI_HOOK_POSTSTOP};
+						      NSW_OCI_HOOK_POSTSTOP,
+						      NSW_OCI_HOOK_START_CONTAINER};
 
 	nsw_json_key(w, "annotations");
 	nsw_json_object_begin(w);

@@ -406,13 +406,16 @@ static int create_from(const char *id, struct nsw_oci_config *cfg,
 	st.saved.hooks[NSW_OCI_HOOK_POSTSTART] = cfg->hooks[NSW_OCI_HOOK_POSTSTART];
 	st.saved.n_hooks[NSW_OCI_HOOK_POSTSTOP] = cfg->n_hooks[NSW_OCI_HOOK_POSTSTOP];
 	st.saved.hooks[NSW_OCI_HOOK_POSTSTOP] = cfg->hooks[NSW_OCI_HOOK_POSTSTOP];
+	st.saved.n_hooks[NSW_OCI_HOOK_START_CONTAINER] = cfg->n_hooks[NSW_OCI_HOOK_START_CONTAINER];
+	st.saved.hooks[NSW_OCI_HOOK_START_CONTAINER] = cfg->hooks[NSW_OCI_HOOK_START_CONTAINER];
 	if (save(&st, err) < 0)
 		goto undo;
 	if (tty >= 0 && send_console(o->console_socket, tty, err) < 0)
 		goto undo;
 	/* The hooks see the state of a container that exists: created, with its pid. */
 	if (nsw_oci_run_hooks(cfg, NSW_OCI_HOOK_PRESTART, &st, err) < 0 ||
-	    nsw_oci_run_hooks(cfg, NSW_OCI_HOOK_CREATE_RUNTIME, &st, err) < 0)
+	    nsw_oci_run_hooks(cfg, NSW_OCI_HOOK_CREATE_RUNTIME, &st, err) < 0 ||
+	    nsw_oci_run_hooks(cfg, NSW_OCI_HOOK_CREATE_CONTAINER, &st, err) < 0)
 		goto undo;
 	if (o->pid_file && write_pid_file(o->pid_file, in.pid, err) < 0)
 		goto undo;
@@ -492,6 +495,12 @@ int nsw_oci_start(const char *id, struct nsw_error *err)
 		return -1;
 	}
 	if (dir_path(id, NSW_STATE_START_FIFO, fifo, sizeof(fifo), err) < 0) {
+		nsw_oci_state_free(&st);
+		return -1;
+	}
+	/* In the container, before the command; a failure stops it (the spec). */
+	if (nsw_oci_run_hooks(&st.saved, NSW_OCI_HOOK_START_CONTAINER, &st, err) < 0) {
+		nsw_oci_kill(id, SIGKILL, false, &(struct nsw_error){0});
 		nsw_oci_state_free(&st);
 		return -1;
 	}
