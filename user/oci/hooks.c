@@ -7,12 +7,17 @@
  * its root), as root of its user namespace with the runtime's
  * capabilities there:
  *
- *   createContainer  at the end of create, after createRuntime: the
- *                    program is opened on the host (runc runs it before
- *                    pivot_root, where the path is the host's) and
- *                    executed in the container, its root the container's.
+ *   createContainer  at the end of create, after createRuntime, before
+ *                    anything of the container has run. runc runs it
+ *                    before pivot_root, in the container's mount namespace
+ *                    with the host's root: so here its root (and working
+ *                    directory) is the host's, and its path the host's
+ *                    (host tools such as CDI's work; the container's tree
+ *                    is at the state's rootfs, its own mounts under
+ *                    /proc/PID/root of the init).
  *   startContainer   at start, before the byte that lets the init execute
- *                    the command: the path is the container's.
+ *                    the command: its root is the container's, its path
+ *                    the container's.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -109,8 +114,8 @@ struct hook_target {
 
 struct hook_proc {
 	const struct nsw_oci_hook *h;
-	int in;	 /* the state's pipe */
-	int exe; /* createContainer: the program, opened on the host; else -1 */
+	int in;	       /* the state's pipe */
+	int host_root; /* createContainer: the host's root, kept as its root; else -1 */
 };
 
 static bool in_container(enum nsw_oci_hook_kind kind)
@@ -148,14 +153,13 @@ static __attribute__((noreturn)) void hook_main(void *arg, int errpipe)
 		nsw_error(&err, errno, "%s: stdin", p->h->path);
 		nsw_enter_fail(errpipe, &err);
 	}
-	if (p->exe < 0) {
-		execve(p->h->path, argv, env);
-	} else {
-		syscall(SYS_execveat, p->exe, "", argv, env, AT_EMPTY_PATH);
-		/* A script: its interpreter opens /dev/fd/N, which must stay open. */
-		if (errno == ENOENT && fcntl(p->exe, F_SETFD, 0) == 0)
-			syscall(SYS_execveat, p->exe, "", argv, env, AT_EMPTY_PATH);
+	if (p->host_root >= 0 && (fchdir(p->host_root) < 0 || chroot(".") < 0)) {
+		nsw_error(&err, errno, "%s: cannot keep the host's root", p->h->path);
+		nsw_enter_fail(errpipe, &err);
 	}
+	if (p->host_root >= 0)
+		close(p->host_root);
+	execve(p->h->path, argv, env);
 	nsw_error(&err, errno, "cannot execute %s in the container", p->h->path);
 	nsw_enter_fail(errpipe, &err);
 }
@@ -164,7 +168,7 @@ static int run_hook_in(const struct nsw_oci_hook *h, enum nsw_oci_hook_kind kind
 		       const char *field, const char *state, const struct hook_target *t,
 		       struct nsw_error *err)
 {
-	struct hook_proc p = {.h = h, .exe = -1};
+	struct hook_proc p = {.h = h, .host_root = -1};
 	int keep[2], in[2], report, status;
 	struct nsw_enter e = {.in = &t->in, .pidfd = t->pidfd, .ns_flags = t->ns_flags,
 			      .keep = keep, .n_keep = ARRAY_SIZE(keep), .fn = hook_main,
@@ -172,22 +176,22 @@ static int run_hook_in(const struct nsw_oci_hook *h, enum nsw_oci_hook_kind kind
 	pid_t pid;
 
 	if (kind == NSW_OCI_HOOK_CREATE_CONTAINER) {
-		p.exe = open(h->path, O_PATH | O_CLOEXEC);
-		if (p.exe < 0)
-			return nsw_error(err, errno, "%s: %s", field, h->path);
+		p.host_root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (p.host_root < 0)
+			return nsw_error(err, errno, "%s: /", field);
 	}
 	if (pipe2(in, O_CLOEXEC) < 0) {
-		if (p.exe >= 0)
-			close(p.exe);
+		if (p.host_root >= 0)
+			close(p.host_root);
 		return nsw_error(err, errno, "%s: pipe", field);
 	}
 	p.in = keep[0] = in[0];
-	keep[1] = p.exe;
-	e.n_keep = p.exe >= 0 ? 2 : 1;
+	keep[1] = p.host_root;
+	e.n_keep = p.host_root >= 0 ? 2 : 1;
 	status = nsw_enter_spawn(&e, &pid, &report, err);
 	close(in[0]);
-	if (p.exe >= 0)
-		close(p.exe);
+	if (p.host_root >= 0)
+		close(p.host_root);
 	if (status < 0) {
 		close(in[1]);
 		return nsw_error_wrap(err, "%s", field);
