@@ -469,14 +469,22 @@ static void usage(FILE *f)
 
 bool cmd_oci_sealed(int argc, char **argv)
 {
+	const char *root = NSW_OCI_ROOT;
+
 	/*
-	 * create makes a process of this binary that a container holds; exec
-	 * and start (a startContainer hook) one that enters a container.
+	 * create makes a process of this binary that a container holds; exec,
+	 * and start with startContainer hooks, one that enters a container.
 	 */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "create") || !strcmp(argv[i], "exec") ||
-		    !strcmp(argv[i], "start"))
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--root") && i + 1 < argc)
+			root = argv[++i];
+		else if (!strncmp(argv[i], "--root=", strlen("--root=")))
+			root = argv[i] + strlen("--root=");
+		else if (!strcmp(argv[i], "create") || !strcmp(argv[i], "exec"))
 			return true;
+		else if (!strcmp(argv[i], "start"))
+			return nsw_oci_start_enters(root, argv[argc - 1]);
+	}
 	return false;
 }
 

@@ -21,6 +21,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -29,6 +30,7 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <json-c/json.h>
 #include "oci/oci.h"
 #include "runtime/caps.h"
 #include "runtime/enter.h"
@@ -211,6 +213,27 @@ static int run_hook_in(const struct nsw_oci_hook *h, enum nsw_oci_hook_kind kind
 		return nsw_error(err, 0, "%s: %s failed in the container (exit status %d)", field,
 				 h->path, status);
 	return 0;
+}
+
+bool nsw_oci_start_enters(const char *root, const char *id)
+{
+	struct json_object *top, *hooks, *a;
+	char path[PATH_MAX];
+	bool r = true;
+
+	if (!nsw_name_valid(id) ||
+	    snprintf(path, sizeof(path), "%s/%s/%s", root, id, NSW_STATE_OCI_FILE) >=
+		(int)sizeof(path))
+		return true;
+	top = json_object_from_file(path);
+	if (!top)
+		return true;
+	/* An oci.json from before startContainer hooks were kept has none. */
+	r = json_object_object_get_ex(top, "hooks", &hooks) &&
+	    json_object_object_get_ex(hooks, nsw_oci_hook_names[NSW_OCI_HOOK_START_CONTAINER], &a) &&
+	    (!json_object_is_type(a, json_type_array) || json_object_array_length(a) > 0);
+	json_object_put(top);
+	return r;
 }
 
 int nsw_oci_run_hooks(const struct nsw_oci_config *cfg, enum nsw_oci_hook_kind kind,

@@ -134,6 +134,12 @@ bool nsw_oci_paused(const char *id);
 /* Thaw it whatever its state (kill -9 and delete --force of a paused container). */
 void nsw_oci_thaw(const char *id);
 
+/*
+ * Will `start` of container id (in state root) run startContainer hooks,
+ * which enter the container? true when unsure (no readable oci.json).
+ */
+bool nsw_oci_start_enters(const char *root, const char *id);
+
 /* create's: the terminal's master to an engine's console socket (SCM_RIGHTS). */
 int nsw_oci_send_console(const char *path, int master, struct nsw_error *err);
 /* create's: a pid file written whole (a temporary file renamed). */
