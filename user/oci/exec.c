@@ -192,11 +192,16 @@ struct exec_run {
 /* Spawn, hand the terminal over, wait for the exec (and, attached, for the end). */
 static int run(struct exec_run *x, struct nsw_error *err)
 {
-	struct nsw_enter_command cmd = {
-	    .c = &x->cfg.c, .argv = x->cfg.c.argv, .tty_sock = x->tty[1],
-	    .die_with_parent = !x->o->detach};
-	struct nsw_enter e = {.in = &x->in, .pidfd = x->pidfd, .keep = &x->tty[1],
-			      .n_keep = x->tty[1] >= 0, .fn = nsw_enter_command_main, .arg = &cmd};
+	struct nsw_enter_command cmd = {.c = &x->cfg.c,
+					.argv = x->cfg.c.argv,
+					.tty_sock = x->tty[1],
+					.die_with_parent = !x->o->detach};
+	struct nsw_enter e = {.in = &x->in,
+			      .pidfd = x->pidfd,
+			      .keep = &x->tty[1],
+			      .n_keep = x->tty[1] >= 0,
+			      .fn = nsw_enter_command_main,
+			      .arg = &cmd};
 	cleanup_close int pfd = -1, master = -1;
 	int report, status = 0;
 	sigset_t set;
@@ -259,8 +264,7 @@ int nsw_oci_exec(const char *id, const struct nsw_oci_exec_opts *o, struct nsw_e
 		nsw_error(err, 0, "exec: a terminal needs --console-socket to hand it over");
 	else if (!x.cfg.c.tty && o->console_socket)
 		nsw_error(err, 0, "exec: --console-socket given, but the process has no terminal");
-	else if (take_recorded(id, &x.in, &x.cfg.c, err) < 0 ||
-		 (x.pidfd = open_init(&st, err)) < 0)
+	else if (take_recorded(id, &x.in, &x.cfg.c, err) < 0 || (x.pidfd = open_init(&st, err)) < 0)
 		;
 	else if (x.cfg.c.tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x.tty) < 0)
 		nsw_error(err, errno, "socketpair");

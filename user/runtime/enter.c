@@ -50,7 +50,7 @@ static int join_one_by_one(const struct nsw_instance *in, unsigned long flags,
 			   struct nsw_error *err)
 {
 	/* The user namespace first: it grants the rights to join the rest. */
-	static const char *const order[] = {"user", "mnt", "uts", "ipc",
+	static const char *const order[] = {"user", "mnt",    "uts", "ipc",
 					    "net",  "cgroup", "pid", "time"};
 	int fds[ARRAY_SIZE(order)];
 	int r = 0;
@@ -117,8 +117,7 @@ static __attribute__((noreturn)) void start_process(const struct nsw_enter *e, i
 }
 
 /* The joiner: runs in the host's pid namespace, clones the process. */
-static __attribute__((noreturn)) void joiner(const struct nsw_enter *e, int errpipe,
-					       int pidpipe)
+static __attribute__((noreturn)) void joiner(const struct nsw_enter *e, int errpipe, int pidpipe)
 {
 	struct nsw_error err = {0};
 	int keep[ENTER_MAX_KEEP + ENTER_OWN_FDS] = {e->pidfd, errpipe, pidpipe};
