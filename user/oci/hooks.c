@@ -125,8 +125,7 @@ static bool in_container(enum nsw_oci_hook_kind kind)
 	return kind == NSW_OCI_HOOK_CREATE_CONTAINER || kind == NSW_OCI_HOOK_START_CONTAINER;
 }
 
-static int open_target(const struct nsw_oci_state *st, struct hook_target *t,
-		       struct nsw_error *err)
+static int open_target(const struct nsw_oci_state *st, struct hook_target *t, struct nsw_error *err)
 {
 	t->pidfd = syscall(SYS_pidfd_open, st->pid, 0);
 	if (t->pidfd < 0 || !nsw_proc_same(st->pid, st->starttime)) {
@@ -166,14 +165,17 @@ static __attribute__((noreturn)) void hook_main(void *arg, int errpipe)
 	nsw_enter_fail(errpipe, &err);
 }
 
-static int run_hook_in(const struct nsw_oci_hook *h, enum nsw_oci_hook_kind kind,
-		       const char *field, const char *state, const struct hook_target *t,
-		       struct nsw_error *err)
+static int run_hook_in(const struct nsw_oci_hook *h, enum nsw_oci_hook_kind kind, const char *field,
+		       const char *state, const struct hook_target *t, struct nsw_error *err)
 {
 	struct hook_proc p = {.h = h, .host_root = -1};
 	int keep[2], in[2], report, status;
-	struct nsw_enter e = {.in = &t->in, .pidfd = t->pidfd, .ns_flags = t->ns_flags,
-			      .keep = keep, .n_keep = ARRAY_SIZE(keep), .fn = hook_main,
+	struct nsw_enter e = {.in = &t->in,
+			      .pidfd = t->pidfd,
+			      .ns_flags = t->ns_flags,
+			      .keep = keep,
+			      .n_keep = ARRAY_SIZE(keep),
+			      .fn = hook_main,
 			      .arg = &p};
 	pid_t pid;
 
@@ -221,16 +223,16 @@ bool nsw_oci_start_enters(const char *root, const char *id)
 	char path[PATH_MAX];
 	bool r = true;
 
-	if (!nsw_name_valid(id) ||
-	    snprintf(path, sizeof(path), "%s/%s/%s", root, id, NSW_STATE_OCI_FILE) >=
-		(int)sizeof(path))
+	if (!nsw_name_valid(id) || snprintf(path, sizeof(path), "%s/%s/%s", root, id,
+					    NSW_STATE_OCI_FILE) >= (int)sizeof(path))
 		return true;
 	top = json_object_from_file(path);
 	if (!top)
 		return true;
 	/* An oci.json from before startContainer hooks were kept has none. */
 	r = json_object_object_get_ex(top, "hooks", &hooks) &&
-	    json_object_object_get_ex(hooks, nsw_oci_hook_names[NSW_OCI_HOOK_START_CONTAINER], &a) &&
+	    json_object_object_get_ex(hooks, nsw_oci_hook_names[NSW_OCI_HOOK_START_CONTAINER],
+				      &a) &&
 	    (!json_object_is_type(a, json_type_array) || json_object_array_length(a) > 0);
 	json_object_put(top);
 	return r;
