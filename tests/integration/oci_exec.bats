@@ -294,8 +294,9 @@ EOF
 	id=$OCI_ID
 	oci_config '["sleep", "600"]'
 	oci_up "$id"
-	"$ENGINE" console "$BATS_TEST_TMPDIR/console.sock" "$BATS_TEST_TMPDIR/console.out" \
-		>"$BATS_TEST_TMPDIR/console.log" 2>&1 &
+	# Bounded: if nothing ever connects, the test must still end.
+	timeout --kill-after=5 "$RT_TIMEOUT" "$ENGINE" console "$BATS_TEST_TMPDIR/console.sock" \
+		"$BATS_TEST_TMPDIR/console.out" >"$BATS_TEST_TMPDIR/console.log" 2>&1 &
 	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
 		grep -q listening "$BATS_TEST_TMPDIR/console.log" && break
 		sleep 0.1
