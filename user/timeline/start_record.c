@@ -224,7 +224,7 @@ int nsw_start_record_finish(void *ctx, pid_t pid, int pidfd, int stop_fd, int ti
 	/* The monitor's part is over: no runtime item can come late now. */
 	nsw_timeline_await_runtime(r->t.tl, false);
 	nsw_timeline_add(r->t.tl, NSW_TL_RUNTIME, created, "created",
-			 "create returned; the init waits for start", NULL);
+			 "the container is created; its init waits for start", NULL);
 	follow(r, pidfd, stop_fd, timeout_ms, reason, sizeof(reason));
 	if (r->exec_ts) {
 		char detail[REASON_LEN];
