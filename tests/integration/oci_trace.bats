@@ -335,3 +335,24 @@ bad_annotation() {
 	[ "$(te "$file" "[.traceEvents[] | select(.name == \"clone3\" and .args.event.child_pid == $pid)] | length")" -eq 1 ] ||
 		fail "the create's clone3 of the init is not in the trace"
 }
+
+@test "oci trace: a create that fails once the tracer is on writes the error into PATH and leaves nothing" {
+	local id file links
+	oci_id fail
+	id=$OCI_ID
+	file="$OUT/$id.jsonl"
+	oci_config '["true"]' "{\"io.nswatch.trace\": \"$file\"}"
+	# A terminal without --console-socket: create fails after the checks of the annotation.
+	jq '.process.terminal = true' "$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	links=$(bpf_links)
+	oci_create "$id"
+	[ "$NSW_STATUS" -ne 0 ] || fail "create succeeded without --console-socket"
+	grep -qF -- "--console-socket" "$BATS_TEST_TMPDIR/$id.out" || fail "create's message: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	[ ! -e "$ROOT/$id" ] || fail "state directory $ROOT/$id left"
+	[ ! -e "$ROOT/.$id.trace" ] || fail "a recorder was recorded"
+	wait_links "$links"
+	jq -e . "$file" >/dev/null || fail "no trace written for the failed create"
+	assert_eq "the trace's error item" \
+		"$(jq -r 'select(.what == "error") | .detail' "$file" | grep -c -- '--console-socket')" 1
+	assert_eq "the last line" "$(tail -n 1 "$file" | jq -r .what)" summary
+}

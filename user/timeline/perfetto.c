@@ -156,6 +156,18 @@ static const char *get_string(struct json_object *o, const char *key)
 		       : NULL;
 }
 
+/* An operation's duration_us (us with ns as decimals), in ns; 0 if none. */
+static __u64 duration_ns(struct json_object *ev)
+{
+	struct json_object *v;
+	double us;
+
+	if (!json_object_object_get_ex(ev, "duration_us", &v))
+		return 0;
+	us = json_object_get_double(v);
+	return us > 0 ? (__u64)(us * NSW_NSEC_PER_USEC + 0.5) : 0;
+}
+
 /*
  * Whose track a kernel item goes on: an operation's caller (its thread),
  * the process of an exec or exit; ns_empty and the rest: the namespaces'.
@@ -170,7 +182,7 @@ static void place_kernel(struct nsw_trace_events *te, struct te_item *it)
 	if (json_object_object_get_ex(top, "event", &ev) && get_uint(ev, "pid")) {
 		it->pid = get_uint(ev, "pid");
 		it->tid = get_uint(ev, "tid") ? get_uint(ev, "tid") : it->pid;
-		it->dur_ns = (__u64)get_uint(ev, "duration_us") * NSW_NSEC_PER_USEC;
+		it->dur_ns = duration_ns(ev);
 		name_proc(te, it->pid, get_string(ev, "comm"));
 	} else if (strcmp(it->what, "ns_empty") && get_uint(top, "pid")) {
 		it->pid = it->tid = get_uint(top, "pid");
