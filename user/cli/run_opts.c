@@ -325,7 +325,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		/* The timeline is written by the run that waits for the container. */
 		if (nsw_container_traced(c) && c->detach) {
-			argp_error(state, "--trace and --trace-json cannot be used with --detach");
+			argp_error(state, "--trace, --trace-json and --trace-out cannot be used with --detach");
 			return EINVAL;
 		}
 		return check_trace_out(c, state);
