@@ -182,7 +182,8 @@ void nsw_oci_trace_fail(struct nsw_oci_trace *t, const struct nsw_error *why)
  * Nothing of the caller's stays open in the recorder (an engine waits for
  * the pipes it gave create to close; a fifo held open would keep start
  * waiting): only the tracer's objects (anonymous inodes: BPF maps, links,
- * programs, the ring buffer's epoll) and the fds in keep.
+ * programs, the ring buffer's epoll), directories (the cgroup mounts the
+ * labeller reads container names through) and the fds in keep.
  */
 static void close_foreign_fds(const int *keep, int n_keep)
 {
@@ -195,11 +196,12 @@ static void close_foreign_fds(const int *keep, int n_keep)
 		char link[FD_LINK_LEN] = "", path[64];
 		int fd = atoi(e->d_name);
 		bool kept = fd == dirfd(d) || e->d_name[0] == '.';
+		struct stat sb;
 		ssize_t n;
 
 		for (int i = 0; i < n_keep && !kept; i++)
 			kept = keep[i] == fd;
-		if (kept)
+		if (kept || (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)))
 			continue;
 		snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 		n = readlink(path, link, sizeof(link) - 1);
