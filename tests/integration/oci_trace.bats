@@ -356,3 +356,32 @@ bad_annotation() {
 		"$(jq -r 'select(.what == "error") | .detail' "$file" | grep -c -- '--console-socket')" 1
 	assert_eq "the last line" "$(tail -n 1 "$file" | jq -r .what)" summary
 }
+
+@test "oci trace: no BPF (root without capabilities): create fails naming the annotation, never skips it, leaves nothing" {
+	local id file links f
+	require_cmd setpriv
+	oci_id nobpf
+	id=$OCI_ID
+	file="$OUT/$id.json"
+	oci_config '["true"]' "{\"io.nswatch.trace\": \"$file\"}"
+	links=$(bpf_links)
+	NSW_STATUS=0
+	timeout --kill-after=5 "$RT_TIMEOUT" setpriv --inh-caps=-all --bounding-set=-all -- \
+		"$RUNC" --root "$ROOT" create --bundle "$BUNDLE" --pid-file "$BATS_TEST_TMPDIR/$id.pid" "$id" \
+		>"$BATS_TEST_TMPDIR/$id.out" 2>&1 </dev/null || NSW_STATUS=$?
+	[ "$NSW_STATUS" -ne 0 ] || fail "create succeeded without the capability to load BPF"
+	grep -qF "annotation io.nswatch.trace=$file" "$BATS_TEST_TMPDIR/$id.out" ||
+		fail "the message does not name the annotation: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	grep -qF "the tracer" "$BATS_TEST_TMPDIR/$id.out" || fail "the message does not say the tracer failed"
+	[ ! -e "$ROOT/$id" ] && [ ! -e "$BATS_TEST_TMPDIR/$id.pid" ] || fail "a container was made"
+	[ ! -e "$file" ] || fail "a trace file was written"
+	for f in "$OUT"/.*.nswatch-*; do
+		[ ! -e "$f" ] || fail "temporary file $f left"
+	done
+	assert_eq "BPF links" "$(bpf_links)" "$links"
+	# Control: with its capabilities, the same create loads the tracer.
+	oci_create "$id"
+	assert_eq "create with capabilities" "$NSW_STATUS" 0
+	RT_INITS+=("$(cat "$BATS_TEST_TMPDIR/$id.pid"):$(rt_starttime "$(cat "$BATS_TEST_TMPDIR/$id.pid")")")
+	[ -n "$(recorder_pid "$id")" ] || fail "control: no recorder"
+}
