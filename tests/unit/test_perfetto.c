@@ -178,9 +178,9 @@ static void test_formats(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_tracks),
-		cmocka_unit_test(test_spans_nest),
-		cmocka_unit_test(test_formats),
+	    cmocka_unit_test(test_tracks),
+	    cmocka_unit_test(test_spans_nest),
+	    cmocka_unit_test(test_formats),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -38,19 +38,19 @@
 #define TRACE_START_WAIT_MS (300 * 1000)
 /* start and delete wait this long for the recorder to write its file. */
 #define TRACE_WRITE_WAIT_MS 5000
-#define TRACE_KILL_WAIT_MS 1000
-#define TRACE_REG_LEN (PATH_MAX + 64)
-#define FD_LINK_LEN 64
+#define TRACE_KILL_WAIT_MS  1000
+#define TRACE_REG_LEN	    (PATH_MAX + 64)
+#define FD_LINK_LEN	    64
 
 struct nsw_oci_trace {
 	const struct nsw_oci_trace_ops *ops;
 	void *ctx;
 	struct nsw_observer obs;
-	int dirfd;		/* PATH's directory */
-	int fd;			/* the temporary file in it */
-	char base[NAME_MAX + 1];	/* PATH's last component */
-	char tmp[NAME_MAX + 1];		/* the temporary file's */
-	char path[PATH_MAX];		/* PATH */
+	int dirfd;		 /* PATH's directory */
+	int fd;			 /* the temporary file in it */
+	char base[NAME_MAX + 1]; /* PATH's last component */
+	char tmp[NAME_MAX + 1];	 /* the temporary file's */
+	char path[PATH_MAX];	 /* PATH */
 };
 
 static const char *annotation(const struct nsw_oci_config *cfg, const char *key)
@@ -87,7 +87,8 @@ static int open_output(struct nsw_oci_trace *t, const char *path, struct nsw_err
 
 	if (path[0] != '/')
 		return nsw_error(err, 0,
-				 "annotation %s=%s: a relative path (the trace is written by the runtime, as root: give an absolute one)",
+				 "annotation %s=%s: a relative path (the trace is written by the "
+				 "runtime, as root: give an absolute one)",
 				 NSW_OCI_TRACE_ANNOTATION, path);
 	if (strlen(path) >= sizeof(t->path) || strlen(slash + 1) + 32 > NAME_MAX)
 		return nsw_error(err, ENAMETOOLONG, "annotation %s=%s", NSW_OCI_TRACE_ANNOTATION,
@@ -102,15 +103,19 @@ static int open_output(struct nsw_oci_trace *t, const char *path, struct nsw_err
 	if (t->dirfd < 0)
 		return nsw_error(err, errno, "annotation %s=%s: cannot open the directory %s",
 				 NSW_OCI_TRACE_ANNOTATION, path, dir);
-	if (fstatat(t->dirfd, t->base, &sb, AT_SYMLINK_NOFOLLOW) == 0 || errno != ENOENT)
-		return nsw_error(err, errno == ENOENT ? EEXIST : errno,
-				 "annotation %s=%s: the file is there already (the trace never replaces a file)",
-				 NSW_OCI_TRACE_ANNOTATION, path);
+	if (fstatat(t->dirfd, t->base, &sb, AT_SYMLINK_NOFOLLOW) == 0)
+		return nsw_error(
+		    err, EEXIST,
+		    "annotation %s=%s: the file is there already (the trace never replaces a file)",
+		    NSW_OCI_TRACE_ANNOTATION, path);
+	if (errno != ENOENT)
+		return nsw_error(err, errno, "annotation %s=%s", NSW_OCI_TRACE_ANNOTATION, path);
 	if (snprintf(t->tmp, sizeof(t->tmp), ".%s.nswatch-%d", t->base, getpid()) >=
 	    (int)sizeof(t->tmp))
 		return nsw_error(err, ENAMETOOLONG, "annotation %s=%s", NSW_OCI_TRACE_ANNOTATION,
 				 path);
-	t->fd = openat(t->dirfd, t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	t->fd =
+	    openat(t->dirfd, t->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (t->fd < 0)
 		return nsw_error(err, errno, "annotation %s=%s: cannot write in %s",
 				 NSW_OCI_TRACE_ANNOTATION, path, dir);
@@ -169,7 +174,7 @@ static int publish(struct nsw_oci_trace *t)
 
 void nsw_oci_trace_fail(struct nsw_oci_trace *t, const struct nsw_error *why)
 {
-	struct nsw_error err = { 0 };
+	struct nsw_error err = {0};
 
 	if (!t)
 		return;
@@ -237,10 +242,10 @@ static int write_registry(const char *id, pid_t pid, const struct nsw_oci_trace 
 }
 
 /* The recorder: never returns. */
-static __attribute__((noreturn)) void recorder(struct nsw_oci_trace *t, const char *id,
-					       pid_t pid, int pidfd)
+static __attribute__((noreturn)) void recorder(struct nsw_oci_trace *t, const char *id, pid_t pid,
+					       int pidfd)
 {
-	struct nsw_error err = { 0 };
+	struct nsw_error err = {0};
 	char reg[PATH_MAX];
 	int keep[7], sigfd, null;
 	sigset_t stop;
@@ -276,8 +281,7 @@ static __attribute__((noreturn)) void recorder(struct nsw_oci_trace *t, const ch
 	_exit(0);
 }
 
-int nsw_oci_trace_detach(struct nsw_oci_trace *t, const char *id, pid_t pid,
-			 struct nsw_error *err)
+int nsw_oci_trace_detach(struct nsw_oci_trace *t, const char *id, pid_t pid, struct nsw_error *err)
 {
 	int pidfd;
 	pid_t child;
@@ -351,7 +355,7 @@ static int recorder_pidfd(const char *id, char *tmp, size_t len)
 
 static bool wait_pidfd(int pidfd, int ms)
 {
-	struct pollfd p = { pidfd, POLLIN, 0 };
+	struct pollfd p = {pidfd, POLLIN, 0};
 	int r;
 
 	while ((r = poll(&p, 1, ms)) < 0 && errno == EINTR)

@@ -30,8 +30,8 @@ struct te_item {
 	__u64 seq;
 	enum nsw_tl_source src;
 	char *what, *detail, *fields;
-	unsigned int pid, tid;	/* the track */
-	__u64 dur_ns;		/* an operation's: a slice; 0: an instant */
+	unsigned int pid, tid; /* the track */
+	__u64 dur_ns;	       /* an operation's: a slice; 0: an instant */
 };
 
 struct te_span {
@@ -55,13 +55,13 @@ struct nsw_trace_events {
 	struct te_proc *procs;
 	size_t n_procs, cap_procs;
 	__u64 seq;
-	bool overlap;	/* some span went to TE_OVERLAP_TID */
+	bool overlap; /* some span went to TE_OVERLAP_TID */
 };
 
 static const char *const format_names[] = {
-	[NSW_TRACE_TEXT] = "text",
-	[NSW_TRACE_JSON] = "json",
-	[NSW_TRACE_PERFETTO] = "perfetto",
+    [NSW_TRACE_TEXT] = "text",
+    [NSW_TRACE_JSON] = "json",
+    [NSW_TRACE_PERFETTO] = "perfetto",
 };
 
 int nsw_trace_format_parse(const char *name, enum nsw_trace_format *f)
@@ -123,7 +123,7 @@ static struct te_proc *find_proc(struct nsw_trace_events *te, unsigned int pid)
 	if (!grow((void **)&te->procs, &te->cap_procs, te->n_procs, sizeof(*te->procs)))
 		return NULL;
 	p = &te->procs[te->n_procs++];
-	*p = (struct te_proc){ .pid = pid };
+	*p = (struct te_proc){.pid = pid};
 	return p;
 }
 
@@ -152,8 +152,8 @@ static const char *get_string(struct json_object *o, const char *key)
 	struct json_object *v;
 
 	return json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v)
-		       : NULL;
+		   ? json_object_get_string(v)
+		   : NULL;
 }
 
 /* An operation's duration_us (us with ns as decimals), in ns; 0 if none. */
@@ -202,14 +202,14 @@ void nsw_trace_events_item(void *ctx, enum nsw_tl_source src, __u64 ts, const ch
 		return;
 	it = &te->items[te->n_items];
 	*it = (struct te_item){
-		.ts = ts,
-		.seq = te->seq++,
-		.src = src,
-		.what = strdup(what),
-		.detail = strdup(detail),
-		.fields = json_fields ? strdup(json_fields) : NULL,
-		.pid = NSW_TE_RUNTIME_PID,
-		.tid = NSW_TE_RUNTIME_PID,
+	    .ts = ts,
+	    .seq = te->seq++,
+	    .src = src,
+	    .what = strdup(what),
+	    .detail = strdup(detail),
+	    .fields = json_fields ? strdup(json_fields) : NULL,
+	    .pid = NSW_TE_RUNTIME_PID,
+	    .tid = NSW_TE_RUNTIME_PID,
 	};
 	if (!it->what || !it->detail || (json_fields && !it->fields)) {
 		free(it->what);
@@ -230,8 +230,11 @@ void nsw_trace_events_step(void *ctx, const char *name, __u64 begin, __u64 end)
 	if (!grow((void **)&te->spans, &te->cap_spans, te->n_spans, sizeof(*te->spans)))
 		return;
 	s = &te->spans[te->n_spans];
-	*s = (struct te_span){ .name = strdup(name), .begin = begin, .end = end,
-			       .seq = te->seq++, .tid = NSW_TE_RUNTIME_PID };
+	*s = (struct te_span){.name = strdup(name),
+			      .begin = begin,
+			      .end = end,
+			      .seq = te->seq++,
+			      .tid = NSW_TE_RUNTIME_PID};
 	if (s->name)
 		te->n_spans++;
 }
@@ -239,9 +242,9 @@ void nsw_trace_events_step(void *ctx, const char *name, __u64 begin, __u64 end)
 void nsw_trace_events_sink(struct nsw_trace_events *te, struct nsw_timeline_sink *sink)
 {
 	*sink = (struct nsw_timeline_sink){
-		.ctx = te,
-		.item = nsw_trace_events_item,
-		.step = nsw_trace_events_step,
+	    .ctx = te,
+	    .item = nsw_trace_events_item,
+	    .step = nsw_trace_events_step,
 	};
 }
 

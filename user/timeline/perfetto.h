@@ -20,14 +20,14 @@
 #include "timeline/timeline.h"
 
 /* The pids of the tracks that are no process: above any pid (PID_MAX_LIMIT is 2^22). */
-#define NSW_TE_RUNTIME_PID ((1U << 22) + 1)
+#define NSW_TE_RUNTIME_PID    ((1U << 22) + 1)
 #define NSW_TE_NAMESPACES_PID ((1U << 22) + 2)
 
 /* The timeline written to a file: --trace-out's --trace-format, the OCI annotation's. */
 enum nsw_trace_format {
-	NSW_TRACE_TEXT,		/* the lines of --trace */
-	NSW_TRACE_JSON,		/* the JSON lines of --trace-json */
-	NSW_TRACE_PERFETTO,	/* the Trace Event Format */
+	NSW_TRACE_TEXT,	    /* the lines of --trace */
+	NSW_TRACE_JSON,	    /* the JSON lines of --trace-json */
+	NSW_TRACE_PERFETTO, /* the Trace Event Format */
 };
 
 /* "text", "json", "perfetto": 0, or -1 if none of these. */

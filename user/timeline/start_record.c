@@ -32,13 +32,13 @@
 
 struct start_record {
 	enum nsw_trace_format format;
-	FILE *mem;			/* text, json: the timeline's output */
+	FILE *mem; /* text, json: the timeline's output */
 	char *buf;
 	size_t len;
-	struct nsw_trace_events *te;	/* perfetto */
+	struct nsw_trace_events *te; /* perfetto */
 	struct nsw_run_timeline t;
-	pid_t pid;			/* the init, once the create is done */
-	__u64 exec_ts;			/* its exec, the kernel's; 0: not yet */
+	pid_t pid;     /* the init, once the create is done */
+	__u64 exec_ts; /* its exec, the kernel's; 0: not yet */
 };
 
 static void record_free(struct start_record *r)
@@ -80,7 +80,7 @@ static void on_step(void *ctx, const char *name, __u64 begin, __u64 end)
 int nsw_start_record_begin(void **ctx, const char *format, struct nsw_observer *obs,
 			   struct nsw_error *err)
 {
-	struct nsw_timeline_sink sink = { .item = on_item, .step = on_step };
+	struct nsw_timeline_sink sink = {.item = on_item, .step = on_step};
 	struct start_record *r;
 
 	*ctx = NULL;
@@ -168,14 +168,14 @@ static int write_out(struct start_record *r, int fd, struct nsw_error *err)
 }
 
 /* Wait for the exec, the init's end, a stop or the time: the reason if not the exec. */
-static void follow(struct start_record *r, int pidfd, int stop_fd, int timeout_ms,
-		   char *reason, size_t len)
+static void follow(struct start_record *r, int pidfd, int stop_fd, int timeout_ms, char *reason,
+		   size_t len)
 {
 	__u64 deadline = nsw_timeline_now() + (__u64)timeout_ms * NSW_NSEC_PER_MSEC;
 	struct pollfd p[3] = {
-		{ nsw_run_trace_fd(r->t.rt), POLLIN, 0 },
-		{ pidfd, POLLIN, 0 },
-		{ stop_fd, POLLIN, 0 },
+	    {nsw_run_trace_fd(r->t.rt), POLLIN, 0},
+	    {pidfd, POLLIN, 0},
+	    {stop_fd, POLLIN, 0},
 	};
 
 	reason[0] = '\0';
@@ -201,12 +201,14 @@ static void follow(struct start_record *r, int pidfd, int stop_fd, int timeout_m
 		if (r->exec_ts)
 			return;
 		if (p[1].revents) {
-			snprintf(reason, len, "the init (pid %d) ended before it executed the command",
-				 r->pid);
+			snprintf(reason, len,
+				 "the init (pid %d) ended before it executed the command", r->pid);
 			return;
 		}
 		if (p[2].revents) {
-			snprintf(reason, len, "the recorder was stopped (delete) before the command was executed");
+			snprintf(
+			    reason, len,
+			    "the recorder was stopped (delete) before the command was executed");
 			return;
 		}
 	}
@@ -243,8 +245,7 @@ int nsw_start_record_finish(void *ctx, pid_t pid, int pidfd, int stop_fd, int ti
 	return ret;
 }
 
-int nsw_start_record_fail(void *ctx, const struct nsw_error *why, int out_fd,
-			  struct nsw_error *err)
+int nsw_start_record_fail(void *ctx, const struct nsw_error *why, int out_fd, struct nsw_error *err)
 {
 	struct start_record *r = ctx;
 	int ret;
