@@ -84,6 +84,19 @@ static const char *proc_name(struct json_object *evs, int64_t pid)
 	return NULL;
 }
 
+static const char *thread_name(struct json_object *evs, int64_t pid, int64_t tid)
+{
+	for (size_t i = 0; i < json_object_array_length(evs); i++) {
+		struct json_object *e = json_object_array_get_idx(evs, i), *args;
+
+		if (!strcmp(str(e, "ph"), "M") && !strcmp(str(e, "name"), "thread_name") &&
+		    num(e, "pid") == pid && num(e, "tid") == tid &&
+		    json_object_object_get_ex(e, "args", &args))
+			return str(args, "name");
+	}
+	return NULL;
+}
+
 static void test_tracks(void **state)
 {
 	struct nsw_trace_events *te = nsw_trace_events_new();
@@ -92,11 +105,12 @@ static void test_tracks(void **state)
 	(void)state;
 	assert_non_null(te);
 	nsw_trace_events_item(te, NSW_TL_RUNTIME, 1000, "clone3", "new namespaces", "{\"pid\":7}");
+	/* Out of ts order, as the ring buffer may hand them over. */
+	nsw_trace_events_item(te, NSW_TL_KERNEL, 3000, "exec", "pid 7: /bin/b",
+			      "{\"pid\":7,\"filename\":\"/bin/b\",\"comm\":\"b\"}");
 	nsw_trace_events_item(te, NSW_TL_KERNEL, 2000, "unshare", "pid 7 (a)",
 			      "{\"event\":{\"op\":\"unshare\",\"pid\":7,\"tid\":8,\"comm\":\"a\","
 			      "\"duration_us\":3.5,\"ns_after\":{\"net\":42}}}");
-	nsw_trace_events_item(te, NSW_TL_KERNEL, 3000, "exec", "pid 7: /bin/b",
-			      "{\"pid\":7,\"filename\":\"/bin/b\",\"comm\":\"b\"}");
 	nsw_trace_events_item(te, NSW_TL_KERNEL, 4000, "exit", "pid 7 (b): exit status 0",
 			      "{\"pid\":7,\"comm\":\"b\",\"wait_status\":0}");
 	nsw_trace_events_item(te, NSW_TL_KERNEL, 5000, "ns_empty", "net:42",
@@ -105,8 +119,9 @@ static void test_tracks(void **state)
 	evs = events(top);
 	assert_string_equal(str(top, "displayTimeUnit"), "ms");
 	assert_string_equal(proc_name(evs, NSW_TE_RUNTIME_PID), "nswatch runtime");
-	/* Named by the commands it ran, each once, in order. */
+	/* Named by the commands it ran, each once, in the order of ts. */
 	assert_string_equal(proc_name(evs, 7), "a, b");
+	assert_string_equal(thread_name(evs, 7, 8), "thread 8");
 
 	e = find(evs, "clone3", "i");
 	assert_non_null(e);

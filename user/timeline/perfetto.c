@@ -30,8 +30,9 @@ struct te_item {
 	__u64 seq;
 	enum nsw_tl_source src;
 	char *what, *detail, *fields;
-	unsigned int pid, tid; /* the track */
-	__u64 dur_ns;	       /* an operation's: a slice; 0: an instant */
+	unsigned int pid, tid;	/* the track */
+	char comm[TE_COMM_LEN]; /* the command its record names, if any */
+	__u64 dur_ns;		/* an operation's: a slice; 0: an instant */
 };
 
 struct te_span {
@@ -41,8 +42,9 @@ struct te_span {
 	unsigned int tid;
 };
 
+/* A process (tid == pid) or another of its threads. */
 struct te_proc {
-	unsigned int pid;
+	unsigned int pid, tid;
 	char name[TE_NAME_LEN];
 	char last_comm[TE_COMM_LEN];
 };
@@ -113,24 +115,24 @@ static bool grow(void **v, size_t *cap, size_t n, size_t elem)
 	return true;
 }
 
-static struct te_proc *find_proc(struct nsw_trace_events *te, unsigned int pid)
+static struct te_proc *find_proc(struct nsw_trace_events *te, unsigned int pid, unsigned int tid)
 {
 	struct te_proc *p;
 
 	for (size_t i = 0; i < te->n_procs; i++)
-		if (te->procs[i].pid == pid)
+		if (te->procs[i].pid == pid && te->procs[i].tid == tid)
 			return &te->procs[i];
 	if (!grow((void **)&te->procs, &te->cap_procs, te->n_procs, sizeof(*te->procs)))
 		return NULL;
 	p = &te->procs[te->n_procs++];
-	*p = (struct te_proc){.pid = pid};
+	*p = (struct te_proc){.pid = pid, .tid = tid};
 	return p;
 }
 
 /* A command the process ran, added to its name unless it is the last one. */
 static void name_proc(struct nsw_trace_events *te, unsigned int pid, const char *comm)
 {
-	struct te_proc *p = find_proc(te, pid);
+	struct te_proc *p = find_proc(te, pid, pid);
 	size_t len;
 
 	if (!p || !comm || !comm[0] || !strncmp(p->last_comm, comm, sizeof(p->last_comm) - 1))
@@ -172,7 +174,7 @@ static __u64 duration_ns(struct json_object *ev)
  * Whose track a kernel item goes on: an operation's caller (its thread),
  * the process of an exec or exit; ns_empty and the rest: the namespaces'.
  */
-static void place_kernel(struct nsw_trace_events *te, struct te_item *it)
+static void place_kernel(struct te_item *it)
 {
 	struct json_object *top = it->fields ? json_tokener_parse(it->fields) : NULL, *ev;
 
@@ -183,11 +185,10 @@ static void place_kernel(struct nsw_trace_events *te, struct te_item *it)
 		it->pid = get_uint(ev, "pid");
 		it->tid = get_uint(ev, "tid") ? get_uint(ev, "tid") : it->pid;
 		it->dur_ns = duration_ns(ev);
-		name_proc(te, it->pid, get_string(ev, "comm"));
+		snprintf(it->comm, sizeof(it->comm), "%s", get_string(ev, "comm") ?: "");
 	} else if (strcmp(it->what, "ns_empty") && get_uint(top, "pid")) {
 		it->pid = it->tid = get_uint(top, "pid");
-		name_proc(te, it->pid, get_string(top, "comm"));
-		find_proc(te, it->pid);
+		snprintf(it->comm, sizeof(it->comm), "%s", get_string(top, "comm") ?: "");
 	}
 	json_object_put(top);
 }
@@ -218,7 +219,7 @@ void nsw_trace_events_item(void *ctx, enum nsw_tl_source src, __u64 ts, const ch
 		return;
 	}
 	if (src == NSW_TL_KERNEL)
-		place_kernel(te, it);
+		place_kernel(it);
 	te->n_items++;
 }
 
@@ -348,23 +349,14 @@ static void track_names(struct nsw_json *w, const struct nsw_trace_events *te)
 	for (size_t i = 0; i < te->n_procs; i++) {
 		const struct te_proc *p = &te->procs[i];
 
+		if (p->tid != p->pid) {
+			snprintf(name, sizeof(name), "thread %u", p->tid);
+			metadata(w, "thread_name", p->pid, p->tid, "name", name, 0);
+			continue;
+		}
 		snprintf(name, sizeof(name), "%s", p->name[0] ? p->name : "?");
 		metadata(w, "process_name", p->pid, p->pid, "name", name, 0);
 		metadata(w, "thread_name", p->pid, p->pid, "name", name, 0);
-	}
-	/* The threads of a process, other than its main one. */
-	for (size_t i = 0; i < te->n_items; i++) {
-		const struct te_item *it = &te->items[i];
-		bool named = false;
-
-		if (it->src != NSW_TL_KERNEL || it->tid == it->pid)
-			continue;
-		for (size_t j = 0; j < i && !named; j++)
-			named = te->items[j].pid == it->pid && te->items[j].tid == it->tid;
-		if (named)
-			continue;
-		snprintf(name, sizeof(name), "thread %u", it->tid);
-		metadata(w, "thread_name", it->pid, it->tid, "name", name, 0);
 	}
 }
 
@@ -425,6 +417,17 @@ int nsw_trace_events_write(struct nsw_trace_events *te, const struct nsw_timelin
 	struct nsw_json w;
 
 	qsort(te->items, te->n_items, sizeof(*te->items), item_cmp);
+	/* Named in ts order: the commands a process ran, as it ran them. */
+	te->n_procs = 0;
+	for (size_t i = 0; i < te->n_items; i++) {
+		const struct te_item *it = &te->items[i];
+
+		if (it->pid == NSW_TE_RUNTIME_PID || it->pid == NSW_TE_NAMESPACES_PID)
+			continue;
+		name_proc(te, it->pid, it->comm);
+		if (it->tid != it->pid)
+			find_proc(te, it->pid, it->tid);
+	}
 	nest_spans(te);
 	nsw_json_init(&w, f);
 	nsw_json_object_begin(&w);
