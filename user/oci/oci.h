@@ -125,8 +125,10 @@ struct nsw_oci_trace_ops {
 		     struct nsw_error *err);
 	/*
 	 * In the recorder, once create is done: record until pid has executed
-	 * its command, or pidfd polls readable (it ended), or stop_fd does
-	 * (delete), or timeout_ms passed; then the timeline to out_fd.
+	 * its command, or pidfd polls readable (it ended), or stop_fd (a
+	 * signalfd) gets a signal other than SIGUSR1 (delete; SIGUSR1 is
+	 * start's: the exec is due), or timeout_ms passed; then the timeline
+	 * to out_fd.
 	 */
 	int (*finish)(void *ctx, pid_t pid, int pidfd, int stop_fd, int timeout_ms, int out_fd,
 		      struct nsw_error *err);

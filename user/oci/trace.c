@@ -241,6 +241,20 @@ static int write_registry(const char *id, pid_t pid, const struct nsw_oci_trace 
 	return 0;
 }
 
+/*
+ * The recorder's signals, blocked from its first instruction (before the
+ * fork: start may signal it as soon as create returns): SIGUSR1 from
+ * start (the command is being executed: look now), the others stop it.
+ */
+static void recorder_signals(sigset_t *set)
+{
+	sigemptyset(set);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGUSR1);
+}
+
 /* The recorder: never returns. */
 static __attribute__((noreturn)) void recorder(struct nsw_oci_trace *t, const char *id, pid_t pid,
 					       int pidfd)
@@ -248,16 +262,12 @@ static __attribute__((noreturn)) void recorder(struct nsw_oci_trace *t, const ch
 	struct nsw_error err = {0};
 	char reg[PATH_MAX];
 	int keep[7], sigfd, null;
-	sigset_t stop;
+	sigset_t set;
 
 	setsid();
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGHUP);
-	sigprocmask(SIG_BLOCK, &stop, NULL);
+	recorder_signals(&set);
 	signal(SIGPIPE, SIG_IGN);
-	sigfd = signalfd(-1, &stop, SFD_CLOEXEC);
+	sigfd = signalfd(-1, &set, SFD_CLOEXEC);
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null >= 0) {
 		dup2(null, STDIN_FILENO);
@@ -283,7 +293,8 @@ static __attribute__((noreturn)) void recorder(struct nsw_oci_trace *t, const ch
 
 int nsw_oci_trace_detach(struct nsw_oci_trace *t, const char *id, pid_t pid, struct nsw_error *err)
 {
-	int pidfd;
+	sigset_t set, old;
+	int pidfd, e;
 	pid_t child;
 
 	if (!t)
@@ -294,22 +305,23 @@ int nsw_oci_trace_detach(struct nsw_oci_trace *t, const char *id, pid_t pid, str
 				 NSW_OCI_TRACE_ANNOTATION);
 	/* What stdio holds now would be written twice, by each of us. */
 	fflush(NULL);
+	recorder_signals(&set);
+	sigprocmask(SIG_BLOCK, &set, &old);
 	child = fork();
-	if (child < 0) {
-		close(pidfd);
-		return nsw_error(err, errno, "annotation %s: cannot fork the recorder",
-				 NSW_OCI_TRACE_ANNOTATION);
-	}
+	e = errno;
 	if (child == 0)
 		recorder(t, id, pid, pidfd);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	close(pidfd);
+	if (child < 0)
+		return nsw_error(err, e, "annotation %s: cannot fork the recorder",
+				 NSW_OCI_TRACE_ANNOTATION);
 	/*
 	 * The tracer is the recorder's now: nothing of it is closed here (a
 	 * detach would take the recorder's programs with it), create exits.
 	 */
 	if (write_registry(id, child, t) < 0) {
-		int e = errno;
-
+		e = errno;
 		/* Gone before it wrote (it holds only its copies): ours is whole. */
 		kill(child, SIGKILL);
 		return nsw_error(err, e, "annotation %s: cannot record the recorder's pid",
@@ -370,6 +382,8 @@ void nsw_oci_trace_wait(const char *id)
 
 	if (pidfd < 0)
 		return;
+	/* The command runs: its exec is to be read now, not at the next look. */
+	syscall(SYS_pidfd_send_signal, pidfd, SIGUSR1, NULL, 0);
 	wait_pidfd(pidfd, TRACE_WRITE_WAIT_MS);
 	close(pidfd);
 }

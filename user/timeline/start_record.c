@@ -11,10 +11,12 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/signalfd.h>
 #include <json-c/json.h>
 #include "lib/clock.h"
 #include "lib/util.h"
@@ -29,6 +31,9 @@
  * record as lone as the init's exec waits for the next look, as in trace.
  */
 #define FOLLOW_POLL_MS 50
+/* Told the command is being executed: look this often, this long. */
+#define FOLLOW_NUDGED_MS 1
+#define FOLLOW_NUDGE_NS	 (100 * NSW_NSEC_PER_MSEC)
 
 struct start_record {
 	enum nsw_trace_format format;
@@ -171,7 +176,8 @@ static int write_out(struct start_record *r, int fd, struct nsw_error *err)
 static void follow(struct start_record *r, int pidfd, int stop_fd, int timeout_ms, char *reason,
 		   size_t len)
 {
-	__u64 deadline = nsw_timeline_now() + (__u64)timeout_ms * NSW_NSEC_PER_MSEC;
+	__u64 deadline = nsw_timeline_now() + (__u64)timeout_ms * NSW_NSEC_PER_MSEC,
+	      nudged_until = 0;
 	struct pollfd p[3] = {
 	    {nsw_run_trace_fd(r->t.rt), POLLIN, 0},
 	    {pidfd, POLLIN, 0},
@@ -186,6 +192,8 @@ static void follow(struct start_record *r, int pidfd, int stop_fd, int timeout_m
 
 		if (ms > FOLLOW_POLL_MS)
 			ms = FOLLOW_POLL_MS;
+		if (now < nudged_until)
+			ms = FOLLOW_NUDGED_MS;
 
 		if (now >= deadline) {
 			snprintf(reason, len, "the container was not started within %d s",
@@ -206,6 +214,14 @@ static void follow(struct start_record *r, int pidfd, int stop_fd, int timeout_m
 			return;
 		}
 		if (p[2].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(stop_fd, &si, sizeof(si)) == sizeof(si) &&
+			    si.ssi_signo == SIGUSR1) {
+				/* Its record may follow the signal by a little: look often. */
+				nudged_until = nsw_timeline_now() + FOLLOW_NUDGE_NS;
+				continue;
+			}
 			snprintf(
 			    reason, len,
 			    "the recorder was stopped (delete) before the command was executed");

@@ -19,9 +19,10 @@
 int nsw_start_record_begin(void **ctx, const char *format, struct nsw_observer *obs,
 			   struct nsw_error *err);
 /*
- * Until pid's exec (the kernel's), pidfd readable (pid ended), stop_fd
- * readable (delete) or timeout_ms; then the settle of run --trace and the
- * file to out_fd (not closed). -1 if it could not be written.
+ * Until pid's exec (the kernel's), pidfd readable (pid ended), a signal on
+ * stop_fd (a signalfd: SIGUSR1 says the exec is due, look now; any other
+ * stops) or timeout_ms; then the settle of run --trace and the file to
+ * out_fd (not closed). -1 if it could not be written.
  */
 int nsw_start_record_finish(void *ctx, pid_t pid, int pidfd, int stop_fd, int timeout_ms,
 			    int out_fd, struct nsw_error *err);
