@@ -385,3 +385,34 @@ bad_annotation() {
 	RT_INITS+=("$(cat "$BATS_TEST_TMPDIR/$id.pid"):$(rt_starttime "$(cat "$BATS_TEST_TMPDIR/$id.pid")")")
 	[ -n "$(recorder_pid "$id")" ] || fail "control: no recorder"
 }
+
+@test "oci trace: an init killed before start ends the recorder by itself, which writes PATH" {
+	local id pid rec file i
+	oci_id kill
+	id=$OCI_ID
+	file="$OUT/$id.json"
+	oci_config '["true"]' "{\"io.nswatch.trace\": \"$file\", \"io.nswatch.trace-format\": \"perfetto\"}"
+	oci_create "$id"
+	[ "$NSW_STATUS" -eq 0 ] || fail "create: status $NSW_STATUS: $(cat "$BATS_TEST_TMPDIR/$id.out")"
+	pid=$(cat "$BATS_TEST_TMPDIR/$id.pid")
+	RT_INITS+=("$pid:$(rt_starttime "$pid")")
+	rec=$(recorder_pid "$id")
+	[ -n "$rec" ] && [ -e "/proc/$rec" ] || fail "no recorder running after create"
+	rt_oci kill "$id" KILL
+	assert_eq "kill status" "$NSW_STATUS" 0
+	# No delete: the recorder sees the init end, writes and goes (bounded wait).
+	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
+		[ -e "$file" ] && [ ! -e "$ROOT/.$id.trace" ] && break
+		sleep 0.1
+	done
+	[ -e "$file" ] || fail "no trace written once the init was killed"
+	[ ! -e "$ROOT/.$id.trace" ] || fail "the recorder's record is still there"
+	if [ -e "/proc/$rec" ] && [ "$(awk '{ print $3 }' "/proc/$rec/stat" 2>/dev/null)" != Z ]; then
+		fail "the recorder $rec still runs once it wrote"
+	fi
+	assert_eq "the trace's end" \
+		"$(te "$file" '[.traceEvents[] | select(.cat == "runtime" and .name == "end")][0].args.detail')" \
+		"the init (pid $pid) ended before it executed the command"
+	assert_eq "the init's exit, killed by SIGKILL" \
+		"$(te "$file" "[.traceEvents[] | select(.pid == $pid and .name == \"exit\")][0].args.wait_status")" 9
+}
