@@ -366,3 +366,84 @@ kernel_created() {
 	assert_eq "the exec'd command's net namespace" "$(cat "$BATS_TEST_TMPDIR/exec-out")" \
 		"$(grep '^net:' "$BATS_TEST_TMPDIR/init-ns")"
 }
+
+# ---------------------------------------------------------------------------
+# --trace-out FILE --trace-format text|json|perfetto
+
+@test "--trace-out perfetto: the runtime's track and one per process; the init's namespaces are the workload's" {
+	local n f t pid want got
+	n=$(rt_name pf)
+	f="$BATS_TEST_TMPDIR/start.trace.json"
+	rt_run --name "$n" --trace-out "$f" --trace-format perfetto -- sh -c "$READ_NS" "$n"
+	rt_assert_status 0
+	assert_eq "stderr (no --trace)" "$(cat "$NSW_ERR")" ""
+	jq -e . "$f" >/dev/null || fail "the file is not JSON"
+	assert_eq "displayTimeUnit" "$(jq -r .displayTimeUnit "$f")" ms
+	assert_eq "the runtime's track" \
+		"$(jq -r '[.traceEvents[] | select(.ph == "M" and .name == "process_name" and .pid == 4194305)][0].args.name' "$f")" \
+		"nswatch runtime"
+	for t in namespaces id_maps mounts pivot_root exec total_to_exec; do
+		got=$(jq "[.traceEvents[] | select(.ph == \"X\" and .pid == 4194305 and .name == \"$t\" and .dur >= 0)] | length" "$f")
+		[ "$got" -ge 1 ] || fail "no complete event for the runtime's step $t"
+	done
+	# The step spans nest in total_to_exec (one track needs them nested).
+	jq -e '[.traceEvents[] | select(.ph == "X" and .pid == 4194305)] as $x |
+		($x[] | select(.name == "total_to_exec")) as $t |
+		all($x[]; .ts >= $t.ts and .ts + .dur <= $t.ts + $t.dur + 0.001)' "$f" >/dev/null ||
+		fail "a step span lies outside total_to_exec"
+	# The init: the child of the monitor's clone3, a track named by what it ran.
+	pid=$(jq -r '[.traceEvents[] | select(.cat == "kernel" and .name == "clone3" and .args.event.child_pid > 0 and (.args.event.flags | index("CLONE_NEWPID")))][0].args.event.child_pid' "$f")
+	[ "$pid" != null ] || fail "no clone3 of the init"
+	assert_eq "the init's track" \
+		"$(jq -r "[.traceEvents[] | select(.ph == \"M\" and .name == \"process_name\" and .pid == $pid)][0].args.name" "$f")" \
+		"nswatch, sh"
+	assert_eq "processes without a track" \
+		"$(jq '[.traceEvents[] | select(.cat == "kernel" and .pid < 4194304) | .pid] - [.traceEvents[] | select(.ph == "M" and .name == "process_name") | .pid] | length' "$f")" 0
+	for t in mnt uts ipc net pid user; do
+		want=$(sed -n "s/^$t:\[\([0-9]*\)\]$/\1/p" "$NSW_OUT")
+		[ -n "$want" ] || fail "the workload printed no $t namespace"
+		assert_ne "the container's $t namespace" "$want" "$(host_ns "$t")"
+		assert_eq "clone3's ns_after.$t" \
+			"$(jq -r "[.traceEvents[] | select(.name == \"clone3\" and .args.event.child_pid == $pid)][0].args.event.ns_after.$t" "$f")" "$want"
+	done
+	want=$(sed -n 's/^cgroup:\[\([0-9]*\)\]$/\1/p' "$NSW_OUT")
+	assert_ne "the container's cgroup namespace" "$want" "$(host_ns cgroup)"
+	assert_eq "the init's own unshare(CLONE_NEWCGROUP), on its track" \
+		"$(jq -r "[.traceEvents[] | select(.pid == $pid and .name == \"unshare\")][0].args.event.ns_after.cgroup" "$f")" "$want"
+	assert_eq "the init's exec, on its track" \
+		"$(jq -r "[.traceEvents[] | select(.pid == $pid and .name == \"exec\")][0].args.filename" "$f")" /bin/sh
+	assert_eq "the init's exit, on its track" \
+		"$(jq -r "[.traceEvents[] | select(.pid == $pid and .name == \"exit\")][0].args.wait_status" "$f")" 0
+	assert_eq "events lost" "$(jq -r .otherData.lost "$f")" 0
+}
+
+@test "--trace-out text and json: the lines of --trace and of --trace-json, in a file" {
+	local n f j
+	n=$(rt_name tx)
+	f="$BATS_TEST_TMPDIR/start.txt"
+	j="$BATS_TEST_TMPDIR/start.jsonl"
+	rt_run --name "$n" --trace-out "$f" --trace-format text --trace-json "$j" -- sh -c "$READ_NS" "$n"
+	rt_assert_status 0
+	assert_eq "stderr (no --trace)" "$(cat "$NSW_ERR")" ""
+	tl_assert_order "$f" create clone3 setup pivot_root ready start exec running exited released
+	grep -q '^Summary: events=[0-9]* lost=0 ' "$f" || fail "no summary line in $f"
+	assert_eq "the summary's net namespace" "$(summary_ns "$f" net)" \
+		"$(sed -n 's/^net:\[\([0-9]*\)\]$/\1/p' "$NSW_OUT")"
+	assert_eq "the JSON lines' last" "$(tail -n 1 "$j" | jq -r .what)" summary
+	# json is --trace-out's default format.
+	n=$(rt_name js)
+	rt_run --name "$n" --trace-out "$j" -- true
+	rt_assert_status 0
+	assert_eq "--trace-out's default format: JSON lines" "$(tail -n 1 "$j" | jq -r .what)" summary
+}
+
+@test "error: --trace-format without --trace-out, an unknown format, two outputs of one format" {
+	local f="$BATS_TEST_TMPDIR/t.json"
+	rt_check_refused 2 "--trace-out FILE, which is not given" "$(rt_name f1)" --trace-format perfetto
+	rt_check_refused 2 "bad --trace-format 'xml'" "$(rt_name f2)" --trace-out "$f" --trace-format xml
+	rt_check_refused 2 "choose one" "$(rt_name f3)" --trace --trace-out "$f" --trace-format text
+	rt_check_refused 2 "choose one" "$(rt_name f4)" --trace-json "$f.2" --trace-out "$f"
+	[ ! -e "$f" ] && [ ! -e "$f.2" ] || fail "a refused run created a file"
+	rt_check_refused 125 "/nonexistent/$RT_PREFIX/t.json" "$(rt_name f5)" \
+		--trace-out "/nonexistent/$RT_PREFIX/t.json" --trace-format perfetto
+}

@@ -164,6 +164,38 @@ static void test_trace(void **state)
 	nsw_container_free(&c);
 }
 
+/* --trace-out FILE in --trace-format; each format has one place to go. */
+static void test_trace_out(void **state)
+{
+	char **bad[] = {
+		ARGV("--trace-format", "perfetto", "true"),
+		ARGV("--trace-out", "t.json", "--trace-format", "xml", "true"),
+		ARGV("--trace-out", "", "true"),
+		ARGV("--trace", "--trace-out", "t.txt", "--trace-format", "text", "true"),
+		ARGV("--trace-json", "a.json", "--trace-out", "b.json", "true"),
+		ARGV("--trace-out", "t.json", "-d", "true"),
+	};
+	struct nsw_container c;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_not_equal(parse(&c, bad[i]), 0);
+		nsw_container_free(&c);
+	}
+	assert_int_equal(parse(&c, ARGV("--trace-out", "t.json", "--trace-format", "perfetto",
+					"--trace", "--trace-json", "j", "true")), 0);
+	assert_string_equal(c.trace_out, "t.json");
+	assert_string_equal(c.trace_format, "perfetto");
+	assert_true(nsw_container_traced(&c));
+	nsw_container_free(&c);
+	/* --trace-out alone traces (JSON lines: the default format). */
+	assert_int_equal(parse(&c, ARGV("--trace-out", "t.json", "true")), 0);
+	assert_null(c.trace_format);
+	assert_false(c.trace);
+	assert_true(nsw_container_traced(&c));
+	nsw_container_free(&c);
+}
+
 static void test_idmaps(void **state)
 {
 	struct nsw_idmap maps[NSW_MAX_IDMAPS];
@@ -278,7 +310,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),  cmocka_unit_test(test_options),
 		cmocka_unit_test(test_bad_options), cmocka_unit_test(test_idmaps),
 		cmocka_unit_test(test_caps),	  cmocka_unit_test(test_names),
-		cmocka_unit_test(test_trace),
+		cmocka_unit_test(test_trace),	  cmocka_unit_test(test_trace_out),
 		cmocka_unit_test(test_user_strict), cmocka_unit_test(test_hostnames),
 		cmocka_unit_test(test_volume_targets),
 	};

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include "cli/commands.h"
 #include "oci/oci.h"
+#include "timeline/start_record.h"
 #include "lib/clock.h"
 #include "lib/json.h"
 #include "lib/util.h"
@@ -94,7 +95,13 @@ static int verb_create(int argc, char **argv, struct oci_log *log, struct nsw_er
 	    {"preserve-fds", required_argument, NULL, 'f'},
 	    {0},
 	};
-	struct nsw_oci_create_opts o = {0};
+	/* io.nswatch.trace: the timeline's recorder (oci/ loads no tracer). */
+	static const struct nsw_oci_trace_ops trace_ops = {
+	    .begin = nsw_start_record_begin,
+	    .finish = nsw_start_record_finish,
+	    .fail = nsw_start_record_fail,
+	};
+	struct nsw_oci_create_opts o = {.trace = &trace_ops};
 	int opt;
 
 	(void)log;

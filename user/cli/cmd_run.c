@@ -10,6 +10,7 @@
 #include "cli/commands.h"
 #include "cli/run_opts.h"
 #include "runtime/runtime.h"
+#include "timeline/perfetto.h"
 #include "timeline/runtime_items.h"
 #include "lib/util.h"
 
@@ -18,9 +19,56 @@
 
 struct run_trace_out {
 	FILE *json;			/* --trace-json FILE */
+	FILE *out;			/* --trace-out FILE */
+	enum nsw_trace_format format;	/* --trace-format */
+	struct nsw_trace_events *te;	/* perfetto: what the file gets at the end */
 	struct nsw_run_timeline t;
 	struct nsw_observer obs;
 };
+
+/* --trace-out FILE in --trace-format (run_opts.c checked both). */
+static int trace_out_open(const struct nsw_container *c, struct run_trace_out *o,
+			  struct nsw_error *err)
+{
+	o->format = NSW_TRACE_JSON;
+	if (c->trace_format)
+		nsw_trace_format_parse(c->trace_format, &o->format);
+	if (!c->trace_out)
+		return 0;
+	o->out = fopen(c->trace_out, "we");
+	if (!o->out)
+		return nsw_error(err, errno, "--trace-out: cannot create %s", c->trace_out);
+	if (o->format == NSW_TRACE_PERFETTO && !(o->te = nsw_trace_events_new()))
+		return nsw_error(err, ENOMEM, "the trace timeline");
+	return 0;
+}
+
+/* Write (perfetto) and close --trace-out FILE: 0, or -1 with werr. */
+static int trace_out_close(const struct nsw_container *c, struct run_trace_out *o,
+			   struct nsw_error *werr)
+{
+	bool failed = false;
+	int e = 0;
+
+	if (!o->out)
+		return 0;
+	if (o->te && nsw_trace_events_write(o->te, o->t.tl, o->out) < 0) {
+		failed = true;
+		e = errno;
+	}
+	nsw_trace_events_free(o->te);
+	o->te = NULL;
+	if (!failed && ferror(o->out)) {
+		failed = true;
+		e = errno;
+	}
+	if (fclose(o->out) != 0) {
+		failed = true;
+		e = errno;
+	}
+	o->out = NULL;
+	return failed ? nsw_error(werr, e, "--trace-out: cannot write %s", c->trace_out) : 0;
+}
 
 /* The timeline, and the tracer on us before anything is made. */
 static int trace_begin(const struct nsw_container *c, struct run_trace_out *o,
@@ -34,9 +82,18 @@ static int trace_begin(const struct nsw_container *c, struct run_trace_out *o,
 			return nsw_error(err, errno, "--trace-json: cannot create %s",
 					 c->trace_json);
 	}
-	o->t.tl = nsw_timeline_new(c->trace ? stderr : NULL, o->json);
+	if (trace_out_open(c, o, err) < 0)
+		return -1;
+	o->t.tl = nsw_timeline_new(c->trace ? stderr : o->format == NSW_TRACE_TEXT ? o->out : NULL,
+				   o->format == NSW_TRACE_JSON && o->out ? o->out : o->json);
 	if (!o->t.tl)
 		return nsw_error(err, ENOMEM, "the trace timeline");
+	if (o->te) {
+		struct nsw_timeline_sink sink;
+
+		nsw_trace_events_sink(o->te, &sink);
+		nsw_timeline_set_sink(o->t.tl, &sink);
+	}
 	if (nsw_run_trace_start(&o->t.rt, o->t.tl, getpid(), err) < 0)
 		return -1;
 	/* Time zero: the tracer is on and nothing is made yet. */
@@ -47,20 +104,24 @@ static int trace_begin(const struct nsw_container *c, struct run_trace_out *o,
 
 /*
  * The rest of the timeline and the summary; err: a failure of our own.
- * -1 with werr filled if the --trace-json file could not be written.
+ * -1 with werr filled if the --trace-json or --trace-out file could not
+ * be written.
  */
 static int trace_finish(const struct nsw_container *c, struct run_trace_out *o,
 			const struct nsw_error *err, struct nsw_error *werr)
 {
+	bool out_failed;
+
 	nsw_run_trace_stop(o->t.rt);
 	o->t.rt = NULL;
 	if (o->t.tl) {
 		if (err)
 			nsw_run_timeline_error(&o->t, err);
 		nsw_timeline_finish(o->t.tl);
-		nsw_timeline_free(o->t.tl);
-		o->t.tl = NULL;
 	}
+	out_failed = trace_out_close(c, o, werr) < 0;
+	nsw_timeline_free(o->t.tl);
+	o->t.tl = NULL;
 	if (o->json) {
 		bool failed = ferror(o->json);
 		int e = failed ? errno : 0;
@@ -74,7 +135,7 @@ static int trace_finish(const struct nsw_container *c, struct run_trace_out *o,
 			return nsw_error(werr, e, "--trace-json: cannot write %s",
 					 c->trace_json);
 	}
-	return 0;
+	return out_failed ? -1 : 0;
 }
 
 static int run(struct nsw_container *c, struct nsw_error *err)
@@ -99,8 +160,7 @@ static int run(struct nsw_container *c, struct nsw_error *err)
 			nsw_error_warn(&werr);
 			return -1;
 		}
-		nsw_error(err, werr.errnum, "--trace-json: cannot write %s (the command exited with status %d)",
-			  c->trace_json, r);
+		nsw_error(err, werr.errnum, "%s (the command exited with status %d)", werr.msg, r);
 		nsw_error_set_status(err, NSW_EXIT_TRACE_LOST);
 		return -1;
 	}

@@ -5,6 +5,7 @@
 #include <string.h>
 #include "runtime/caps.h"
 #include "runtime/seccomp.h"
+#include "timeline/perfetto.h"
 #include "cli/run_opts.h"
 
 enum {
@@ -27,6 +28,9 @@ enum {
 	OPT_SECCOMP,
 	OPT_ALLOW_USERNS,
 	OPT_RM,
+
+	OPT_TRACE_OUT,
+	OPT_TRACE_FORMAT,
 };
 
 static const char doc[] =
@@ -55,7 +59,10 @@ static const char doc[] =
 	"exec) and the kernel's (the container's namespace operations), with "
 	"offsets since the start, then a summary: the namespaces the container "
 	"got, the time of each step, events lost. --trace-json FILE writes the "
-	"same as JSON lines.\n"
+	"same as JSON lines. --trace-out FILE writes it to FILE in --trace-format: "
+	"text (the lines of --trace), json (as --trace-json) or perfetto (the "
+	"Trace Event Format, which ui.perfetto.dev and chrome://tracing open: a "
+	"track for the runtime's steps, one per process the kernel saw).\n"
 	"\n"
 	"Exit status: CMD's; 125 if the container could not be created, 126 if "
 	"CMD could not be run, 127 if CMD was not found, 2 for a bad option.\n"
@@ -66,6 +73,7 @@ static const char doc[] =
 	"  nswatch run --memory 64m --pids-limit 32 --cpus 0.5 -- sh\n"
 	"  nswatch run -v /srv/data:/data:ro --read-only -- ls /data\n"
 	"  nswatch run --trace --trace-json start.json -- true\n"
+	"  nswatch run --trace-out start.trace.json --trace-format perfetto -- true\n"
 	"  nswatch run -ti -- sh\n"
 	"\n"
 	"See docs/run.md.";
@@ -118,6 +126,10 @@ static const struct argp_option options[] = {
 	  "Show the start and the container's namespace operations as a timeline on stderr, then a summary (root; not with --detach)", 6 },
 	{ "trace-json", OPT_TRACE_JSON, "FILE", 0,
 	  "Write the timeline and the summary as JSON lines to FILE (replaced; implies tracing)", 6 },
+	{ "trace-out", OPT_TRACE_OUT, "FILE", 0,
+	  "Write the timeline to FILE in --trace-format (replaced; implies tracing)", 6 },
+	{ "trace-format", OPT_TRACE_FORMAT, "FORMAT", 0,
+	  "The format of --trace-out: text, json (the default) or perfetto (Trace Event Format)", 6 },
 	{ 0 },
 };
 
@@ -218,6 +230,50 @@ static int parse_value(int key, const char *arg, struct nsw_container *c,
 	return nsw_error(err, 0, "unknown option");
 }
 
+/* --trace-out FILE, --trace-format FORMAT (checked whole at the end). */
+static error_t parse_trace_out(int key, char *arg, struct nsw_container *c,
+			       struct argp_state *state)
+{
+	enum nsw_trace_format f;
+
+	if (key == OPT_TRACE_OUT) {
+		if (!arg[0]) {
+			argp_error(state, "--trace-out needs a file name");
+			return EINVAL;
+		}
+		c->trace_out = arg;
+		return 0;
+	}
+	if (nsw_trace_format_parse(arg, &f) < 0) {
+		argp_error(state, "bad --trace-format '%s': text, json or perfetto", arg);
+		return EINVAL;
+	}
+	c->trace_format = arg;
+	return 0;
+}
+
+/* Each format has one place to go: --trace is the text, --trace-json the JSON lines. */
+static error_t check_trace_out(const struct nsw_container *c, struct argp_state *state)
+{
+	enum nsw_trace_format f = NSW_TRACE_JSON;
+
+	if (c->trace_format && !c->trace_out) {
+		argp_error(state, "--trace-format is the format of --trace-out FILE, which is not given");
+		return EINVAL;
+	}
+	if (c->trace_format)
+		nsw_trace_format_parse(c->trace_format, &f);
+	if (c->trace_out && f == NSW_TRACE_TEXT && c->trace) {
+		argp_error(state, "--trace-out with --trace-format text and --trace both write the text timeline: choose one");
+		return EINVAL;
+	}
+	if (c->trace_out && f == NSW_TRACE_JSON && c->trace_json) {
+		argp_error(state, "--trace-out with --trace-format json and --trace-json both write the JSON lines: choose one");
+		return EINVAL;
+	}
+	return 0;
+}
+
 static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct nsw_container *c = state->input;
@@ -252,6 +308,9 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		c->trace_json = arg;
 		return 0;
+	case OPT_TRACE_OUT:
+	case OPT_TRACE_FORMAT:
+		return parse_trace_out(key, arg, c, state);
 	case ARGP_KEY_ARG:
 		/* The command and its own options are not ours to parse. */
 		c->argv = &state->argv[state->next - 1];
@@ -275,10 +334,10 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 		}
 		/* The timeline is written by the run that waits for the container. */
 		if (nsw_container_traced(c) && c->detach) {
-			argp_error(state, "--trace and --trace-json cannot be used with --detach");
+			argp_error(state, "--trace, --trace-json and --trace-out cannot be used with --detach");
 			return EINVAL;
 		}
-		return 0;
+		return check_trace_out(c, state);
 	case ARGP_KEY_INIT:
 	case ARGP_KEY_NO_ARGS:
 	case ARGP_KEY_SUCCESS:

@@ -350,7 +350,8 @@ static void undo_create(struct nsw_instance *in)
 
 /* What create does once the config is read and checked. */
 static int create_from(const char *id, struct nsw_oci_config *cfg,
-		       const struct nsw_oci_create_opts *o, struct nsw_error *err)
+		       const struct nsw_oci_create_opts *o, struct nsw_oci_trace *trace,
+		       struct nsw_error *err)
 {
 	struct nsw_oci_state st = {0};
 	struct nsw_instance in;
@@ -381,7 +382,7 @@ static int create_from(const char *id, struct nsw_oci_config *cfg,
 		return nsw_error(err, errno, "cannot open %s", tmp_fifo);
 	}
 	if (join_namespaces(cfg, err) < 0 ||
-	    nsw_monitor_create(&cfg->c, fifo, &in, &tty, err) < 0) {
+	    nsw_monitor_create(&cfg->c, fifo, nsw_oci_trace_observer(trace), &in, &tty, err) < 0) {
 		unlink(tmp_fifo);
 		return -1;
 	}
@@ -419,6 +420,9 @@ static int create_from(const char *id, struct nsw_oci_config *cfg,
 		goto undo;
 	if (o->pid_file && write_pid_file(o->pid_file, in.pid, err) < 0)
 		goto undo;
+	/* io.nswatch.trace: the recorder goes on until the command has run. */
+	if (nsw_oci_trace_detach(trace, id, in.pid, err) < 0)
+		goto undo;
 	return 0;
 undo:
 	r = -1;
@@ -451,6 +455,7 @@ int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct n
 {
 	struct nsw_oci_config cfg;
 	char bundle[PATH_MAX], dir[PATH_MAX];
+	struct nsw_oci_trace *trace = NULL;
 	struct stat sb;
 	int r;
 
@@ -469,8 +474,13 @@ int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct n
 	r = nsw_container_validate(&cfg.c, err);
 	if (r == 0)
 		r = check_cgroups_free(id, &cfg.c.limits, err);
+	/* io.nswatch.trace: checked, and the tracer on, before anything is made. */
 	if (r == 0)
-		r = create_from(id, &cfg, o, err);
+		r = nsw_oci_trace_begin(&cfg, o->trace, &trace, err);
+	if (r == 0)
+		r = create_from(id, &cfg, o, trace, err);
+	if (r < 0)
+		nsw_oci_trace_fail(trace, err);
 	nsw_oci_config_free(&cfg);
 	return r;
 }
@@ -521,6 +531,9 @@ int nsw_oci_start(const char *id, struct nsw_error *err)
 			;
 		close(fd);
 	}
+	/* io.nswatch.trace: the file is written once the command has run. */
+	if (r == 0)
+		nsw_oci_trace_wait(id);
 	st.status = NSW_OCI_RUNNING;
 	/* A poststart hook that fails is a warning: the container runs (the spec). */
 	if (r == 0 && nsw_oci_run_hooks(&st.saved, NSW_OCI_HOOK_POSTSTART, &st, err) < 0) {
@@ -635,6 +648,8 @@ int nsw_oci_delete(const char *id, bool force, struct nsw_error *err)
 					 id);
 		}
 	}
+	/* io.nswatch.trace: a recorder still waiting writes what it has and ends. */
+	nsw_oci_trace_end(id);
 	r = nsw_state_load(id, &in, NULL, err);
 	/* A create still under way (or killed): its process, then its init. */
 	if (r == 0 && st.status == NSW_OCI_CREATING) {

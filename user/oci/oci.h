@@ -23,6 +23,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 #include "oci/config.h"
+#include "runtime/observer.h"
 #include "lib/error.h"
 #include "lib/json.h"
 
@@ -57,10 +58,14 @@ struct nsw_oci_state {
 /* Use dir as the state root instead of NSW_OCI_ROOT (--root). */
 int nsw_oci_set_root(const char *dir, struct nsw_error *err);
 
+struct nsw_oci_trace_ops;
+
 struct nsw_oci_create_opts {
 	const char *bundle;	    /* NULL: the working directory */
 	const char *pid_file;	    /* NULL: none */
 	const char *console_socket; /* where the terminal's master goes */
+	/* The start's recorder, for the io.nswatch.trace annotation (NULL: refused). */
+	const struct nsw_oci_trace_ops *trace;
 };
 
 int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct nsw_error *err);
@@ -144,5 +149,65 @@ bool nsw_oci_start_enters(const char *root, const char *id);
 int nsw_oci_send_console(const char *path, int master, struct nsw_error *err);
 /* create's: a pid file written whole (a temporary file renamed). */
 int nsw_oci_write_pid_file(const char *path, pid_t pid, struct nsw_error *err);
+
+/*
+ * A container's start, recorded (docs/oci.md, "Tracing a container's
+ * start"): with the annotation io.nswatch.trace=PATH (and
+ * io.nswatch.trace-format=json|text|perfetto), create records the
+ * runtime's steps and the kernel's events of the container's processes
+ * into PATH, from before the clone until the command has executed after
+ * start. create forks a recorder for that (it outlives create): start
+ * waits for it to write PATH, delete ends it.
+ *
+ * oci/ loads no tracer: the command supplies one (the timeline's). Its
+ * ctx is its own.
+ */
+#define NSW_OCI_TRACE_ANNOTATION "io.nswatch.trace"
+#define NSW_OCI_TRACE_FORMAT_ANNOTATION "io.nswatch.trace-format"
+
+struct nsw_oci_trace_ops {
+	/*
+	 * Check format (NULL: the default), load the tracer following this
+	 * process, fill obs for the create's steps. Before anything is made.
+	 */
+	int (*begin)(void **ctx, const char *format, struct nsw_observer *obs,
+		     struct nsw_error *err);
+	/*
+	 * In the recorder, once create is done: record until pid has executed
+	 * its command, or pidfd polls readable (it ended), or stop_fd (a
+	 * signalfd) gets a signal other than SIGUSR1 (delete; SIGUSR1 is
+	 * start's: the exec is due), or timeout_ms passed; then the timeline
+	 * to out_fd.
+	 */
+	int (*finish)(void *ctx, pid_t pid, int pidfd, int stop_fd, int timeout_ms, int out_fd,
+		      struct nsw_error *err);
+	/* create failed: the timeline so far, with why, to out_fd. */
+	int (*fail)(void *ctx, const struct nsw_error *why, int out_fd, struct nsw_error *err);
+};
+
+struct nsw_oci_trace;
+
+/*
+ * The annotation of cfg, checked: *t NULL without it. PATH absolute, not
+ * there yet, its directory writable (a temporary file is made in it now),
+ * the format known, the tracer loaded: else -1 naming the annotation.
+ */
+int nsw_oci_trace_begin(const struct nsw_oci_config *cfg, const struct nsw_oci_trace_ops *ops,
+			struct nsw_oci_trace **t, struct nsw_error *err);
+/* The observer for nsw_monitor_create(); NULL for a NULL t. */
+const struct nsw_observer *nsw_oci_trace_observer(const struct nsw_oci_trace *t);
+/*
+ * create is done: fork the recorder for container id (its init: pid),
+ * which writes PATH; t is freed (the recorder has it). -1: t is still the
+ * caller's (nsw_oci_trace_fail()). NULL is fine.
+ */
+int nsw_oci_trace_detach(struct nsw_oci_trace *t, const char *id, pid_t pid,
+			 struct nsw_error *err);
+/* create failed: PATH gets the timeline so far, with why; t is freed. NULL is fine. */
+void nsw_oci_trace_fail(struct nsw_oci_trace *t, const struct nsw_error *why);
+/* start: wait (bounded) for container id's recorder to write PATH, if it has one. */
+void nsw_oci_trace_wait(const char *id);
+/* delete: end container id's recorder if it is still there (it writes what it has). */
+void nsw_oci_trace_end(const char *id);
 
 #endif /* NSW_OCI_H */

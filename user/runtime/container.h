@@ -134,12 +134,16 @@ struct nsw_container {
 	 * foreground one's always goes.
 	 */
 	bool auto_remove;
+
+	/* --trace-out FILE: the timeline to FILE in --trace-format (borrowed; cli/run_opts.c checks it) */
+	const char *trace_out;
+	const char *trace_format;	/* "text", "json" (the default), "perfetto" */
 };
 
-/* Is the run traced (--trace or --trace-json)? */
+/* Is the run traced (--trace, --trace-json or --trace-out)? */
 static inline bool nsw_container_traced(const struct nsw_container *c)
 {
-	return c->trace || c->trace_json;
+	return c->trace || c->trace_json || c->trace_out;
 }
 
 /* Defaults: all namespaces, default caps, the built-in rootfs, a fresh name. */

@@ -921,16 +921,17 @@ fail:
 
 /* ---- OCI create ---- */
 
-int nsw_monitor_create(struct nsw_container *c, int fifo, struct nsw_instance *in,
-		       int *tty, struct nsw_error *err)
+int nsw_monitor_create(struct nsw_container *c, int fifo, const struct nsw_observer *obs,
+		       struct nsw_instance *in, int *tty, struct nsw_error *err)
 {
-	struct monitor m = { .c = c, .sock = -1, .pidfd = -1, .lock = -1, .mark = -1,
+	struct monitor m = { .c = c, .obs = obs, .sock = -1, .pidfd = -1, .lock = -1, .mark = -1,
 			     .report = -1, .tty = -1,
 			     .compile = { .fd = -1, .errpipe = -1 }, .seccomp = -1 };
 	struct nsw_msg msg;
 
 	*tty = -1;
 	describe(&m);
+	observe_step(&m, NSW_STEP_CREATE, nsw_mono_ns());
 	if (nsw_seccomp_compile_start(&c->seccomp, c->caps, &m.compile, err) < 0 ||
 	    claim(&m, err) < 0 || spawn(&m, err) < 0 || prepare(&m, err) < 0 ||
 	    await(&m, NSW_MSG_READY, &msg, err) < 0 ||
@@ -941,6 +942,7 @@ int nsw_monitor_create(struct nsw_container *c, int fifo, struct nsw_instance *i
 		goto fail;
 	}
 	memcpy(m.in.ns_inode, msg.ns_inode, sizeof(m.in.ns_inode));
+	observe_step(&m, NSW_STEP_READY, nsw_mono_ns());
 	if (send_init(&m, NSW_MSG_START_FIFO, fifo, err) < 0 ||
 	    send_init(&m, NSW_MSG_EXEC, m.seccomp, err) < 0 ||
 	    set_status(&m, "created", err) < 0)

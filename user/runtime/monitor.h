@@ -25,9 +25,10 @@ int nsw_monitor_run(struct nsw_container *c, const struct nsw_observer *obs,
  * and its EXEC, record "created" and return without waiting: the init is
  * left to whoever reaps this process's orphans. in: the state recorded;
  * *tty: with c->tty, the master of the init's pseudo-terminal, else -1.
+ * obs (NULL: none) is told the steps up to READY (a start's recorder).
  */
-int nsw_monitor_create(struct nsw_container *c, int fifo, struct nsw_instance *in,
-		       int *tty, struct nsw_error *err);
+int nsw_monitor_create(struct nsw_container *c, int fifo, const struct nsw_observer *obs,
+		       struct nsw_instance *in, int *tty, struct nsw_error *err);
 
 /* What a detached monitor tells the caller waiting for the start. */
 struct nsw_start_report {

@@ -133,6 +133,8 @@ static void present_exit(struct nsw_run_trace *rt, const struct nsw_proc_event *
 	if (nsw_json_open_mem(&w) == 0) {
 		nsw_json_object_begin(&w);
 		nsw_json_kv_uint(&w, "pid", ev->pid);
+		nsw_json_key(&w, "comm");
+		nsw_json_string_n(&w, ev->comm, sizeof(ev->comm));
 		nsw_json_kv_uint(&w, "wait_status", ev->exit_code);
 		nsw_json_object_end(&w);
 		json = nsw_json_take_mem(&w);

@@ -52,6 +52,7 @@ struct nsw_timeline {
 		const char *type;
 		unsigned long long inode;
 	} ns[NSW_TYPE_COUNT];
+	struct nsw_timeline_sink sink;
 };
 
 static const char *const source_names[] = {
@@ -216,6 +217,9 @@ void nsw_timeline_add(struct nsw_timeline *tl, enum nsw_tl_source src,
 {
 	struct tl_item *it;
 
+	if (tl->sink.item)
+		tl->sink.item(tl->sink.ctx, src, ts, what ? what : "", detail ? detail : "",
+			      json_fields);
 	if (tl->n == tl->cap) {
 		size_t cap = tl->cap ? tl->cap * 2 : 64;
 		struct tl_item *items = realloc(tl->items, cap * sizeof(*items));
@@ -308,6 +312,8 @@ void nsw_timeline_step(struct nsw_timeline *tl, const char *name,
 
 	if (s && end > begin)
 		s->total += end - begin;
+	if (tl->sink.step && end >= begin)
+		tl->sink.step(tl->sink.ctx, name, begin, end);
 }
 
 void nsw_timeline_step_begin(struct nsw_timeline *tl, const char *name)
@@ -412,4 +418,18 @@ void nsw_timeline_finish(struct nsw_timeline *tl)
 	}
 	if (tl->json)
 		summary_json(tl, tl->json);
+}
+
+void nsw_timeline_set_sink(struct nsw_timeline *tl, const struct nsw_timeline_sink *sink)
+{
+	tl->sink = sink ? *sink : (struct nsw_timeline_sink){ 0 };
+}
+
+void nsw_timeline_counts(const struct nsw_timeline *tl, struct nsw_timeline_counts *c)
+{
+	*c = (struct nsw_timeline_counts){
+		.events = tl->events,
+		.lost_ring = tl->lost_ring,
+		.lost_inflight = tl->lost_inflight,
+	};
 }

@@ -121,4 +121,25 @@ void nsw_timeline_set_namespaces(struct nsw_timeline *tl, __u64 clone_flags,
  */
 void nsw_timeline_finish(struct nsw_timeline *tl);
 
+/*
+ * Someone else who keeps the timeline (the Trace Event Format writer,
+ * perfetto.h; the OCI start recorder): told of each item as it is added
+ * (before ordering: not in ts order) and of each span of a step. Strings
+ * are the caller's, valid during the call only.
+ */
+struct nsw_timeline_sink {
+	void *ctx;
+	void (*item)(void *ctx, enum nsw_tl_source src, __u64 ts, const char *what,
+		     const char *detail, const char *json_fields);
+	void (*step)(void *ctx, const char *name, __u64 begin, __u64 end);
+};
+/* One sink at a time; NULL: none. Copied. */
+void nsw_timeline_set_sink(struct nsw_timeline *tl, const struct nsw_timeline_sink *sink);
+
+/* The summary's counts: kernel records on the timeline, records lost. */
+struct nsw_timeline_counts {
+	__u64 events, lost_ring, lost_inflight;
+};
+void nsw_timeline_counts(const struct nsw_timeline *tl, struct nsw_timeline_counts *c);
+
 #endif /* NSW_TIMELINE_H */
