@@ -4,6 +4,7 @@
  * a field is named in an error the way the spec spells its path
  * ("linux.resources.memory.limit", "mounts[3].options[1]").
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -743,14 +744,38 @@ static int parse_memory(struct json_object *res, struct nsw_limits *lim, struct 
 	return 0;
 }
 
+/* cpuset.cpus or cpuset.mems: a list of numbers and ranges ("0-3,8"). */
+static int get_cpuset(struct json_object *cpu, const char *key, char *out, struct nsw_error *err)
+{
+	const char *v;
+
+	if (get_string(cpu, key, "linux.resources.cpu", &v, err) < 0)
+		return -1;
+	if (!v || !v[0])
+		return 0;
+	if (strlen(v) >= NSW_CPUSET_MAX || strspn(v, "0123456789,-") != strlen(v) ||
+	    !isdigit((unsigned char)v[0]))
+		return nsw_error(err, 0,
+				 "linux.resources.cpu.%s: '%s' is not a list of numbers and ranges "
+				 "(e.g. 0-3,8) of at most %d characters",
+				 key, v, NSW_CPUSET_MAX - 1);
+	snprintf(out, NSW_CPUSET_MAX, "%s", v);
+	return 0;
+}
+
+/* The kernel's bounds of cpu.shares (v1). */
+#define CPU_SHARES_MIN 2
+#define CPU_SHARES_MAX 262144
+/* Realtime period and runtime: a bound above any real one; the kernel checks the rest. */
+#define CPU_RT_PERIOD_MAX 1000000000LL
+
 static int parse_cpu(struct json_object *res, struct nsw_limits *lim, struct nsw_error *err)
 {
-	static const char *const refused[] = {
-	    "shares", "realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", "burst"};
+	static const char *const refused[] = {"idle", "burst"};
 	const char *field = "linux.resources.cpu";
 	struct json_object *cpu;
-	long long quota = 0, period = 0;
-	int has_quota, has_period;
+	long long quota = 0, period = 0, v;
+	int has_quota, has_period, r;
 
 	if (member(res, "cpu", json_type_object, "linux.resources", &cpu, err) < 0)
 		return -1;
@@ -771,6 +796,24 @@ static int parse_cpu(struct json_object *res, struct nsw_limits *lim, struct nsw
 		lim->cpu_period_us =
 		    has_period ? (unsigned long long)period : CPU_PERIOD_DEFAULT_US;
 	}
+	r = get_int(cpu, "shares", field, 0, CPU_SHARES_MAX, &v, err);
+	if (r < 0)
+		return -1;
+	if (r && v && v < CPU_SHARES_MIN)
+		return nsw_error(err, 0, "%s.shares: %lld is below the kernel's %d", field, v,
+				 CPU_SHARES_MIN);
+	lim->cpu_shares = r ? v : 0;
+	r = get_int(cpu, "realtimePeriod", field, 0, CPU_RT_PERIOD_MAX, &v, err);
+	if (r < 0)
+		return -1;
+	lim->cpu_rt_period_us = r ? v : 0;
+	r = get_int(cpu, "realtimeRuntime", field, -1, CPU_RT_PERIOD_MAX, &v, err);
+	if (r < 0)
+		return -1;
+	lim->cpu_rt_runtime_us = r ? v : 0;
+	if (get_cpuset(cpu, "cpus", lim->cpuset_cpus, err) < 0 ||
+	    get_cpuset(cpu, "mems", lim->cpuset_mems, err) < 0)
+		return -1;
 	return 0;
 }
 
@@ -921,8 +964,16 @@ static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg, stru
 		return -1;
 	if (get_string(linux_o, "cgroupsPath", "linux", &s, err) < 0)
 		return -1;
-	if (s && !(cfg->cgroups_path = strdup(s)))
-		return nsw_error(err, ENOMEM, "linux.cgroupsPath");
+	if (s && s[0]) {
+		cfg->cgroups_path = strdup(s);
+		if (!cfg->cgroups_path)
+			return nsw_error(err, ENOMEM, "linux.cgroupsPath");
+		if (nsw_cgroup_path_valid(cfg->cgroups_path, err) < 0)
+			return nsw_error_wrap(err, "linux.cgroupsPath");
+		c->limits.path = cfg->cgroups_path;
+	}
+	/* A cgroup in every hierarchy, as runc's cgroupfs driver makes them. */
+	c->limits.every_hierarchy = true;
 	if (get_string(linux_o, "rootfsPropagation", "linux", &s, err) < 0)
 		return -1;
 	if (s && s[0] && strcmp(s, "private") && strcmp(s, "rprivate") && strcmp(s, "slave") &&

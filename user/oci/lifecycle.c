@@ -420,9 +420,10 @@ undo:
 }
 
 /*
- * The cgroups are <hierarchy>/nswatch/ID whatever the state root: a
- * container of that name under another root (nswatch run's, another
- * --root) holds them, and a failed create would remove what it records.
+ * The cgroups are <hierarchy>/nswatch/ID whatever the state root (or the
+ * config's cgroupsPath): a container of that name under another root
+ * (nswatch run's, another --root) holds them, and a failed create would
+ * remove what it records.
  */
 static int check_cgroups_free(const char *id, const struct nsw_limits *lim, struct nsw_error *err)
 {
@@ -431,12 +432,17 @@ static int check_cgroups_free(const char *id, const struct nsw_limits *lim, stru
 
 	if (nsw_cgroup_plan(&cg, id, lim, err) < 0)
 		return -1;
-	for (int i = 0; i < cg.n; i++)
-		if (lstat(cg.dirs[i].path, &sb) == 0)
-			return nsw_error(
-			    err, EEXIST,
-			    "container with id exists: %s (cgroup %s, of another state root?)", id,
-			    cg.dirs[i].path);
+	for (int i = 0; i < cg.n; i++) {
+		if (lstat(cg.dirs[i].path, &sb) < 0)
+			continue;
+		if (lim->path)
+			return nsw_error(err, EEXIST,
+					 "linux.cgroupsPath: cgroup %s exists (another container's?)",
+					 cg.dirs[i].path);
+		return nsw_error(err, EEXIST,
+				 "container with id exists: %s (cgroup %s, of another state root?)",
+				 id, cg.dirs[i].path);
+	}
 	return 0;
 }
 
