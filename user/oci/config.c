@@ -40,7 +40,7 @@ static const struct {
 	const char *oci, *nsw;
 	bool joinable; /* by path, from the process that makes the init */
 } ns_kinds[] = {
-    {"pid", "pid", true},	{"network", "net", true}, {"mount", "mnt", false},
+    {"pid", "pid", true},	{"network", "net", true}, {"mount", "mnt", true},
     {"ipc", "ipc", true},	{"uts", "uts", true},	  {"user", "user", false},
     {"cgroup", "cgroup", true}, {"time", "time", true},
 };
@@ -556,8 +556,17 @@ static int parse_process(struct json_object *top, struct nsw_oci_config *cfg, st
 
 	if (member(top, "process", json_type_object, "", &proc, err) < 0)
 		return -1;
-	if (!proc)
-		return nsw_error(err, 0, "process: missing (create needs a process to start)");
+	if (!proc) {
+		/* Nothing to run: start refuses; the init only waits, without privileges. */
+		cfg->no_process = true;
+		c->caps_sets = true;
+		c->caps = c->caps_effective = c->caps_permitted = c->caps_inheritable = 0;
+		c->caps_ambient = 0;
+		c->argv = calloc(2, sizeof(*c->argv));
+		if (!c->argv || !(c->argv[0] = strdup("")))
+			return nsw_error(err, ENOMEM, "process");
+		return 0;
+	}
 	if (get_bool(proc, "terminal", "process", &c->tty, err) < 0 ||
 	    get_strv(proc, "args", "process", &c->argv, err) < 0)
 		return -1;
@@ -653,7 +662,13 @@ static int parse_namespaces(struct json_object *linux_o, struct nsw_oci_config *
 		if (!cfg->ns_paths[idx])
 			return nsw_error(err, ENOMEM, "%s", field);
 	}
-	if (!(cfg->c.ns_flags & CLONE_NEWNS))
+	/* The init joins a mount namespace itself (init.c), before building the root. */
+	cfg->c.mnt_ns_path = cfg->ns_paths[nsw_type_index("mnt")];
+	if (cfg->c.mnt_ns_path && (cfg->c.ns_flags & CLONE_NEWUSER))
+		return nsw_error(err, 0,
+				 "linux.namespaces: a mount namespace joined by path with a new user "
+				 "namespace is not supported by nswatch (the init could not join it)");
+	if (!(cfg->c.ns_flags & CLONE_NEWNS) && !cfg->c.mnt_ns_path)
 		return nsw_error(err, 0,
 				 "linux.namespaces: a new mount namespace is required (nswatch "
 				 "builds the rootfs in one)");
@@ -1251,6 +1266,8 @@ void nsw_oci_config_write_saved(struct nsw_json *w, const struct nsw_oci_config 
 	for (int i = 0; i < cfg->n_annotations; i++)
 		nsw_json_kv_string(w, cfg->annotation_keys[i], cfg->annotation_values[i]);
 	nsw_json_object_end(w);
+	if (cfg->no_process)
+		nsw_json_kv_bool(w, "process", false);
 	nsw_json_key(w, "hooks");
 	nsw_json_object_begin(w);
 	for (size_t k = 0; k < ARRAY_SIZE(kept); k++) {
@@ -1275,7 +1292,11 @@ void nsw_oci_config_write_saved(struct nsw_json *w, const struct nsw_oci_config 
 int nsw_oci_config_parse_saved(struct json_object *top, struct nsw_oci_config *cfg,
 			       struct nsw_error *err)
 {
+	struct json_object *v;
+
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->no_process = json_object_object_get_ex(top, "process", &v) &&
+			  json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v);
 	if (parse_hooks(top, cfg, err) < 0 || parse_annotations(top, cfg, err) < 0) {
 		nsw_oci_config_free(cfg);
 		return -1;

@@ -263,7 +263,8 @@ static int join_namespaces(const struct nsw_oci_config *cfg, struct nsw_error *e
 	for (int i = 0; i < NSW_TYPE_COUNT; i++) {
 		cleanup_close int fd = -1;
 
-		if (!cfg->ns_paths[i])
+		/* A mount namespace is the init's to join (init.c): this process keeps the host's paths. */
+		if (!cfg->ns_paths[i] || nsw_types[i].flag == CLONE_NEWNS)
 			continue;
 		fd = open(cfg->ns_paths[i], O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -395,6 +396,7 @@ static int create_from(const char *id, struct nsw_oci_config *cfg,
 	st.starttime = in.starttime;
 	st.status = NSW_OCI_CREATED;
 	/* Only what the later verbs need; the config itself stays the caller's. */
+	st.saved.no_process = cfg->no_process;
 	st.saved.n_annotations = cfg->n_annotations;
 	st.saved.annotation_keys = cfg->annotation_keys;
 	st.saved.annotation_values = cfg->annotation_values;
@@ -476,6 +478,8 @@ int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct n
 
 /* ---- start, kill, delete ---- */
 
+static int signal_pid(pid_t pid, unsigned long long starttime, int sig);
+
 int nsw_oci_start(const char *id, struct nsw_error *err)
 {
 	struct nsw_oci_state st;
@@ -492,6 +496,15 @@ int nsw_oci_start(const char *id, struct nsw_error *err)
 			  nsw_oci_status_name(st.status));
 		nsw_oci_state_free(&st);
 		return -1;
+	}
+	if (st.saved.no_process) {
+		/* It can never run: ended, so that it is stopped and can be deleted. */
+		signal_pid(st.pid, st.starttime, SIGKILL);
+		nsw_oci_state_free(&st);
+		return nsw_error(err, 0,
+				 "cannot start container %s: its config.json has no process to run "
+				 "(the container is killed; delete it)",
+				 id);
 	}
 	if (dir_path(id, NSW_STATE_START_FIFO, fifo, sizeof(fifo), err) < 0) {
 		nsw_oci_state_free(&st);

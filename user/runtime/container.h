@@ -128,6 +128,12 @@ struct nsw_container {
 	uint64_t caps_effective, caps_permitted, caps_inheritable, caps_ambient;
 	/* linux.sysctl: "net.ipv4.ip_forward=1", NULL-ended (borrowed); namespaced ones only. */
 	char **sysctl;
+	/*
+	 * OCI: the mount namespace to join (linux.namespaces' path, borrowed)
+	 * instead of a new one; the init joins it first and builds the root
+	 * there, as runc does.
+	 */
+	const char *mnt_ns_path;
 };
 
 /* Is the run traced (--trace or --trace-json)? */

@@ -588,6 +588,17 @@ static int setup_namespaces(const struct nsw_init_args *a, int tree_fd,
 	return setup_mounts(a, tree_fd, h, err);
 }
 
+static int join_mnt_ns(const char *path, struct nsw_error *err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return nsw_error(err, errno, "linux.namespaces: cannot open %s", path);
+	if (setns(fd, CLONE_NEWNS) < 0)
+		return nsw_error(err, errno, "linux.namespaces: cannot join %s (mnt)", path);
+	return 0;
+}
+
 static int setup(const struct nsw_init_args *a, int tree_fd,
 		 struct nsw_error *err)
 {
@@ -597,6 +608,9 @@ static int setup(const struct nsw_init_args *a, int tree_fd,
 	unsigned long long t = nsw_mono_ns();
 	int r;
 
+	/* OCI: a mount namespace joined by path is where the root is built. */
+	if (c->mnt_ns_path && join_mnt_ns(c->mnt_ns_path, err) < 0)
+		return -1;
 	r = open_host_handles(a, &h, err);
 	/* The bind sources, cloned with the caller's credentials. */
 	phase_done(a, NSW_PHASE_HOST_HANDLES, t);
