@@ -349,8 +349,10 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 		nsw_error(err, 0, "%s.type: missing (a filesystem type, or a bind)", field);
 		goto out;
 	}
-	if (!bind && (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))) {
-		nsw_error(err, 0, "%s: %s mounts are not supported by nswatch yet", field, type);
+	/* The container's own cgroups, bound there at create (lifecycle.c), as runc does. */
+	if (!bind && (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) && data) {
+		nsw_error(err, 0, "%s.options: '%s' is not an option of a cgroup mount", field,
+			  data);
 		goto out;
 	}
 	if (bind && (!source || !source[0])) {

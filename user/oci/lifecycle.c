@@ -448,6 +448,98 @@ static int check_cgroups_free(const char *id, const struct nsw_limits *lim, stru
 	return 0;
 }
 
+static bool is_cgroup_mount(const struct nsw_mount *m)
+{
+	return m->fstype && (!strcmp(m->fstype, "cgroup") || !strcmp(m->fstype, "cgroup2"));
+}
+
+/*
+ * The first of the binds of a cgroup mount m (index i): each of the
+ * container's cgroups, read-only if m is, at m's target/HIERARCHY ("cpu",
+ * "memory", "unified": the names the host mounts them at).
+ */
+static int cgroup_binds(struct nsw_container *c, int i, const struct nsw_cgroup *cg,
+			unsigned int attr, struct nsw_error *err)
+{
+	const struct nsw_mount *m = &c->mounts[i];
+
+	for (int k = 0; k < cg->n; k++) {
+		struct nsw_mount *b = &c->mounts[i + 1 + k];
+		char mnt[PATH_MAX];
+		const char *name;
+
+		memset(b, 0, sizeof(*b));
+		if (nsw_cgroup_mountpoint(cg->dirs[k].path, mnt, err) < 0)
+			return -1;
+		name = strrchr(mnt, '/') + 1;
+		b->source = strdup(cg->dirs[k].path);
+		if (asprintf(&b->target, "%s/%s", m->target, name) < 0)
+			b->target = NULL;
+		b->attr = attr;
+		if (!b->source || !b->target)
+			return nsw_error(err, ENOMEM, "a cgroup mount");
+	}
+	return 0;
+}
+
+/*
+ * A config's cgroup mounts (podman gives /sys/fs/cgroup one): what runc
+ * mounts on cgroup v1, a tmpfs holding a bind of each of the container's
+ * cgroups (read-only with the mount, the tmpfs too once they are in); on
+ * a host with cgroup v2 alone, the one cgroup bound there.
+ */
+static int expand_cgroup_mounts(const char *id, struct nsw_oci_config *cfg, struct nsw_error *err)
+{
+	struct nsw_container *c = &cfg->c;
+	struct nsw_cgroup cg = {0};
+	bool planned = false;
+
+	for (int i = 0; i < c->n_mounts; i++) {
+		struct nsw_mount *m = &c->mounts[i];
+		unsigned int ro;
+
+		if (!is_cgroup_mount(m))
+			continue;
+		if (!planned && nsw_cgroup_plan(&cg, id, &c->limits, err) < 0)
+			return nsw_error_wrap(err, "mounts[%d]", i);
+		planned = true;
+		if (!cg.n)
+			return nsw_error(err, 0, "mounts[%d]: a cgroup mount, and no cgroup of its own",
+					 i);
+		free(m->fstype);
+		m->fstype = NULL;
+		if (cg.n == 1 && cg.dirs[0].version == 2) {
+			free(m->source);
+			m->source = strdup(cg.dirs[0].path);
+			if (!m->source)
+				return nsw_error(err, ENOMEM, "mounts[%d]", i);
+			continue;
+		}
+		if (c->n_mounts + cg.n > NSW_MAX_MOUNTS)
+			return nsw_error(err, 0, "mounts: too many with the cgroup mount's %d binds",
+					 cg.n);
+		memmove(&c->mounts[i + 1 + cg.n], &c->mounts[i + 1],
+			(c->n_mounts - i - 1) * sizeof(*m));
+		c->n_mounts += cg.n;
+		ro = m->attr & MOUNT_ATTR_RDONLY;
+		m->attr &= ~MOUNT_ATTR_RDONLY;
+		if (ro)
+			c->sealed_mounts |= 1ULL << i;
+		free(m->source);
+		m->fstype = strdup("tmpfs");
+		m->source = strdup("tmpfs");
+		m->data = strdup("mode=755");
+		/* Counted mounts first: a failure below leaves them to be freed. */
+		memset(&c->mounts[i + 1], 0, cg.n * sizeof(*m));
+		if (!m->fstype || !m->source || !m->data)
+			return nsw_error(err, ENOMEM, "mounts[%d]", i);
+		if (cgroup_binds(c, i, &cg, m->attr | ro, err) < 0)
+			return nsw_error_wrap(err, "mounts[%d]", i);
+		i += cg.n;
+	}
+	return 0;
+}
+
 int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct nsw_error *err)
 {
 	struct nsw_oci_config cfg;
@@ -468,6 +560,9 @@ int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct n
 		return nsw_error(err, EEXIST, "container with id exists: %s", id);
 	}
 	r = nsw_container_validate(&cfg.c, err);
+	/* After validate: the cgroups bound are not there yet, their binds are not checked. */
+	if (r == 0)
+		r = expand_cgroup_mounts(id, &cfg, err);
 	if (r == 0)
 		r = check_cgroups_free(id, &cfg.c.limits, err);
 	if (r == 0)

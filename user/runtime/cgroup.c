@@ -1034,3 +1034,18 @@ int nsw_cgroup_path_valid(char *path, struct nsw_error *err)
 				 path[0] ? path : "");
 	return 0;
 }
+
+int nsw_cgroup_mountpoint(const char *path, char *mnt, struct nsw_error *err)
+{
+	struct statx stx;
+
+	snprintf(mnt, PATH_MAX, "%s", path);
+	for (;;) {
+		if (statx(AT_FDCWD, mnt, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) == 0 &&
+		    nsw_statx_mount_root(&stx) == 1)
+			return 0;
+		if (!strcmp(mnt, "/"))
+			return nsw_error(err, 0, "cgroup %s: no hierarchy mounted above it", path);
+		up(mnt);
+	}
+}

@@ -122,4 +122,10 @@ int nsw_cgroup_check_owned(const struct nsw_cgroup *cg, const char *name,
  */
 int nsw_cgroup_path_valid(char *path, struct nsw_error *err);
 
+/*
+ * The mountpoint of the hierarchy path lies in (the nearest directory
+ * above it that is the root of a mount), into mnt (PATH_MAX).
+ */
+int nsw_cgroup_mountpoint(const char *path, char *mnt, struct nsw_error *err);
+
 #endif /* NSW_CGROUP_H */

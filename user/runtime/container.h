@@ -134,7 +134,14 @@ struct nsw_container {
 	 * there, as runc does.
 	 */
 	const char *mnt_ns_path;
+	/*
+	 * Bit i: mounts[i] is made read-only once the mounts inside it are
+	 * made (an OCI cgroup mount's tmpfs, which holds their mountpoints).
+	 */
+	uint64_t sealed_mounts;
 };
+
+_Static_assert(NSW_MAX_MOUNTS <= 64, "sealed_mounts has a bit per mount");
 
 /* Is the run traced (--trace or --trace-json)? */
 static inline bool nsw_container_traced(const struct nsw_container *c)

@@ -420,6 +420,20 @@ static int harden_mounts(const struct nsw_init_args *a,
 	return 0;
 }
 
+/* A mount made read-only after what was mounted inside it (its mountpoints). */
+static int seal_mount(int root_fd, const struct nsw_mount *m, struct nsw_error *err)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	cleanup_close int fd = open_in_root_how(root_fd, m->target, O_PATH | O_DIRECTORY,
+						RESOLVE_NO_SYMLINKS);
+
+	if (fd < 0)
+		return nsw_error(err, errno, "cannot open it to make it read-only");
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return nsw_error(err, errno, "cannot make it read-only");
+	return 0;
+}
+
 /*
  * Every mount, the /dev links, pivot_root; mm gets the mounts masks go
  * into. t: when the mounts step began.
@@ -441,6 +455,9 @@ static int mount_all(const struct nsw_init_args *a, int root_fd,
 		p = (struct nsw_phase){ .kind = NSW_PHASE_MOUNT, .mount.index = i };
 		phase(a, &p);
 	}
+	for (int i = 0; i < c->n_mounts; i++)
+		if ((c->sealed_mounts & (1ULL << i)) && seal_mount(root_fd, &c->mounts[i], err) < 0)
+			return wrap_mount(err, &c->mounts[i]);
 	if (make_dev_links(root_fd, err) < 0)
 		return -1;
 	p = (struct nsw_phase){ .kind = NSW_PHASE_DEV_LINKS, .begin = t,
