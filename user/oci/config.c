@@ -834,6 +834,153 @@ static int parse_cpu(struct json_object *res, struct nsw_limits *lim, struct nsw
 	return 0;
 }
 
+/*
+ * What runc allows after a config's rules: mknod of any node, the nodes
+ * nswatch binds into /dev (null, zero, full, random, urandom, tty), the
+ * ptys (ptmx and devpts' 136).
+ */
+static const struct nsw_device_rule default_device_rules[] = {
+    {true, 'c', -1, -1, "m"},  {true, 'b', -1, -1, "m"},  {true, 'c', 1, 3, "rwm"},
+    {true, 'c', 1, 5, "rwm"},  {true, 'c', 1, 7, "rwm"},  {true, 'c', 1, 8, "rwm"},
+    {true, 'c', 1, 9, "rwm"},  {true, 'c', 5, 0, "rwm"},  {true, 'c', 5, 2, "rwm"},
+    {true, 'c', 136, -1, "rwm"},
+};
+
+static int add_device_rule(struct nsw_limits *lim, const struct nsw_device_rule *r,
+			   struct nsw_error *err)
+{
+	if (lim->n_device_rules >= NSW_MAX_DEVICE_RULES)
+		return nsw_error(err, 0, "linux.resources.devices: more than %d rules with nswatch's",
+				 NSW_MAX_DEVICE_RULES);
+	lim->device_rules[lim->n_device_rules++] = *r;
+	return 0;
+}
+
+/* The config's linux.resources.devices, in order, then runc's defaults. */
+static int parse_device_rules(struct json_object *res, struct nsw_limits *lim,
+			      struct nsw_error *err)
+{
+	struct json_object *a;
+	char field[FIELD_LEN];
+
+	a = NULL;
+	if (res && member(res, "devices", json_type_array, "linux.resources", &a, err) < 0)
+		return -1;
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		struct json_object *o = json_object_array_get_idx(a, i);
+		struct nsw_device_rule r = {.type = 'a', .major = -1, .minor = -1};
+		const char *type, *access;
+		int got;
+
+		snprintf(field, sizeof(field), "linux.resources.devices[%zu]", i);
+		if (!json_object_is_type(o, json_type_object))
+			return nsw_error(err, 0, "%s: must be an object", field);
+		got = get_bool(o, "allow", field, &r.allow, err);
+		if (got < 0)
+			return -1;
+		if (!got)
+			return nsw_error(err, 0, "%s.allow: missing", field);
+		if (get_string(o, "type", field, &type, err) < 0 ||
+		    get_string(o, "access", field, &access, err) < 0 ||
+		    get_int(o, "major", field, -1, UINT32_MAX, &r.major, err) < 0 ||
+		    get_int(o, "minor", field, -1, UINT32_MAX, &r.minor, err) < 0)
+			return -1;
+		if (type && (strlen(type) != 1 || !strchr("acb", type[0])))
+			return nsw_error(err, 0, "%s.type: '%s' is not a, c or b", field, type);
+		if (type)
+			r.type = type[0];
+		if (access && (!access[0] || strlen(access) > 3 ||
+			       strspn(access, "rwm") != strlen(access)))
+			return nsw_error(err, 0, "%s.access: '%s' is not of r, w, m", field, access);
+		snprintf(r.access, sizeof(r.access), "%s", access ? access : "rwm");
+		if (r.allow)
+			lim->devices_needed = true;
+		if (add_device_rule(lim, &r, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(default_device_rules); i++)
+		if (add_device_rule(lim, &default_device_rules[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* A device's numbers: major and minor, each below 2^32 (Linux's dev_t keeps 12 and 20 bits). */
+#define DEVICE_MAJOR_MAX 4095
+#define DEVICE_MINOR_MAX 1048575
+
+/* linux.devices: the nodes the init makes, each allowed in the devices cgroup (as runc does). */
+static int parse_devices(struct json_object *linux_o, struct nsw_oci_config *cfg,
+			 struct nsw_error *err)
+{
+	struct nsw_container *c = &cfg->c;
+	struct json_object *a;
+	char field[FIELD_LEN];
+	size_t n;
+
+	if (member(linux_o, "devices", json_type_array, "linux", &a, err) < 0)
+		return -1;
+	n = a ? json_object_array_length(a) : 0;
+	if (!n)
+		return 0;
+	if (c->ns_flags & CLONE_NEWUSER)
+		return nsw_error(err, 0,
+				 "linux.devices: not supported by nswatch with a new user namespace "
+				 "(no mknod there)");
+	cfg->devices = calloc(n, sizeof(*cfg->devices));
+	if (!cfg->devices)
+		return nsw_error(err, ENOMEM, "linux.devices");
+	c->devices = cfg->devices;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(a, i);
+		struct nsw_device *d = &cfg->devices[i];
+		struct nsw_device_rule rule = {true, 0, 0, 0, "rwm"};
+		const char *path, *type;
+		long long major = 0, minor = 0, mode = 0666, uid = 0, gid = 0;
+		int has_major, has_minor;
+
+		snprintf(field, sizeof(field), "linux.devices[%zu]", i);
+		if (!json_object_is_type(o, json_type_object))
+			return nsw_error(err, 0, "%s: must be an object", field);
+		if (get_string(o, "path", field, &path, err) < 0 ||
+		    get_string(o, "type", field, &type, err) < 0 ||
+		    (has_major = get_int(o, "major", field, 0, DEVICE_MAJOR_MAX, &major, err)) < 0 ||
+		    (has_minor = get_int(o, "minor", field, 0, DEVICE_MINOR_MAX, &minor, err)) < 0 ||
+		    get_int(o, "fileMode", field, 0, 07777, &mode, err) < 0 ||
+		    get_int(o, "uid", field, 0, UINT32_MAX - 1, &uid, err) < 0 ||
+		    get_int(o, "gid", field, 0, UINT32_MAX - 1, &gid, err) < 0)
+			return -1;
+		if (!path || path[0] != '/' || !path[1] || strstr(path, "/../") ||
+		    !strcmp(path + strlen(path) - 3, "/.."))
+			return nsw_error(err, 0, "%s.path: must be an absolute path below /", field);
+		if (!type || strlen(type) != 1 || !strchr("cubp", type[0]))
+			return nsw_error(err, 0, "%s.type: '%s' is not c, u, b or p", field,
+					 type ? type : "");
+		if (type[0] != 'p' && (!has_major || !has_minor))
+			return nsw_error(err, 0, "%s: major and minor are required for type %s",
+					 field, type);
+		d->path = strdup(path);
+		if (!d->path)
+			return nsw_error(err, ENOMEM, "%s", field);
+		c->n_devices++;
+		d->type = type[0] == 'b' ? S_IFBLK : type[0] == 'p' ? S_IFIFO : S_IFCHR;
+		d->major = major;
+		d->minor = minor;
+		d->mode = mode & 07777;
+		d->uid = uid;
+		d->gid = gid;
+		if (type[0] == 'p')
+			continue;
+		/* Nodes made must also open: nodev is lifted for /dev only with these rules. */
+		c->limits.devices_needed = true;
+		rule.type = type[0] == 'b' ? 'b' : 'c';
+		rule.major = major;
+		rule.minor = minor;
+		if (add_device_rule(&c->limits, &rule, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
 static int parse_resources(struct json_object *linux_o, struct nsw_container *c,
 			   struct nsw_error *err)
 {
@@ -846,17 +993,11 @@ static int parse_resources(struct json_object *linux_o, struct nsw_container *c,
 	if (member(linux_o, "resources", json_type_object, "linux", &res, err) < 0)
 		return -1;
 	if (!res)
-		return 0;
+		return parse_device_rules(NULL, &c->limits, err);
 	for (size_t i = 0; i < ARRAY_SIZE(refused); i++)
 		if (refuse(res, refused[i], "linux.resources", err) < 0)
 			return -1;
-	/*
-	 * devices: the device cgroup's rules are not applied; every mount of
-	 * the container is nodev, so it opens only the nodes nswatch binds
-	 * (null, zero, full, random, urandom, tty), which is what runc's
-	 * default rules allow (docs/oci.md).
-	 */
-	if (member(res, "devices", json_type_array, "linux.resources", &pids, err) < 0)
+	if (parse_device_rules(res, &c->limits, err) < 0)
 		return -1;
 	if (parse_memory(res, &c->limits, err) < 0 || parse_cpu(res, &c->limits, err) < 0)
 		return -1;
@@ -948,8 +1089,8 @@ static int parse_sysctl(struct json_object *linux_o, struct nsw_oci_config *cfg,
 
 static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg, struct nsw_error *err)
 {
-	static const char *const refused[] = {"devices",     "intelRdt",     "personality",
-					      "timeOffsets", "memoryPolicy", "netDevices"};
+	static const char *const refused[] = {"intelRdt", "personality", "timeOffsets",
+					      "memoryPolicy", "netDevices"};
 	struct nsw_container *c = &cfg->c;
 	struct json_object *linux_o;
 	const char *s;
@@ -976,8 +1117,9 @@ static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg, stru
 		return -1;
 	c->masked_paths = (const char *const *)cfg->masked;
 	c->readonly_paths = (const char *const *)cfg->readonly;
-	if (parse_resources(linux_o, c, err) < 0 || parse_seccomp(linux_o, c, err) < 0 ||
-	    parse_sysctl(linux_o, cfg, err) < 0)
+	/* The devices' own rules go after the config's and the defaults. */
+	if (parse_resources(linux_o, c, err) < 0 || parse_devices(linux_o, cfg, err) < 0 ||
+	    parse_seccomp(linux_o, c, err) < 0 || parse_sysctl(linux_o, cfg, err) < 0)
 		return -1;
 	if (get_string(linux_o, "cgroupsPath", "linux", &s, err) < 0)
 		return -1;
@@ -1241,6 +1383,9 @@ void nsw_oci_config_free(struct nsw_oci_config *cfg)
 	nsw_oci_strv_free(cfg->masked);
 	nsw_oci_strv_free(cfg->readonly);
 	nsw_oci_strv_free(cfg->sysctl);
+	for (int i = 0; cfg->devices && i < cfg->c.n_devices; i++)
+		free(cfg->devices[i].path);
+	free(cfg->devices);
 	free(cfg->cgroups_path);
 	free(cfg->bundle);
 	nsw_container_free(&cfg->c);

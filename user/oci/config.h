@@ -63,6 +63,7 @@ struct nsw_oci_config {
 	 * placeholder never executed), start refuses it (the spec: an error).
 	 */
 	bool no_process;
+	struct nsw_device *devices; /* what c.devices points to */
 };
 
 /*

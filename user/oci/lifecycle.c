@@ -427,25 +427,42 @@ undo:
  * (nswatch run's, another --root) holds them, and a failed create would
  * remove what it records.
  */
-static int check_cgroups_free(const char *id, const struct nsw_limits *lim, struct nsw_error *err)
+static int check_cgroups_free(const char *id, const struct nsw_limits *lim,
+			      struct nsw_cgroup *cg, struct nsw_error *err)
 {
-	struct nsw_cgroup cg;
 	struct stat sb;
 
-	if (nsw_cgroup_plan(&cg, id, lim, err) < 0)
+	if (nsw_cgroup_plan(cg, id, lim, err) < 0)
 		return -1;
-	for (int i = 0; i < cg.n; i++) {
-		if (lstat(cg.dirs[i].path, &sb) < 0)
+	for (int i = 0; i < cg->n; i++) {
+		if (lstat(cg->dirs[i].path, &sb) < 0)
 			continue;
 		if (lim->path)
 			return nsw_error(err, EEXIST,
 					 "linux.cgroupsPath: cgroup %s exists (another container's?)",
-					 cg.dirs[i].path);
+					 cg->dirs[i].path);
 		return nsw_error(err, EEXIST,
 				 "container with id exists: %s (cgroup %s, of another state root?)",
-				 id, cg.dirs[i].path);
+				 id, cg->dirs[i].path);
 	}
 	return 0;
+}
+
+/*
+ * With the devices cgroup denying every device but the allowed ones, the
+ * container's /dev tmpfs may hold device nodes (linux.devices): it is the
+ * one mount not made nodev. Without that cgroup (cgroup v2 alone), /dev
+ * stays nodev, and configs that need more (linux.devices, allow rules)
+ * were refused by the plan.
+ */
+static void allow_dev_nodes(struct nsw_container *c, const struct nsw_cgroup *cg)
+{
+	if (!cg->devices)
+		return;
+	for (int i = 0; i < c->n_mounts; i++)
+		if (c->mounts[i].fstype && !strcmp(c->mounts[i].fstype, "tmpfs") &&
+		    !strcmp(c->mounts[i].target, "/dev"))
+			c->mounts[i].attr &= ~MOUNT_ATTR_NODEV;
 }
 
 static bool is_cgroup_mount(const struct nsw_mount *m)
@@ -488,11 +505,10 @@ static int cgroup_binds(struct nsw_container *c, int i, const struct nsw_cgroup 
  * cgroups (read-only with the mount, the tmpfs too once they are in); on
  * a host with cgroup v2 alone, the one cgroup bound there.
  */
-static int expand_cgroup_mounts(const char *id, struct nsw_oci_config *cfg, struct nsw_error *err)
+static int expand_cgroup_mounts(struct nsw_oci_config *cfg, const struct nsw_cgroup *cg,
+				struct nsw_error *err)
 {
 	struct nsw_container *c = &cfg->c;
-	struct nsw_cgroup cg = {0};
-	bool planned = false;
 
 	for (int i = 0; i < c->n_mounts; i++) {
 		struct nsw_mount *m = &c->mounts[i];
@@ -500,27 +516,24 @@ static int expand_cgroup_mounts(const char *id, struct nsw_oci_config *cfg, stru
 
 		if (!is_cgroup_mount(m))
 			continue;
-		if (!planned && nsw_cgroup_plan(&cg, id, &c->limits, err) < 0)
-			return nsw_error_wrap(err, "mounts[%d]", i);
-		planned = true;
-		if (!cg.n)
+		if (!cg->n)
 			return nsw_error(err, 0, "mounts[%d]: a cgroup mount, and no cgroup of its own",
 					 i);
 		free(m->fstype);
 		m->fstype = NULL;
-		if (cg.n == 1 && cg.dirs[0].version == 2) {
+		if (cg->n == 1 && cg->dirs[0].version == 2) {
 			free(m->source);
-			m->source = strdup(cg.dirs[0].path);
+			m->source = strdup(cg->dirs[0].path);
 			if (!m->source)
 				return nsw_error(err, ENOMEM, "mounts[%d]", i);
 			continue;
 		}
-		if (c->n_mounts + cg.n > NSW_MAX_MOUNTS)
+		if (c->n_mounts + cg->n > NSW_MAX_MOUNTS)
 			return nsw_error(err, 0, "mounts: too many with the cgroup mount's %d binds",
-					 cg.n);
-		memmove(&c->mounts[i + 1 + cg.n], &c->mounts[i + 1],
+					 cg->n);
+		memmove(&c->mounts[i + 1 + cg->n], &c->mounts[i + 1],
 			(c->n_mounts - i - 1) * sizeof(*m));
-		c->n_mounts += cg.n;
+		c->n_mounts += cg->n;
 		ro = m->attr & MOUNT_ATTR_RDONLY;
 		m->attr &= ~MOUNT_ATTR_RDONLY;
 		if (ro)
@@ -530,12 +543,12 @@ static int expand_cgroup_mounts(const char *id, struct nsw_oci_config *cfg, stru
 		m->source = strdup("tmpfs");
 		m->data = strdup("mode=755");
 		/* Counted mounts first: a failure below leaves them to be freed. */
-		memset(&c->mounts[i + 1], 0, cg.n * sizeof(*m));
+		memset(&c->mounts[i + 1], 0, cg->n * sizeof(*m));
 		if (!m->fstype || !m->source || !m->data)
 			return nsw_error(err, ENOMEM, "mounts[%d]", i);
-		if (cgroup_binds(c, i, &cg, m->attr | ro, err) < 0)
+		if (cgroup_binds(c, i, cg, m->attr | ro, err) < 0)
 			return nsw_error_wrap(err, "mounts[%d]", i);
-		i += cg.n;
+		i += cg->n;
 	}
 	return 0;
 }
@@ -543,6 +556,7 @@ static int expand_cgroup_mounts(const char *id, struct nsw_oci_config *cfg, stru
 int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct nsw_error *err)
 {
 	struct nsw_oci_config cfg;
+	struct nsw_cgroup cg = {0};
 	char bundle[PATH_MAX], dir[PATH_MAX];
 	struct stat sb;
 	int r;
@@ -560,11 +574,13 @@ int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct n
 		return nsw_error(err, EEXIST, "container with id exists: %s", id);
 	}
 	r = nsw_container_validate(&cfg.c, err);
+	if (r == 0)
+		r = check_cgroups_free(id, &cfg.c.limits, &cg, err);
 	/* After validate: the cgroups bound are not there yet, their binds are not checked. */
 	if (r == 0)
-		r = expand_cgroup_mounts(id, &cfg, err);
+		r = expand_cgroup_mounts(&cfg, &cg, err);
 	if (r == 0)
-		r = check_cgroups_free(id, &cfg.c.limits, err);
+		allow_dev_nodes(&cfg.c, &cg);
 	if (r == 0)
 		r = create_from(id, &cfg, o, err);
 	nsw_oci_config_free(&cfg);

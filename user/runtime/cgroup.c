@@ -138,9 +138,9 @@ int nsw_parse_cpus(const char *s, unsigned long long *quota_us, unsigned long lo
 	return 0;
 }
 
-enum { CTL_MEMORY, CTL_PIDS, CTL_CPU, CTL_CPUSET, CTL_COUNT };
+enum { CTL_MEMORY, CTL_PIDS, CTL_CPU, CTL_CPUSET, CTL_DEVICES, CTL_COUNT };
 
-static const char *const ctl_names[CTL_COUNT] = { "memory", "pids", "cpu", "cpuset" };
+static const char *const ctl_names[CTL_COUNT] = { "memory", "pids", "cpu", "cpuset", "devices" };
 
 /* The v1 controllers a kernel may have; a hierarchy is named by its first. */
 static const char *const v1_controllers[] = {
@@ -157,6 +157,8 @@ static bool wanted(const struct nsw_limits *lim, int ctl)
 		return lim->pids_max > 0;
 	case CTL_CPUSET:
 		return lim->cpuset_cpus[0] || lim->cpuset_mems[0];
+	case CTL_DEVICES:
+		return lim->n_device_rules > 0;
 	default:
 		return lim->cpu_quota_us > 0 || lim->cpu_shares > 0 || lim->cpu_rt_period_us > 0 ||
 		       lim->cpu_rt_runtime_us != 0;
@@ -537,8 +539,13 @@ static int plan_dirs(struct nsw_cgroup *cg, struct plan *p, const char *mountinf
 		if (!wanted(lim, ctl))
 			continue;
 		if (!has_word(v2_ctls, ctl_names[ctl], " \n")) {
-			if ((!tb && nsw_mnt_read_table(mountinfo, &tb, err) < 0) ||
-			    plan_v1(cg, p, tb, ctl, name, lim, err))
+			if (!tb && nsw_mnt_read_table(mountinfo, &tb, err) < 0)
+				return -1;
+			/* v2 has no devices controller (a BPF program): v1's, or nodev alone. */
+			if (ctl == CTL_DEVICES && !lim->devices_needed &&
+			    find_mount(tb, ctl_names[ctl], mnt, NULL, err) == 0)
+				continue;
+			if (plan_v1(cg, p, tb, ctl, name, lim, err))
 				return -1;
 			continue;
 		}
@@ -750,6 +757,33 @@ static int set_cpuset(const struct nsw_cgroup_dir *d, const struct nsw_limits *l
 	return 0;
 }
 
+/*
+ * Every device denied, then the rules in order, as the v1 devices cgroup
+ * takes them: "a" resets to all denied (deny) or allowed (allow).
+ */
+static int set_devices(const struct nsw_cgroup_dir *d, const struct nsw_limits *lim,
+		       struct nsw_error *err)
+{
+	if (write_file(d->path, "devices.deny", "a", err))
+		return -1;
+	for (int i = 0; i < lim->n_device_rules; i++) {
+		const struct nsw_device_rule *r = &lim->device_rules[i];
+		char rule[64], major[24] = "*", minor[24] = "*";
+
+		if (r->major >= 0)
+			snprintf(major, sizeof(major), "%lld", r->major);
+		if (r->minor >= 0)
+			snprintf(minor, sizeof(minor), "%lld", r->minor);
+		if (r->type == 'a')
+			snprintf(rule, sizeof(rule), "a");
+		else
+			snprintf(rule, sizeof(rule), "%c %s:%s %s", r->type, major, minor, r->access);
+		if (write_file(d->path, r->allow ? "devices.allow" : "devices.deny", rule, err))
+			return -1;
+	}
+	return 0;
+}
+
 static int set_limits(const struct nsw_cgroup *cg, const struct plan *p,
 		      const struct nsw_limits *lim, struct nsw_error *err)
 {
@@ -763,6 +797,8 @@ static int set_limits(const struct nsw_cgroup *cg, const struct plan *p,
 	if (cpu >= 0 && set_cpu(&cg->dirs[cpu], lim, err))
 		return -1;
 	if (cpuset >= 0 && set_cpuset(&cg->dirs[cpuset], lim, err))
+		return -1;
+	if (p->where[CTL_DEVICES] >= 0 && set_devices(&cg->dirs[p->where[CTL_DEVICES]], lim, err))
 		return -1;
 	return 0;
 }
@@ -780,6 +816,7 @@ int nsw_cgroup_create_at(struct nsw_cgroup *cg, const char *mountinfo_path, cons
 		lim = &no_limits;
 	if (plan_dirs(cg, &p, mountinfo_path, name, lim, err))
 		return -1;
+	cg->devices = p.where[CTL_DEVICES] >= 0;
 	/* All directories first: a leftover is found before any limit is set. */
 	for (; cg->n < p.planned; cg->n++)
 		if (make_dir(&cg->dirs[cg->n], p.base[cg->n],
@@ -887,6 +924,7 @@ int nsw_cgroup_plan(struct nsw_cgroup *cg, const char *name, const struct nsw_li
 		return 0;
 	if (plan_dirs(cg, &p, SELF_MOUNTINFO, name, lim ? lim : &no_limits, err))
 		return -1;
+	cg->devices = p.where[CTL_DEVICES] >= 0;
 	/* What a config's path will make: what is not there now. */
 	for (int i = 0; lim && lim->path && i < p.planned; i++) {
 		char dir[PATH_MAX];

@@ -11,6 +11,9 @@
 #include <sys/types.h>
 #include "lib/error.h"
 
+/* An OCI config's device rules, and the defaults after them. */
+#define NSW_MAX_DEVICE_RULES 64
+
 /* cpuset.cpus and cpuset.mems as a list ("0-3,8"): room for many CPUs. */
 #define NSW_CPUSET_MAX 256
 
@@ -33,6 +36,20 @@ struct nsw_limits {
 	long long cpu_rt_runtime_us;		/* 0: unchanged */
 	char cpuset_cpus[NSW_CPUSET_MAX];	/* "0-3,5"; "": the parent's */
 	char cpuset_mems[NSW_CPUSET_MAX];
+	/*
+	 * The devices cgroup (v1): n_device_rules > 0 denies every device,
+	 * then applies these in order. devices_needed: a host without a v1
+	 * devices controller is an error (else the rules are left out, and
+	 * the container's mounts stay nodev).
+	 */
+	int n_device_rules;
+	struct nsw_device_rule {
+		bool allow;
+		char type;		/* 'a', 'c' or 'b' */
+		long long major, minor;	/* -1: any */
+		char access[4];		/* of "rwm" */
+	} device_rules[NSW_MAX_DEVICE_RULES];
+	bool devices_needed;
 };
 
 /*
@@ -68,6 +85,8 @@ struct nsw_cgroup {
 		 */
 		int made;
 	} dirs[NSW_CGROUP_MAX_DIRS];
+	/* The limits' device rules are applied (a v1 devices cgroup is among dirs). */
+	bool devices;
 };
 
 /*

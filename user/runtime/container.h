@@ -139,6 +139,16 @@ struct nsw_container {
 	 * made (an OCI cgroup mount's tmpfs, which holds their mountpoints).
 	 */
 	uint64_t sealed_mounts;
+	/* OCI linux.devices: nodes the init makes (mknod) in the container (borrowed). */
+	int n_devices;
+	const struct nsw_device {
+		char *path;		/* absolute, in the container */
+		mode_t type;		/* S_IFCHR, S_IFBLK or S_IFIFO */
+		unsigned int major, minor;
+		mode_t mode;		/* permission bits */
+		uid_t uid;
+		gid_t gid;
+	} *devices;
 };
 
 _Static_assert(NSW_MAX_MOUNTS <= 64, "sealed_mounts has a bit per mount");

@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <linux/openat2.h>
 #include "runtime/fds.h"
@@ -420,6 +421,36 @@ static int harden_mounts(const struct nsw_init_args *a,
 	return 0;
 }
 
+/*
+ * OCI linux.devices: each node made in the container (its /dev tmpfs is
+ * not nodev then: the devices cgroup allows only what may be opened). A
+ * node already there (one nswatch binds) is kept, as runc keeps it.
+ */
+static int make_devices(int root_fd, const struct nsw_container *c, struct nsw_error *err)
+{
+	for (int i = 0; i < c->n_devices; i++) {
+		const struct nsw_device *d = &c->devices[i];
+		const char *base = strrchr(d->path, '/') + 1;
+		cleanup_close int pfd = -1;
+		char parent[PATH_MAX];
+
+		snprintf(parent, sizeof(parent), "%.*s", (int)(base - d->path - 1), d->path);
+		pfd = make_path(root_fd, parent[0] ? parent : "/", false, false, true, err);
+		if (pfd < 0)
+			return nsw_error_wrap(err, "linux.devices[%d] %s", i, d->path);
+		if (mknodat(pfd, base, d->type | d->mode, makedev(d->major, d->minor)) < 0) {
+			if (errno == EEXIST)
+				continue;
+			return nsw_error(err, errno, "linux.devices[%d]: cannot make %s", i, d->path);
+		}
+		/* Just made, by us, before any process of the container runs: not a symlink. */
+		if (fchownat(pfd, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fchmodat(pfd, base, d->mode, 0) < 0)
+			return nsw_error(err, errno, "linux.devices[%d]: %s", i, d->path);
+	}
+	return 0;
+}
+
 /* A mount made read-only after what was mounted inside it (its mountpoints). */
 static int seal_mount(int root_fd, const struct nsw_mount *m, struct nsw_error *err)
 {
@@ -458,6 +489,8 @@ static int mount_all(const struct nsw_init_args *a, int root_fd,
 	for (int i = 0; i < c->n_mounts; i++)
 		if ((c->sealed_mounts & (1ULL << i)) && seal_mount(root_fd, &c->mounts[i], err) < 0)
 			return wrap_mount(err, &c->mounts[i]);
+	if (make_devices(root_fd, c, err) < 0)
+		return -1;
 	if (make_dev_links(root_fd, err) < 0)
 		return -1;
 	p = (struct nsw_phase){ .kind = NSW_PHASE_DEV_LINKS, .begin = t,
