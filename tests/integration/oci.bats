@@ -734,3 +734,25 @@ own_cgroup() {
 	kill "$holder"
 	wait "$holder" 2>/dev/null || true
 }
+
+@test "oci: shared and rshared mounts and a shared rootfsPropagation are peer groups of the container's own, never the host's; control: private is no peer" {
+	local id out n
+	oci_id shared
+	id=$OCI_ID
+	oci_config '["sh", "-c", "awk '\''$5 == \"/tmp/s\" || $5 == \"/tmp/p\" || $5 == \"/\" { print $5, $7 }'\'' /proc/self/mountinfo; echo done"]'
+	jq '.mounts += [{"destination": "/tmp/s", "type": "tmpfs", "source": "tmpfs", "options": ["rshared"]},
+		{"destination": "/tmp/p", "type": "tmpfs", "source": "tmpfs", "options": ["private"]}] |
+		.linux.rootfsPropagation = "shared"' "$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create: $(cat "$BATS_TEST_TMPDIR/$id.out")" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	rt_oci start "$id"
+	wait_output "$id" done
+	out=$(cat "$BATS_TEST_TMPDIR/$id.out")
+	for t in /tmp/s /; do
+		n=$(awk -v t="$t" '$1 == t && $2 ~ /^shared:[0-9]+$/ { sub("shared:", "", $2); print $2 }' <<<"$out")
+		[ -n "$n" ] || fail "$t is not shared in the container: $out"
+		grep -qE " shared:$n( |$)" /proc/self/mountinfo && fail "the host has a mount in the container's peer group $n of $t"
+	done
+	grep -qx '/tmp/p -' <<<"$out" || grep -qE '^/tmp/p [^s]' <<<"$out" || fail "control: /tmp/p (private) is in a peer group: $out"
+}

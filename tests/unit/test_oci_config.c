@@ -37,7 +37,7 @@ static const char good[] =
     "   {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
     "    \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},"
     "   {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"data\","
-    "    \"options\": [\"rbind\", \"ro\", \"rprivate\"]},"
+    "    \"options\": [\"rbind\", \"ro\", \"rshared\"]},"
     "   {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
     "    \"options\": [\"nosuid\", \"newinstance\", \"ptmxmode=0666\"]}],"
     " \"hooks\": {\"prestart\": [{\"path\": \"/bin/true\", \"args\": [\"true\", \"x\"],"
@@ -47,7 +47,7 @@ static const char good[] =
     " \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"},"
     "   {\"type\": \"uts\"}, {\"type\": \"network\", \"path\": \"/var/run/netns/x\"}],"
     "   \"maskedPaths\": [\"/proc/kcore\"], \"readonlyPaths\": [\"/proc/sys\"],"
-    "   \"cgroupsPath\": \"/machine//b1/\", \"sysctl\": {\"kernel.shmmni\": \"8192\"},"
+    "   \"rootfsPropagation\": \"shared\", \"cgroupsPath\": \"/machine//b1/\", \"sysctl\": {\"kernel.shmmni\": \"8192\"},"
     "   \"resources\": {\"memory\": {\"limit\": 67108864, \"swap\": 67108864},"
     "     \"pids\": {\"limit\": 64}, \"cpu\": {\"quota\": 50000, \"period\": 100000,"
     "       \"shares\": 512, \"cpus\": \"0-3,8\", \"mems\": \"0\"},"
@@ -120,6 +120,10 @@ static void good_config(void **state)
 	assert_string_equal(c->masked_paths[0], "/proc/kcore");
 	assert_null(c->masked_paths[1]);
 	assert_string_equal(c->readonly_paths[0], "/proc/sys");
+	/* Propagation: the bind's own peer group with what is below it, and the root's. */
+	assert_int_equal(c->rshared_mounts, 1ULL << 2);
+	assert_int_equal(c->shared_mounts, 0);
+	assert_true(c->root_shared);
 	/* Cleaned as runc cleans it, and the one path every hierarchy's cgroup takes. */
 	assert_string_equal(cfg.cgroups_path, "/machine/b1");
 	assert_ptr_equal(c->limits.path, cfg.cgroups_path);
@@ -231,7 +235,7 @@ static const struct {
     {"\"type\": \"proc\", \"source\": \"proc\"}",
      "\"type\": \"cgroup\", \"source\": \"cgroup\", \"options\": [\"name=systemd\"]}",
      "mounts[0].options: 'name=systemd' is not an option of a cgroup mount"},
-    {"\"nosuid\", \"strictatime\"", "\"nosuid\", \"rshared\"", "mounts[1].options[1]"},
+    {"\"nosuid\", \"strictatime\"", "\"nosuid\", \"a,b\"", "mounts[1].options[1]"},
     {"\"rbind\", \"ro\"", "\"rbind\", \"mode=700\"", "mounts[2].options"},
     {"\"rbind\", \"ro\"", "\"rbind\", \"dev\"", "mounts[2].options[1]: 'dev'"},
     {"\"path\": \"/bin/true\"", "\"path\": \"true\"", "hooks.prestart[0].path"},
@@ -273,8 +277,8 @@ static const struct {
      "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], \"cgroupsPath\"",
      "linux.uidMappings"},
     {"\"cgroupsPath\": \"/machine//b1/\"",
-     "\"cgroupsPath\": \"/machine//b1/\", \"rootfsPropagation\": \"shared\"",
-     "linux.rootfsPropagation"},
+     "\"cgroupsPath\": \"/machine//b1/\", \"rootfsPropagation\": \"unbindable\"",
+     "linux.rootfsPropagation: 'unbindable' is not"},
     {"\"hostname\": \"web-1\"", "\"hostname\": \"web-1\", \"domainname\": \"example.org\"",
      "domainname"},
 };

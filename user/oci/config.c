@@ -246,7 +246,10 @@ static int parse_root(struct json_object *top, struct nsw_oci_config *cfg, struc
 	return 0;
 }
 
-static int mount_option(struct nsw_mount *m, const char *opt, bool *bind, char **data,
+/* Propagation a mount asks for: made the container's own peer group (container.h). */
+enum { PROP_PRIVATE, PROP_SHARED, PROP_RSHARED };
+
+static int mount_option(struct nsw_mount *m, const char *opt, bool *bind, int *prop, char **data,
 			const char *field, struct nsw_error *err)
 {
 	size_t len;
@@ -273,10 +276,10 @@ static int mount_option(struct nsw_mount *m, const char *opt, bool *bind, char *
 				 "%s: 'dev': every mount of an nswatch container is nodev (it "
 				 "applies no device cgroup)",
 				 field);
-	if (!strcmp(opt, "shared") || !strcmp(opt, "rshared"))
-		return nsw_error(err, 0,
-				 "%s: '%s': a container's mounts are always private in nswatch",
-				 field, opt);
+	if (!strcmp(opt, "shared") || !strcmp(opt, "rshared")) {
+		*prop = opt[0] == 'r' ? PROP_RSHARED : PROP_SHARED;
+		return 0;
+	}
 	if (!opt[0] || strchr(opt, ','))
 		return nsw_error(err, 0, "%s: bad option '%s'", field, opt);
 	/* Anything else is the filesystem's own (mode=755, size=64k, newinstance). */
@@ -311,7 +314,7 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 	char **options = NULL;
 	struct nsw_mount m = {0};
 	bool bind = false;
-	int r = -1;
+	int r = -1, prop = PROP_PRIVATE;
 
 	snprintf(field, sizeof(field), "mounts[%d]", idx);
 	if (!json_object_is_type(o, json_type_object))
@@ -333,7 +336,7 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 	}
 	for (size_t i = 0; options && options[i]; i++) {
 		snprintf(ofield, sizeof(ofield), "%s.options[%zu]", field, i);
-		if (mount_option(&m, options[i], &bind, &data, ofield, err) < 0)
+		if (mount_option(&m, options[i], &bind, &prop, &data, ofield, err) < 0)
 			goto out;
 	}
 	if (type && !strcmp(type, "bind"))
@@ -387,6 +390,10 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 		nsw_error(err, ENOMEM, "%s", field);
 		goto out;
 	}
+	if (prop == PROP_SHARED)
+		c->shared_mounts |= 1ULL << c->n_mounts;
+	if (prop == PROP_RSHARED)
+		c->rshared_mounts |= 1ULL << c->n_mounts;
 	c->mounts[c->n_mounts++] = m;
 	r = 0;
 out:
@@ -1135,11 +1142,16 @@ static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg, stru
 	c->limits.every_hierarchy = true;
 	if (get_string(linux_o, "rootfsPropagation", "linux", &s, err) < 0)
 		return -1;
-	if (s && s[0] && strcmp(s, "private") && strcmp(s, "rprivate") && strcmp(s, "slave") &&
-	    strcmp(s, "rslave"))
+	/* The container's mounts are private clones: slave has no master to follow. */
+	if (s && !strcmp(s, "shared"))
+		c->root_shared = true;
+	else if (s && !strcmp(s, "rshared"))
+		c->root_rshared = true;
+	else if (s && s[0] && strcmp(s, "private") && strcmp(s, "rprivate") &&
+		 strcmp(s, "slave") && strcmp(s, "rslave"))
 		return nsw_error(err, 0,
-				 "linux.rootfsPropagation: '%s': a container's mounts are always "
-				 "private in nswatch",
+				 "linux.rootfsPropagation: '%s' is not shared, rshared, private, "
+				 "rprivate, slave or rslave (unbindable: not supported by nswatch)",
 				 s);
 	return lsm_label(linux_o, "mountLabel", "linux", "/sys/fs/selinux/enforce", err);
 }

@@ -499,6 +499,14 @@ static int cgroup_binds(struct nsw_container *c, int i, const struct nsw_cgroup 
 	return 0;
 }
 
+/* A mask of bits by mount index, once n mounts are inserted after mount i. */
+static uint64_t shift_mounts(uint64_t mask, int i, int n)
+{
+	uint64_t low = mask & ((2ULL << i) - 1);
+
+	return low | ((mask >> (i + 1)) << (i + 1 + n));
+}
+
 /*
  * A config's cgroup mounts (podman gives /sys/fs/cgroup one): what runc
  * mounts on cgroup v1, a tmpfs holding a bind of each of the container's
@@ -534,6 +542,8 @@ static int expand_cgroup_mounts(struct nsw_oci_config *cfg, const struct nsw_cgr
 		memmove(&c->mounts[i + 1 + cg->n], &c->mounts[i + 1],
 			(c->n_mounts - i - 1) * sizeof(*m));
 		c->n_mounts += cg->n;
+		c->shared_mounts = shift_mounts(c->shared_mounts, i, cg->n);
+		c->rshared_mounts = shift_mounts(c->rshared_mounts, i, cg->n);
 		ro = m->attr & MOUNT_ATTR_RDONLY;
 		m->attr &= ~MOUNT_ATTR_RDONLY;
 		if (ro)

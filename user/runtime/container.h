@@ -149,6 +149,14 @@ struct nsw_container {
 		uid_t uid;
 		gid_t gid;
 	} *devices;
+	/*
+	 * OCI propagation: bit i, mounts[i] made shared (rshared: with what is
+	 * below it) once mounted; root_shared, the root (rootfsPropagation).
+	 * Every mount is a private clone until then: the peer groups made are
+	 * the container's own, never shared with the host's namespace.
+	 */
+	uint64_t shared_mounts, rshared_mounts;
+	bool root_shared, root_rshared;
 };
 
 _Static_assert(NSW_MAX_MOUNTS <= 64, "sealed_mounts has a bit per mount");

@@ -418,6 +418,14 @@ static int harden_mounts(const struct nsw_init_args *a,
 	}
 	p.masks.readonly_root = c->readonly_root;
 	phase(a, &p);
+	/* After pivot_root, which refuses a shared root. */
+	if (c->root_shared || c->root_rshared) {
+		struct mount_attr shared = { .propagation = MS_SHARED };
+
+		if (mount_setattr(AT_FDCWD, "/", c->root_rshared ? AT_RECURSIVE : 0, &shared,
+				  sizeof(shared)) < 0)
+			return nsw_error(err, errno, "linux.rootfsPropagation: cannot make the root shared");
+	}
 	return 0;
 }
 
@@ -448,6 +456,21 @@ static int make_devices(int root_fd, const struct nsw_container *c, struct nsw_e
 		    fchmodat(pfd, base, d->mode, 0) < 0)
 			return nsw_error(err, errno, "linux.devices[%d]: %s", i, d->path);
 	}
+	return 0;
+}
+
+/* OCI shared/rshared: a peer group of the container's own (its mounts are private clones). */
+static int share_mount(int root_fd, const struct nsw_mount *m, bool recursive,
+		       struct nsw_error *err)
+{
+	struct mount_attr shared = { .propagation = MS_SHARED };
+	cleanup_close int fd = open_in_root_how(root_fd, m->target, O_PATH, RESOLVE_NO_SYMLINKS);
+
+	if (fd < 0)
+		return nsw_error(err, errno, "cannot open it to make it shared");
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &shared,
+			  sizeof(shared)) < 0)
+		return nsw_error(err, errno, "cannot make it shared");
 	return 0;
 }
 
@@ -488,6 +511,10 @@ static int mount_all(const struct nsw_init_args *a, int root_fd,
 	}
 	for (int i = 0; i < c->n_mounts; i++)
 		if ((c->sealed_mounts & (1ULL << i)) && seal_mount(root_fd, &c->mounts[i], err) < 0)
+			return wrap_mount(err, &c->mounts[i]);
+	for (int i = 0; i < c->n_mounts; i++)
+		if (((c->shared_mounts | c->rshared_mounts) & (1ULL << i)) &&
+		    share_mount(root_fd, &c->mounts[i], c->rshared_mounts & (1ULL << i), err) < 0)
 			return wrap_mount(err, &c->mounts[i]);
 	if (make_devices(root_fd, c, err) < 0)
 		return -1;
