@@ -756,3 +756,22 @@ own_cgroup() {
 	done
 	grep -qx '/tmp/p -' <<<"$out" || grep -qE '^/tmp/p [^s]' <<<"$out" || fail "control: /tmp/p (private) is in a peer group: $out"
 }
+
+@test "oci: rootfsPropagation unbindable: a bind of the root fails inside; control: private, it binds" {
+	local id prop want
+	for prop in unbindable private; do
+		oci_id "bind-$prop"
+		id=$OCI_ID
+		oci_config '["sh", "-c", "mkdir /tmp/x && mount -o bind / /tmp/x 2>/dev/null && echo bound || echo refused; echo done"]'
+		jq --arg p "$prop" '.linux.rootfsPropagation = $p | .process.capabilities = {bounding: ["CAP_SYS_ADMIN"], effective: ["CAP_SYS_ADMIN"], permitted: ["CAP_SYS_ADMIN"]}' \
+			"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+		oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+		assert_eq "create ($prop): $(cat "$BATS_TEST_TMPDIR/$id.out")" "$NSW_STATUS" 0
+		OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+		rt_oci start "$id"
+		wait_output "$id" done
+		want=refused
+		[ "$prop" = private ] && want=bound
+		assert_eq "a bind of / with rootfsPropagation $prop" "$(head -1 "$BATS_TEST_TMPDIR/$id.out")" "$want"
+	done
+}

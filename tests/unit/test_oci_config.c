@@ -37,7 +37,7 @@ static const char good[] =
     "   {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
     "    \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},"
     "   {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"data\","
-    "    \"options\": [\"rbind\", \"ro\", \"rshared\"]},"
+    "    \"options\": [\"rbind\", \"ro\", \"rshared\", \"mode=700\"]},"
     "   {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
     "    \"options\": [\"nosuid\", \"newinstance\", \"ptmxmode=0666\"]}],"
     " \"hooks\": {\"prestart\": [{\"path\": \"/bin/true\", \"args\": [\"true\", \"x\"],"
@@ -111,6 +111,8 @@ static void good_config(void **state)
 	assert_string_equal(c->mounts[1].data, "mode=755,size=65536k");
 	assert_int_equal(c->mounts[1].attr, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	assert_null(c->mounts[2].fstype);
+	/* A bind's filesystem options are dropped (the kernel ignores them, runc passes them). */
+	assert_null(c->mounts[2].data);
 	assert_string_equal(c->mounts[2].source, BUNDLE "/data");
 	assert_int_equal(c->mounts[2].attr, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV);
 	/* Every mount is nodev, asked for or not. */
@@ -236,7 +238,7 @@ static const struct {
      "\"type\": \"cgroup\", \"source\": \"cgroup\", \"options\": [\"name=systemd\"]}",
      "mounts[0].options: 'name=systemd' is not an option of a cgroup mount"},
     {"\"nosuid\", \"strictatime\"", "\"nosuid\", \"a,b\"", "mounts[1].options[1]"},
-    {"\"rbind\", \"ro\"", "\"rbind\", \"mode=700\"", "mounts[2].options"},
+    {"\"source\": \"data\"", "\"source\": \"\"", "mounts[2].source: missing for a bind"},
     {"\"rbind\", \"ro\"", "\"rbind\", \"dev\"", "mounts[2].options[1]: 'dev'"},
     {"\"path\": \"/bin/true\"", "\"path\": \"true\"", "hooks.prestart[0].path"},
     {"\"poststop\"", "\"createContainer\"", "hooks.createContainer"},
@@ -277,8 +279,8 @@ static const struct {
      "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], \"cgroupsPath\"",
      "linux.uidMappings"},
     {"\"cgroupsPath\": \"/machine//b1/\"",
-     "\"cgroupsPath\": \"/machine//b1/\", \"rootfsPropagation\": \"unbindable\"",
-     "linux.rootfsPropagation: 'unbindable' is not"},
+     "\"cgroupsPath\": \"/machine//b1/\", \"rootfsPropagation\": \"bogus\"",
+     "linux.rootfsPropagation: 'bogus' is not"},
     {"\"hostname\": \"web-1\"", "\"hostname\": \"web-1\", \"domainname\": \"example.org\"",
      "domainname"},
 };

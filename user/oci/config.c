@@ -362,10 +362,9 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 		nsw_error(err, 0, "%s.source: missing for a bind", field);
 		goto out;
 	}
-	if (bind && data) {
-		nsw_error(err, 0, "%s.options: '%s' is not an option of a bind", field, data);
-		goto out;
-	}
+	/* A bind takes no filesystem options: the kernel ignores them, and runc passes them on. */
+	if (bind)
+		free(take_ptr(&data));
 	if (c->n_mounts >= NSW_MAX_MOUNTS - 8) {
 		nsw_error(err, 0, "mounts: too many (at most %d)", NSW_MAX_MOUNTS - 8);
 		goto out;
@@ -1147,11 +1146,13 @@ static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg, stru
 		c->root_shared = true;
 	else if (s && !strcmp(s, "rshared"))
 		c->root_rshared = true;
+	else if (s && !strcmp(s, "unbindable"))
+		c->root_unbindable = true;
 	else if (s && s[0] && strcmp(s, "private") && strcmp(s, "rprivate") &&
 		 strcmp(s, "slave") && strcmp(s, "rslave"))
 		return nsw_error(err, 0,
 				 "linux.rootfsPropagation: '%s' is not shared, rshared, private, "
-				 "rprivate, slave or rslave (unbindable: not supported by nswatch)",
+				 "rprivate, slave, rslave or unbindable",
 				 s);
 	return lsm_label(linux_o, "mountLabel", "linux", "/sys/fs/selinux/enforce", err);
 }

@@ -151,12 +151,13 @@ struct nsw_container {
 	} *devices;
 	/*
 	 * OCI propagation: bit i, mounts[i] made shared (rshared: with what is
-	 * below it) once mounted; root_shared, the root (rootfsPropagation).
+	 * below it) once mounted; root_shared, the root (rootfsPropagation;
+	 * root_unbindable: no bind of it can be made).
 	 * Every mount is a private clone until then: the peer groups made are
 	 * the container's own, never shared with the host's namespace.
 	 */
 	uint64_t shared_mounts, rshared_mounts;
-	bool root_shared, root_rshared;
+	bool root_shared, root_rshared, root_unbindable;
 };
 
 _Static_assert(NSW_MAX_MOUNTS <= 64, "sealed_mounts has a bit per mount");

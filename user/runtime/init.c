@@ -426,6 +426,13 @@ static int harden_mounts(const struct nsw_init_args *a,
 				  sizeof(shared)) < 0)
 			return nsw_error(err, errno, "linux.rootfsPropagation: cannot make the root shared");
 	}
+	if (c->root_unbindable) {
+		struct mount_attr unbindable = { .propagation = MS_UNBINDABLE };
+
+		if (mount_setattr(AT_FDCWD, "/", 0, &unbindable, sizeof(unbindable)) < 0)
+			return nsw_error(err, errno,
+					 "linux.rootfsPropagation: cannot make the root unbindable");
+	}
 	return 0;
 }
 
