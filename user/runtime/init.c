@@ -389,7 +389,12 @@ static int open_host_handles(const struct nsw_init_args *a,
 	if (h->rootfs_dir < 0)
 		return nsw_error(err, errno, "rootfs %s", c->rootfs);
 	for (int i = 0; i < c->n_mounts; i++) {
-		if (c->mounts[i].fstype)
+		/*
+		 * OCI as root in the host's user namespace reaches every source
+		 * at mount time: cloned then, in the config's order, which is
+		 * the order the kernel lists mounts in (by creation, 6.8+).
+		 */
+		if (c->mounts[i].fstype || (c->oci && !(c->ns_flags & CLONE_NEWUSER)))
 			continue;
 		h->binds[i] = make_mount(&c->mounts[i], err);
 		if (h->binds[i] < 0)
