@@ -297,6 +297,20 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	assert_failed_with "create with a failing hook" "hooks.prestart[0]: /bin/false failed"
 	[ ! -e "$ROOT/$id" ] || fail "a failed create left $ROOT/$id"
 	grep -qx ran "$BATS_TEST_TMPDIR/$id.out" && fail "the command ran"
+
+	# The same with a cgroupsPath two levels deep: both made, both removed (the teardown looks).
+	oci_id hookfail-cg
+	id=$OCI_ID
+	OCI_CGDIRS+=("/$RT_PREFIX-hook/a" "/$RT_PREFIX-hook")
+	jq --arg p "/$RT_PREFIX-hook/a" '.linux.cgroupsPath = $p' "$BUNDLE/config.json" >"$BUNDLE/c" &&
+		mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id"
+	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+	assert_failed_with "create with a failing hook and a cgroupsPath" "hooks.prestart[0]: /bin/false failed"
+	[ ! -e "$ROOT/$id" ] || fail "a failed create left $ROOT/$id"
+	for h in /sys/fs/cgroup/*/; do
+		[ ! -e "$h$RT_PREFIX-hook" ] || fail "a failed create left $h$RT_PREFIX-hook"
+	done
 	return 0
 }
 
