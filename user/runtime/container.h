@@ -160,7 +160,7 @@ struct nsw_container {
 	bool root_shared, root_rshared, root_unbindable;
 };
 
-_Static_assert(NSW_MAX_MOUNTS <= 64, "sealed_mounts has a bit per mount");
+_Static_assert(NSW_MAX_MOUNTS <= 64, "sealed_mounts and the shared masks have a bit per mount");
 
 /* Is the run traced (--trace or --trace-json)? */
 static inline bool nsw_container_traced(const struct nsw_container *c)

@@ -218,6 +218,7 @@ static int parse_cgroup(struct json_object *d, size_t i, const char *name,
 		if (get_int(d, "made", field, 1, PATH_MAX, &made, err) < 0)
 			return -1;
 		dir->made = made;
+		snprintf(field, sizeof(field), "cgroups[%zu].path", i);
 		return canonical_path(dir->path) ? 0 : bad(err, field, "not a canonical path");
 	}
 	/* <mountpoint>/nswatch/NAME; the mountpoint is checked against mountinfo. */
