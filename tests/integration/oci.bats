@@ -28,6 +28,7 @@ setup() {
 	mkdir -p "$BUNDLE"
 	OCI_IDS=()
 	OCI_PIDS=()
+	OCI_CGDIRS=() # cgroup directories a test's cgroupsPath may have made, deepest first
 }
 
 teardown() {
@@ -45,6 +46,14 @@ teardown() {
 		[ -e "$ROOT/$id" ] && left+=("state directory $ROOT/$id")
 		for d in /sys/fs/cgroup/*/nswatch/"$id" /sys/fs/cgroup/nswatch/"$id"; do
 			[ -e "$d" ] && left+=("cgroup $d")
+		done
+	done
+	for d in "${OCI_CGDIRS[@]}"; do
+		for h in /sys/fs/cgroup/*/; do
+			if [ -d "$h${d#/}" ]; then
+				left+=("cgroup $h${d#/}")
+				rmdir "$h${d#/}" 2>/dev/null || true
+			fi
 		done
 	done
 	if grep -q "$BATS_TEST_TMPDIR" /proc/self/mountinfo; then
@@ -288,6 +297,20 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	assert_failed_with "create with a failing hook" "hooks.prestart[0]: /bin/false failed"
 	[ ! -e "$ROOT/$id" ] || fail "a failed create left $ROOT/$id"
 	grep -qx ran "$BATS_TEST_TMPDIR/$id.out" && fail "the command ran"
+
+	# The same with a cgroupsPath two levels deep: both made, both removed (the teardown looks).
+	oci_id hookfail-cg
+	id=$OCI_ID
+	OCI_CGDIRS+=("/$RT_PREFIX-hook/a" "/$RT_PREFIX-hook")
+	jq --arg p "/$RT_PREFIX-hook/a" '.linux.cgroupsPath = $p' "$BUNDLE/config.json" >"$BUNDLE/c" &&
+		mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id"
+	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+	assert_failed_with "create with a failing hook and a cgroupsPath" "hooks.prestart[0]: /bin/false failed"
+	[ ! -e "$ROOT/$id" ] || fail "a failed create left $ROOT/$id"
+	for h in /sys/fs/cgroup/*/; do
+		[ ! -e "$h$RT_PREFIX-hook" ] || fail "a failed create left $h$RT_PREFIX-hook"
+	done
 	return 0
 }
 
@@ -306,11 +329,34 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	assert_failed_with "config.json not JSON" "$BUNDLE/config.json: not valid JSON"
 
 	oci_config '["sh"]'
-	jq '.linux.devices = [{"path": "/dev/fuse", "type": "c", "major": 10, "minor": 229}]' \
+	jq '.linux.devices = [{"path": "/dev/fuse", "type": "x", "major": 10, "minor": 229}]' \
 		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
 	oci_create "$id"
 	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
-	assert_failed_with "a field nswatch cannot honour" "linux.devices: not supported by nswatch yet"
+	assert_failed_with "a device of a bad type" "linux.devices[0].type: 'x' is not c, u, b or p"
+
+	oci_config '["sh"]'
+	jq '.linux.resources.blockIO = {weight: 10}' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id"
+	cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+	assert_failed_with "a field nswatch cannot honour" "linux.resources.blockIO: not supported by nswatch yet"
+
+	# cgroupsPath: no "..", no systemd form; nothing made (the teardown looks for both).
+	OCI_CGDIRS+=("/$RT_PREFIX/x" "/$RT_PREFIX" "/slice" "/b")
+	for p in "/$RT_PREFIX/x/../../b" "slice:$RT_PREFIX:x"; do
+		oci_config '["sh"]'
+		jq --arg p "$p" '.linux.cgroupsPath = $p' "$BUNDLE/config.json" >"$BUNDLE/c" &&
+			mv "$BUNDLE/c" "$BUNDLE/config.json"
+		oci_create "$id"
+		cp "$BATS_TEST_TMPDIR/$id.out" "$NSW_OUT"
+		assert_eq "exit status of create with cgroupsPath $p" "$NSW_STATUS" 1
+		case $p in
+		*..*) assert_failed_with "cgroupsPath $p" "linux.cgroupsPath: '$p': a '.' or '..' component" ;;
+		*) assert_failed_with "cgroupsPath $p" "is the systemd cgroup driver's form" ;;
+		esac
+		[ ! -e "$ROOT/$id" ] || fail "a failed create left $ROOT/$id"
+	done
 
 	oci_config '["/no/such/command"]'
 	jq '.process.args = []' "$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
@@ -408,35 +454,75 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 	assert_failed_with "kernel.panic" "linux.sysctl.kernel.panic: not a namespaced sysctl"
 }
 
-@test "oci: every mount is nodev: a node made with CAP_MKNOD opens no device" {
+# oci_mknod_config RULES_JSON: a container with CAP_MKNOD that makes fuse's
+# node (10:229, harmless to open, not among the default allowed devices) in
+# /dev (a tmpfs with no nodev asked for) and in /tmp (nodev), and opens each
+# without reading; linux.resources.devices gets RULES_JSON.
+oci_mknod_config() {
+	oci_config '["sh", "-c", "for d in /dev /tmp; do mknod $d/node c 10 229 && echo made; (: <$d/node) 2>/dev/null && echo opened || echo refused; done; echo done"]'
+	jq --argjson rules "$1" '.process.capabilities = {bounding: ["CAP_MKNOD"], effective: ["CAP_MKNOD"], permitted: ["CAP_MKNOD"]} | .linux.resources.devices = $rules' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+}
+
+# oci_mknod_run ID: create and start it; its four lines in MKNOD_OUT.
+oci_mknod_run() {
+	oci_create "$1" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create: $(cat "$BATS_TEST_TMPDIR/$1.out")" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	rt_oci start "$1"
+	wait_output "$1" done
+	MKNOD_OUT=$(head -4 "$BATS_TEST_TMPDIR/$1.out" | tr '\n' ' ')
+}
+
+@test "oci: the devices cgroup keeps a node made with CAP_MKNOD in /dev from opening a host device; other mounts are nodev; control: allowed, it opens" {
 	local id
-	# Any node will do: the kernel refuses every one on a nodev mount. This
-	# host's own root may not open its disk (a device cgroup), so the node is
-	# 1:3 (null), which the control shows opening on a mount that allows devices.
+	# Control on the host: the node opens on a mount that allows devices.
 	mkdir "$BATS_TEST_TMPDIR/devtmp"
 	mount -t tmpfs -o dev tmpfs "$BATS_TEST_TMPDIR/devtmp"
-	mknod "$BATS_TEST_TMPDIR/devtmp/node" c 1 3
-	if ! head -c 1 "$BATS_TEST_TMPDIR/devtmp/node" >/dev/null 2>&1; then
+	mknod "$BATS_TEST_TMPDIR/devtmp/node" c 10 229
+	if ! (: <"$BATS_TEST_TMPDIR/devtmp/node") 2>/dev/null; then
 		umount "$BATS_TEST_TMPDIR/devtmp"
-		fail "control: a node on a tmpfs mounted with dev does not open"
+		fail "control: fuse's node on a tmpfs mounted with dev does not open on the host"
 	fi
 	umount "$BATS_TEST_TMPDIR/devtmp"
 
+	# The default (every device denied): mknod works ('m'), opening does not.
 	oci_id mknod
 	id=$OCI_ID
-	# /dev and /tmp are the config's tmpfs mounts, with no nodev asked for.
-	oci_config '["sh", "-c", "for d in /dev /tmp; do mknod $d/node c 1 3 && echo made; head -c 1 $d/node >/dev/null 2>&1 && echo opened || echo refused; done; echo done"]'
-	jq '.process.capabilities = {bounding: ["CAP_MKNOD"], effective: ["CAP_MKNOD"], permitted: ["CAP_MKNOD"]}' \
+	oci_mknod_config '[{"allow": false, "access": "rwm"}]'
+	oci_mknod_run "$id"
+	assert_eq "mknod and open in /dev, then in /tmp, every device denied" "$MKNOD_OUT" "made refused made refused "
+	grep -qx 'c 10:229 rwm' "/sys/fs/cgroup/devices/nswatch/$id/devices.list" &&
+		fail "fuse is in the container's devices.list"
+
+	# Control: allowed by the config, the same node opens in /dev, and still not in /tmp (nodev).
+	oci_id mknod-allowed
+	id=$OCI_ID
+	oci_mknod_config '[{"allow": false, "access": "rwm"}, {"allow": true, "type": "c", "major": 10, "minor": 229, "access": "rw"}]'
+	oci_mknod_run "$id"
+	assert_eq "mknod and open in /dev, then in /tmp, fuse allowed" "$MKNOD_OUT" "made opened made refused "
+	grep -qx 'c 10:229 rw' "/sys/fs/cgroup/devices/nswatch/$id/devices.list" ||
+		fail "fuse is not in the container's devices.list: $(cat "/sys/fs/cgroup/devices/nswatch/$id/devices.list")"
+}
+
+@test "oci: linux.devices are made with their type, numbers, mode and owner; a char device opens and reads" {
+	local id out
+	oci_id devices
+	id=$OCI_ID
+	oci_config '["sh", "-c", "stat -c \"%n %F %t:%T %a %u:%g\" /dev/myzero /dev/myfifo; head -c 4 /dev/myzero | od -An -tx1 | tr -d \" \"; echo done"]'
+	jq '.linux.devices = [{"path": "/dev/myzero", "type": "c", "major": 1, "minor": 5, "fileMode": 420, "uid": 7, "gid": 9},
+		{"path": "/dev/myfifo", "type": "p", "fileMode": 420}]' \
 		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
 	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
-	assert_eq "create" "$NSW_STATUS" 0
+	assert_eq "create: $(cat "$BATS_TEST_TMPDIR/$id.out")" "$NSW_STATUS" 0
 	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
 	rt_oci start "$id"
 	wait_output "$id" done
-	assert_eq "mknod in /dev with CAP_MKNOD" "$(sed -n 1p "$BATS_TEST_TMPDIR/$id.out")" made
-	assert_eq "opening the node in /dev" "$(sed -n 2p "$BATS_TEST_TMPDIR/$id.out")" refused
-	assert_eq "mknod in /tmp with CAP_MKNOD" "$(sed -n 3p "$BATS_TEST_TMPDIR/$id.out")" made
-	assert_eq "opening the node in /tmp" "$(sed -n 4p "$BATS_TEST_TMPDIR/$id.out")" refused
+	out=$(cat "$BATS_TEST_TMPDIR/$id.out")
+	# stat prints the numbers in hex: 1:5; 420 is 0644 (others read: the command has no CAP_DAC_OVERRIDE).
+	grep -qx '/dev/myzero character special file 1:5 644 7:9' <<<"$out" || fail "the char device: $out"
+	grep -qx '/dev/myfifo fifo 0:0 644 0:0' <<<"$out" || fail "the fifo: $out"
+	grep -qx '00000000' <<<"$out" || fail "reading 4 bytes of the 1:5 node: $out"
 }
 
 @test "oci: an id taken by a container of another state root (nswatch run) is refused, and that one keeps its cgroup" {
@@ -518,4 +604,188 @@ assert_failed_with() { # assert_failed_with WHAT TEXT
 		fail "the init $pid of the interrupted create lives on"
 	fi
 	assert_eq "the command never ran" "$(grep -c ran "$BATS_TEST_TMPDIR/$id.out")" 0
+}
+
+# own_cgroup HIERARCHY: this shell's cgroup there ("cpu", "memory"; "" for v2), from /proc/self/cgroup.
+own_cgroup() {
+	awk -F: -v h="$1" '(h == "" && $1 == "0") || (h != "" && ("," $2 ",") ~ ("," h ",")) { print $3 }' /proc/self/cgroup
+}
+
+@test "oci: linux.cgroupsPath, absolute: the init's cgroup in every hierarchy is the path; cpu.shares, cpuset and pids are the kernel's; delete removes what it made and keeps a parent that was there" {
+	local id pid h parent=/$RT_PREFIX-parent
+	oci_id cgabs
+	id=$OCI_ID
+	# The pids hierarchy already has the parent; the others do not.
+	mkdir "/sys/fs/cgroup/pids$parent"
+	OCI_CGDIRS+=("$parent/ctr" "$parent")
+	oci_config '["sleep", "600"]'
+	jq --arg p "$parent//ctr/" '.linux.cgroupsPath = $p | .linux.resources.cpu = {shares: 2048, cpus: "0", mems: "0", quota: 50000, period: 100000}' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create: $(cat "$BATS_TEST_TMPDIR/$id.out")" "$NSW_STATUS" 0
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	OCI_PIDS+=("$pid")
+	for h in cpu cpuset memory pids devices freezer; do
+		assert_eq "the init's $h cgroup" "$(awk -F: -v h=$h '("," $2 ",") ~ ("," h ",") { print $3 }' "/proc/$pid/cgroup")" "$parent/ctr"
+		grep -qx "$pid" "/sys/fs/cgroup/$h$parent/ctr/cgroup.procs" || fail "the init is not in /sys/fs/cgroup/$h$parent/ctr"
+	done
+	assert_eq "the init's v2 cgroup" "$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")" "$parent/ctr"
+	assert_eq "cpu.shares" "$(cat "/sys/fs/cgroup/cpu$parent/ctr/cpu.shares")" 2048
+	assert_eq "cpu.cfs_quota_us" "$(cat "/sys/fs/cgroup/cpu$parent/ctr/cpu.cfs_quota_us")" 50000
+	assert_eq "cpuset.cpus" "$(cat "/sys/fs/cgroup/cpuset$parent/ctr/cpuset.cpus")" 0
+	assert_eq "cpuset.mems" "$(cat "/sys/fs/cgroup/cpuset$parent/ctr/cpuset.mems")" 0
+	assert_eq "pids.max" "$(cat "/sys/fs/cgroup/pids$parent/ctr/pids.max")" 32
+	[ ! -e "/sys/fs/cgroup/cpu/nswatch/$id" ] || fail "nswatch's default cgroup was made too"
+	rt_oci delete --force "$id"
+	assert_eq "delete: $(cat "$NSW_OUT")" "$NSW_STATUS" 0
+	for h in cpu cpuset memory devices freezer unified; do
+		[ ! -e "/sys/fs/cgroup/$h$parent" ] || fail "delete left /sys/fs/cgroup/$h$parent, which it made"
+	done
+	[ ! -e "/sys/fs/cgroup/pids$parent/ctr" ] || fail "delete left the container's pids cgroup"
+	[ -d "/sys/fs/cgroup/pids$parent" ] || fail "delete removed the pids parent, which was there before"
+	rmdir "/sys/fs/cgroup/pids$parent"
+}
+
+@test "oci: linux.cgroupsPath, relative: below the cgroup of the process that runs create (v2: its parent), as runc's cgroupfs driver" {
+	local id pid own rel=$RT_PREFIX-rel/ctr
+	oci_id cgrel
+	id=$OCI_ID
+	oci_config '["sleep", "600"]'
+	jq --arg p "$rel" '.linux.cgroupsPath = $p' "$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	for h in memory pids; do
+		own=$(own_cgroup $h)
+		OCI_CGDIRS+=("${own%/}/$rel" "${own%/}/$RT_PREFIX-rel")
+	done
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create: $(cat "$BATS_TEST_TMPDIR/$id.out")" "$NSW_STATUS" 0
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	OCI_PIDS+=("$pid")
+	for h in memory pids; do
+		own=$(own_cgroup $h)
+		assert_eq "the init's $h cgroup (this shell's: $own)" \
+			"$(awk -F: -v h=$h '("," $2 ",") ~ ("," h ",") { print $3 }' "/proc/$pid/cgroup")" "${own%/}/$rel"
+	done
+	own=$(own_cgroup "")
+	own=$(dirname "$own")
+	assert_eq "the init's v2 cgroup (below the parent of this shell's)" \
+		"$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid/cgroup")" "${own%/}/$rel"
+	rt_oci delete --force "$id"
+	assert_eq "delete" "$NSW_STATUS" 0
+	own=$(own_cgroup memory)
+	[ ! -e "/sys/fs/cgroup/memory${own%/}/$RT_PREFIX-rel" ] || fail "delete left the memory cgroup it made"
+}
+
+@test "oci: a cgroup mount is the container's own cgroups, read-only, at the hierarchies' names" {
+	local id out
+	oci_id cgmount
+	id=$OCI_ID
+	oci_config '["sh", "-c", "echo max $(cat /sys/fs/cgroup/pids/pids.max); echo first $(head -1 /sys/fs/cgroup/pids/cgroup.procs); mkdir /sys/fs/cgroup/x 2>/dev/null && echo wrote-tmpfs; (echo 5 >/sys/fs/cgroup/pids/pids.max) 2>/dev/null && echo wrote-cgroup; echo ls $(ls /sys/fs/cgroup); echo done"]'
+	jq '.mounts += [{"destination": "/sys", "type": "sysfs", "source": "sysfs", "options": ["nosuid", "noexec", "nodev", "ro"]},
+		{"destination": "/sys/fs/cgroup", "type": "cgroup", "source": "cgroup", "options": ["rprivate", "nosuid", "noexec", "nodev", "relatime", "ro"]}]' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create: $(cat "$BATS_TEST_TMPDIR/$id.out")" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	# Control: the host's pids.max of the container is what the config set.
+	assert_eq "the container's pids.max, on the host" "$(cat "/sys/fs/cgroup/pids/nswatch/$id/pids.max")" 32
+	rt_oci start "$id"
+	wait_output "$id" done
+	out=$(cat "$BATS_TEST_TMPDIR/$id.out")
+	grep -qx 'max 32' <<<"$out" || fail "pids.max seen inside: $out"
+	grep -qx 'first 1' <<<"$out" || fail "cgroup.procs seen inside (its pid namespace: the init is 1): $out"
+	grep -q wrote <<<"$out" && fail "the read-only cgroup mount was written: $out"
+	for h in cpu cpuset memory pids devices unified; do
+		grep -q "^ls .*\b$h\b" <<<"$out" || fail "no /sys/fs/cgroup/$h in the container: $out"
+	done
+}
+
+@test "oci: a config without process is created, start fails with a clear error and the container stops; delete leaves nothing" {
+	local id
+	oci_id noproc
+	id=$OCI_ID
+	oci_config '["true"]'
+	jq 'del(.process)' "$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create: $(cat "$BATS_TEST_TMPDIR/$id.out")" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	assert_eq "status after create" "$(state_of "$id" .status)" created
+	rt_oci start "$id"
+	assert_failed_with "start without a process" "cannot start container $id: its config.json has no process to run"
+	assert_eq "exit status of start" "$NSW_STATUS" 1
+	wait_status "$id" stopped
+	rt_oci delete "$id"
+	assert_eq "delete: $(cat "$NSW_OUT")" "$NSW_STATUS" 0
+	[ ! -e "$ROOT/$id" ] || fail "delete left $ROOT/$id"
+}
+
+@test "oci: a mount namespace joined by path: the init's is the one given, the host's is untouched" {
+	local id pid holder host_mnt
+	oci_id mntpath
+	id=$OCI_ID
+	host_mnt=$(readlink /proc/self/ns/mnt)
+	unshare -m --propagation private sleep 600 &
+	holder=$!
+	OCI_PIDS+=("$holder")
+	for ((i = 0; i < 50; i++)); do
+		[ "$(readlink "/proc/$holder/ns/mnt")" != "$host_mnt" ] && break
+		sleep 0.1
+	done
+	assert_ne "the holder's mount namespace" "$(readlink "/proc/$holder/ns/mnt")" "$host_mnt"
+	oci_config '["sh", "-c", "echo done; exec sleep 600"]'
+	jq --arg p "/proc/$holder/ns/mnt" '.linux.namespaces = [.linux.namespaces[] | select(.type != "mount")] + [{type: "mount", path: $p}]' \
+		"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create: $(cat "$BATS_TEST_TMPDIR/$id.out")" "$NSW_STATUS" 0
+	pid=$(cat "$BATS_TEST_TMPDIR/pid")
+	OCI_PIDS+=("$pid")
+	assert_eq "the init's mount namespace" "$(readlink "/proc/$pid/ns/mnt")" "$(readlink "/proc/$holder/ns/mnt")"
+	assert_eq "this shell's mount namespace" "$(readlink /proc/self/ns/mnt)" "$host_mnt"
+	grep -q " $RT_ROOTFS " /proc/self/mountinfo && fail "the container's root was mounted in the host's namespace"
+	rt_oci start "$id"
+	wait_output "$id" done
+	rt_oci delete --force "$id"
+	assert_eq "delete" "$NSW_STATUS" 0
+	kill "$holder"
+	wait "$holder" 2>/dev/null || true
+}
+
+@test "oci: shared and rshared mounts and a shared rootfsPropagation are peer groups of the container's own, never the host's; control: private is no peer" {
+	local id out n
+	oci_id shared
+	id=$OCI_ID
+	oci_config '["sh", "-c", "awk '\''$5 == \"/tmp/s\" || $5 == \"/tmp/p\" || $5 == \"/\" { print $5, $7 }'\'' /proc/self/mountinfo; echo done"]'
+	jq '.mounts += [{"destination": "/tmp/s", "type": "tmpfs", "source": "tmpfs", "options": ["rshared"]},
+		{"destination": "/tmp/p", "type": "tmpfs", "source": "tmpfs", "options": ["private"]}] |
+		.linux.rootfsPropagation = "shared"' "$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+	oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+	assert_eq "create: $(cat "$BATS_TEST_TMPDIR/$id.out")" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+	rt_oci start "$id"
+	wait_output "$id" done
+	out=$(cat "$BATS_TEST_TMPDIR/$id.out")
+	for t in /tmp/s /; do
+		n=$(awk -v t="$t" '$1 == t && $2 ~ /^shared:[0-9]+$/ { sub("shared:", "", $2); print $2 }' <<<"$out")
+		[ -n "$n" ] || fail "$t is not shared in the container: $out"
+		grep -qE " shared:$n( |$)" /proc/self/mountinfo && fail "the host has a mount in the container's peer group $n of $t"
+	done
+	grep -qx '/tmp/p -' <<<"$out" || grep -qE '^/tmp/p [^s]' <<<"$out" || fail "control: /tmp/p (private) is in a peer group: $out"
+}
+
+@test "oci: rootfsPropagation unbindable: a bind of the root fails inside; control: private, it binds" {
+	local id prop want
+	for prop in unbindable private; do
+		oci_id "bind-$prop"
+		id=$OCI_ID
+		oci_config '["sh", "-c", "mkdir /tmp/x && mount -o bind / /tmp/x 2>/dev/null && echo bound || echo refused; echo done"]'
+		jq --arg p "$prop" '.linux.rootfsPropagation = $p | .process.capabilities = {bounding: ["CAP_SYS_ADMIN"], effective: ["CAP_SYS_ADMIN"], permitted: ["CAP_SYS_ADMIN"]}' \
+			"$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
+		oci_create "$id" --pid-file "$BATS_TEST_TMPDIR/pid"
+		assert_eq "create ($prop): $(cat "$BATS_TEST_TMPDIR/$id.out")" "$NSW_STATUS" 0
+		OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/pid")")
+		rt_oci start "$id"
+		wait_output "$id" done
+		want=refused
+		[ "$prop" = private ] && want=bound
+		assert_eq "a bind of / with rootfsPropagation $prop" "$(head -1 "$BATS_TEST_TMPDIR/$id.out")" "$want"
+	done
 }

@@ -37,7 +37,7 @@ static const char good[] =
     "   {\"destination\": \"/dev\", \"type\": \"tmpfs\", \"source\": \"tmpfs\","
     "    \"options\": [\"nosuid\", \"strictatime\", \"mode=755\", \"size=65536k\"]},"
     "   {\"destination\": \"/data\", \"type\": \"bind\", \"source\": \"data\","
-    "    \"options\": [\"rbind\", \"ro\", \"rprivate\"]},"
+    "    \"options\": [\"rbind\", \"ro\", \"rshared\", \"mode=700\"]},"
     "   {\"destination\": \"/dev/pts\", \"type\": \"devpts\", \"source\": \"devpts\","
     "    \"options\": [\"nosuid\", \"newinstance\", \"ptmxmode=0666\"]}],"
     " \"hooks\": {\"prestart\": [{\"path\": \"/bin/true\", \"args\": [\"true\", \"x\"],"
@@ -47,9 +47,10 @@ static const char good[] =
     " \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"mount\"}, {\"type\": \"ipc\"},"
     "   {\"type\": \"uts\"}, {\"type\": \"network\", \"path\": \"/var/run/netns/x\"}],"
     "   \"maskedPaths\": [\"/proc/kcore\"], \"readonlyPaths\": [\"/proc/sys\"],"
-    "   \"cgroupsPath\": \"/machine/b1\", \"sysctl\": {\"kernel.shmmni\": \"8192\"},"
+    "   \"rootfsPropagation\": \"shared\", \"cgroupsPath\": \"/machine//b1/\", \"sysctl\": {\"kernel.shmmni\": \"8192\"},"
     "   \"resources\": {\"memory\": {\"limit\": 67108864, \"swap\": 67108864},"
-    "     \"pids\": {\"limit\": 64}, \"cpu\": {\"quota\": 50000, \"period\": 100000},"
+    "     \"pids\": {\"limit\": 64}, \"cpu\": {\"quota\": 50000, \"period\": 100000,"
+    "       \"shares\": 512, \"cpus\": \"0-3,8\", \"mems\": \"0\"},"
     "     \"devices\": [{\"allow\": false, \"access\": \"rwm\"}]},"
     "   \"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\","
     "     \"syscalls\": [{\"names\": [\"keyctl\"], \"action\": \"SCMP_ACT_ERRNO\"}]}}}";
@@ -110,6 +111,8 @@ static void good_config(void **state)
 	assert_string_equal(c->mounts[1].data, "mode=755,size=65536k");
 	assert_int_equal(c->mounts[1].attr, MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV);
 	assert_null(c->mounts[2].fstype);
+	/* A bind's filesystem options are dropped (the kernel ignores them, runc passes them). */
+	assert_null(c->mounts[2].data);
 	assert_string_equal(c->mounts[2].source, BUNDLE "/data");
 	assert_int_equal(c->mounts[2].attr, MOUNT_ATTR_RDONLY | MOUNT_ATTR_NODEV);
 	/* Every mount is nodev, asked for or not. */
@@ -119,7 +122,18 @@ static void good_config(void **state)
 	assert_string_equal(c->masked_paths[0], "/proc/kcore");
 	assert_null(c->masked_paths[1]);
 	assert_string_equal(c->readonly_paths[0], "/proc/sys");
+	/* Propagation: the bind's own peer group with what is below it, and the root's. */
+	assert_int_equal(c->rshared_mounts, 1ULL << 2);
+	assert_int_equal(c->shared_mounts, 0);
+	assert_true(c->root_shared);
+	/* Cleaned as runc cleans it, and the one path every hierarchy's cgroup takes. */
 	assert_string_equal(cfg.cgroups_path, "/machine/b1");
+	assert_ptr_equal(c->limits.path, cfg.cgroups_path);
+	assert_true(c->limits.every_hierarchy);
+	assert_int_equal(c->limits.cpu_shares, 512);
+	assert_string_equal(c->limits.cpuset_cpus, "0-3,8");
+	assert_string_equal(c->limits.cpuset_mems, "0");
+	assert_int_equal(c->limits.cpu_rt_period_us, 0);
 	assert_int_equal(c->limits.memory_bytes, 67108864);
 	assert_int_equal(c->limits.pids_max, 64);
 	assert_int_equal(c->limits.cpu_quota_us, 50000);
@@ -220,9 +234,11 @@ static const struct {
      "process.ioPriority"},
     {"\"destination\": \"/proc\"", "\"destination\": \"proc\"", "mounts[0].destination"},
     {"\"destination\": \"/proc\"", "\"destination\": \"/x/../..\"", "mounts[0].destination"},
-    {"\"type\": \"proc\"", "\"type\": \"cgroup\"", "mounts[0]"},
-    {"\"nosuid\", \"strictatime\"", "\"nosuid\", \"rshared\"", "mounts[1].options[1]"},
-    {"\"rbind\", \"ro\"", "\"rbind\", \"mode=700\"", "mounts[2].options"},
+    {"\"type\": \"proc\", \"source\": \"proc\"}",
+     "\"type\": \"cgroup\", \"source\": \"cgroup\", \"options\": [\"name=systemd\"]}",
+     "mounts[0].options: 'name=systemd' is not an option of a cgroup mount"},
+    {"\"nosuid\", \"strictatime\"", "\"nosuid\", \"a,b\"", "mounts[1].options[1]"},
+    {"\"source\": \"data\"", "\"source\": \"\"", "mounts[2].source: missing for a bind"},
     {"\"rbind\", \"ro\"", "\"rbind\", \"dev\"", "mounts[2].options[1]: 'dev'"},
     {"\"path\": \"/bin/true\"", "\"path\": \"true\"", "hooks.prestart[0].path"},
     {"\"poststop\"", "\"createContainer\": {}, \"poststop\"",
@@ -240,7 +256,18 @@ static const struct {
     {"\"pids\": {\"limit\": 64}", "\"pids\": {\"limit\": \"64\"}", "linux.resources.pids"},
     {"\"swap\": 67108864", "\"swap\": 1", "linux.resources.memory.swap"},
     {"\"limit\": 67108864,", "\"limit\": 4096,", "linux.resources.memory.limit"},
-    {"\"quota\": 50000", "\"quota\": 50000, \"shares\": 512", "linux.resources.cpu.shares"},
+    {"\"shares\": 512", "\"shares\": 1", "linux.resources.cpu.shares"},
+    {"\"shares\": 512", "\"shares\": 262145", "linux.resources.cpu.shares"},
+    {"\"cpus\": \"0-3,8\"", "\"cpus\": \"0-a\"", "linux.resources.cpu.cpus"},
+    {"\"mems\": \"0\"", "\"mems\": \"-1\"", "linux.resources.cpu.mems"},
+    {"\"shares\": 512", "\"shares\": 512, \"idle\": 1", "linux.resources.cpu.idle"},
+    {"\"shares\": 512", "\"shares\": 512, \"realtimePeriod\": -5",
+     "linux.resources.cpu.realtimePeriod"},
+    {"/machine//b1/", "system.slice:docker:b1", "linux.cgroupsPath: 'system.slice:docker:b1' is the systemd"},
+    {"/machine//b1/", "/machine/../b1", "linux.cgroupsPath: '/machine/../b1': a '.' or '..'"},
+    {"/machine//b1/", "a/./b", "linux.cgroupsPath: 'a/./b': a '.' or '..'"},
+    {"/machine//b1/", "//", "linux.cgroupsPath: '/' is a hierarchy's root"},
+    {"/machine//b1/", "a\\nb", "linux.cgroupsPath: 'a\nb': a control character"},
     {"\"devices\": [", "\"blockIO\": {\"weight\": 10}, \"devices\": [", "linux.resources.blockIO"},
     {"\"sysctl\": {\"kernel.shmmni\": \"8192\"}", "\"sysctl\": {\"kernel.panic\": \"1\"}",
      "linux.sysctl.kernel.panic: not a namespaced sysctl"},
@@ -252,9 +279,9 @@ static const struct {
     {"\"cgroupsPath\"",
      "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}], \"cgroupsPath\"",
      "linux.uidMappings"},
-    {"\"cgroupsPath\": \"/machine/b1\"",
-     "\"cgroupsPath\": \"/machine/b1\", \"rootfsPropagation\": \"shared\"",
-     "linux.rootfsPropagation"},
+    {"\"cgroupsPath\": \"/machine//b1/\"",
+     "\"cgroupsPath\": \"/machine//b1/\", \"rootfsPropagation\": \"bogus\"",
+     "linux.rootfsPropagation: 'bogus' is not"},
     {"\"hostname\": \"web-1\"", "\"hostname\": \"web-1\", \"domainname\": \"example.org\"",
      "domainname"},
 };

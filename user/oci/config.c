@@ -4,6 +4,7 @@
  * a field is named in an error the way the spec spells its path
  * ("linux.resources.memory.limit", "mounts[3].options[1]").
  */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -39,7 +40,7 @@ static const struct {
 	const char *oci, *nsw;
 	bool joinable; /* by path, from the process that makes the init */
 } ns_kinds[] = {
-    {"pid", "pid", true},	{"network", "net", true}, {"mount", "mnt", false},
+    {"pid", "pid", true},	{"network", "net", true}, {"mount", "mnt", true},
     {"ipc", "ipc", true},	{"uts", "uts", true},	  {"user", "user", false},
     {"cgroup", "cgroup", true}, {"time", "time", true},
 };
@@ -245,7 +246,10 @@ static int parse_root(struct json_object *top, struct nsw_oci_config *cfg, struc
 	return 0;
 }
 
-static int mount_option(struct nsw_mount *m, const char *opt, bool *bind, char **data,
+/* Propagation a mount asks for: made the container's own peer group (container.h). */
+enum { PROP_PRIVATE, PROP_SHARED, PROP_RSHARED };
+
+static int mount_option(struct nsw_mount *m, const char *opt, bool *bind, int *prop, char **data,
 			const char *field, struct nsw_error *err)
 {
 	size_t len;
@@ -272,10 +276,10 @@ static int mount_option(struct nsw_mount *m, const char *opt, bool *bind, char *
 				 "%s: 'dev': every mount of an nswatch container is nodev (it "
 				 "applies no device cgroup)",
 				 field);
-	if (!strcmp(opt, "shared") || !strcmp(opt, "rshared"))
-		return nsw_error(err, 0,
-				 "%s: '%s': a container's mounts are always private in nswatch",
-				 field, opt);
+	if (!strcmp(opt, "shared") || !strcmp(opt, "rshared")) {
+		*prop = opt[0] == 'r' ? PROP_RSHARED : PROP_SHARED;
+		return 0;
+	}
 	if (!opt[0] || strchr(opt, ','))
 		return nsw_error(err, 0, "%s: bad option '%s'", field, opt);
 	/* Anything else is the filesystem's own (mode=755, size=64k, newinstance). */
@@ -310,7 +314,7 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 	char **options = NULL;
 	struct nsw_mount m = {0};
 	bool bind = false;
-	int r = -1;
+	int r = -1, prop = PROP_PRIVATE;
 
 	snprintf(field, sizeof(field), "mounts[%d]", idx);
 	if (!json_object_is_type(o, json_type_object))
@@ -332,7 +336,7 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 	}
 	for (size_t i = 0; options && options[i]; i++) {
 		snprintf(ofield, sizeof(ofield), "%s.options[%zu]", field, i);
-		if (mount_option(&m, options[i], &bind, &data, ofield, err) < 0)
+		if (mount_option(&m, options[i], &bind, &prop, &data, ofield, err) < 0)
 			goto out;
 	}
 	if (type && !strcmp(type, "bind"))
@@ -348,18 +352,19 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 		nsw_error(err, 0, "%s.type: missing (a filesystem type, or a bind)", field);
 		goto out;
 	}
-	if (!bind && (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2"))) {
-		nsw_error(err, 0, "%s: %s mounts are not supported by nswatch yet", field, type);
+	/* The container's own cgroups, bound there at create (lifecycle.c), as runc does. */
+	if (!bind && (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) && data) {
+		nsw_error(err, 0, "%s.options: '%s' is not an option of a cgroup mount", field,
+			  data);
 		goto out;
 	}
 	if (bind && (!source || !source[0])) {
 		nsw_error(err, 0, "%s.source: missing for a bind", field);
 		goto out;
 	}
-	if (bind && data) {
-		nsw_error(err, 0, "%s.options: '%s' is not an option of a bind", field, data);
-		goto out;
-	}
+	/* A bind takes no filesystem options: the kernel ignores them, and runc passes them on. */
+	if (bind)
+		free(take_ptr(&data));
 	if (c->n_mounts >= NSW_MAX_MOUNTS - 8) {
 		nsw_error(err, 0, "mounts: too many (at most %d)", NSW_MAX_MOUNTS - 8);
 		goto out;
@@ -384,6 +389,10 @@ static int parse_mount(struct json_object *o, int idx, struct nsw_oci_config *cf
 		nsw_error(err, ENOMEM, "%s", field);
 		goto out;
 	}
+	if (prop == PROP_SHARED)
+		c->shared_mounts |= 1ULL << c->n_mounts;
+	if (prop == PROP_RSHARED)
+		c->rshared_mounts |= 1ULL << c->n_mounts;
 	c->mounts[c->n_mounts++] = m;
 	r = 0;
 out:
@@ -555,8 +564,17 @@ static int parse_process(struct json_object *top, struct nsw_oci_config *cfg, st
 
 	if (member(top, "process", json_type_object, "", &proc, err) < 0)
 		return -1;
-	if (!proc)
-		return nsw_error(err, 0, "process: missing (create needs a process to start)");
+	if (!proc) {
+		/* Nothing to run: start refuses; the init only waits, without privileges. */
+		cfg->no_process = true;
+		c->caps_sets = true;
+		c->caps = c->caps_effective = c->caps_permitted = c->caps_inheritable = 0;
+		c->caps_ambient = 0;
+		c->argv = calloc(2, sizeof(*c->argv));
+		if (!c->argv || !(c->argv[0] = strdup("")))
+			return nsw_error(err, ENOMEM, "process");
+		return 0;
+	}
 	if (get_bool(proc, "terminal", "process", &c->tty, err) < 0 ||
 	    get_strv(proc, "args", "process", &c->argv, err) < 0)
 		return -1;
@@ -652,7 +670,13 @@ static int parse_namespaces(struct json_object *linux_o, struct nsw_oci_config *
 		if (!cfg->ns_paths[idx])
 			return nsw_error(err, ENOMEM, "%s", field);
 	}
-	if (!(cfg->c.ns_flags & CLONE_NEWNS))
+	/* The init joins a mount namespace itself (init.c), before building the root. */
+	cfg->c.mnt_ns_path = cfg->ns_paths[nsw_type_index("mnt")];
+	if (cfg->c.mnt_ns_path && (cfg->c.ns_flags & CLONE_NEWUSER))
+		return nsw_error(err, 0,
+				 "linux.namespaces: a mount namespace joined by path with a new user "
+				 "namespace is not supported by nswatch (the init could not join it)");
+	if (!(cfg->c.ns_flags & CLONE_NEWNS) && !cfg->c.mnt_ns_path)
 		return nsw_error(err, 0,
 				 "linux.namespaces: a new mount namespace is required (nswatch "
 				 "builds the rootfs in one)");
@@ -743,14 +767,38 @@ static int parse_memory(struct json_object *res, struct nsw_limits *lim, struct 
 	return 0;
 }
 
+/* cpuset.cpus or cpuset.mems: a list of numbers and ranges ("0-3,8"). */
+static int get_cpuset(struct json_object *cpu, const char *key, char *out, struct nsw_error *err)
+{
+	const char *v;
+
+	if (get_string(cpu, key, "linux.resources.cpu", &v, err) < 0)
+		return -1;
+	if (!v || !v[0])
+		return 0;
+	if (strlen(v) >= NSW_CPUSET_MAX || strspn(v, "0123456789,-") != strlen(v) ||
+	    !isdigit((unsigned char)v[0]))
+		return nsw_error(err, 0,
+				 "linux.resources.cpu.%s: '%s' is not a list of numbers and ranges "
+				 "(e.g. 0-3,8) of at most %d characters",
+				 key, v, NSW_CPUSET_MAX - 1);
+	snprintf(out, NSW_CPUSET_MAX, "%s", v);
+	return 0;
+}
+
+/* The kernel's bounds of cpu.shares (v1). */
+#define CPU_SHARES_MIN 2
+#define CPU_SHARES_MAX 262144
+/* Realtime period and runtime: a bound above any real one; the kernel checks the rest. */
+#define CPU_RT_PERIOD_MAX 1000000000LL
+
 static int parse_cpu(struct json_object *res, struct nsw_limits *lim, struct nsw_error *err)
 {
-	static const char *const refused[] = {
-	    "shares", "realtimeRuntime", "realtimePeriod", "cpus", "mems", "idle", "burst"};
+	static const char *const refused[] = {"idle", "burst"};
 	const char *field = "linux.resources.cpu";
 	struct json_object *cpu;
-	long long quota = 0, period = 0;
-	int has_quota, has_period;
+	long long quota = 0, period = 0, v;
+	int has_quota, has_period, r;
 
 	if (member(res, "cpu", json_type_object, "linux.resources", &cpu, err) < 0)
 		return -1;
@@ -771,6 +819,171 @@ static int parse_cpu(struct json_object *res, struct nsw_limits *lim, struct nsw
 		lim->cpu_period_us =
 		    has_period ? (unsigned long long)period : CPU_PERIOD_DEFAULT_US;
 	}
+	r = get_int(cpu, "shares", field, 0, CPU_SHARES_MAX, &v, err);
+	if (r < 0)
+		return -1;
+	if (r && v && v < CPU_SHARES_MIN)
+		return nsw_error(err, 0, "%s.shares: %lld is below the kernel's %d", field, v,
+				 CPU_SHARES_MIN);
+	lim->cpu_shares = r ? v : 0;
+	r = get_int(cpu, "realtimePeriod", field, 0, CPU_RT_PERIOD_MAX, &v, err);
+	if (r < 0)
+		return -1;
+	lim->cpu_rt_period_us = r ? v : 0;
+	r = get_int(cpu, "realtimeRuntime", field, -1, CPU_RT_PERIOD_MAX, &v, err);
+	if (r < 0)
+		return -1;
+	lim->cpu_rt_runtime_us = r ? v : 0;
+	if (get_cpuset(cpu, "cpus", lim->cpuset_cpus, err) < 0 ||
+	    get_cpuset(cpu, "mems", lim->cpuset_mems, err) < 0)
+		return -1;
+	return 0;
+}
+
+/*
+ * What runc allows after a config's rules: mknod of any node, the nodes
+ * nswatch binds into /dev (null, zero, full, random, urandom, tty), the
+ * ptys (ptmx and devpts' 136).
+ */
+static const struct nsw_device_rule default_device_rules[] = {
+    {true, 'c', -1, -1, "m"},  {true, 'b', -1, -1, "m"},  {true, 'c', 1, 3, "rwm"},
+    {true, 'c', 1, 5, "rwm"},  {true, 'c', 1, 7, "rwm"},  {true, 'c', 1, 8, "rwm"},
+    {true, 'c', 1, 9, "rwm"},  {true, 'c', 5, 0, "rwm"},  {true, 'c', 5, 2, "rwm"},
+    {true, 'c', 136, -1, "rwm"},
+};
+
+static int add_device_rule(struct nsw_limits *lim, const struct nsw_device_rule *r,
+			   struct nsw_error *err)
+{
+	if (lim->n_device_rules >= NSW_MAX_DEVICE_RULES)
+		return nsw_error(err, 0, "linux.resources.devices: more than %d rules with nswatch's",
+				 NSW_MAX_DEVICE_RULES);
+	lim->device_rules[lim->n_device_rules++] = *r;
+	return 0;
+}
+
+/* The config's linux.resources.devices, in order, then runc's defaults. */
+static int parse_device_rules(struct json_object *res, struct nsw_limits *lim,
+			      struct nsw_error *err)
+{
+	struct json_object *a;
+	char field[FIELD_LEN];
+
+	a = NULL;
+	if (res && member(res, "devices", json_type_array, "linux.resources", &a, err) < 0)
+		return -1;
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		struct json_object *o = json_object_array_get_idx(a, i);
+		struct nsw_device_rule r = {.type = 'a', .major = -1, .minor = -1};
+		const char *type, *access;
+		int got;
+
+		snprintf(field, sizeof(field), "linux.resources.devices[%zu]", i);
+		if (!json_object_is_type(o, json_type_object))
+			return nsw_error(err, 0, "%s: must be an object", field);
+		got = get_bool(o, "allow", field, &r.allow, err);
+		if (got < 0)
+			return -1;
+		if (!got)
+			return nsw_error(err, 0, "%s.allow: missing", field);
+		if (get_string(o, "type", field, &type, err) < 0 ||
+		    get_string(o, "access", field, &access, err) < 0 ||
+		    get_int(o, "major", field, -1, UINT32_MAX, &r.major, err) < 0 ||
+		    get_int(o, "minor", field, -1, UINT32_MAX, &r.minor, err) < 0)
+			return -1;
+		if (type && (strlen(type) != 1 || !strchr("acb", type[0])))
+			return nsw_error(err, 0, "%s.type: '%s' is not a, c or b", field, type);
+		if (type)
+			r.type = type[0];
+		if (access && (!access[0] || strlen(access) > 3 ||
+			       strspn(access, "rwm") != strlen(access)))
+			return nsw_error(err, 0, "%s.access: '%s' is not of r, w, m", field, access);
+		snprintf(r.access, sizeof(r.access), "%s", access ? access : "rwm");
+		if (r.allow)
+			lim->devices_needed = true;
+		if (add_device_rule(lim, &r, err) < 0)
+			return -1;
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(default_device_rules); i++)
+		if (add_device_rule(lim, &default_device_rules[i], err) < 0)
+			return -1;
+	return 0;
+}
+
+/* A device's numbers: major and minor, each below 2^32 (Linux's dev_t keeps 12 and 20 bits). */
+#define DEVICE_MAJOR_MAX 4095
+#define DEVICE_MINOR_MAX 1048575
+
+/* linux.devices: the nodes the init makes, each allowed in the devices cgroup (as runc does). */
+static int parse_devices(struct json_object *linux_o, struct nsw_oci_config *cfg,
+			 struct nsw_error *err)
+{
+	struct nsw_container *c = &cfg->c;
+	struct json_object *a;
+	char field[FIELD_LEN];
+	size_t n;
+
+	if (member(linux_o, "devices", json_type_array, "linux", &a, err) < 0)
+		return -1;
+	n = a ? json_object_array_length(a) : 0;
+	if (!n)
+		return 0;
+	if (c->ns_flags & CLONE_NEWUSER)
+		return nsw_error(err, 0,
+				 "linux.devices: not supported by nswatch with a new user namespace "
+				 "(no mknod there)");
+	cfg->devices = calloc(n, sizeof(*cfg->devices));
+	if (!cfg->devices)
+		return nsw_error(err, ENOMEM, "linux.devices");
+	c->devices = cfg->devices;
+	for (size_t i = 0; i < n; i++) {
+		struct json_object *o = json_object_array_get_idx(a, i);
+		struct nsw_device *d = &cfg->devices[i];
+		struct nsw_device_rule rule = {true, 0, 0, 0, "rwm"};
+		const char *path, *type;
+		long long major = 0, minor = 0, mode = 0666, uid = 0, gid = 0;
+		int has_major, has_minor;
+
+		snprintf(field, sizeof(field), "linux.devices[%zu]", i);
+		if (!json_object_is_type(o, json_type_object))
+			return nsw_error(err, 0, "%s: must be an object", field);
+		if (get_string(o, "path", field, &path, err) < 0 ||
+		    get_string(o, "type", field, &type, err) < 0 ||
+		    (has_major = get_int(o, "major", field, 0, DEVICE_MAJOR_MAX, &major, err)) < 0 ||
+		    (has_minor = get_int(o, "minor", field, 0, DEVICE_MINOR_MAX, &minor, err)) < 0 ||
+		    get_int(o, "fileMode", field, 0, 07777, &mode, err) < 0 ||
+		    get_int(o, "uid", field, 0, UINT32_MAX - 1, &uid, err) < 0 ||
+		    get_int(o, "gid", field, 0, UINT32_MAX - 1, &gid, err) < 0)
+			return -1;
+		if (!path || path[0] != '/' || !path[1] || strstr(path, "/../") ||
+		    !strcmp(path + strlen(path) - 3, "/.."))
+			return nsw_error(err, 0, "%s.path: must be an absolute path below /", field);
+		if (!type || strlen(type) != 1 || !strchr("cubp", type[0]))
+			return nsw_error(err, 0, "%s.type: '%s' is not c, u, b or p", field,
+					 type ? type : "");
+		if (type[0] != 'p' && (!has_major || !has_minor))
+			return nsw_error(err, 0, "%s: major and minor are required for type %s",
+					 field, type);
+		d->path = strdup(path);
+		if (!d->path)
+			return nsw_error(err, ENOMEM, "%s", field);
+		c->n_devices++;
+		d->type = type[0] == 'b' ? S_IFBLK : type[0] == 'p' ? S_IFIFO : S_IFCHR;
+		d->major = major;
+		d->minor = minor;
+		d->mode = mode & 07777;
+		d->uid = uid;
+		d->gid = gid;
+		if (type[0] == 'p')
+			continue;
+		/* Nodes made must also open: nodev is lifted for /dev only with these rules. */
+		c->limits.devices_needed = true;
+		rule.type = type[0] == 'b' ? 'b' : 'c';
+		rule.major = major;
+		rule.minor = minor;
+		if (add_device_rule(&c->limits, &rule, err) < 0)
+			return -1;
+	}
 	return 0;
 }
 
@@ -786,17 +999,11 @@ static int parse_resources(struct json_object *linux_o, struct nsw_container *c,
 	if (member(linux_o, "resources", json_type_object, "linux", &res, err) < 0)
 		return -1;
 	if (!res)
-		return 0;
+		return parse_device_rules(NULL, &c->limits, err);
 	for (size_t i = 0; i < ARRAY_SIZE(refused); i++)
 		if (refuse(res, refused[i], "linux.resources", err) < 0)
 			return -1;
-	/*
-	 * devices: the device cgroup's rules are not applied; every mount of
-	 * the container is nodev, so it opens only the nodes nswatch binds
-	 * (null, zero, full, random, urandom, tty), which is what runc's
-	 * default rules allow (docs/oci.md).
-	 */
-	if (member(res, "devices", json_type_array, "linux.resources", &pids, err) < 0)
+	if (parse_device_rules(res, &c->limits, err) < 0)
 		return -1;
 	if (parse_memory(res, &c->limits, err) < 0 || parse_cpu(res, &c->limits, err) < 0)
 		return -1;
@@ -888,8 +1095,8 @@ static int parse_sysctl(struct json_object *linux_o, struct nsw_oci_config *cfg,
 
 static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg, struct nsw_error *err)
 {
-	static const char *const refused[] = {"devices",     "intelRdt",     "personality",
-					      "timeOffsets", "memoryPolicy", "netDevices"};
+	static const char *const refused[] = {"intelRdt", "personality", "timeOffsets",
+					      "memoryPolicy", "netDevices"};
 	struct nsw_container *c = &cfg->c;
 	struct json_object *linux_o;
 	const char *s;
@@ -916,20 +1123,36 @@ static int parse_linux(struct json_object *top, struct nsw_oci_config *cfg, stru
 		return -1;
 	c->masked_paths = (const char *const *)cfg->masked;
 	c->readonly_paths = (const char *const *)cfg->readonly;
-	if (parse_resources(linux_o, c, err) < 0 || parse_seccomp(linux_o, c, err) < 0 ||
-	    parse_sysctl(linux_o, cfg, err) < 0)
+	/* The devices' own rules go after the config's and the defaults. */
+	if (parse_resources(linux_o, c, err) < 0 || parse_devices(linux_o, cfg, err) < 0 ||
+	    parse_seccomp(linux_o, c, err) < 0 || parse_sysctl(linux_o, cfg, err) < 0)
 		return -1;
 	if (get_string(linux_o, "cgroupsPath", "linux", &s, err) < 0)
 		return -1;
-	if (s && !(cfg->cgroups_path = strdup(s)))
-		return nsw_error(err, ENOMEM, "linux.cgroupsPath");
+	if (s && s[0]) {
+		cfg->cgroups_path = strdup(s);
+		if (!cfg->cgroups_path)
+			return nsw_error(err, ENOMEM, "linux.cgroupsPath");
+		if (nsw_cgroup_path_valid(cfg->cgroups_path, err) < 0)
+			return nsw_error_wrap(err, "linux.cgroupsPath");
+		c->limits.path = cfg->cgroups_path;
+	}
+	/* A cgroup in every hierarchy, as runc's cgroupfs driver makes them. */
+	c->limits.every_hierarchy = true;
 	if (get_string(linux_o, "rootfsPropagation", "linux", &s, err) < 0)
 		return -1;
-	if (s && s[0] && strcmp(s, "private") && strcmp(s, "rprivate") && strcmp(s, "slave") &&
-	    strcmp(s, "rslave"))
+	/* The container's mounts are private clones: slave has no master to follow. */
+	if (s && !strcmp(s, "shared"))
+		c->root_shared = true;
+	else if (s && !strcmp(s, "rshared"))
+		c->root_rshared = true;
+	else if (s && !strcmp(s, "unbindable"))
+		c->root_unbindable = true;
+	else if (s && s[0] && strcmp(s, "private") && strcmp(s, "rprivate") &&
+		 strcmp(s, "slave") && strcmp(s, "rslave"))
 		return nsw_error(err, 0,
-				 "linux.rootfsPropagation: '%s': a container's mounts are always "
-				 "private in nswatch",
+				 "linux.rootfsPropagation: '%s' is not shared, rshared, private, "
+				 "rprivate, slave, rslave or unbindable",
 				 s);
 	return lsm_label(linux_o, "mountLabel", "linux", "/sys/fs/selinux/enforce", err);
 }
@@ -1170,6 +1393,9 @@ void nsw_oci_config_free(struct nsw_oci_config *cfg)
 	nsw_oci_strv_free(cfg->masked);
 	nsw_oci_strv_free(cfg->readonly);
 	nsw_oci_strv_free(cfg->sysctl);
+	for (int i = 0; cfg->devices && i < cfg->c.n_devices; i++)
+		free(cfg->devices[i].path);
+	free(cfg->devices);
 	free(cfg->cgroups_path);
 	free(cfg->bundle);
 	nsw_container_free(&cfg->c);
@@ -1198,6 +1424,8 @@ void nsw_oci_config_write_saved(struct nsw_json *w, const struct nsw_oci_config 
 	for (int i = 0; i < cfg->n_annotations; i++)
 		nsw_json_kv_string(w, cfg->annotation_keys[i], cfg->annotation_values[i]);
 	nsw_json_object_end(w);
+	if (cfg->no_process)
+		nsw_json_kv_bool(w, "process", false);
 	nsw_json_key(w, "hooks");
 	nsw_json_object_begin(w);
 	for (size_t k = 0; k < ARRAY_SIZE(kept); k++) {
@@ -1222,7 +1450,11 @@ void nsw_oci_config_write_saved(struct nsw_json *w, const struct nsw_oci_config 
 int nsw_oci_config_parse_saved(struct json_object *top, struct nsw_oci_config *cfg,
 			       struct nsw_error *err)
 {
+	struct json_object *v;
+
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->no_process = json_object_object_get_ex(top, "process", &v) &&
+			  json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v);
 	if (parse_hooks(top, cfg, err) < 0 || parse_annotations(top, cfg, err) < 0) {
 		nsw_oci_config_free(cfg);
 		return -1;

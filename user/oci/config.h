@@ -58,6 +58,12 @@ struct nsw_oci_config {
 	/* What c's masked_paths and readonly_paths point into (NULL-ended). */
 	char **masked, **readonly;
 	char **sysctl; /* what c.sysctl points to */
+	/*
+	 * The config has no process: create makes the container (its argv a
+	 * placeholder never executed), start refuses it (the spec: an error).
+	 */
+	bool no_process;
+	struct nsw_device *devices; /* what c.devices points to */
 };
 
 /*

@@ -267,7 +267,8 @@ static int join_namespaces(const struct nsw_oci_config *cfg, struct nsw_error *e
 	for (int i = 0; i < NSW_TYPE_COUNT; i++) {
 		cleanup_close int fd = -1;
 
-		if (!cfg->ns_paths[i])
+		/* A mount namespace is the init's to join (init.c): this process keeps the host's paths. */
+		if (!cfg->ns_paths[i] || nsw_types[i].flag == CLONE_NEWNS)
 			continue;
 		fd = open(cfg->ns_paths[i], O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
@@ -400,6 +401,7 @@ static int create_from(const char *id, struct nsw_oci_config *cfg,
 	st.starttime = in.starttime;
 	st.status = NSW_OCI_CREATED;
 	/* Only what the later verbs need; the config itself stays the caller's. */
+	st.saved.no_process = cfg->no_process;
 	st.saved.n_annotations = cfg->n_annotations;
 	st.saved.annotation_keys = cfg->annotation_keys;
 	st.saved.annotation_values = cfg->annotation_values;
@@ -431,29 +433,151 @@ undo:
 }
 
 /*
- * The cgroups are <hierarchy>/nswatch/ID whatever the state root: a
- * container of that name under another root (nswatch run's, another
- * --root) holds them, and a failed create would remove what it records.
+ * The cgroups are <hierarchy>/nswatch/ID whatever the state root (or the
+ * config's cgroupsPath): a container of that name under another root
+ * (nswatch run's, another --root) holds them, and a failed create would
+ * remove what it records.
  */
-static int check_cgroups_free(const char *id, const struct nsw_limits *lim, struct nsw_error *err)
+static int check_cgroups_free(const char *id, const struct nsw_limits *lim,
+			      struct nsw_cgroup *cg, struct nsw_error *err)
 {
-	struct nsw_cgroup cg;
 	struct stat sb;
 
-	if (nsw_cgroup_plan(&cg, id, lim, err) < 0)
+	if (nsw_cgroup_plan(cg, id, lim, err) < 0)
 		return -1;
-	for (int i = 0; i < cg.n; i++)
-		if (lstat(cg.dirs[i].path, &sb) == 0)
-			return nsw_error(
-			    err, EEXIST,
-			    "container with id exists: %s (cgroup %s, of another state root?)", id,
-			    cg.dirs[i].path);
+	for (int i = 0; i < cg->n; i++) {
+		if (lstat(cg->dirs[i].path, &sb) < 0)
+			continue;
+		if (lim->path)
+			return nsw_error(err, EEXIST,
+					 "linux.cgroupsPath: cgroup %s exists (another container's?)",
+					 cg->dirs[i].path);
+		return nsw_error(err, EEXIST,
+				 "container with id exists: %s (cgroup %s, of another state root?)",
+				 id, cg->dirs[i].path);
+	}
+	return 0;
+}
+
+/*
+ * With the devices cgroup denying every device but the allowed ones, the
+ * container's /dev tmpfs may hold device nodes (linux.devices): it is the
+ * one mount not made nodev. Without that cgroup (cgroup v2 alone), /dev
+ * stays nodev, and configs that need more (linux.devices, allow rules)
+ * were refused by the plan.
+ */
+static void allow_dev_nodes(struct nsw_container *c, const struct nsw_cgroup *cg)
+{
+	if (!cg->devices)
+		return;
+	for (int i = 0; i < c->n_mounts; i++)
+		if (c->mounts[i].fstype && !strcmp(c->mounts[i].fstype, "tmpfs") &&
+		    !strcmp(c->mounts[i].target, "/dev"))
+			c->mounts[i].attr &= ~MOUNT_ATTR_NODEV;
+}
+
+static bool is_cgroup_mount(const struct nsw_mount *m)
+{
+	return m->fstype && (!strcmp(m->fstype, "cgroup") || !strcmp(m->fstype, "cgroup2"));
+}
+
+/*
+ * The first of the binds of a cgroup mount m (index i): each of the
+ * container's cgroups, read-only if m is, at m's target/HIERARCHY ("cpu",
+ * "memory", "unified": the names the host mounts them at).
+ */
+static int cgroup_binds(struct nsw_container *c, int i, const struct nsw_cgroup *cg,
+			unsigned int attr, struct nsw_error *err)
+{
+	const struct nsw_mount *m = &c->mounts[i];
+
+	for (int k = 0; k < cg->n; k++) {
+		struct nsw_mount *b = &c->mounts[i + 1 + k];
+		char mnt[PATH_MAX];
+		const char *name;
+
+		memset(b, 0, sizeof(*b));
+		if (nsw_cgroup_mountpoint(cg->dirs[k].path, mnt, err) < 0)
+			return -1;
+		name = strrchr(mnt, '/') + 1;
+		b->source = strdup(cg->dirs[k].path);
+		if (asprintf(&b->target, "%s/%s", m->target, name) < 0)
+			b->target = NULL;
+		b->attr = attr;
+		if (!b->source || !b->target)
+			return nsw_error(err, ENOMEM, "a cgroup mount");
+	}
+	return 0;
+}
+
+/* A mask of bits by mount index, once n mounts are inserted after mount i. */
+static uint64_t shift_mounts(uint64_t mask, int i, int n)
+{
+	uint64_t low = mask & ((2ULL << i) - 1);
+
+	return low | ((mask >> (i + 1)) << (i + 1 + n));
+}
+
+/*
+ * A config's cgroup mounts (podman gives /sys/fs/cgroup one): what runc
+ * mounts on cgroup v1, a tmpfs holding a bind of each of the container's
+ * cgroups (read-only with the mount, the tmpfs too once they are in); on
+ * a host with cgroup v2 alone, the one cgroup bound there.
+ */
+static int expand_cgroup_mounts(struct nsw_oci_config *cfg, const struct nsw_cgroup *cg,
+				struct nsw_error *err)
+{
+	struct nsw_container *c = &cfg->c;
+
+	for (int i = 0; i < c->n_mounts; i++) {
+		struct nsw_mount *m = &c->mounts[i];
+		unsigned int ro;
+
+		if (!is_cgroup_mount(m))
+			continue;
+		if (!cg->n)
+			return nsw_error(err, 0, "mounts[%d]: a cgroup mount, and no cgroup of its own",
+					 i);
+		free(m->fstype);
+		m->fstype = NULL;
+		if (cg->n == 1 && cg->dirs[0].version == 2) {
+			free(m->source);
+			m->source = strdup(cg->dirs[0].path);
+			if (!m->source)
+				return nsw_error(err, ENOMEM, "mounts[%d]", i);
+			continue;
+		}
+		if (c->n_mounts + cg->n > NSW_MAX_MOUNTS)
+			return nsw_error(err, 0, "mounts: too many with the cgroup mount's %d binds",
+					 cg->n);
+		memmove(&c->mounts[i + 1 + cg->n], &c->mounts[i + 1],
+			(c->n_mounts - i - 1) * sizeof(*m));
+		c->n_mounts += cg->n;
+		c->shared_mounts = shift_mounts(c->shared_mounts, i, cg->n);
+		c->rshared_mounts = shift_mounts(c->rshared_mounts, i, cg->n);
+		ro = m->attr & MOUNT_ATTR_RDONLY;
+		m->attr &= ~MOUNT_ATTR_RDONLY;
+		if (ro)
+			c->sealed_mounts |= 1ULL << i;
+		free(m->source);
+		m->fstype = strdup("tmpfs");
+		m->source = strdup("tmpfs");
+		m->data = strdup("mode=755");
+		/* Counted mounts first: a failure below leaves them to be freed. */
+		memset(&c->mounts[i + 1], 0, cg->n * sizeof(*m));
+		if (!m->fstype || !m->source || !m->data)
+			return nsw_error(err, ENOMEM, "mounts[%d]", i);
+		if (cgroup_binds(c, i, cg, m->attr | ro, err) < 0)
+			return nsw_error_wrap(err, "mounts[%d]", i);
+		i += cg->n;
+	}
 	return 0;
 }
 
 int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct nsw_error *err)
 {
 	struct nsw_oci_config cfg;
+	struct nsw_cgroup cg = {0};
 	char bundle[PATH_MAX], dir[PATH_MAX];
 	struct nsw_oci_trace *trace = NULL;
 	struct stat sb;
@@ -473,7 +597,12 @@ int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct n
 	}
 	r = nsw_container_validate(&cfg.c, err);
 	if (r == 0)
-		r = check_cgroups_free(id, &cfg.c.limits, err);
+		r = check_cgroups_free(id, &cfg.c.limits, &cg, err);
+	/* After validate: the cgroups bound are not there yet, their binds are not checked. */
+	if (r == 0)
+		r = expand_cgroup_mounts(&cfg, &cg, err);
+	if (r == 0)
+		allow_dev_nodes(&cfg.c, &cg);
 	/* io.nswatch.trace: checked, and the tracer on, before anything is made. */
 	if (r == 0)
 		r = nsw_oci_trace_begin(&cfg, o->trace, &trace, err);
@@ -486,6 +615,8 @@ int nsw_oci_create(const char *id, const struct nsw_oci_create_opts *o, struct n
 }
 
 /* ---- start, kill, delete ---- */
+
+static int signal_pid(pid_t pid, unsigned long long starttime, int sig);
 
 int nsw_oci_start(const char *id, struct nsw_error *err)
 {
@@ -503,6 +634,15 @@ int nsw_oci_start(const char *id, struct nsw_error *err)
 			  nsw_oci_status_name(st.status));
 		nsw_oci_state_free(&st);
 		return -1;
+	}
+	if (st.saved.no_process) {
+		/* It can never run: ended, so that it is stopped and can be deleted. */
+		signal_pid(st.pid, st.starttime, SIGKILL);
+		nsw_oci_state_free(&st);
+		return nsw_error(err, 0,
+				 "cannot start container %s: its config.json has no process to run "
+				 "(the container is killed; delete it)",
+				 id);
 	}
 	if (dir_path(id, NSW_STATE_START_FIFO, fifo, sizeof(fifo), err) < 0) {
 		nsw_oci_state_free(&st);

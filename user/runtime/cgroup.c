@@ -138,9 +138,15 @@ int nsw_parse_cpus(const char *s, unsigned long long *quota_us, unsigned long lo
 	return 0;
 }
 
-enum { CTL_MEMORY, CTL_PIDS, CTL_CPU, CTL_COUNT };
+enum { CTL_MEMORY, CTL_PIDS, CTL_CPU, CTL_CPUSET, CTL_DEVICES, CTL_COUNT };
 
-static const char *const ctl_names[CTL_COUNT] = { "memory", "pids", "cpu" };
+static const char *const ctl_names[CTL_COUNT] = { "memory", "pids", "cpu", "cpuset", "devices" };
+
+/* The v1 controllers a kernel may have; a hierarchy is named by its first. */
+static const char *const v1_controllers[] = {
+	"cpuset", "cpu",     "cpuacct",	   "blkio",   "memory", "devices", "freezer",
+	"net_cls", "net_prio", "perf_event", "hugetlb", "pids",	  "rdma",    "misc",
+};
 
 static bool wanted(const struct nsw_limits *lim, int ctl)
 {
@@ -149,8 +155,13 @@ static bool wanted(const struct nsw_limits *lim, int ctl)
 		return lim->memory_bytes > 0;
 	case CTL_PIDS:
 		return lim->pids_max > 0;
+	case CTL_CPUSET:
+		return lim->cpuset_cpus[0] || lim->cpuset_mems[0];
+	case CTL_DEVICES:
+		return lim->n_device_rules > 0;
 	default:
-		return lim->cpu_quota_us > 0;
+		return lim->cpu_quota_us > 0 || lim->cpu_shares > 0 || lim->cpu_rt_period_us > 0 ||
+		       lim->cpu_rt_runtime_us != 0;
 	}
 }
 
@@ -193,6 +204,17 @@ static void dir_of(char *buf, const char *path)
 	snprintf(buf, PATH_MAX, "%s", path);
 	slash = strrchr(buf, '/');
 	if (slash == buf)
+		slash[1] = '\0';
+	else if (slash)
+		*slash = '\0';
+}
+
+/* path's parent, in place. */
+static void up(char *path)
+{
+	char *slash = strrchr(path, '/');
+
+	if (slash == path)
 		slash[1] = '\0';
 	else if (slash)
 		*slash = '\0';
@@ -262,8 +284,12 @@ static bool is_mount_of(struct libmnt_fs *fs, const char *ctl)
 	       mnt_optstr_get_option(opts, ctl, NULL, NULL) == 0;
 }
 
-/* 1 with the mountpoint in mnt (PATH_MAX); 0 if there is none. */
-static int find_mount(struct libmnt_table *tb, const char *ctl, char *mnt, struct nsw_error *err)
+/*
+ * 1 with the mountpoint in mnt (PATH_MAX) and the mount's root in the
+ * hierarchy in *root (NULL: not wanted); 0 if there is none.
+ */
+static int find_mount(struct libmnt_table *tb, const char *ctl, char *mnt, const char **root,
+		      struct nsw_error *err)
 {
 	cleanup_mnt_iter struct libmnt_iter *it = mnt_new_iter(MNT_ITER_FORWARD);
 	struct libmnt_fs *fs;
@@ -278,6 +304,8 @@ static int find_mount(struct libmnt_table *tb, const char *ctl, char *mnt, struc
 		if (snprintf(mnt, PATH_MAX, "%s", target) >= PATH_MAX)
 			return nsw_error(err, ENAMETOOLONG, "cgroup mountpoint %s is too long",
 					 target);
+		if (root)
+			*root = mnt_fs_get_root(fs) ? mnt_fs_get_root(fs) : "/";
 		return 1;
 	}
 	if (ret < 0)
@@ -293,19 +321,105 @@ struct plan {
 	int planned;
 	int where[CTL_COUNT];	/* index in cg->dirs; -1: no limit */
 	char enable[64];	/* "+memory +pids" for v2 cgroup.subtree_control */
+	/* Where each directory's mountpoint ends in its path: what is below is made. */
+	size_t base[NSW_CGROUP_MAX_DIRS];
 };
+
+static void plan_init(struct plan *p)
+{
+	memset(p, 0, sizeof(*p));
+	for (int ctl = 0; ctl < CTL_COUNT; ctl++)
+		p->where[ctl] = -1;
+}
 
 /* cgroup.controllers lists every controller the kernel has, a word each. */
 #define V2_CONTROLLERS_LEN 1024
+/* A line of /proc/self/cgroup: "4:memory:/a/b". */
+#define SELF_CGROUP "/proc/self/cgroup"
 
-/* The index of <mnt>/nswatch/NAME in the plan, added if new. */
+/*
+ * This process's cgroup in a hierarchy (ctl NULL: v2's "0::"), from
+ * /proc/self/cgroup, into buf (PATH_MAX).
+ */
+static int own_cgroup(const char *ctl, char *buf, struct nsw_error *err)
+{
+	cleanup_fclose FILE *f = fopen(SELF_CGROUP, "re");
+	cleanup_free char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	if (!f)
+		return nsw_error(err, errno, "cannot open %s", SELF_CGROUP);
+	while ((n = getline(&line, &cap, f)) > 0) {
+		char *ctls = strchr(line, ':'), *path;
+
+		if (line[n - 1] == '\n')
+			line[n - 1] = '\0';
+		if (!ctls || !(path = strchr(ctls + 1, ':')))
+			continue;
+		*path++ = '\0';
+		*ctls++ = '\0';
+		if (ctl ? !has_word(ctls, ctl, ",") : strcmp(line, "0") || ctls[0])
+			continue;
+		if (snprintf(buf, PATH_MAX, "%s", path) >= PATH_MAX)
+			return nsw_error(err, ENAMETOOLONG, "%s: %s", SELF_CGROUP, path);
+		return 0;
+	}
+	return nsw_error(err, 0, "%s: no line for the %s hierarchy", SELF_CGROUP,
+			 ctl ? ctl : "cgroup v2");
+}
+
+/*
+ * The container's directory below a hierarchy's mountpoint, as runc's
+ * cgroupfs driver puts it: nswatch/NAME by default; an absolute
+ * cgroupsPath below the mountpoint; a relative one below this process's
+ * own cgroup (for v2: its parent, which holds no process of its own).
+ */
+static int inner_path(const struct nsw_limits *lim, const char *name, const char *ctl,
+		      const char *root, char *rel, struct nsw_error *err)
+{
+	char own[PATH_MAX];
+	const char *sub;
+	size_t rlen;
+
+	if (!lim->path)
+		return snprintf(rel, PATH_MAX, "nswatch/%s", name) >= PATH_MAX
+			   ? nsw_error(err, ENAMETOOLONG, "cgroup name %s", name)
+			   : 0;
+	if (lim->path[0] == '/') {
+		snprintf(rel, PATH_MAX, "%s", lim->path + 1);
+		return 0;
+	}
+	if (own_cgroup(ctl, own, err) < 0)
+		return -1;
+	if (!ctl) {
+		char *slash = strrchr(own, '/');
+
+		if (slash)
+			slash[slash == own] = '\0';
+	}
+	/* The mount shows the hierarchy from root down (a cgroup namespace's mount). */
+	rlen = strcmp(root, "/") ? strlen(root) : 0;
+	if (strncmp(own, root, rlen) || (own[rlen] && own[rlen] != '/'))
+		return nsw_error(err, 0,
+				 "linux.cgroupsPath '%s': this process's cgroup %s is outside the "
+				 "mounted part %s of the %s hierarchy",
+				 lim->path, own, root, ctl ? ctl : "v2");
+	sub = own + rlen;
+	sub += strspn(sub, "/");
+	if (snprintf(rel, PATH_MAX, "%s%s%s", sub, sub[0] ? "/" : "", lim->path) >= PATH_MAX)
+		return nsw_error(err, ENAMETOOLONG, "linux.cgroupsPath '%s'", lim->path);
+	return 0;
+}
+
+/* The index of <mnt>/REL in the plan, added if new. */
 static int plan_dir(struct nsw_cgroup *cg, struct plan *p, int version, const char *ctl,
-		    const char *mnt, const char *name, struct nsw_error *err)
+		    const char *mnt, const char *rel, struct nsw_error *err)
 {
 	struct nsw_cgroup_dir *d = &cg->dirs[p->planned];
-	char parent[PATH_MAX], path[PATH_MAX];
+	char path[PATH_MAX];
 
-	if (join(parent, mnt, "nswatch", err) || join(path, parent, name, err))
+	if (join(path, mnt, rel, err))
 		return -1;
 	/* Co-mounted v1 controllers ("cpu,cpuacct") share one directory. */
 	for (int i = 0; i < p->planned; i++)
@@ -317,24 +431,57 @@ static int plan_dir(struct nsw_cgroup *cg, struct plan *p, int version, const ch
 	d->version = version;
 	snprintf(d->controller, sizeof(d->controller), "%s", ctl);
 	memcpy(d->path, path, sizeof(d->path));
+	d->made = 0;
+	p->base[p->planned] = strlen(path) - strlen(rel);
 	return p->planned++;
 }
 
+/* The directory of the v1 hierarchy mounted by fs (ctl its first controller). */
+static int plan_v1_mount(struct nsw_cgroup *cg, struct plan *p, const char *mnt, const char *root,
+			 const char *ctl, const char *name, const struct nsw_limits *lim,
+			 struct nsw_error *err)
+{
+	char rel[PATH_MAX];
+
+	if (inner_path(lim, name, ctl, root, rel, err) < 0)
+		return -1;
+	return plan_dir(cg, p, 1, ctl, mnt, rel, err);
+}
+
 static int plan_v1(struct nsw_cgroup *cg, struct plan *p, struct libmnt_table *tb, int ctl,
-		   const char *name, struct nsw_error *err)
+		   const char *name, const struct nsw_limits *lim, struct nsw_error *err)
 {
 	char mnt[PATH_MAX];
+	const char *root;
 	int found;
 
-	found = find_mount(tb, ctl_names[ctl], mnt, err);
+	found = find_mount(tb, ctl_names[ctl], mnt, &root, err);
 	if (found < 0)
 		return -1;
 	if (!found)
 		return nsw_error(err, 0,
 				 "cgroup controller '%s' is not available (neither in cgroup v2 nor mounted as a v1 hierarchy)",
 				 ctl_names[ctl]);
-	p->where[ctl] = plan_dir(cg, p, 1, ctl_names[ctl], mnt, name, err);
+	p->where[ctl] = plan_v1_mount(cg, p, mnt, root, ctl_names[ctl], name, lim, err);
 	return p->where[ctl] < 0 ? -1 : 0;
+}
+
+/* Every v1 hierarchy with a controller, once each (named ones like name=systemd: none). */
+static int plan_every_v1(struct nsw_cgroup *cg, struct plan *p, struct libmnt_table *tb,
+			 const char *name, const struct nsw_limits *lim, struct nsw_error *err)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(v1_controllers); i++) {
+		char mnt[PATH_MAX];
+		const char *root;
+		int found = find_mount(tb, v1_controllers[i], mnt, &root, err);
+
+		if (found < 0)
+			return -1;
+		if (found &&
+		    plan_v1_mount(cg, p, mnt, root, v1_controllers[i], name, lim, err) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /*
@@ -367,27 +514,38 @@ static int plan_dirs(struct nsw_cgroup *cg, struct plan *p, const char *mountinf
 		     const char *name, const struct nsw_limits *lim, struct nsw_error *err)
 {
 	cleanup_mnt_table struct libmnt_table *tb = NULL;
-	char mnt[PATH_MAX], v2_ctls[V2_CONTROLLERS_LEN] = "";
+	char mnt[PATH_MAX], rel[PATH_MAX], v2_ctls[V2_CONTROLLERS_LEN] = "";
+	const char *root = "/";
 	size_t len;
-	int v2;
+	int v2 = 0;
 
-	v2 = usual_v2_mount(mountinfo, mnt);
+	/* A relative path needs each mount's root; every hierarchy, the table. */
+	if (!lim->path && !lim->every_hierarchy)
+		v2 = usual_v2_mount(mountinfo, mnt);
 	if (!v2) {
 		if (nsw_mnt_read_table(mountinfo, &tb, err) < 0)
 			return -1;
-		v2 = find_mount(tb, NULL, mnt, err);
+		v2 = find_mount(tb, NULL, mnt, &root, err);
 	}
 	if (v2 < 0)
 		return -1;
 	if (v2 && (read_file(mnt, "cgroup.controllers", v2_ctls, sizeof(v2_ctls), err) ||
-		   plan_dir(cg, p, 2, "", mnt, name, err) < 0))
+		   inner_path(lim, name, NULL, root, rel, err) < 0 ||
+		   plan_dir(cg, p, 2, "", mnt, rel, err) < 0))
+		return -1;
+	if (lim->every_hierarchy && plan_every_v1(cg, p, tb, name, lim, err) < 0)
 		return -1;
 	for (int ctl = 0; ctl < CTL_COUNT; ctl++) {
 		if (!wanted(lim, ctl))
 			continue;
 		if (!has_word(v2_ctls, ctl_names[ctl], " \n")) {
-			if ((!tb && nsw_mnt_read_table(mountinfo, &tb, err) < 0) ||
-			    plan_v1(cg, p, tb, ctl, name, err))
+			if (!tb && nsw_mnt_read_table(mountinfo, &tb, err) < 0)
+				return -1;
+			/* v2 has no devices controller (a BPF program): v1's, or nodev alone. */
+			if (ctl == CTL_DEVICES && !lim->devices_needed &&
+			    find_mount(tb, ctl_names[ctl], mnt, NULL, err) == 0)
+				continue;
+			if (plan_v1(cg, p, tb, ctl, name, lim, err))
 				return -1;
 			continue;
 		}
@@ -400,44 +558,107 @@ static int plan_dirs(struct nsw_cgroup *cg, struct plan *p, const char *mountinf
 }
 
 /*
- * Make <mount>/nswatch/NAME, enabling the v2 controllers on the way down:
- * a v2 cgroup offers only what its parent's subtree_control lists.
+ * A new v1 cpuset cgroup has no CPUs and no memory nodes, and takes no
+ * task until it has: it gets its parent's, as runc gives them.
  */
-static int try_make_dir(const struct nsw_cgroup_dir *d, const char *enable,
-			struct nsw_error *err)
+static int cpuset_inherit(const char *dir, struct nsw_error *err)
 {
-	char parent[PATH_MAX], mount[PATH_MAX];
+	static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+	char parent[PATH_MAX], val[NSW_CPUSET_MAX * 4];
 
-	dir_of(parent, d->path);
-	dir_of(mount, parent);
-	if (*enable && write_file(mount, "cgroup.subtree_control", enable, err))
-		return -1;
-	if (mkdir(parent, 0755) && errno != EEXIST)
-		return nsw_error(err, errno, "cannot create %s", parent);
-	if (*enable && write_file(parent, "cgroup.subtree_control", enable, err))
-		return -1;
-	if (!mkdir(d->path, 0755))
-		return 0;
-	if (errno == EEXIST)
-		return nsw_error(err, errno,
-				 "cgroup %s already exists (left over from an earlier run, or in use)",
-				 d->path);
-	return nsw_error(err, errno, "cannot create cgroup %s", d->path);
+	dir_of(parent, dir);
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+		if (read_file(dir, files[i], val, sizeof(val), err))
+			return -1;
+		if (val[strspn(val, " \n")])
+			continue;
+		if (read_file(parent, files[i], val, sizeof(val), err) ||
+		    write_file(dir, files[i], val, err))
+			return -1;
+	}
+	return 0;
 }
 
-static int make_dir(const struct nsw_cgroup_dir *d, const char *enable, struct nsw_error *err)
+/* Remove the last made components of path, deepest first, each only if empty. */
+static void remove_made(const char *path, int made)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	for (; made > 0; made--) {
+		if (rmdir(dir) && errno != ENOENT)
+			return;
+		up(dir);
+	}
+}
+
+/*
+ * Make d->path, every component below the mountpoint (base) that is not
+ * there yet, enabling the v2 controllers on the way down (a v2 cgroup
+ * offers only what its parent's subtree_control lists). The last one must
+ * be new. d->made: how many were made. On failure, those are removed.
+ */
+static int try_make_dir(struct nsw_cgroup_dir *d, size_t base, const char *enable,
+			struct nsw_error *err)
+{
+	bool cpuset = d->version == 1 && !strcmp(d->controller, "cpuset");
+	char dir[PATH_MAX];
+	size_t end = base;
+
+	d->made = 0;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(base > 1 ? base - 1 : base), d->path);
+	while (d->path[end]) {
+		bool leaf;
+
+		if (*enable && write_file(dir, "cgroup.subtree_control", enable, err))
+			goto undo;
+		end += strspn(d->path + end, "/");
+		end += strcspn(d->path + end, "/");
+		leaf = !d->path[end];
+		snprintf(dir, sizeof(dir), "%.*s", (int)end, d->path);
+		if (mkdir(dir, 0755) == 0) {
+			d->made++;
+			if (cpuset && cpuset_inherit(dir, err))
+				goto undo;
+			continue;
+		}
+		if (errno == EEXIST && leaf)
+			nsw_error(err, errno,
+				  "cgroup %s already exists (left over from an earlier run, or in use)",
+				  d->path);
+		else if (errno != EEXIST || d->made)
+			nsw_error(err, errno, "cannot create %s", dir);
+		else
+			continue;
+		goto undo;
+	}
+	return 0;
+undo:
+	remove_made(dir, d->made);
+	d->made = 0;
+	return -1;
+}
+
+static int make_dir(struct nsw_cgroup_dir *d, size_t base, const char *enable, bool custom,
+		    struct nsw_error *err)
 {
 	char parent[PATH_MAX];
 
 	for (int tries = 0; tries < MKDIR_TRIES; tries++) {
-		if (!try_make_dir(d, enable, err))
+		if (!try_make_dir(d, base, enable, err)) {
+			/* nswatch/ is shared: removed with the last container, made or not. */
+			if (!custom)
+				d->made = 0;
 			return 0;
+		}
 		if (err->errnum != ENOENT)
 			break;
 	}
 	/* Only if empty: other containers may live in it. */
-	dir_of(parent, d->path);
-	rmdir(parent);
+	if (!custom) {
+		dir_of(parent, d->path);
+		rmdir(parent);
+	}
 	return -1;
 }
 
@@ -468,12 +689,49 @@ static int set_pids(const struct nsw_cgroup_dir *d, long long max, struct nsw_er
 	return write_file(d->path, "pids.max", val, err);
 }
 
+/* runc's map of v1 shares [2, 262144] onto v2 weights [1, 10000]. */
+#define SHARES_MIN 2ULL
+#define SHARES_SPAN 262142ULL
+#define WEIGHT_SPAN 9999ULL
+
+static int set_cpu_extra(const struct nsw_cgroup_dir *d, const struct nsw_limits *lim,
+			 struct nsw_error *err)
+{
+	char val[24];
+
+	if (lim->cpu_shares) {
+		if (d->version == 2)
+			snprintf(val, sizeof(val), "%llu",
+				 1 + (lim->cpu_shares - SHARES_MIN) * WEIGHT_SPAN / SHARES_SPAN);
+		else
+			snprintf(val, sizeof(val), "%llu", lim->cpu_shares);
+		if (write_file(d->path, d->version == 2 ? "cpu.weight" : "cpu.shares", val, err))
+			return -1;
+	}
+	if (!lim->cpu_rt_period_us && !lim->cpu_rt_runtime_us)
+		return 0;
+	if (d->version == 2 || !has_file(d->path, "cpu.rt_runtime_us"))
+		return nsw_error(err, 0,
+				 "cpu realtime period and runtime: this kernel's cpu cgroup has no "
+				 "cpu.rt_runtime_us (CONFIG_RT_GROUP_SCHED, cgroup v1)");
+	/* The period first: a runtime is checked against it. */
+	snprintf(val, sizeof(val), "%llu", lim->cpu_rt_period_us);
+	if (lim->cpu_rt_period_us && write_file(d->path, "cpu.rt_period_us", val, err))
+		return -1;
+	snprintf(val, sizeof(val), "%lld", lim->cpu_rt_runtime_us);
+	return lim->cpu_rt_runtime_us ? write_file(d->path, "cpu.rt_runtime_us", val, err) : 0;
+}
+
 static int set_cpu(const struct nsw_cgroup_dir *d, const struct nsw_limits *lim,
 		   struct nsw_error *err)
 {
 	unsigned long long period = lim->cpu_period_us ? lim->cpu_period_us : CPU_PERIOD_US;
 	char quota[24], per[24], max[48];
 
+	if (set_cpu_extra(d, lim, err))
+		return -1;
+	if (!lim->cpu_quota_us)
+		return 0;
 	snprintf(quota, sizeof(quota), "%llu", lim->cpu_quota_us);
 	snprintf(per, sizeof(per), "%llu", period);
 	if (d->version == 2) {
@@ -489,10 +747,48 @@ static int set_cpu(const struct nsw_cgroup_dir *d, const struct nsw_limits *lim,
 	return write_file(d->path, "cpu.cfs_quota_us", quota, err);
 }
 
+static int set_cpuset(const struct nsw_cgroup_dir *d, const struct nsw_limits *lim,
+		      struct nsw_error *err)
+{
+	if (lim->cpuset_cpus[0] && write_file(d->path, "cpuset.cpus", lim->cpuset_cpus, err))
+		return -1;
+	if (lim->cpuset_mems[0] && write_file(d->path, "cpuset.mems", lim->cpuset_mems, err))
+		return -1;
+	return 0;
+}
+
+/*
+ * Every device denied, then the rules in order, as the v1 devices cgroup
+ * takes them: "a" resets to all denied (deny) or allowed (allow).
+ */
+static int set_devices(const struct nsw_cgroup_dir *d, const struct nsw_limits *lim,
+		       struct nsw_error *err)
+{
+	if (write_file(d->path, "devices.deny", "a", err))
+		return -1;
+	for (int i = 0; i < lim->n_device_rules; i++) {
+		const struct nsw_device_rule *r = &lim->device_rules[i];
+		char rule[64], major[24] = "*", minor[24] = "*";
+
+		if (r->major >= 0)
+			snprintf(major, sizeof(major), "%lld", r->major);
+		if (r->minor >= 0)
+			snprintf(minor, sizeof(minor), "%lld", r->minor);
+		if (r->type == 'a')
+			snprintf(rule, sizeof(rule), "a");
+		else
+			snprintf(rule, sizeof(rule), "%c %s:%s %s", r->type, major, minor, r->access);
+		if (write_file(d->path, r->allow ? "devices.allow" : "devices.deny", rule, err))
+			return -1;
+	}
+	return 0;
+}
+
 static int set_limits(const struct nsw_cgroup *cg, const struct plan *p,
 		      const struct nsw_limits *lim, struct nsw_error *err)
 {
 	int mem = p->where[CTL_MEMORY], pids = p->where[CTL_PIDS], cpu = p->where[CTL_CPU];
+	int cpuset = p->where[CTL_CPUSET];
 
 	if (mem >= 0 && set_memory(&cg->dirs[mem], lim->memory_bytes, err))
 		return -1;
@@ -500,24 +796,31 @@ static int set_limits(const struct nsw_cgroup *cg, const struct plan *p,
 		return -1;
 	if (cpu >= 0 && set_cpu(&cg->dirs[cpu], lim, err))
 		return -1;
+	if (cpuset >= 0 && set_cpuset(&cg->dirs[cpuset], lim, err))
+		return -1;
+	if (p->where[CTL_DEVICES] >= 0 && set_devices(&cg->dirs[p->where[CTL_DEVICES]], lim, err))
+		return -1;
 	return 0;
 }
 
 int nsw_cgroup_create_at(struct nsw_cgroup *cg, const char *mountinfo_path, const char *name,
 			 const struct nsw_limits *lim, struct nsw_error *err)
 {
-	struct plan p = { .where = { -1, -1, -1 } };
+	struct plan p;
 	struct nsw_error undo;
 	size_t len;
 
+	plan_init(&p);
 	cg->n = 0;
 	if (!lim)
 		lim = &no_limits;
 	if (plan_dirs(cg, &p, mountinfo_path, name, lim, err))
 		return -1;
+	cg->devices = p.where[CTL_DEVICES] >= 0;
 	/* All directories first: a leftover is found before any limit is set. */
 	for (; cg->n < p.planned; cg->n++)
-		if (make_dir(&cg->dirs[cg->n], cg->dirs[cg->n].version == 2 ? p.enable : "", err))
+		if (make_dir(&cg->dirs[cg->n], p.base[cg->n],
+			     cg->dirs[cg->n].version == 2 ? p.enable : "", lim->path != NULL, err))
 			goto remove_dirs;
 	if (set_limits(cg, &p, lim, err))
 		goto remove_dirs;
@@ -598,6 +901,11 @@ int nsw_cgroup_destroy(const struct nsw_cgroup *cg, struct nsw_error *err)
 	}
 	for (int i = 0; i < cg->n; i++) {
 		dir_of(parent, cg->dirs[i].path);
+		/* A config's path: the parents this container made, those left empty. */
+		if (cg->dirs[i].made) {
+			remove_made(parent, cg->dirs[i].made - 1);
+			continue;
+		}
 		if (!rmdir(parent) || parent_in_use(errno) || ret)
 			continue;
 		ret = nsw_error(err, errno, "cannot remove %s", parent);
@@ -608,13 +916,27 @@ int nsw_cgroup_destroy(const struct nsw_cgroup *cg, struct nsw_error *err)
 int nsw_cgroup_plan(struct nsw_cgroup *cg, const char *name, const struct nsw_limits *lim,
 		    struct nsw_error *err)
 {
-	struct plan p = { .where = { -1, -1, -1 } };
+	struct plan p;
 
+	plan_init(&p);
 	cg->n = 0;
 	if (geteuid() != 0)
 		return 0;
 	if (plan_dirs(cg, &p, SELF_MOUNTINFO, name, lim ? lim : &no_limits, err))
 		return -1;
+	cg->devices = p.where[CTL_DEVICES] >= 0;
+	/* What a config's path will make: what is not there now. */
+	for (int i = 0; lim && lim->path && i < p.planned; i++) {
+		char dir[PATH_MAX];
+		struct stat sb;
+
+		snprintf(dir, sizeof(dir), "%s", cg->dirs[i].path);
+		for (size_t len = strlen(dir); len > p.base[i] && lstat(dir, &sb) < 0;
+		     len = strlen(dir)) {
+			cg->dirs[i].made++;
+			up(dir);
+		}
+	}
 	cg->n = p.planned;
 	return 0;
 }
@@ -648,6 +970,39 @@ static int check_mountpoint(const struct nsw_cgroup_dir *d, int i, struct nsw_er
 	return 0;
 }
 
+/*
+ * A config's path: what is above the made components, if still there, is
+ * reached without a symlink and is a cgroup of the dir's version (what
+ * destroy removes is an empty cgroup at most). Gone: nothing to remove.
+ */
+static int check_made(const struct nsw_cgroup_dir *d, int i, struct nsw_error *err)
+{
+	struct open_how how = { .flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+				.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	cleanup_close int fd = -1;
+	char base[PATH_MAX];
+	struct statfs sfs;
+
+	if (d->path[0] != '/' || strstr(d->path, "/../") || strstr(d->path, "/./") ||
+	    strstr(d->path, "//"))
+		return nsw_error(err, 0, "cgroups[%d].path: %s is not a canonical path", i, d->path);
+	snprintf(base, sizeof(base), "%s", d->path);
+	for (int k = 0; k < d->made; k++) {
+		if (!strcmp(base, "/"))
+			return nsw_error(err, 0, "cgroups[%d].made: more than the path's components", i);
+		up(base);
+	}
+	fd = syscall(SYS_openat2, AT_FDCWD, base, &how, sizeof(how));
+	if (fd < 0 && errno == ENOENT)
+		return 0;
+	if (fd < 0 || fstatfs(fd, &sfs) < 0)
+		return nsw_error(err, errno, "cgroups[%d].path: %s", i, base);
+	if (sfs.f_type != (d->version == 2 ? CGROUP2_SUPER_MAGIC : CGROUP_SUPER_MAGIC))
+		return nsw_error(err, 0, "cgroups[%d].path: %s is not in a cgroup v%d hierarchy", i,
+				 base, d->version);
+	return 0;
+}
+
 int nsw_cgroup_check_owned(const struct nsw_cgroup *cg, const char *name, struct nsw_error *err)
 {
 	char want[NSW_NAME_MAX_PATH];
@@ -659,6 +1014,11 @@ int nsw_cgroup_check_owned(const struct nsw_cgroup *cg, const char *name, struct
 
 		if (d->version != 1 && d->version != 2)
 			return nsw_error(err, 0, "cgroups[%d].version: not 1 or 2", i);
+		if (d->made > 0) {
+			if (check_made(d, i, err) < 0)
+				return -1;
+			continue;
+		}
 		if (d->path[0] != '/' || len <= wlen || strcmp(d->path + len - wlen, want) ||
 		    strstr(d->path, "/../") || strstr(d->path, "/./") || strstr(d->path, "//"))
 			return nsw_error(err, 0, "cgroups[%d].path: %s is not <mount>/nswatch/%s", i,
@@ -667,4 +1027,63 @@ int nsw_cgroup_check_owned(const struct nsw_cgroup *cg, const char *name, struct
 			return -1;
 	}
 	return 0;
+}
+
+int nsw_cgroup_path_valid(char *path, struct nsw_error *err)
+{
+	char *out = path;
+	const char *c = path;
+
+	if (strchr(path, ':'))
+		return nsw_error(err, 0,
+				 "'%s' is the systemd cgroup driver's form (slice:prefix:name); "
+				 "nswatch manages cgroups itself (cgroupfs paths, no systemd)",
+				 path);
+	for (const char *p = path; *p; p++)
+		if ((unsigned char)*p < ' ' || *p == 0x7f)
+			return nsw_error(err, 0, "'%s': a control character", path);
+	for (const char *p = path; *p;) {
+		size_t n;
+
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return nsw_error(err, 0, "'%s': a '.' or '..' component", path);
+		p += n;
+	}
+	if (*c == '/')
+		*out++ = *c++;
+	while (*c) {
+		size_t n;
+
+		c += strspn(c, "/");
+		n = strcspn(c, "/");
+		if (!n)
+			break;
+		if (out > path && out[-1] != '/')
+			*out++ = '/';
+		memmove(out, c, n);
+		out += n;
+		c += n;
+	}
+	*out = '\0';
+	if (!path[0] || !strcmp(path, "/"))
+		return nsw_error(err, 0, "'%s' is a hierarchy's root: a container needs a cgroup of its own",
+				 path[0] ? path : "");
+	return 0;
+}
+
+int nsw_cgroup_mountpoint(const char *path, char *mnt, struct nsw_error *err)
+{
+	struct statx stx;
+
+	snprintf(mnt, PATH_MAX, "%s", path);
+	for (;;) {
+		if (statx(AT_FDCWD, mnt, AT_SYMLINK_NOFOLLOW, STATX_TYPE, &stx) == 0 &&
+		    nsw_statx_mount_root(&stx) == 1)
+			return 0;
+		if (!strcmp(mnt, "/"))
+			return nsw_error(err, 0, "cgroup %s: no hierarchy mounted above it", path);
+		up(mnt);
+	}
 }

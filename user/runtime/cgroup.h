@@ -7,13 +7,49 @@
 #ifndef NSW_CGROUP_H
 #define NSW_CGROUP_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 #include "lib/error.h"
+
+/* An OCI config's device rules, and the defaults after them. */
+#define NSW_MAX_DEVICE_RULES 64
+
+/* cpuset.cpus and cpuset.mems as a list ("0-3,8"): room for many CPUs. */
+#define NSW_CPUSET_MAX 256
 
 struct nsw_limits {
 	long long memory_bytes;	/* 0: no limit */
 	long long pids_max;	/* 0: no limit */
 	unsigned long long cpu_quota_us, cpu_period_us; /* quota 0: no limit */
+	/*
+	 * What an OCI config asks for (oci/config.c); the command line leaves
+	 * it zero. path: linux.cgroupsPath, checked by nsw_cgroup_path_valid():
+	 * absolute, below each hierarchy's root; relative, below the cgroup of
+	 * the process making the container (cgroup v2: of its parent), as
+	 * runc's cgroupfs driver has it. NULL: <hierarchy>/nswatch/NAME.
+	 */
+	const char *path;
+	/* A cgroup in every v1 hierarchy with a controller, as runc joins them. */
+	bool every_hierarchy;
+	unsigned long long cpu_shares;		/* 0: the kernel's default */
+	unsigned long long cpu_rt_period_us;	/* 0: unchanged */
+	long long cpu_rt_runtime_us;		/* 0: unchanged */
+	char cpuset_cpus[NSW_CPUSET_MAX];	/* "0-3,5"; "": the parent's */
+	char cpuset_mems[NSW_CPUSET_MAX];
+	/*
+	 * The devices cgroup (v1): n_device_rules > 0 denies every device,
+	 * then applies these in order. devices_needed: a host without a v1
+	 * devices controller is an error (else the rules are left out, and
+	 * the container's mounts stay nodev).
+	 */
+	int n_device_rules;
+	struct nsw_device_rule {
+		bool allow;
+		char type;		/* 'a', 'c' or 'b' */
+		long long major, minor;	/* -1: any */
+		char access[4];		/* of "rwm" */
+	} device_rules[NSW_MAX_DEVICE_RULES];
+	bool devices_needed;
 };
 
 /*
@@ -33,7 +69,8 @@ int nsw_parse_pids(const char *s, long long *max, struct nsw_error *err);
 int nsw_parse_cpus(const char *s, unsigned long long *quota_us,
 		   unsigned long long *period_us, struct nsw_error *err);
 
-#define NSW_CGROUP_MAX_DIRS 8
+/* Every v1 hierarchy a kernel has (13 controllers) and the v2 one. */
+#define NSW_CGROUP_MAX_DIRS 16
 
 struct nsw_cgroup {
 	int n;
@@ -41,7 +78,15 @@ struct nsw_cgroup {
 		int version;		/* 1 or 2 */
 		char controller[32];	/* v1: the controller it was made for; v2: "" */
 		char path[4096];	/* absolute, e.g. /sys/fs/cgroup/unified/nswatch/NAME */
+		/*
+		 * 0: path is <mount>/nswatch/NAME (nswatch/ is shared, removed
+		 * once empty). n > 0: a config's cgroupsPath, of which this
+		 * container made the last n components (the others were there).
+		 */
+		int made;
 	} dirs[NSW_CGROUP_MAX_DIRS];
+	/* The limits' device rules are applied (a v1 devices cgroup is among dirs). */
+	bool devices;
 };
 
 /*
@@ -87,5 +132,19 @@ int nsw_cgroup_plan(struct nsw_cgroup *cg, const char *name,
  */
 int nsw_cgroup_check_owned(const struct nsw_cgroup *cg, const char *name,
 			   struct nsw_error *err);
+
+/*
+ * Is path a cgroupsPath nswatch takes: not empty, not a hierarchy's root,
+ * no "." or ".." component, no control character, not the systemd
+ * driver's "slice:prefix:name". Repeated and trailing '/' are dropped, as
+ * runc cleans them (path is rewritten in place).
+ */
+int nsw_cgroup_path_valid(char *path, struct nsw_error *err);
+
+/*
+ * The mountpoint of the hierarchy path lies in (the nearest directory
+ * above it that is the root of a mount), into mnt (PATH_MAX).
+ */
+int nsw_cgroup_mountpoint(const char *path, char *mnt, struct nsw_error *err);
 
 #endif /* NSW_CGROUP_H */

@@ -605,7 +605,7 @@ int nsw_container_validate(struct nsw_container *c, struct nsw_error *err)
 {
 	if (!c->argv || !c->argv[0])
 		return nsw_error(err, 0, "no command given");
-	if (!(c->ns_flags & CLONE_NEWNS))
+	if (!(c->ns_flags & CLONE_NEWNS) && !c->mnt_ns_path)
 		return nsw_error(err, 0,
 				 "--ns must include mnt: the rootfs needs a mount namespace");
 	if (c->net == NSW_NET_BRIDGE && !(c->ns_flags & CLONE_NEWNET))

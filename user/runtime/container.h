@@ -138,7 +138,39 @@ struct nsw_container {
 	/* --trace-out FILE: the timeline to FILE in --trace-format (borrowed; cli/run_opts.c checks it) */
 	const char *trace_out;
 	const char *trace_format;	/* "text", "json" (the default), "perfetto" */
+	/*
+	 * OCI: the mount namespace to join (linux.namespaces' path, borrowed)
+	 * instead of a new one; the init joins it first and builds the root
+	 * there, as runc does.
+	 */
+	const char *mnt_ns_path;
+	/*
+	 * Bit i: mounts[i] is made read-only once the mounts inside it are
+	 * made (an OCI cgroup mount's tmpfs, which holds their mountpoints).
+	 */
+	uint64_t sealed_mounts;
+	/* OCI linux.devices: nodes the init makes (mknod) in the container (borrowed). */
+	int n_devices;
+	const struct nsw_device {
+		char *path;		/* absolute, in the container */
+		mode_t type;		/* S_IFCHR, S_IFBLK or S_IFIFO */
+		unsigned int major, minor;
+		mode_t mode;		/* permission bits */
+		uid_t uid;
+		gid_t gid;
+	} *devices;
+	/*
+	 * OCI propagation: bit i, mounts[i] made shared (rshared: with what is
+	 * below it) once mounted; root_shared, the root (rootfsPropagation;
+	 * root_unbindable: no bind of it can be made).
+	 * Every mount is a private clone until then: the peer groups made are
+	 * the container's own, never shared with the host's namespace.
+	 */
+	uint64_t shared_mounts, rshared_mounts;
+	bool root_shared, root_rshared, root_unbindable;
 };
+
+_Static_assert(NSW_MAX_MOUNTS <= 64, "sealed_mounts and the shared masks have a bit per mount");
 
 /* Is the run traced (--trace, --trace-json or --trace-out)? */
 static inline bool nsw_container_traced(const struct nsw_container *c)

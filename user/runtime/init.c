@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <linux/openat2.h>
 #include "runtime/fds.h"
@@ -388,7 +389,12 @@ static int open_host_handles(const struct nsw_init_args *a,
 	if (h->rootfs_dir < 0)
 		return nsw_error(err, errno, "rootfs %s", c->rootfs);
 	for (int i = 0; i < c->n_mounts; i++) {
-		if (c->mounts[i].fstype)
+		/*
+		 * OCI as root in the host's user namespace reaches every source
+		 * at mount time: cloned then, in the config's order, which is
+		 * the order the kernel lists mounts in (by creation, 6.8+).
+		 */
+		if (c->mounts[i].fstype || (c->oci && !(c->ns_flags & CLONE_NEWUSER)))
 			continue;
 		h->binds[i] = make_mount(&c->mounts[i], err);
 		if (h->binds[i] < 0)
@@ -417,6 +423,80 @@ static int harden_mounts(const struct nsw_init_args *a,
 	}
 	p.masks.readonly_root = c->readonly_root;
 	phase(a, &p);
+	/* After pivot_root, which refuses a shared root. */
+	if (c->root_shared || c->root_rshared) {
+		struct mount_attr shared = { .propagation = MS_SHARED };
+
+		if (mount_setattr(AT_FDCWD, "/", c->root_rshared ? AT_RECURSIVE : 0, &shared,
+				  sizeof(shared)) < 0)
+			return nsw_error(err, errno, "linux.rootfsPropagation: cannot make the root shared");
+	}
+	if (c->root_unbindable) {
+		struct mount_attr unbindable = { .propagation = MS_UNBINDABLE };
+
+		if (mount_setattr(AT_FDCWD, "/", 0, &unbindable, sizeof(unbindable)) < 0)
+			return nsw_error(err, errno,
+					 "linux.rootfsPropagation: cannot make the root unbindable");
+	}
+	return 0;
+}
+
+/*
+ * OCI linux.devices: each node made in the container (its /dev tmpfs is
+ * not nodev then: the devices cgroup allows only what may be opened). A
+ * node already there (one nswatch binds) is kept, as runc keeps it.
+ */
+static int make_devices(int root_fd, const struct nsw_container *c, struct nsw_error *err)
+{
+	for (int i = 0; i < c->n_devices; i++) {
+		const struct nsw_device *d = &c->devices[i];
+		const char *base = strrchr(d->path, '/') + 1;
+		cleanup_close int pfd = -1;
+		char parent[PATH_MAX];
+
+		snprintf(parent, sizeof(parent), "%.*s", (int)(base - d->path - 1), d->path);
+		pfd = make_path(root_fd, parent[0] ? parent : "/", false, false, true, err);
+		if (pfd < 0)
+			return nsw_error_wrap(err, "linux.devices[%d] %s", i, d->path);
+		if (mknodat(pfd, base, d->type | d->mode, makedev(d->major, d->minor)) < 0) {
+			if (errno == EEXIST)
+				continue;
+			return nsw_error(err, errno, "linux.devices[%d]: cannot make %s", i, d->path);
+		}
+		/* Just made, by us, before any process of the container runs: not a symlink. */
+		if (fchownat(pfd, base, d->uid, d->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    fchmodat(pfd, base, d->mode, 0) < 0)
+			return nsw_error(err, errno, "linux.devices[%d]: %s", i, d->path);
+	}
+	return 0;
+}
+
+/* OCI shared/rshared: a peer group of the container's own (its mounts are private clones). */
+static int share_mount(int root_fd, const struct nsw_mount *m, bool recursive,
+		       struct nsw_error *err)
+{
+	struct mount_attr shared = { .propagation = MS_SHARED };
+	cleanup_close int fd = open_in_root_how(root_fd, m->target, O_PATH, RESOLVE_NO_SYMLINKS);
+
+	if (fd < 0)
+		return nsw_error(err, errno, "cannot open it to make it shared");
+	if (mount_setattr(fd, "", AT_EMPTY_PATH | (recursive ? AT_RECURSIVE : 0), &shared,
+			  sizeof(shared)) < 0)
+		return nsw_error(err, errno, "cannot make it shared");
+	return 0;
+}
+
+/* A mount made read-only after what was mounted inside it (its mountpoints). */
+static int seal_mount(int root_fd, const struct nsw_mount *m, struct nsw_error *err)
+{
+	struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY };
+	cleanup_close int fd = open_in_root_how(root_fd, m->target, O_PATH | O_DIRECTORY,
+						RESOLVE_NO_SYMLINKS);
+
+	if (fd < 0)
+		return nsw_error(err, errno, "cannot open it to make it read-only");
+	if (mount_setattr(fd, "", AT_EMPTY_PATH, &ro, sizeof(ro)) < 0)
+		return nsw_error(err, errno, "cannot make it read-only");
 	return 0;
 }
 
@@ -441,6 +521,15 @@ static int mount_all(const struct nsw_init_args *a, int root_fd,
 		p = (struct nsw_phase){ .kind = NSW_PHASE_MOUNT, .mount.index = i };
 		phase(a, &p);
 	}
+	for (int i = 0; i < c->n_mounts; i++)
+		if ((c->sealed_mounts & (1ULL << i)) && seal_mount(root_fd, &c->mounts[i], err) < 0)
+			return wrap_mount(err, &c->mounts[i]);
+	for (int i = 0; i < c->n_mounts; i++)
+		if (((c->shared_mounts | c->rshared_mounts) & (1ULL << i)) &&
+		    share_mount(root_fd, &c->mounts[i], c->rshared_mounts & (1ULL << i), err) < 0)
+			return wrap_mount(err, &c->mounts[i]);
+	if (make_devices(root_fd, c, err) < 0)
+		return -1;
 	if (make_dev_links(root_fd, err) < 0)
 		return -1;
 	p = (struct nsw_phase){ .kind = NSW_PHASE_DEV_LINKS, .begin = t,
@@ -588,6 +677,17 @@ static int setup_namespaces(const struct nsw_init_args *a, int tree_fd,
 	return setup_mounts(a, tree_fd, h, err);
 }
 
+static int join_mnt_ns(const char *path, struct nsw_error *err)
+{
+	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return nsw_error(err, errno, "linux.namespaces: cannot open %s", path);
+	if (setns(fd, CLONE_NEWNS) < 0)
+		return nsw_error(err, errno, "linux.namespaces: cannot join %s (mnt)", path);
+	return 0;
+}
+
 static int setup(const struct nsw_init_args *a, int tree_fd,
 		 struct nsw_error *err)
 {
@@ -597,6 +697,9 @@ static int setup(const struct nsw_init_args *a, int tree_fd,
 	unsigned long long t = nsw_mono_ns();
 	int r;
 
+	/* OCI: a mount namespace joined by path is where the root is built. */
+	if (c->mnt_ns_path && join_mnt_ns(c->mnt_ns_path, err) < 0)
+		return -1;
 	r = open_host_handles(a, &h, err);
 	/* The bind sources, cloned with the caller's credentials. */
 	phase_done(a, NSW_PHASE_HOST_HANDLES, t);

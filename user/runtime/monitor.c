@@ -176,7 +176,7 @@ static bool same_cgroups(const struct nsw_cgroup *a, const struct nsw_cgroup *b)
 	for (int i = 0; i < a->n; i++)
 		if (a->dirs[i].version != b->dirs[i].version ||
 		    strcmp(a->dirs[i].controller, b->dirs[i].controller) ||
-		    strcmp(a->dirs[i].path, b->dirs[i].path))
+		    strcmp(a->dirs[i].path, b->dirs[i].path) || a->dirs[i].made != b->dirs[i].made)
 			return false;
 	return true;
 }

@@ -323,6 +323,8 @@ static void write_cgroups(struct nsw_json *w, const struct nsw_cgroup *cg)
 		nsw_json_kv_int(w, "version", cg->dirs[i].version);
 		nsw_json_kv_string(w, "controller", cg->dirs[i].controller);
 		nsw_json_kv_string(w, "path", cg->dirs[i].path);
+		if (cg->dirs[i].made)
+			nsw_json_kv_int(w, "made", cg->dirs[i].made);
 		nsw_json_object_end(w);
 	}
 	nsw_json_array_end(w);

@@ -213,6 +213,17 @@ static int parse_cgroup(struct json_object *d, size_t i, const char *name,
 	snprintf(field, sizeof(field), "cgroups[%zu].path", i);
 	if (copy_str(d, "path", field, dir->path, sizeof(dir->path), err) < 0)
 		return -1;
+	/* An OCI config's cgroupsPath: "made" counts the components it made. */
+	if (json_object_object_get_ex(d, "made", NULL)) {
+		long long made;
+
+		snprintf(field, sizeof(field), "cgroups[%zu].made", i);
+		if (get_int(d, "made", field, 1, PATH_MAX, &made, err) < 0)
+			return -1;
+		dir->made = made;
+		snprintf(field, sizeof(field), "cgroups[%zu].path", i);
+		return canonical_path(dir->path) ? 0 : bad(err, field, "not a canonical path");
+	}
 	/* <mountpoint>/nswatch/NAME; the mountpoint is checked against mountinfo. */
 	snprintf(tail, sizeof(tail), "/nswatch/%s", name);
 	len = strlen(dir->path);
