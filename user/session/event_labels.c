@@ -5,6 +5,30 @@
 #include "lib/nsnames.h"
 #include "lib/util.h"
 
+/*
+ * src into dst (size bytes), cut and terminated: snprintf("%s")'s result
+ * without its format parsing, for the few labels of every record.
+ */
+static void copy_text(char *dst, size_t size, const char *src)
+{
+	size_t n = strnlen(src, size - 1);
+
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+}
+
+/*
+ * A ref of type t: its labels empty until the table names them. Only the
+ * refs an event has are written (not the whole array: 1.8 KB a record).
+ */
+static void ref_init(struct nsw_ns_ref *r, const char *type, __u32 inode, __u64 ns_id)
+{
+	r->type = type;
+	r->inode = inode;
+	r->ns_id = ns_id;
+	r->container[0] = r->netns[0] = r->pod[0] = '\0';
+}
+
 size_t nsw_event_ns_refs(const struct nsw_event *ev, struct nsw_ns_ref *refs,
 			 size_t max)
 {
@@ -17,10 +41,7 @@ size_t nsw_event_ns_refs(const struct nsw_event *ev, struct nsw_ns_ref *refs,
 		const struct nsw_type *t = nsw_type_of_slot(ev->target_slot);
 
 		if (t && max) {
-			memset(&refs[0], 0, sizeof(refs[0]));
-			refs[0].type = t->name;
-			refs[0].inode = ev->target_inum;
-			refs[0].ns_id = ev->target_ns_id;
+			ref_init(&refs[0], t->name, ev->target_inum, ev->target_ns_id);
 			return 1;
 		}
 		return 0;
@@ -31,18 +52,15 @@ size_t nsw_event_ns_refs(const struct nsw_event *ev, struct nsw_ns_ref *refs,
 	for (size_t i = 0; i < NSW_TYPE_COUNT && n < max; i++) {
 		if (!(flags & nsw_types[i].flag))
 			continue;
-		memset(&refs[n], 0, sizeof(refs[n]));
-		refs[n].type = nsw_types[i].name;
-		refs[n].inode = ev->ns_after[nsw_types[i].new_slot];
-		refs[n].ns_id = ev->ns_id_after[nsw_types[i].new_slot];
-		n++;
+		ref_init(&refs[n++], nsw_types[i].name, ev->ns_after[nsw_types[i].new_slot],
+			 ev->ns_id_after[nsw_types[i].new_slot]);
 	}
 	return n;
 }
 
 void nsw_event_labels_plain(const struct nsw_event *ev, struct nsw_event_labels *l)
 {
-	memset(l, 0, sizeof(*l));
+	l->container[0] = l->pod[0] = '\0';
 	l->nrefs = nsw_event_ns_refs(ev, l->refs, ARRAY_SIZE(l->refs));
 }
 
@@ -61,10 +79,11 @@ const char *nsw_entry_pod(const struct nsw_ns_entry *e)
 	return e && e->label_valid ? e->label.pod : "";
 }
 
-void nsw_event_labels_caller(struct nsw_event_labels *l, const struct nsw_label *lab)
+void nsw_event_labels_caller(struct nsw_event_labels *l, const char *container,
+			     const char *pod)
 {
-	nsw_label_format(lab, l->container, sizeof(l->container));
-	snprintf(l->pod, sizeof(l->pod), "%s", lab->pod);
+	copy_text(l->container, sizeof(l->container), container);
+	copy_text(l->pod, sizeof(l->pod), pod);
 }
 
 void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
@@ -80,12 +99,12 @@ void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
 		if (!e)
 			continue;
 		nsw_entry_container(t, e, r->container, sizeof(r->container));
-		snprintf(r->pod, sizeof(r->pod), "%s", nsw_entry_pod(e));
-		snprintf(r->netns, sizeof(r->netns), "%s", e->netns_name);
+		copy_text(r->pod, sizeof(r->pod), nsw_entry_pod(e));
+		copy_text(r->netns, sizeof(r->netns), e->netns_name);
 	}
 	/* The caller's container: the one its mount namespace belongs to. */
 	e = nsw_table_find(t, nsw_type_of_slot(NSW_SLOT_MNT) - nsw_types,
 			   ev->ns_before[NSW_SLOT_MNT], 0);
 	nsw_entry_container(t, e, l->container, sizeof(l->container));
-	snprintf(l->pod, sizeof(l->pod), "%s", nsw_entry_pod(e));
+	copy_text(l->pod, sizeof(l->pod), nsw_entry_pod(e));
 }

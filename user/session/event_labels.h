@@ -49,8 +49,12 @@ void nsw_entry_container(struct nsw_table *t, const struct nsw_ns_entry *e,
 /* The pod uid of the entry's container ("" if none), once its label is known. */
 const char *nsw_entry_pod(const struct nsw_ns_entry *e);
 
-/* The caller's container and pod, as the kernel recorded its cgroup. */
-void nsw_event_labels_caller(struct nsw_event_labels *l, const struct nsw_label *lab);
+/*
+ * The caller's container (nsw_label_format()'s text) and pod, as the kernel
+ * recorded its cgroup.
+ */
+void nsw_event_labels_caller(struct nsw_event_labels *l, const char *container,
+			     const char *pod);
 
 /* Fill l for ev, which the table has already applied. */
 void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
