@@ -86,6 +86,24 @@ struct nsw_ns_set_text {
 };
 
 /*
+ * A JSON operation line but for its two times (ts, duration_us), kept with
+ * what it was made of: a flood's lines are the same two or three lines
+ * with other times (present_json.c). head: the members from "op" to
+ * before "duration_us"; tail: from "ns_before" to the end; each as an
+ * object's text for nsw_json_members_of_n().
+ */
+#define NSW_JSON_LINE_CACHE 4
+#define NSW_JSON_LINE_PART_LEN 1024
+struct nsw_json_line_text {
+	bool valid;
+	struct nsw_event ev;       /* ts_ns and duration_ns not compared */
+	struct nsw_event_labels l; /* its refs[0..nrefs) and texts */
+	size_t head_len, tail_len;
+	char head[NSW_JSON_LINE_PART_LEN];
+	char tail[NSW_JSON_LINE_PART_LEN];
+};
+
+/*
  * `trace`'s presenters: one line per item on f, real time from offset_ns.
  * The rest is the presenter's own; zero it with the struct.
  */
@@ -98,6 +116,8 @@ struct nsw_line_presenter {
 	struct nsw_ns_set_text ns_sets[NSW_NS_SET_CACHE];
 	unsigned int ns_set_next;
 	struct nsw_json_key_cache keys;
+	struct nsw_json_line_text json_lines[NSW_JSON_LINE_CACHE];
+	unsigned int json_line_next;
 };
 
 /* present_text.c: columns for people, after nsw_print_text_header(). */
