@@ -265,7 +265,12 @@ static void mutate_one(struct nsw_event *ev, struct nsw_event_labels *l, unsigne
 
 #define CACHE_POOL 3
 
-static void test_kept_lines_are_the_lines(void **state)
+typedef struct nsw_presenter (*present_fn)(struct nsw_line_presenter *);
+typedef void (*print_fn)(FILE *, const struct nsw_event *, int64_t,
+			 const struct nsw_event_labels *);
+
+/* present's lines against print's, each line alone, over near-repeats. */
+static void check_kept_lines(present_fn present, print_fn print)
 {
 	struct nsw_line_presenter *lp = calloc(1, sizeof(*lp));
 	struct nsw_event_labels pool_l[CACHE_POOL];
@@ -276,13 +281,12 @@ static void test_kept_lines_are_the_lines(void **state)
 	struct nsw_presenter p;
 	FILE *wf;
 
-	(void)state;
 	assert_non_null(lp);
 	for (int k = 0; k < CACHE_POOL; k++)
 		random_op(&pool[k], &pool_l[k], &seed);
 	lp->f = open_memstream(&got, &got_size);
 	wf = open_memstream(&want, &want_size);
-	p = nsw_present_json(lp);
+	p = present(lp);
 	for (int i = 0; i < CACHE_LINES; i++) {
 		int k = rand_r(&seed) % CACHE_POOL;
 
@@ -291,7 +295,7 @@ static void test_kept_lines_are_the_lines(void **state)
 		pool[k].ts_ns = (__u64)rand_r(&seed) * 1000;
 		pool[k].duration_ns = (__u64)(rand_r(&seed) % 5000);
 		p.on_op(p.ctx, &pool[k], &pool_l[k]);
-		nsw_print_json(wf, &pool[k], 0, &pool_l[k]);
+		print(wf, &pool[k], 0, &pool_l[k]);
 	}
 	fclose(lp->f);
 	fclose(wf);
@@ -300,6 +304,18 @@ static void test_kept_lines_are_the_lines(void **state)
 	free(got);
 	free(want);
 	free(lp);
+}
+
+static void test_kept_lines_are_the_lines(void **state)
+{
+	(void)state;
+	check_kept_lines(nsw_present_json, nsw_print_json);
+}
+
+static void test_kept_text_lines_are_the_lines(void **state)
+{
+	(void)state;
+	check_kept_lines(nsw_present_text, nsw_print_text);
 }
 
 /* Control: the same record with another container label is another line. */
@@ -342,6 +358,7 @@ int main(void)
 		cmocka_unit_test(test_failed_clone_has_null_after),
 		cmocka_unit_test(test_ns_empty_line),
 		cmocka_unit_test(test_kept_lines_are_the_lines),
+		cmocka_unit_test(test_kept_text_lines_are_the_lines),
 		cmocka_unit_test(test_kept_line_not_reused_for_other_label),
 	};
 

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include "session/event_labels.h"
+#include "session/presenter.h"
 #include "lib/nsnames.h"
 #include "lib/util.h"
 
@@ -107,4 +109,72 @@ void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
 			   ev->ns_before[NSW_SLOT_MNT], 0);
 	nsw_entry_container(t, e, l->container, sizeof(l->container));
 	copy_text(l->pod, sizeof(l->pod), nsw_entry_pod(e));
+}
+
+/*
+ * The two times lie together between the other fields: the record is
+ * compared whole but for them (a field a line does not show only costs a
+ * miss).
+ */
+_Static_assert(offsetof(struct nsw_event, duration_ns) ==
+		       offsetof(struct nsw_event, ts_ns) + sizeof(__u64) &&
+	       offsetof(struct nsw_event, flags) ==
+		       offsetof(struct nsw_event, duration_ns) + sizeof(__u64),
+	       "ts_ns and duration_ns lie together, between the other fields");
+#define EV_TIMES_START offsetof(struct nsw_event, ts_ns)
+#define EV_TIMES_END offsetof(struct nsw_event, flags)
+
+bool nsw_event_same_but_times(const struct nsw_event *a, const struct nsw_event *b)
+{
+	return !memcmp(a, b, EV_TIMES_START) &&
+	       !memcmp((const char *)a + EV_TIMES_END, (const char *)b + EV_TIMES_END,
+		       sizeof(*a) - EV_TIMES_END);
+}
+
+static bool same_ref(const struct nsw_ns_ref *a, const struct nsw_ns_ref *b)
+{
+	return a->inode == b->inode && a->ns_id == b->ns_id && !strcmp(a->type, b->type) &&
+	       !strcmp(a->container, b->container) && !strcmp(a->netns, b->netns) &&
+	       !strcmp(a->pod, b->pod);
+}
+
+bool nsw_event_labels_same(const struct nsw_event_labels *a, const struct nsw_event_labels *b)
+{
+	if (a->nrefs != b->nrefs || strcmp(a->container, b->container) ||
+	    strcmp(a->pod, b->pod))
+		return false;
+	for (size_t i = 0; i < a->nrefs; i++)
+		if (!same_ref(&a->refs[i], &b->refs[i]))
+			return false;
+	return true;
+}
+
+const struct nsw_kept_line *nsw_kept_line_find(const struct nsw_kept_line *lines,
+					       const struct nsw_event *ev,
+					       const struct nsw_event_labels *l)
+{
+	for (unsigned int i = 0; i < NSW_KEPT_LINES; i++) {
+		const struct nsw_kept_line *c = &lines[i];
+
+		if (c->valid && nsw_event_same_but_times(&c->ev, ev) &&
+		    nsw_event_labels_same(&c->l, l))
+			return c;
+	}
+	return NULL;
+}
+
+struct nsw_kept_line *nsw_kept_line_store(struct nsw_kept_line *lines, unsigned int *next,
+					  const struct nsw_event *ev,
+					  const struct nsw_event_labels *l)
+{
+	struct nsw_kept_line *c = &lines[*next];
+
+	*next = (*next + 1) % NSW_KEPT_LINES;
+	c->valid = false;
+	c->ev = *ev;
+	c->l.nrefs = l->nrefs;
+	memcpy(c->l.refs, l->refs, l->nrefs * sizeof(l->refs[0]));
+	copy_text(c->l.container, sizeof(c->l.container), l->container);
+	copy_text(c->l.pod, sizeof(c->l.pod), l->pod);
+	return c;
 }

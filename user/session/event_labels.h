@@ -7,6 +7,7 @@
 #ifndef NSW_EVENT_LABELS_H
 #define NSW_EVENT_LABELS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "nswatch.h"
@@ -59,5 +60,11 @@ void nsw_event_labels_caller(struct nsw_event_labels *l, const char *container,
 /* Fill l for ev, which the table has already applied. */
 void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
 			   struct nsw_event_labels *l);
+
+/* a and b are the same record but for ts_ns and duration_ns. */
+bool nsw_event_same_but_times(const struct nsw_event *a, const struct nsw_event *b);
+/* a and b name the same namespaces with the same labels (refs and caller). */
+bool nsw_event_labels_same(const struct nsw_event_labels *a,
+			   const struct nsw_event_labels *b);
 
 #endif /* NSW_EVENT_LABELS_H */

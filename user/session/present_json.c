@@ -3,7 +3,6 @@
  * `trace`'s JSON-lines presenter: one object per item and line, the schema
  * of docs/events.md, written through the JSON writer (lib/json.h).
  */
-#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -187,59 +186,6 @@ static void json_refs(struct nsw_json *w, const struct nsw_event *ev,
 	nsw_json_array_end(w);
 }
 
-/*
- * The line cache (struct nsw_json_line_text). Two events give the same
- * line but for ts and duration_us when every other field of the record is
- * the same and so are the labels the line shows: the record is compared
- * whole (a field the line does not show only costs a miss), the labels
- * member by member.
- */
-_Static_assert(offsetof(struct nsw_event, duration_ns) ==
-		       offsetof(struct nsw_event, ts_ns) + sizeof(__u64) &&
-	       offsetof(struct nsw_event, flags) ==
-		       offsetof(struct nsw_event, duration_ns) + sizeof(__u64),
-	       "the two times lie together, between the other fields");
-#define EV_TIMES_START offsetof(struct nsw_event, ts_ns)
-#define EV_TIMES_END offsetof(struct nsw_event, flags)
-
-static bool same_record(const struct nsw_event *a, const struct nsw_event *b)
-{
-	return !memcmp(a, b, EV_TIMES_START) &&
-	       !memcmp((const char *)a + EV_TIMES_END, (const char *)b + EV_TIMES_END,
-		       sizeof(*a) - EV_TIMES_END);
-}
-
-static bool same_ref(const struct nsw_ns_ref *a, const struct nsw_ns_ref *b)
-{
-	return a->inode == b->inode && a->ns_id == b->ns_id && !strcmp(a->type, b->type) &&
-	       !strcmp(a->container, b->container) && !strcmp(a->netns, b->netns) &&
-	       !strcmp(a->pod, b->pod);
-}
-
-static bool same_labels(const struct nsw_event_labels *a, const struct nsw_event_labels *b)
-{
-	if (a->nrefs != b->nrefs || strcmp(a->container, b->container) ||
-	    strcmp(a->pod, b->pod))
-		return false;
-	for (size_t i = 0; i < a->nrefs; i++)
-		if (!same_ref(&a->refs[i], &b->refs[i]))
-			return false;
-	return true;
-}
-
-static const struct nsw_json_line_text *line_cached(const struct nsw_line_presenter *lp,
-						    const struct nsw_event *ev,
-						    const struct nsw_event_labels *l)
-{
-	for (unsigned int i = 0; i < NSW_JSON_LINE_CACHE; i++) {
-		const struct nsw_json_line_text *c = &lp->json_lines[i];
-
-		if (c->valid && same_record(&c->ev, ev) && same_labels(&c->l, l))
-			return c;
-	}
-	return NULL;
-}
-
 /* Stage offsets of a line being written, to keep its parts. */
 struct line_marks {
 	size_t flushed; /* the writer's stage_flushed when the line began */
@@ -252,7 +198,7 @@ static bool keep_part(const struct nsw_json *w, size_t from, size_t to, char *ou
 {
 	size_t n = to - from;
 
-	if (to <= from || n + 1 > NSW_JSON_LINE_PART_LEN || w->stage[from] != ',')
+	if (to <= from || n + 1 > NSW_KEPT_PART_LEN || w->stage[from] != ',')
 		return false;
 	out[0] = '{';
 	memcpy(out + 1, w->stage + from + 1, n - 1);
@@ -265,21 +211,14 @@ static void line_keep(struct nsw_line_presenter *lp, const struct nsw_json *w,
 		      const struct line_marks *m, const struct nsw_event *ev,
 		      const struct nsw_event_labels *l)
 {
-	struct nsw_json_line_text *c = &lp->json_lines[lp->json_line_next];
+	struct nsw_kept_line *c;
 
 	/* Only text the stage still holds whole. */
 	if (!w->stage || w->stage_flushed != m->flushed)
 		return;
+	c = nsw_kept_line_store(lp->json_lines, &lp->json_line_next, ev, l);
 	c->valid = keep_part(w, m->head, m->mid, c->head, &c->head_len) &&
 		   keep_part(w, m->tail, m->end, c->tail, &c->tail_len);
-	if (!c->valid)
-		return;
-	c->ev = *ev;
-	c->l.nrefs = l->nrefs;
-	memcpy(c->l.refs, l->refs, l->nrefs * sizeof(l->refs[0]));
-	memcpy(c->l.container, l->container, strlen(l->container) + 1);
-	memcpy(c->l.pod, l->pod, strlen(l->pod) + 1);
-	lp->json_line_next = (lp->json_line_next + 1) % NSW_JSON_LINE_CACHE;
 }
 
 static void json_duration(struct nsw_json *w, const struct nsw_event *ev)
@@ -301,7 +240,7 @@ static void json_event(struct nsw_json *w, const struct nsw_event *ev,
 	int64_t ret = (int64_t)ev->ret;
 	char ebuf[ERRNO_NAME_LEN];
 
-	const struct nsw_json_line_text *c;
+	const struct nsw_kept_line *c;
 	struct line_marks m;
 
 	if (!l) {
@@ -310,7 +249,7 @@ static void json_event(struct nsw_json *w, const struct nsw_event *ev,
 	}
 	nsw_json_object_begin(w);
 	json_ts(w, ev->ts_ns, offset_ns, lp ? &lp->utc : NULL);
-	c = lp && w->stage ? line_cached(lp, ev, l) : NULL;
+	c = lp && w->stage ? nsw_kept_line_find(lp->json_lines, ev, l) : NULL;
 	if (c) {
 		nsw_json_members_of_n(w, c->head, c->head_len);
 		json_duration(w, ev);
