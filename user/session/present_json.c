@@ -239,7 +239,6 @@ static void json_event(struct nsw_json *w, const struct nsw_event *ev,
 	struct nsw_event_labels plain;
 	int64_t ret = (int64_t)ev->ret;
 	char ebuf[ERRNO_NAME_LEN];
-
 	const struct nsw_kept_line *c;
 	struct line_marks m;
 
