@@ -47,6 +47,13 @@
 #define LINE_MAX_LEN 512
 #define TAIL_LINES 8
 #define MAX_OWN_PROGS 16
+/*
+ * nswatch hands its stopped tracepoints to a child that lets go of them
+ * within a second (user/trace/tracer.c: nsw_tracer_release): disabled, but
+ * still loaded. A sample after an nswatch one waits this long for them.
+ */
+#define RELEASE_WAIT_MS 3000
+#define RELEASE_POLL_MS 20
 
 enum mode { MODE_UNTRACED, MODE_EMPTY, MODE_NSWATCH, MODE_COUNT };
 enum op { OP_SETNS, OP_UNSHARE, OP_GETPPID, OP_FORK, OP_COUNT };
@@ -553,8 +560,13 @@ static void mode_enter(struct bench *b, int mode)
 {
 	int err;
 
-	if (mode != MODE_NSWATCH && count_foreign_tracers(b))
-		b->foreign_samples++;
+	if (mode != MODE_NSWATCH) {
+		for (int waited = 0; waited < RELEASE_WAIT_MS && count_foreign_tracers(b);
+		     waited += RELEASE_POLL_MS)
+			usleep(RELEASE_POLL_MS * 1000);
+		if (count_foreign_tracers(b))
+			b->foreign_samples++;
+	}
 	switch (mode) {
 	case MODE_EMPTY:
 		err = empty_bpf__attach(b->skel);

@@ -146,12 +146,12 @@ done
 # does not move: bench/reporter_feed's records through session/pipeline.c
 # under callgrind (make build/bench/reporter_feed; valgrind).
 feed=build/bench/reporter_feed
-if [ -x "$feed" ] && command -v valgrind >/dev/null 2>&1; then
+feed_n=${REPORTER_FEED_N:-20000}
+if [ -x "$feed" ] && [ "$feed_n" -gt 0 ] && command -v valgrind >/dev/null 2>&1; then
 	instr() { # N MODE
 		valgrind --tool=callgrind --callgrind-out-file=/dev/null "$feed" "$1" "$2" 2>&1 |
 			sed -nE 's/.*Collected : ([0-9]+).*/\1/p'
 	}
-	feed_n=${REPORTER_FEED_N:-20000}
 	printf '\ninstructions per record, no kernel (%s, %d setns records, callgrind)\n' "$feed" "$feed_n"
 	for mode in json text table; do
 		printf '%-6s %8d\n' "$mode" $((($(instr "$feed_n" "$mode") - $(instr 0 "$mode")) / feed_n))

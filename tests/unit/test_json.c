@@ -180,6 +180,172 @@ static void test_ns_empty_line(void **state)
 	free(buf);
 }
 
+/*
+ * The presenter's kept lines: a stream of operations drawn from few values
+ * (so most lines repeat one seen before but for their times, and some
+ * differ from one in a single field or label) prints, line for line, what
+ * the writer without any cache prints for each alone (nsw_print_json).
+ */
+#define CACHE_LINES 4000
+#define CACHE_SEED 11
+
+static const char *const cache_containers[] = { "", "docker:0123456789ab", "runc:box" };
+static const char *const cache_pods[] = { "", "6f1c0e0a-uid" };
+static const char *const cache_netns[] = { "", "red" };
+
+static void random_op(struct nsw_event *ev, struct nsw_event_labels *l, unsigned int *seed)
+{
+	static const __u32 ops[] = { NSW_OP_SETNS, NSW_OP_UNSHARE, NSW_OP_CLONE3 };
+
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = NSW_KIND_NSOP;
+	ev->op = ops[rand_r(seed) % 3];
+	ev->ts_ns = (__u64)rand_r(seed) * 1000;
+	ev->duration_ns = (__u64)(rand_r(seed) % 5000);
+	ev->flags = rand_r(seed) % 2 ? CLONE_NEWUTS : CLONE_NEWUTS | CLONE_NEWNET;
+	ev->flags_valid = rand_r(seed) % 8 != 0;
+	ev->ret = rand_r(seed) % 6 ? 0 : (__u64)-1;
+	ev->pid = ev->tid = 100 + rand_r(seed) % 2;
+	ev->ppid = 1;
+	ev->after_valid = rand_r(seed) % 8 != 0;
+	ev->setns_fd = 3 + rand_r(seed) % 2;
+	ev->target_kind = rand_r(seed) % 3;
+	ev->target_inum = 4026532100U + rand_r(seed) % 2;
+	ev->target_slot = NSW_SLOT_UTS;
+	ev->target_pid = 7;
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		ev->ns_before[i] = ev->ns_after[i] = 4026531830U + i;
+	ev->ns_after[NSW_SLOT_UTS] = 4026532100U + rand_r(seed) % 2;
+	ev->ns_id_after[NSW_SLOT_UTS] = 50 + rand_r(seed) % 2;
+	strcpy(ev->comm, rand_r(seed) % 2 ? "flip" : "fl\"ip");
+	nsw_event_labels_plain(ev, l);
+	strcpy(l->container, cache_containers[rand_r(seed) % 3]);
+	strcpy(l->pod, cache_pods[rand_r(seed) % 2]);
+	for (size_t i = 0; i < l->nrefs; i++) {
+		strcpy(l->refs[i].container, cache_containers[rand_r(seed) % 3]);
+		strcpy(l->refs[i].netns, cache_netns[rand_r(seed) % 2]);
+	}
+}
+
+/* One field of the record or of its labels drawn again. */
+static void mutate_one(struct nsw_event *ev, struct nsw_event_labels *l, unsigned int *seed)
+{
+	struct nsw_event fresh;
+	struct nsw_event_labels fresh_l;
+
+	random_op(&fresh, &fresh_l, seed);
+	switch (rand_r(seed) % 8) {
+	case 0:
+		ev->ret = fresh.ret;
+		break;
+	case 1:
+		ev->setns_fd = fresh.setns_fd;
+		break;
+	case 2:
+		ev->ns_after[NSW_SLOT_UTS] = fresh.ns_after[NSW_SLOT_UTS];
+		break;
+	case 3:
+		memcpy(ev->comm, fresh.comm, sizeof(ev->comm));
+		break;
+	case 4:
+		strcpy(l->container, fresh_l.container);
+		break;
+	case 5:
+		strcpy(l->pod, fresh_l.pod);
+		break;
+	case 6:
+		if (l->nrefs)
+			strcpy(l->refs[0].container, fresh_l.refs[0].container);
+		break;
+	default:
+		*ev = fresh;
+		*l = fresh_l;
+	}
+}
+
+#define CACHE_POOL 3
+
+typedef struct nsw_presenter (*present_fn)(struct nsw_line_presenter *);
+typedef void (*print_fn)(FILE *, const struct nsw_event *, int64_t,
+			 const struct nsw_event_labels *);
+
+/* present's lines against print's, each line alone, over near-repeats. */
+static void check_kept_lines(present_fn present, print_fn print)
+{
+	struct nsw_line_presenter *lp = calloc(1, sizeof(*lp));
+	struct nsw_event_labels pool_l[CACHE_POOL];
+	struct nsw_event pool[CACHE_POOL];
+	char *got = NULL, *want = NULL;
+	size_t got_size = 0, want_size = 0;
+	unsigned int seed = CACHE_SEED;
+	struct nsw_presenter p;
+	FILE *wf;
+
+	assert_non_null(lp);
+	for (int k = 0; k < CACHE_POOL; k++)
+		random_op(&pool[k], &pool_l[k], &seed);
+	lp->f = open_memstream(&got, &got_size);
+	wf = open_memstream(&want, &want_size);
+	p = present(lp);
+	for (int i = 0; i < CACHE_LINES; i++) {
+		int k = rand_r(&seed) % CACHE_POOL;
+
+		if (rand_r(&seed) % 4 == 0)
+			mutate_one(&pool[k], &pool_l[k], &seed);
+		pool[k].ts_ns = (__u64)rand_r(&seed) * 1000;
+		pool[k].duration_ns = (__u64)(rand_r(&seed) % 5000);
+		p.on_op(p.ctx, &pool[k], &pool_l[k]);
+		print(wf, &pool[k], 0, &pool_l[k]);
+	}
+	fclose(lp->f);
+	fclose(wf);
+	assert_int_equal(got_size, want_size);
+	assert_string_equal(got, want);
+	free(got);
+	free(want);
+	free(lp);
+}
+
+static void test_kept_lines_are_the_lines(void **state)
+{
+	(void)state;
+	check_kept_lines(nsw_present_json, nsw_print_json);
+}
+
+static void test_kept_text_lines_are_the_lines(void **state)
+{
+	(void)state;
+	check_kept_lines(nsw_present_text, nsw_print_text);
+}
+
+/* Control: the same record with another container label is another line. */
+static void test_kept_line_not_reused_for_other_label(void **state)
+{
+	struct nsw_line_presenter *lp = calloc(1, sizeof(*lp));
+	unsigned int seed = CACHE_SEED;
+	struct nsw_event_labels l;
+	struct nsw_presenter p;
+	struct nsw_event ev;
+	char *buf = NULL;
+	size_t size = 0;
+
+	(void)state;
+	assert_non_null(lp);
+	random_op(&ev, &l, &seed);
+	ev.ret = 0;
+	strcpy(l.container, "runc:first");
+	lp->f = open_memstream(&buf, &size);
+	p = nsw_present_json(lp);
+	p.on_op(p.ctx, &ev, &l);
+	strcpy(l.container, "runc:second");
+	p.on_op(p.ctx, &ev, &l);
+	fclose(lp->f);
+	assert_non_null(strstr(buf, "\"container\":\"runc:first\""));
+	assert_non_null(strstr(buf, "\"container\":\"runc:second\""));
+	free(buf);
+	free(lp);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +357,9 @@ int main(void)
 		cmocka_unit_test(test_created_pid_is_named_pid),
 		cmocka_unit_test(test_failed_clone_has_null_after),
 		cmocka_unit_test(test_ns_empty_line),
+		cmocka_unit_test(test_kept_lines_are_the_lines),
+		cmocka_unit_test(test_kept_text_lines_are_the_lines),
+		cmocka_unit_test(test_kept_line_not_reused_for_other_label),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

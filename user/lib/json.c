@@ -42,6 +42,7 @@ static void stage_flush(struct nsw_json *w)
 {
 	if (w->stage_len)
 		fwrite(w->stage, 1, w->stage_len, w->f);
+	w->stage_flushed += w->stage_len;
 	w->stage_len = 0;
 }
 
@@ -460,8 +461,11 @@ void nsw_json_kv_bool(struct nsw_json *w, const char *key, bool v)
 
 void nsw_json_members_of(struct nsw_json *w, const char *object_text)
 {
-	size_t len = object_text ? strlen(object_text) : 0;
+	nsw_json_members_of_n(w, object_text, object_text ? strlen(object_text) : 0);
+}
 
+void nsw_json_members_of_n(struct nsw_json *w, const char *object_text, size_t len)
+{
 	if (len < 3 || object_text[0] != '{' || object_text[len - 1] != '}')
 		return;
 	if (w->need_comma[w->depth])

@@ -45,6 +45,12 @@ struct nsw_json {
 	char *stage;
 	size_t stage_cap, stage_len;
 	struct nsw_json_key_cache *keys; /* NULL: none */
+	/*
+	 * Bytes of the stage written to f so far: a caller that keeps a part
+	 * of the stage's text (stage_len before and after) knows it is whole
+	 * while this has not moved.
+	 */
+	size_t stage_flushed;
 };
 
 /* Write to f (not closed by the writer). */
@@ -107,6 +113,8 @@ void nsw_json_kv_bool(struct nsw_json *w, const char *key, bool v);
  * being written now. NULL or "{}" adds nothing.
  */
 void nsw_json_members_of(struct nsw_json *w, const char *object_text);
+/* The same, with object_text's length known (len bytes, no NUL needed). */
+void nsw_json_members_of_n(struct nsw_json *w, const char *object_text, size_t len);
 
 /* A newline: after each top-level value of a JSON-lines stream. */
 void nsw_json_newline(struct nsw_json *w);

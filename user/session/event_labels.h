@@ -7,6 +7,7 @@
 #ifndef NSW_EVENT_LABELS_H
 #define NSW_EVENT_LABELS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
 #include "nswatch.h"
@@ -49,11 +50,21 @@ void nsw_entry_container(struct nsw_table *t, const struct nsw_ns_entry *e,
 /* The pod uid of the entry's container ("" if none), once its label is known. */
 const char *nsw_entry_pod(const struct nsw_ns_entry *e);
 
-/* The caller's container and pod, as the kernel recorded its cgroup. */
-void nsw_event_labels_caller(struct nsw_event_labels *l, const struct nsw_label *lab);
+/*
+ * The caller's container (nsw_label_format()'s text) and pod, as the kernel
+ * recorded its cgroup.
+ */
+void nsw_event_labels_caller(struct nsw_event_labels *l, const char *container,
+			     const char *pod);
 
 /* Fill l for ev, which the table has already applied. */
 void nsw_event_labels_fill(struct nsw_table *t, const struct nsw_event *ev,
 			   struct nsw_event_labels *l);
+
+/* a and b are the same record but for ts_ns and duration_ns. */
+bool nsw_event_same_but_times(const struct nsw_event *a, const struct nsw_event *b);
+/* a and b name the same namespaces with the same labels (refs and caller). */
+bool nsw_event_labels_same(const struct nsw_event_labels *a,
+			   const struct nsw_event_labels *b);
 
 #endif /* NSW_EVENT_LABELS_H */

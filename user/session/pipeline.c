@@ -40,6 +40,7 @@ struct nsw_pipeline {
 	bool rec_labelled;
 	struct nsw_label rec_label;
 	__u64 rec_v2_id, rec_v1_id; /* the cgroups rec_label is of */
+	char rec_text[NSW_LABEL_TEXT_LEN]; /* rec_label formatted, once per label */
 };
 
 static void present_empty(struct nsw_pipeline *p, const struct held_empty *h)
@@ -216,6 +217,8 @@ static void record_label(struct nsw_pipeline *p, __u64 v2_id, __u64 v1_id)
 	p->rec_v1_id = v1_id;
 	p->rec_labelled = p->cgroups &&
 			  nsw_cgroup_labels_get(p->cgroups, v2_id, v1_id, &p->rec_label);
+	if (p->rec_labelled)
+		nsw_label_format(&p->rec_label, p->rec_text, sizeof(p->rec_text));
 }
 
 /* The namespaces a record made are its caller's container's. */
@@ -249,7 +252,7 @@ void nsw_pipeline_nsop(void *pipeline, const struct nsw_event *ev)
 	nsw_event_labels_fill(p->table, ev, &l);
 	/* The caller's container as the kernel saw its cgroup at the call. */
 	if (p->rec_labelled)
-		nsw_event_labels_caller(&l, &p->rec_label);
+		nsw_event_labels_caller(&l, p->rec_text, p->rec_label.pod);
 	p->counts.ops++;
 	if (ev->op < NSW_OP_MAX)
 		p->counts.by_op[ev->op]++;

@@ -186,6 +186,51 @@ static void json_refs(struct nsw_json *w, const struct nsw_event *ev,
 	nsw_json_array_end(w);
 }
 
+/* Stage offsets of a line being written, to keep its parts. */
+struct line_marks {
+	size_t flushed; /* the writer's stage_flushed when the line began */
+	size_t head, mid, tail, end;
+};
+
+/* One part, from the stage's ",member..." at [from, to), as "{member...}". */
+static bool keep_part(const struct nsw_json *w, size_t from, size_t to, char *out,
+		      size_t *out_len)
+{
+	size_t n = to - from;
+
+	if (to <= from || n + 1 > NSW_KEPT_PART_LEN || w->stage[from] != ',')
+		return false;
+	out[0] = '{';
+	memcpy(out + 1, w->stage + from + 1, n - 1);
+	out[n] = '}';
+	*out_len = n + 1;
+	return true;
+}
+
+static void line_keep(struct nsw_line_presenter *lp, const struct nsw_json *w,
+		      const struct line_marks *m, const struct nsw_event *ev,
+		      const struct nsw_event_labels *l)
+{
+	struct nsw_kept_line *c;
+
+	/* Only text the stage still holds whole. */
+	if (!w->stage || w->stage_flushed != m->flushed)
+		return;
+	c = nsw_kept_line_store(lp->json_lines, &lp->json_line_next, ev, l);
+	c->valid = keep_part(w, m->head, m->mid, c->head, &c->head_len) &&
+		   keep_part(w, m->tail, m->end, c->tail, &c->tail_len);
+}
+
+static void json_duration(struct nsw_json *w, const struct nsw_event *ev)
+{
+	nsw_json_key(w, "duration_us");
+	if (ev->duration_ns < DURATION_EXACT_NS)
+		nsw_json_decimal(w, ev->duration_ns, DURATION_DECIMALS);
+	else
+		nsw_json_fixed(w, (double)ev->duration_ns / NSW_NSEC_PER_USEC,
+			       DURATION_DECIMALS);
+}
+
 /* lp: the presenter, whose caches help, or NULL. */
 static void json_event(struct nsw_json *w, const struct nsw_event *ev,
 		       int64_t offset_ns, struct nsw_line_presenter *lp,
@@ -194,6 +239,8 @@ static void json_event(struct nsw_json *w, const struct nsw_event *ev,
 	struct nsw_event_labels plain;
 	int64_t ret = (int64_t)ev->ret;
 	char ebuf[ERRNO_NAME_LEN];
+	const struct nsw_kept_line *c;
+	struct line_marks m;
 
 	if (!l) {
 		nsw_event_labels_plain(ev, &plain);
@@ -201,6 +248,16 @@ static void json_event(struct nsw_json *w, const struct nsw_event *ev,
 	}
 	nsw_json_object_begin(w);
 	json_ts(w, ev->ts_ns, offset_ns, lp ? &lp->utc : NULL);
+	c = lp && w->stage ? nsw_kept_line_find(lp->json_lines, ev, l) : NULL;
+	if (c) {
+		nsw_json_members_of_n(w, c->head, c->head_len);
+		json_duration(w, ev);
+		nsw_json_members_of_n(w, c->tail, c->tail_len);
+		nsw_json_object_end(w);
+		return;
+	}
+	m.flushed = w->stage_flushed;
+	m.head = w->stage_len;
 	nsw_json_kv_string(w, "op", nsw_op_name(ev->op));
 	nsw_json_kv_uint(w, "pid", ev->pid);
 	nsw_json_kv_uint(w, "tid", ev->tid);
@@ -220,12 +277,9 @@ static void json_event(struct nsw_json *w, const struct nsw_event *ev,
 		nsw_json_kv_uint(w, "child_pid", ev->child_pid);
 	if (ev->op == NSW_OP_SETNS)
 		json_setns_target(w, ev);
-	nsw_json_key(w, "duration_us");
-	if (ev->duration_ns < DURATION_EXACT_NS)
-		nsw_json_decimal(w, ev->duration_ns, DURATION_DECIMALS);
-	else
-		nsw_json_fixed(w, (double)ev->duration_ns / NSW_NSEC_PER_USEC,
-			       DURATION_DECIMALS);
+	m.mid = w->stage_len;
+	json_duration(w, ev);
+	m.tail = w->stage_len;
 	nsw_json_key(w, "ns_before");
 	json_ns_set(w, ev->ns_before, lp);
 	nsw_json_key(w, "ns_after");
@@ -235,7 +289,10 @@ static void json_event(struct nsw_json *w, const struct nsw_event *ev,
 		nsw_json_null(w);
 	if (ret >= 0)
 		json_refs(w, ev, l);
+	m.end = w->stage_len;
 	nsw_json_object_end(w);
+	if (lp)
+		line_keep(lp, w, &m, ev, l);
 }
 
 void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,

@@ -47,12 +47,14 @@ struct line {
 	FILE *f;
 	char *buf;
 	size_t len, cap;
+	size_t flushed; /* bytes written to f: a part of buf kept is whole while this stands */
 };
 
 static void line_flush(struct line *l)
 {
 	if (l->len)
 		fwrite(l->buf, 1, l->len, l->f);
+	l->flushed += l->len;
 	l->len = 0;
 }
 
@@ -260,17 +262,46 @@ static void text_namespaces(struct line *l, const struct nsw_event *ev)
 		put_c(l, '-');
 }
 
-/* c: the presenter's clock cache, or NULL. */
-static void text_event(struct line *ln, struct nsw_clock_cache *c,
+/*
+ * The line after its clock, kept (struct nsw_kept_line) when buf still
+ * holds it whole from start.
+ */
+static void keep_line(struct nsw_line_presenter *lp, const struct line *ln, size_t start,
+		      size_t flushed, const struct nsw_event *ev,
+		      const struct nsw_event_labels *l)
+{
+	size_t n = ln->len - start;
+	struct nsw_kept_line *k;
+
+	if (ln->flushed != flushed || ln->len <= start || n > NSW_KEPT_PART_LEN)
+		return;
+	k = nsw_kept_line_store(lp->text_lines, &lp->text_line_next, ev, l);
+	memcpy(k->head, ln->buf + start, n);
+	k->head_len = n;
+	k->valid = true;
+}
+
+/* lp: the presenter, whose caches help, or NULL. */
+static void text_event(struct line *ln, struct nsw_line_presenter *lp,
 		       const struct nsw_event *ev, int64_t offset_ns,
 		       const struct nsw_event_labels *l)
 {
 	struct nsw_event_labels plain;
 	char comm[NSW_COMM_LEN], ebuf[ERRNO_NAME_LEN];
 	int64_t ret = (int64_t)ev->ret;
+	const struct nsw_kept_line *k;
+	size_t start, flushed;
 
+	put_clock(ln, lp ? &lp->local : NULL, ev->ts_ns, offset_ns);
+	k = lp && l ? nsw_kept_line_find(lp->text_lines, ev, l) : NULL;
+	if (k) {
+		put_n(ln, k->head, k->head_len);
+		line_flush(ln);
+		return;
+	}
+	start = ln->len;
+	flushed = ln->flushed;
 	text_comm(ev, comm);
-	put_clock(ln, c, ev->ts_ns, offset_ns);
 	put_c(ln, ' ');
 	put_num(ln, ev->pid, false, PID_WIDTH);
 	put_c(ln, ' ');
@@ -294,6 +325,8 @@ static void text_event(struct line *ln, struct nsw_clock_cache *c,
 	}
 	text_labels(ln, l);
 	put_c(ln, '\n');
+	if (lp && l != &plain)
+		keep_line(lp, ln, start, flushed, ev, l);
 	line_flush(ln);
 }
 
@@ -356,7 +389,7 @@ static void text_op(void *ctx, const struct nsw_event *ev,
 	struct nsw_line_presenter *lp = ctx;
 	struct line ln = { .f = lp->f, .buf = lp->stage, .cap = sizeof(lp->stage) };
 
-	text_event(&ln, &lp->local, ev, lp->offset_ns, l);
+	text_event(&ln, lp, ev, lp->offset_ns, l);
 }
 
 static void text_ns_empty(void *ctx, const struct nsw_ns_empty *ne)

@@ -86,6 +86,33 @@ struct nsw_ns_set_text {
 };
 
 /*
+ * An operation's line but for its times, kept with what it was made of: a
+ * flood's lines are the same two or three lines with other times. JSON
+ * keeps two parts, head (the members from "op" to before "duration_us")
+ * and tail (from "ns_before" to the end), each as an object's text for
+ * nsw_json_members_of_n(); text keeps the line after its clock in head.
+ */
+#define NSW_KEPT_LINES 4
+#define NSW_KEPT_PART_LEN 1024
+struct nsw_kept_line {
+	bool valid;
+	struct nsw_event ev;       /* ts_ns and duration_ns not compared */
+	struct nsw_event_labels l; /* its refs[0..nrefs) and texts */
+	size_t head_len, tail_len;
+	char head[NSW_KEPT_PART_LEN];
+	char tail[NSW_KEPT_PART_LEN];
+};
+
+/* The line kept for ev and l (nsw_event_same_but_times, nsw_event_labels_same), or NULL. */
+const struct nsw_kept_line *nsw_kept_line_find(const struct nsw_kept_line *lines,
+					       const struct nsw_event *ev,
+					       const struct nsw_event_labels *l);
+/* Keep ev and l in the next of lines' NSW_KEPT_LINES slots; the caller fills the text. */
+struct nsw_kept_line *nsw_kept_line_store(struct nsw_kept_line *lines, unsigned int *next,
+					  const struct nsw_event *ev,
+					  const struct nsw_event_labels *l);
+
+/*
  * `trace`'s presenters: one line per item on f, real time from offset_ns.
  * The rest is the presenter's own; zero it with the struct.
  */
@@ -98,6 +125,10 @@ struct nsw_line_presenter {
 	struct nsw_ns_set_text ns_sets[NSW_NS_SET_CACHE];
 	unsigned int ns_set_next;
 	struct nsw_json_key_cache keys;
+	struct nsw_kept_line json_lines[NSW_KEPT_LINES];
+	unsigned int json_line_next;
+	struct nsw_kept_line text_lines[NSW_KEPT_LINES];
+	unsigned int text_line_next;
 };
 
 /* present_text.c: columns for people, after nsw_print_text_header(). */

@@ -105,6 +105,12 @@ struct nsw_cgroup_labels {
 	__u32 v1_ctrl;
 	struct cached *cache;
 	struct nsw_runtime_roots roots;
+	/*
+	 * The entry each hierarchy's last lookup found: a flood's records
+	 * come from one cgroup, and the hash (a byte-wise Jenkins over the
+	 * key) was 6% of the reporter's time. Entries live as long as c.
+	 */
+	struct cached *last[HIER_COUNT];
 };
 
 static void set_mount(struct mount_of *m, const char *root, const char *dir)
@@ -649,7 +655,9 @@ static bool lookup(struct nsw_cgroup_labels *c, int h, __u64 id, struct nsw_labe
 
 	if (!id)
 		return false;
-	HASH_FIND(hh, c->cache, &key, sizeof(key), e);
+	e = c->last[h];
+	if (!e || e->key.id != id)
+		HASH_FIND(hh, c->cache, &key, sizeof(key), e);
 	if (!e) {
 		e = calloc(1, sizeof(*e));
 		if (!e)
@@ -670,6 +678,7 @@ static bool lookup(struct nsw_cgroup_labels *c, int h, __u64 id, struct nsw_labe
 							  &c->roots, &e->label);
 		}
 	}
+	c->last[h] = e;
 	if (e->found)
 		*l = e->label;
 	return e->found;

@@ -104,6 +104,14 @@ struct ent {
 	__u64 death_ts;
 };
 
+#define NSW_LOOKUP_MEMO 4
+struct lookup_memo {
+	struct ent *e; /* NULL: empty */
+	unsigned int type;
+	__u32 inode;
+	__u64 ns_id;
+};
+
 struct tproc {
 	pid_t pid;
 	char comm[NSW_COMM_LEN];
@@ -137,6 +145,15 @@ struct nsw_table {
 	size_t norphans;
 	__u64 last_sweep, last_scan;
 	__u64 held_grace;
+	/*
+	 * The last lookups that found an entry, by their exact arguments: a
+	 * flood's records name the same few namespaces, and each lookup was a
+	 * hash walk over entries spread in memory (a tenth of the reporter's
+	 * time). Cleared whenever an index changes (memo_forget()), so an
+	 * entry found here is live and what the indexes would give.
+	 */
+	struct lookup_memo memo[NSW_LOOKUP_MEMO];
+	unsigned int memo_next;
 };
 
 /* A process that leaves every slot. */
@@ -203,11 +220,17 @@ static struct tproc *find_proc(struct nsw_table *t, pid_t pid)
 	return p;
 }
 
+static void memo_forget(struct nsw_table *t)
+{
+	memset(t->memo, 0, sizeof(t->memo));
+}
+
 static void set_id(struct nsw_table *t, struct ent *e, __u64 id)
 {
 	/* An id names one namespace: never let it name two entries. */
 	if (!id || e->pub.ns_id || find_id(t, e->pub.type, id))
 		return;
+	memo_forget(t);
 	e->pub.ns_id = id;
 	e->id_key = make_key(e->pub.type, id);
 	HASH_ADD(hh_id, t->by_id, id_key, sizeof(e->id_key), e);
@@ -216,6 +239,7 @@ static void set_id(struct nsw_table *t, struct ent *e, __u64 id)
 
 static void unindex(struct nsw_table *t, struct ent *e)
 {
+	memo_forget(t);
 	if (e->in_id)
 		HASH_DELETE(hh_id, t->by_id, e);
 	if (e->in_ino)
@@ -289,6 +313,7 @@ static struct ent *ent_new(struct nsw_table *t, unsigned int type, __u32 inode,
 	e->pub.origin = origin;
 	e->pub.first_ts_ns = origin == NSW_ORIGIN_SEEDED ? 0 : ts;
 	e->ino_key = make_key(type, inode);
+	memo_forget(t);
 	HASH_ADD(hh_ino, t->by_ino, ino_key, sizeof(e->ino_key), e);
 	e->in_ino = true;
 	set_id(t, e, ns_id);
@@ -299,8 +324,8 @@ static struct ent *ent_new(struct nsw_table *t, unsigned int type, __u32 inode,
  * The live entry of a namespace a process is in. Without an id on one side,
  * the live entry of the inode is it: a live namespace's inode is its own.
  */
-static struct ent *lookup(struct nsw_table *t, unsigned int type, __u32 inode,
-			  __u64 ns_id)
+static struct ent *lookup_indexes(struct nsw_table *t, unsigned int type, __u32 inode,
+				   __u64 ns_id)
 {
 	struct ent *e = NULL;
 
@@ -311,6 +336,26 @@ static struct ent *lookup(struct nsw_table *t, unsigned int type, __u32 inode,
 	e = find_ino(t, type, inode);
 	if (e && ns_id && e->pub.ns_id)
 		return NULL; /* same inode, another namespace */
+	return e;
+}
+
+static struct ent *lookup(struct nsw_table *t, unsigned int type, __u32 inode,
+			  __u64 ns_id)
+{
+	struct lookup_memo *m;
+	struct ent *e;
+
+	for (unsigned int i = 0; i < NSW_LOOKUP_MEMO; i++) {
+		m = &t->memo[i];
+		if (m->e && m->inode == inode && m->ns_id == ns_id && m->type == type)
+			return m->e;
+	}
+	e = lookup_indexes(t, type, inode, ns_id);
+	if (e) {
+		m = &t->memo[t->memo_next];
+		t->memo_next = (t->memo_next + 1) % NSW_LOOKUP_MEMO;
+		*m = (struct lookup_memo){ .e = e, .type = type, .inode = inode, .ns_id = ns_id };
+	}
 	return e;
 }
 

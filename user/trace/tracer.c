@@ -19,13 +19,14 @@
 #include "trace/kernel_btf.h"
 #include "trace/tracer.h"
 #include "trace/throttle.h"
+#include "trace/ring.h"
 #include "lib/nsnames.h"
 #include "lib/util.h"
 #include "lib/clock.h"
 
 struct nsw_tracer {
 	struct nswatch_bpf *skel;
-	struct ring_buffer *rb;
+	struct nsw_ring *rb;
 	struct nsw_sink sink;
 	struct nsw_throttle_seen *seen; /* held-back totals reported so far */
 };
@@ -259,16 +260,16 @@ static int load_and_attach(struct nsw_tracer *t, const struct nsw_tracer_setting
 	return 0;
 }
 
-static int on_record(void *ctx, void *data, size_t size)
+static void on_record(void *ctx, const void *data, size_t size)
 {
 	struct nsw_tracer *t = ctx;
 	const __u32 *kind = data;
 
 	if (size < sizeof(*kind))
-		return 0;
+		return;
 	if (*kind == NSW_KIND_THROTTLED) {
 		on_throttled_record(t, data, size);
-		return 0;
+		return;
 	}
 	if (*kind == NSW_KIND_NSOP && size >= sizeof(struct nsw_event)) {
 		if (t->sink.nsop)
@@ -277,7 +278,6 @@ static int on_record(void *ctx, void *data, size_t size)
 		if (t->sink.proc)
 			t->sink.proc(t->sink.ctx, data);
 	}
-	return 0;
 }
 
 int nsw_tracer_open(struct nsw_tracer **tp, const struct nsw_tracer_settings *settings,
@@ -301,11 +301,9 @@ int nsw_tracer_open(struct nsw_tracer **tp, const struct nsw_tracer_settings *se
 	}
 	if (load_and_attach(t, settings, err) < 0)
 		goto out_close;
-	t->rb = ring_buffer__new(bpf_map__fd(t->skel->maps.events), on_record, t, NULL);
-	if (!t->rb) {
-		nsw_error(err, errno, "setting up the ring buffer");
+	if (nsw_ring_open(&t->rb, bpf_map__fd(t->skel->maps.events),
+			  bpf_map__max_entries(t->skel->maps.events), on_record, t, err) < 0)
 		goto out_close;
-	}
 	*tp = t;
 	return 0;
 out_close:
@@ -352,7 +350,7 @@ void nsw_tracer_close(struct nsw_tracer *t)
 {
 	if (!t)
 		return;
-	ring_buffer__free(t->rb);
+	nsw_ring_free(t->rb);
 	if (t->skel && t->skel->skeleton)
 		destroy_links(t->skel);
 	nswatch_bpf__destroy(t->skel);
@@ -460,12 +458,12 @@ void nsw_tracer_unwatch_ns(struct nsw_tracer *t, __u32 inode)
 
 int nsw_tracer_fd(const struct nsw_tracer *t)
 {
-	return ring_buffer__epoll_fd(t->rb);
+	return nsw_ring_fd(t->rb);
 }
 
 int nsw_tracer_poll(struct nsw_tracer *t, int timeout_ms)
 {
-	int ret = ring_buffer__poll(t->rb, timeout_ms);
+	int ret = nsw_ring_poll(t->rb, timeout_ms);
 
 	if (ret < 0 && ret != -EINTR)
 		return ret;
@@ -478,7 +476,7 @@ int nsw_tracer_drain(struct nsw_tracer *t)
 	int ret, total = 0;
 
 	do {
-		ret = ring_buffer__consume(t->rb);
+		ret = nsw_ring_consume(t->rb);
 		if (ret > 0)
 			total += ret;
 	} while (ret > 0);

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <sys/epoll.h>
+#include <sys/mman.h>
+#include <linux/bpf.h>
+#include "trace/ring.h"
+
+/* Publish at least this often, in bytes consumed (capped by a sixteenth of the ring). */
+#define RING_RELEASE_MAX (64UL * 1024)
+#define RING_RELEASE_SHARE 16
+#define RING_ALIGN 8
+
+struct nsw_ring {
+	struct nsw_ring_view v;
+	nsw_ring_fn fn;
+	void *ctx;
+	int epoll_fd;
+	void *cons_map, *prod_map;
+	size_t page_size, size;
+};
+
+static inline unsigned long load_acquire(const unsigned long *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline unsigned int load_acquire_u32(const unsigned int *p)
+{
+	return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+
+static inline void store_release(unsigned long *p, unsigned long v)
+{
+	__atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+
+int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *ctx)
+{
+	unsigned long cons = *v->consumer_pos, published = cons, prod;
+	int n = 0;
+
+	for (;;) {
+		prod = load_acquire(v->producer_pos);
+		if (cons >= prod)
+			break;
+		while (cons < prod) {
+			const unsigned int *hdr = (const void *)(v->data + (cons & v->mask));
+			unsigned int len = load_acquire_u32(hdr);
+			unsigned long size = len & ~(BPF_RINGBUF_BUSY_BIT | BPF_RINGBUF_DISCARD_BIT);
+
+			/* Reserved, not committed yet: it and what follows wait. */
+			if (len & BPF_RINGBUF_BUSY_BIT)
+				goto out;
+			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
+				fn(ctx, (const unsigned char *)hdr + BPF_RINGBUF_HDR_SZ, size);
+				n++;
+			}
+			cons += (size + BPF_RINGBUF_HDR_SZ + RING_ALIGN - 1) & ~(RING_ALIGN - 1UL);
+			/* The record's bytes are read: the producer may have them back. */
+			if (cons - published >= v->release_bytes) {
+				store_release(v->consumer_pos, cons);
+				published = cons;
+			}
+		}
+	}
+out:
+	if (cons != published)
+		store_release(v->consumer_pos, cons);
+	return n;
+}
+
+int nsw_ring_open(struct nsw_ring **rp, int map_fd, size_t size, nsw_ring_fn fn, void *ctx,
+		  struct nsw_error *err)
+{
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct nsw_ring *r;
+	unsigned long release;
+
+	*rp = NULL;
+	if (!size || (size & (size - 1)))
+		return nsw_error(err, EINVAL, "ring buffer size %zu is not a power of two", size);
+	r = calloc(1, sizeof(*r));
+	if (!r)
+		return nsw_error(err, ENOMEM, "allocating the ring buffer reader");
+	r->fn = fn;
+	r->ctx = ctx;
+	r->size = size;
+	r->page_size = (size_t)sysconf(_SC_PAGESIZE);
+	r->epoll_fd = -1;
+	r->cons_map = mmap(NULL, r->page_size, PROT_READ | PROT_WRITE, MAP_SHARED, map_fd, 0);
+	if (r->cons_map == MAP_FAILED) {
+		r->cons_map = NULL;
+		nsw_error(err, errno, "mapping the ring buffer's consumer page");
+		goto fail;
+	}
+	/* The producer page, then the data twice (the kernel maps it so). */
+	r->prod_map = mmap(NULL, r->page_size + 2 * size, PROT_READ, MAP_SHARED, map_fd,
+			   (off_t)r->page_size);
+	if (r->prod_map == MAP_FAILED) {
+		r->prod_map = NULL;
+		nsw_error(err, errno, "mapping the ring buffer's data");
+		goto fail;
+	}
+	r->epoll_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (r->epoll_fd < 0 || epoll_ctl(r->epoll_fd, EPOLL_CTL_ADD, map_fd, &ev) < 0) {
+		nsw_error(err, errno, "watching the ring buffer");
+		goto fail;
+	}
+	release = size / RING_RELEASE_SHARE;
+	r->v = (struct nsw_ring_view){
+		.consumer_pos = r->cons_map,
+		.producer_pos = r->prod_map,
+		.data = (const unsigned char *)r->prod_map + r->page_size,
+		.mask = size - 1,
+		.release_bytes = release < RING_RELEASE_MAX ? release : RING_RELEASE_MAX,
+	};
+	*rp = r;
+	return 0;
+fail:
+	nsw_ring_free(r);
+	return -1;
+}
+
+void nsw_ring_free(struct nsw_ring *r)
+{
+	if (!r)
+		return;
+	if (r->epoll_fd >= 0)
+		close(r->epoll_fd);
+	if (r->prod_map)
+		munmap(r->prod_map, r->page_size + 2 * r->size);
+	if (r->cons_map)
+		munmap(r->cons_map, r->page_size);
+	free(r);
+}
+
+int nsw_ring_fd(const struct nsw_ring *r)
+{
+	return r->epoll_fd;
+}
+
+int nsw_ring_consume(struct nsw_ring *r)
+{
+	return nsw_ring_view_consume(&r->v, r->fn, r->ctx);
+}
+
+int nsw_ring_poll(struct nsw_ring *r, int timeout_ms)
+{
+	struct epoll_event ev;
+
+	if (epoll_wait(r->epoll_fd, &ev, 1, timeout_ms) < 0)
+		return -errno;
+	return nsw_ring_consume(r);
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The BPF ring buffer's consumer side, as libbpf's ring_buffer reads it but
+ * for one thing: the consumer position is published once per batch of
+ * records (every release_bytes and at the end of a drain), not after each.
+ * The producer reads that position at every reserve, on another CPU: a
+ * store per record made the line bounce between the two CPUs once per
+ * event, for the producer and for us.
+ */
+#ifndef NSW_TRACE_RING_H
+#define NSW_TRACE_RING_H
+
+#include <stddef.h>
+#include "lib/error.h"
+
+/* One record: its bytes, valid until the callback returns. */
+typedef void (*nsw_ring_fn)(void *ctx, const void *data, size_t size);
+
+/*
+ * The ring as the kernel lays it out (include/uapi/linux/bpf.h, the
+ * BPF_RINGBUF_* header bits): the consumer's position, which we write, the
+ * producer's, and the data, mapped twice in a row so that a record that
+ * wraps reads straight.
+ */
+struct nsw_ring_view {
+	unsigned long *consumer_pos;
+	const unsigned long *producer_pos;
+	const unsigned char *data;
+	unsigned long mask;          /* the data's size - 1 (a power of two) */
+	unsigned long release_bytes; /* publish the position after this much */
+};
+
+/* Hand every committed record to fn; returns how many. */
+int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *ctx);
+
+struct nsw_ring;
+
+/* The ring of BPF_MAP_TYPE_RINGBUF map_fd, of size bytes. */
+int nsw_ring_open(struct nsw_ring **rp, int map_fd, size_t size, nsw_ring_fn fn, void *ctx,
+		  struct nsw_error *err);
+void nsw_ring_free(struct nsw_ring *r);
+/* An epoll fd that is readable when the kernel wakes us. */
+int nsw_ring_fd(const struct nsw_ring *r);
+/* Wait up to timeout_ms for a wakeup, then consume; records or -errno. */
+int nsw_ring_poll(struct nsw_ring *r, int timeout_ms);
+/* Consume what is committed now; records. */
+int nsw_ring_consume(struct nsw_ring *r);
+
+#endif /* NSW_TRACE_RING_H */
