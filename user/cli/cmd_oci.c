@@ -84,6 +84,21 @@ static int need_id(int argc, char **argv, int min, int max, const char *usage,
 	return 0;
 }
 
+/* A verb that takes no option and one ID: start, pause, resume. */
+static int verb_on_id(int argc, char **argv, const char *verb,
+		      int (*act)(const char *id, struct nsw_error *err), struct nsw_error *err)
+{
+	char usage[32];
+
+	reset_getopt();
+	if (getopt_long(argc, argv, "+", (const struct option[]){{0}}, NULL) != -1)
+		return nsw_error(err, 0, "%s: bad option", verb);
+	snprintf(usage, sizeof(usage), "%s ID", verb);
+	if (need_id(argc, argv, 1, 1, usage, err) < 0)
+		return -1;
+	return act(argv[optind], err) < 0 ? -1 : 0;
+}
+
 static int verb_create(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
 {
 	static const struct option opts[] = {
@@ -141,12 +156,7 @@ static int verb_create(int argc, char **argv, struct oci_log *log, struct nsw_er
 static int verb_start(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
 {
 	(void)log;
-	reset_getopt();
-	if (getopt_long(argc, argv, "+", (const struct option[]){{0}}, NULL) != -1)
-		return nsw_error(err, 0, "start: bad option");
-	if (need_id(argc, argv, 1, 1, "start ID", err) < 0)
-		return -1;
-	return nsw_oci_start(argv[optind], err) < 0 ? -1 : 0;
+	return verb_on_id(argc, argv, "start", nsw_oci_start, err);
 }
 
 static int verb_state(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
@@ -425,23 +435,13 @@ static int verb_exec(int argc, char **argv, struct oci_log *log, struct nsw_erro
 static int verb_pause(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
 {
 	(void)log;
-	reset_getopt();
-	if (getopt_long(argc, argv, "+", (const struct option[]){{0}}, NULL) != -1)
-		return nsw_error(err, 0, "pause: bad option");
-	if (need_id(argc, argv, 1, 1, "pause ID", err) < 0)
-		return -1;
-	return nsw_oci_pause(argv[optind], err) < 0 ? -1 : 0;
+	return verb_on_id(argc, argv, "pause", nsw_oci_pause, err);
 }
 
 static int verb_resume(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
 {
 	(void)log;
-	reset_getopt();
-	if (getopt_long(argc, argv, "+", (const struct option[]){{0}}, NULL) != -1)
-		return nsw_error(err, 0, "resume: bad option");
-	if (need_id(argc, argv, 1, 1, "resume ID", err) < 0)
-		return -1;
-	return nsw_oci_resume(argv[optind], err) < 0 ? -1 : 0;
+	return verb_on_id(argc, argv, "resume", nsw_oci_resume, err);
 }
 
 static const struct oci_verb verbs[] = {
