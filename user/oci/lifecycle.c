@@ -344,6 +344,31 @@ static void undo_create(struct nsw_instance *in)
 		nsw_error_warn(&e);
 }
 
+/*
+ * mkdir -p: runc makes its --root with its parents, and containerd's shim
+ * names one (/run/containerd/runc/NAMESPACE) whose parent may not exist yet.
+ */
+static int mkdir_all(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 /* What create does once the config is read and checked. */
 static int create_from(const char *id, struct nsw_oci_config *cfg,
 		       const struct nsw_oci_create_opts *o, struct nsw_error *err)
@@ -360,7 +385,7 @@ static int create_from(const char *id, struct nsw_oci_config *cfg,
 				 "over the terminal");
 	if (!cfg->c.tty && o->console_socket)
 		return nsw_error(err, 0, "--console-socket given, but process.terminal is false");
-	if (mkdir(nsw_state_root(), 0700) < 0 && errno != EEXIST)
+	if (mkdir_all(nsw_state_root(), 0700) < 0)
 		return nsw_error(err, errno, "cannot create the state root %s", nsw_state_root());
 	/* Dot-named: no listing takes it for a container while it waits here. */
 	if (snprintf(tmp_fifo, sizeof(tmp_fifo), "%s/.%s.fifo", nsw_state_root(), id) >=
