@@ -3,40 +3,27 @@
  * nswatch exec: a new process in every namespace, the cgroup and the root of
  * a running container, under the container's own security settings.
  *
- *   nswatch exec (host)  -- forks -->  joiner: cgroup, setns(pidfd, all)
- *                                        |  clone(CLONE_PARENT): the pid
- *                                        v  namespace only applies to children
- *                                      command, a child of nswatch exec
+ * The joining is runtime/enter.h's; the command is nswatch exec's child,
+ * which relays its terminal (-t) or forwards signals to it and gives its
+ * exit status.
  */
 #include <argp.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 #include "cli/commands.h"
-#include "lib/nsnames.h"
-#include "runtime/fds.h"
+#include "runtime/enter.h"
 #include "runtime/process.h"
 #include "runtime/runtime.h"
 #include "runtime/tty.h"
 #include "lib/util.h"
 
-/* Exit statuses, as docker and podman give them. */
-#define EXEC_EXIT_RUNTIME 125
-#define EXEC_EXIT_CANNOT_EXEC 126
-#define EXEC_EXIT_NOT_FOUND 127
-
-extern char **environ;
+#define EXEC_EXIT_RUNTIME NSW_ENTER_EXIT_RUNTIME
 
 struct exec_opts {
 	char *name;
@@ -114,163 +101,17 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	return ARGP_ERR_UNKNOWN;
 }
 
-/*
- * The command's side: security, its own session (and with -t its terminal,
- * whose master goes to tty_sock), then exec. Never returns.
- */
-static __attribute__((noreturn)) void exec_command(struct nsw_container *c,
-						     char **argv, int errpipe,
-						     int tty_sock)
-{
-	struct nsw_error err = { 0 };
-	int keep[] = { errpipe, tty_sock };
-	int e, master;
-
-	if (nsw_close_fds_except(keep, ARRAY_SIZE(keep), &err) < 0 ||
-	    nsw_apply_identity(c, &err) < 0 ||
-	    nsw_enter_workdir(c->workdir, &err) < 0)
-		goto fail;
-	/*
-	 * After the last change of ids, which clears it. Only nswatch exec
-	 * holds the pipe's read end: if it is gone, so is nswatch exec.
-	 */
-	if (nsw_die_with_parent(errpipe, &err) < 0) {
-		nsw_error_wrap(&err, "nswatch exec");
-		goto fail;
-	}
-	if (nsw_check_fds(keep, ARRAY_SIZE(keep), &err) < 0) {
-		nsw_error_set_status(&err, EXEC_EXIT_RUNTIME);
-		goto fail;
-	}
-	environ = nsw_build_env(c);
-	if (!environ) {
-		nsw_error(&err, ENOMEM, "environment");
-		goto fail;
-	}
-	if (nsw_tty_setup(c->tty, &master, &err) < 0)
-		goto fail;
-	if (master >= 0 && nsw_tty_send_master(tty_sock, master) < 0) {
-		nsw_error(&err, errno, "-t: cannot hand the terminal to nswatch exec");
-		goto fail;
-	}
-	if (master >= 0)
-		close(master);
-	if (nsw_seccomp_apply(&c->seccomp, c->caps, &err) < 0)
-		goto fail;
-	execvp(argv[0], argv);
-	e = errno;
-	if (e == ENOENT) {
-		nsw_error(&err, 0, "%s: command not found in the container", argv[0]);
-		nsw_error_set_status(&err, EXEC_EXIT_NOT_FOUND);
-	} else {
-		nsw_error(&err, e, "%s", argv[0]);
-		nsw_error_set_status(&err, EXEC_EXIT_CANNOT_EXEC);
-	}
-fail:
-	if (!err.status)
-		nsw_error_set_status(&err, err.errnum == ENOENT || !err.errnum ?
-						   EXEC_EXIT_NOT_FOUND :
-						   EXEC_EXIT_CANNOT_EXEC);
-	(void)!write(errpipe, &err, sizeof(err));
-	_exit(err.status);
-}
-
-static int join_one_by_one(const struct nsw_instance *in, unsigned long flags,
-			   struct nsw_error *err)
-{
-	/* The user namespace first: it grants the rights to join the rest. */
-	static const char *const order[] = { "user", "mnt", "uts", "ipc",
-					     "net", "cgroup", "pid", "time" };
-	int fds[ARRAY_SIZE(order)];
-	int r = 0;
-
-	/* All opened before any is joined: /proc changes with the mnt ns. */
-	for (size_t i = 0; i < ARRAY_SIZE(order); i++) {
-		char path[64];
-
-		fds[i] = -1;
-		if (!(flags & nsw_type_flag(order[i])))
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/ns/%s", in->pid, order[i]);
-		fds[i] = open(path, O_RDONLY | O_CLOEXEC);
-		if (fds[i] < 0)
-			r = nsw_error(err, errno, "cannot open %s", path);
-	}
-	for (size_t i = 0; i < ARRAY_SIZE(order) && r == 0; i++)
-		if (fds[i] >= 0 && setns(fds[i], 0) < 0)
-			r = nsw_error(err, errno, "cannot join the %s namespace", order[i]);
-	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
-		if (fds[i] >= 0)
-			close(fds[i]);
-	if (r == 0)
-		errno = 0;
-	return r;
-}
-
-static int join(const struct nsw_instance *in, const struct nsw_container *c,
-		int pidfd, struct nsw_error *err)
-{
-	/* No process in the container may read us before we exec. */
-	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-	if (nsw_cgroup_add_pid(&in->cg, getpid(), err) < 0)
-		return -1;
-	if (setns(pidfd, c->ns_flags) < 0) {
-		/* Before 5.8, setns() takes one namespace file at a time. */
-		if (errno != EINVAL || join_one_by_one(in, c->ns_flags, err) < 0)
-			return nsw_error(err, errno ? errno : err->errnum,
-					 "cannot join the namespaces of %s", in->name);
-	}
-	if ((c->ns_flags & CLONE_NEWUSER) &&
-	    (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
-		return nsw_error(err, errno, "cannot become root in %s", in->name);
-	return 0;
-}
-
-/* The joiner: runs in the host's pid namespace, forks the command. */
-static __attribute__((noreturn)) void joiner(const struct nsw_instance *in,
-					       struct nsw_container *c,
-					       char **argv, int pidfd,
-					       int errpipe, int pidpipe,
-					       int tty_sock)
-{
-	struct nsw_error err = { 0 };
-	int keep[] = { pidfd, errpipe, pidpipe, tty_sock };
-	pid_t pid;
-
-	/* Nothing the caller left open may be reached from the container. */
-	if (nsw_close_fds_except(keep, ARRAY_SIZE(keep), &err) < 0 ||
-	    join(in, c, pidfd, &err) < 0) {
-		nsw_error_set_status(&err, EXEC_EXIT_RUNTIME);
-		(void)!write(errpipe, &err, sizeof(err));
-		_exit(EXEC_EXIT_RUNTIME);
-	}
-	/* CLONE_PARENT: the command is nswatch exec's child, not ours. */
-	pid = syscall(SYS_clone, CLONE_PARENT | SIGCHLD, NULL, NULL, NULL, 0);
-	if (pid == 0) {
-		sigset_t none;
-
-		sigemptyset(&none);
-		sigprocmask(SIG_SETMASK, &none, NULL);
-		exec_command(c, argv, errpipe, tty_sock);
-	}
-	if (pid < 0) {
-		nsw_error(&err, errno, "fork in the container");
-		nsw_error_set_status(&err, EXEC_EXIT_RUNTIME);
-		(void)!write(errpipe, &err, sizeof(err));
-		_exit(EXEC_EXIT_RUNTIME);
-	}
-	(void)!write(pidpipe, &pid, sizeof(pid));
-	_exit(0);
-}
-
 static int exec_in(struct exec_opts *o, struct nsw_container *c,
 		   struct nsw_error *err)
 {
 	struct nsw_instance in;
 	cleanup_close int pidfd = -1, cmd_fd = -1, tty_sock = -1, master = -1;
-	int errp[2], pidp[2], ttyp[2] = { -1, -1 }, status;
-	struct nsw_error child_err;
-	pid_t joiner_pid, cmd = 0;
+	int ttyp[2] = { -1, -1 }, report, status;
+	struct nsw_enter_command cmd = { .c = c, .argv = o->argv, .tty_sock = -1,
+					 .die_with_parent = true };
+	struct nsw_enter e = { .in = &in, .fn = nsw_enter_command_main, .arg = &cmd };
+	struct nsw_error cmd_err = { 0 };
+	pid_t pid;
 	sigset_t set;
 
 	pidfd = nsw_open_init(o->name, &in, c, err);
@@ -289,51 +130,40 @@ static int exec_in(struct exec_opts *o, struct nsw_container *c,
 	}
 	c->tty = o->tty;
 	c->interactive = o->interactive;
-	if (pipe2(errp, O_CLOEXEC) < 0 || pipe2(pidp, O_CLOEXEC) < 0)
-		return nsw_error(err, errno, "pipe");
 	if (o->tty && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ttyp) < 0)
 		return nsw_error(err, errno, "socketpair");
 	tty_sock = ttyp[0];
+	cmd.tty_sock = ttyp[1];
+	e.pidfd = pidfd;
+	e.keep = &cmd.tty_sock;
+	e.n_keep = 1;
+	if (nsw_enter_ns_flags(in.pid, &e.ns_flags, err) < 0)
+		return nsw_error_set_status(err, EXEC_EXIT_RUNTIME);
 	nsw_forwarded_signals(&set);
 	sigprocmask(SIG_BLOCK, &set, NULL);
-	fflush(stdout);
-	joiner_pid = fork();
-	if (joiner_pid < 0)
-		return nsw_error(err, errno, "fork");
-	if (joiner_pid == 0) {
-		close(errp[0]);
-		close(pidp[0]);
-		joiner(&in, c, o->argv, pidfd, errp[1], pidp[1], ttyp[1]);
+	if (nsw_enter_spawn(&e, &pid, &report, err) < 0) {
+		if (ttyp[1] >= 0)
+			close(ttyp[1]);
+		return -1;
 	}
-	close(errp[1]);
-	close(pidp[1]);
 	if (ttyp[1] >= 0)
 		close(ttyp[1]);
-	waitpid(joiner_pid, &status, 0);
-	if (read(pidp[0], &cmd, sizeof(cmd)) != sizeof(cmd))
-		cmd = 0;
-	close(pidp[0]);
 	status = EXEC_EXIT_RUNTIME;
-	if (cmd > 0) {
-		cmd_fd = syscall(SYS_pidfd_open, cmd, 0);
-		/* EOF: the command failed before its terminal; errp says why. */
-		if (cmd_fd >= 0 && tty_sock >= 0)
-			master = nsw_tty_recv_master(tty_sock);
-		if (cmd_fd < 0)
-			status = EXEC_EXIT_RUNTIME;
-		else if (master >= 0)
-			status = nsw_tty_relay_wait(master, o->interactive, cmd_fd,
-						    -1, NULL, NULL);
-		else
-			status = nsw_forward_and_wait(cmd_fd);
-	}
+	cmd_fd = syscall(SYS_pidfd_open, pid, 0);
+	/* EOF: the command failed before its terminal; its report says why. */
+	if (cmd_fd >= 0 && tty_sock >= 0)
+		master = nsw_tty_recv_master(tty_sock);
+	if (cmd_fd < 0)
+		status = EXEC_EXIT_RUNTIME;
+	else if (master >= 0)
+		status = nsw_tty_relay_wait(master, o->interactive, cmd_fd, -1, NULL, NULL);
+	else
+		status = nsw_forward_and_wait(cmd_fd);
 	/* EOF: the command was exec'd; a record: why it was not. */
-	if (read(errp[0], &child_err, sizeof(child_err)) == sizeof(child_err)) {
-		*err = child_err;
-		close(errp[0]);
-		return nsw_error_set_status(err, cmd > 0 ? status : EXEC_EXIT_RUNTIME);
+	if (nsw_enter_report(report, &cmd_err) < 0) {
+		*err = cmd_err;
+		return nsw_error_set_status(err, status);
 	}
-	close(errp[0]);
 	return status;
 }
 

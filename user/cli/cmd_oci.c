@@ -318,15 +318,133 @@ static int verb_features(int argc, char **argv, struct oci_log *log, struct nsw_
 	return 0;
 }
 
+/* ---- exec, pause, resume ---- */
+
+static int verb_exec(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
+{
+	static const struct option opts[] = {
+	    {"process", required_argument, NULL, 'p'},
+	    {"detach", no_argument, NULL, 'd'},
+	    {"pid-file", required_argument, NULL, 'P'},
+	    {"tty", no_argument, NULL, 't'},
+	    {"console-socket", required_argument, NULL, 'C'},
+	    {"cwd", required_argument, NULL, 'w'},
+	    {"env", required_argument, NULL, 'e'},
+	    {"user", required_argument, NULL, 'u'},
+	    {"cap", required_argument, NULL, 'c'},
+	    {"no-new-privs", no_argument, NULL, 'N'},
+	    {"preserve-fds", required_argument, NULL, 'f'},
+	    {"additional-gids", required_argument, NULL, 'g'},
+	    {"process-label", required_argument, NULL, 'L'},
+	    {"apparmor", required_argument, NULL, 'A'},
+	    {"cgroup", required_argument, NULL, 'G'},
+	    {"ignore-paused", no_argument, NULL, 'I'},
+	    {0},
+	};
+	struct nsw_oci_exec_opts o = {0};
+	cleanup_free char **env = calloc(argc, sizeof(char *));
+	cleanup_free char **caps = calloc(argc, sizeof(char *));
+	int opt;
+
+	(void)log;
+	if (!env || !caps)
+		return nsw_error(err, ENOMEM, "exec");
+	o.env = env;
+	o.caps = caps;
+	reset_getopt();
+	while ((opt = getopt_long(argc, argv, "+p:dte:u:c:g:", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'p':
+			o.process = optarg;
+			break;
+		case 'd':
+			o.detach = true;
+			break;
+		case 'P':
+			o.pid_file = optarg;
+			break;
+		case 't':
+			o.tty = true;
+			break;
+		case 'C':
+			o.console_socket = optarg;
+			break;
+		case 'w':
+			o.cwd = optarg;
+			break;
+		case 'e':
+			env[o.n_env++] = optarg;
+			break;
+		case 'u':
+			if (nsw_parse_user(optarg, &o.uid, &o.gid, err) < 0)
+				return nsw_error_wrap(err, "--user");
+			o.user_set = true;
+			break;
+		case 'c':
+			caps[o.n_caps++] = optarg;
+			break;
+		case 'N':
+			o.no_new_privs = true;
+			break;
+		case 'f':
+			if (strcmp(optarg, "0"))
+				return nsw_error(err, 0,
+						 "--preserve-fds: not supported by nswatch yet");
+			break;
+		case 'A':
+		case 'L':
+			/* As process.apparmorProfile and selinuxLabel: none on this host. */
+			break;
+		case 'g':
+		case 'G':
+		case 'I':
+			return nsw_error(err, 0, "exec: --%s: not supported by nswatch yet",
+					 opt == 'g' ? "additional-gids" :
+					 opt == 'G' ? "cgroup" : "ignore-paused");
+		default:
+			return nsw_error(err, 0, "exec: bad option");
+		}
+	}
+	if (optind >= argc)
+		return nsw_error(err, 0,
+				 "usage: " OCI_PROG " exec [--process FILE] [--detach] [--pid-file "
+				 "FILE] [--tty --console-socket SOCKET] [--cwd DIR] [--env K=V] "
+				 "[--user UID[:GID]] [--cap CAP] [--no-new-privs] ID [CMD...]");
+	o.argv = argv + optind + 1;
+	return nsw_oci_exec(argv[optind], &o, err);
+}
+
+static int verb_pause(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
+{
+	(void)log;
+	reset_getopt();
+	if (getopt_long(argc, argv, "+", (const struct option[]){{0}}, NULL) != -1)
+		return nsw_error(err, 0, "pause: bad option");
+	if (need_id(argc, argv, 1, 1, "pause ID", err) < 0)
+		return -1;
+	return nsw_oci_pause(argv[optind], err) < 0 ? -1 : 0;
+}
+
+static int verb_resume(int argc, char **argv, struct oci_log *log, struct nsw_error *err)
+{
+	(void)log;
+	reset_getopt();
+	if (getopt_long(argc, argv, "+", (const struct option[]){{0}}, NULL) != -1)
+		return nsw_error(err, 0, "resume: bad option");
+	if (need_id(argc, argv, 1, 1, "resume ID", err) < 0)
+		return -1;
+	return nsw_oci_resume(argv[optind], err) < 0 ? -1 : 0;
+}
+
 static const struct oci_verb verbs[] = {
     {"create", verb_create}, {"start", verb_start},	  {"state", verb_state},
     {"kill", verb_kill},     {"delete", verb_delete},	  {"list", verb_list},
     {"ps", verb_ps},	     {"features", verb_features},
+    {"exec", verb_exec},     {"pause", verb_pause},	  {"resume", verb_resume},
 };
 
 /* Verbs of runc's that nswatch does not have yet. */
-static const char *const later[] = {"exec",   "pause",	    "resume",  "update", "run",
-				    "events", "checkpoint", "restore", "spec"};
+static const char *const later[] = {"update", "run", "events", "checkpoint", "restore", "spec"};
 
 static void usage(FILE *f)
 {
@@ -342,15 +460,31 @@ static void usage(FILE *f)
 		   "  list [--format table|json] [--quiet]\n"
 		   "  ps [--format table|json] ID\n"
 		   "  features\n"
+		   "  exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket S]\n"
+		   "       [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs] ID [CMD...]\n"
+		   "  pause ID\n"
+		   "  resume ID\n"
 		   "The state root is " NSW_OCI_ROOT " unless --root is given.\n");
 }
 
 bool cmd_oci_sealed(int argc, char **argv)
 {
-	/* Only create makes a process of this binary that a container holds. */
-	for (int i = 1; i < argc; i++)
-		if (!strcmp(argv[i], "create"))
+	const char *root = NSW_OCI_ROOT;
+
+	/*
+	 * create makes a process of this binary that a container holds; exec,
+	 * and start with startContainer hooks, one that enters a container.
+	 */
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--root") && i + 1 < argc)
+			root = argv[++i];
+		else if (!strncmp(argv[i], "--root=", strlen("--root=")))
+			root = argv[i] + strlen("--root=");
+		else if (!strcmp(argv[i], "create") || !strcmp(argv[i], "exec"))
 			return true;
+		else if (!strcmp(argv[i], "start"))
+			return nsw_oci_start_enters(root, argv[argc - 1]);
+	}
 	return false;
 }
 

@@ -976,9 +976,6 @@ static int parse_hooks(struct json_object *top, struct nsw_oci_config *cfg, stru
 		n = a ? json_object_array_length(a) : 0;
 		if (!n)
 			continue;
-		/* They run in the container's namespaces, which nswatch does not enter yet. */
-		if (k == NSW_OCI_HOOK_CREATE_CONTAINER || k == NSW_OCI_HOOK_START_CONTAINER)
-			return nsw_error(err, 0, "%s: not supported by nswatch yet", field);
 		cfg->hooks[k] = calloc(n, sizeof(*cfg->hooks[k]));
 		if (!cfg->hooks[k])
 			return nsw_error(err, ENOMEM, "%s", field);
@@ -1193,7 +1190,8 @@ static void write_strv(struct nsw_json *w, const char *key, char *const *v)
 void nsw_oci_config_write_saved(struct nsw_json *w, const struct nsw_oci_config *cfg)
 {
 	static const enum nsw_oci_hook_kind kept[] = {NSW_OCI_HOOK_POSTSTART,
-						      NSW_OCI_HOOK_POSTSTOP};
+						      NSW_OCI_HOOK_POSTSTOP,
+						      NSW_OCI_HOOK_START_CONTAINER};
 
 	nsw_json_key(w, "annotations");
 	nsw_json_object_begin(w);
@@ -1230,4 +1228,37 @@ int nsw_oci_config_parse_saved(struct json_object *top, struct nsw_oci_config *c
 		return -1;
 	}
 	return 0;
+}
+
+int nsw_oci_process_parse(const char *text, size_t len, struct nsw_oci_config *cfg,
+			  struct nsw_error *err)
+{
+	struct json_tokener *tok = json_tokener_new();
+	struct json_object *proc, *top = json_object_new_object();
+	int r;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (!tok || !top || nsw_container_init(&cfg->c, err) < 0) {
+		json_tokener_free(tok);
+		json_object_put(top);
+		nsw_oci_config_free(cfg);
+		return err->msg[0] ? -1 : nsw_error(err, ENOMEM, "process");
+	}
+	cfg->c.oci = true;
+	proc = json_tokener_parse_ex(tok, text, len);
+	if (!proc || json_tokener_get_parse_end(tok) < len) {
+		json_object_put(proc);
+		proc = NULL;
+	}
+	json_tokener_free(tok);
+	/* config.json's reader, on {"process": <the file>}: the same checks, the same field names. */
+	r = proc ? json_object_object_add(top, "process", proc) : -1;
+	if (r < 0)
+		r = nsw_error(err, 0, "not valid JSON");
+	else
+		r = parse_process(top, cfg, err);
+	json_object_put(top);
+	if (r < 0)
+		nsw_oci_config_free(cfg);
+	return r;
 }

@@ -82,6 +82,14 @@ void nsw_oci_config_write_saved(struct nsw_json *w, const struct nsw_oci_config 
 int nsw_oci_config_parse_saved(struct json_object *top, struct nsw_oci_config *cfg,
 			       struct nsw_error *err);
 
+/*
+ * An exec's process file (--process): the spec's process object alone,
+ * read and checked as config.json's process, into cfg->c (filled whole,
+ * or freed). Errors name the field as in config.json ("process.cwd").
+ */
+int nsw_oci_process_parse(const char *text, size_t len, struct nsw_oci_config *cfg,
+			  struct nsw_error *err);
+
 /* Free a NULL-ended array of strings and the strings. */
 void nsw_oci_strv_free(char **v);
 

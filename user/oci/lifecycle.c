@@ -42,6 +42,7 @@ static const char *const status_names[] = {
     [NSW_OCI_CREATED] = "created",
     [NSW_OCI_RUNNING] = "running",
     [NSW_OCI_STOPPED] = "stopped",
+    [NSW_OCI_PAUSED] = "paused",
 };
 
 const char *nsw_oci_status_name(enum nsw_oci_status s)
@@ -167,6 +168,9 @@ static enum nsw_oci_status kernel_status(const struct nsw_oci_state *st)
 
 	if (!nsw_proc_same(st->pid, st->starttime))
 		return NSW_OCI_STOPPED;
+	/* Frozen (pause): paused, whether started or not, as runc has it. */
+	if (nsw_oci_paused(st->id))
+		return NSW_OCI_PAUSED;
 	if (dir_path(st->id, NSW_STATE_START_FIFO, fifo, sizeof(fifo), &ignored) == 0 &&
 	    lstat(fifo, &sb) == 0)
 		return NSW_OCI_CREATED;
@@ -427,13 +431,16 @@ static int create_from(const char *id, struct nsw_oci_config *cfg,
 	st.saved.hooks[NSW_OCI_HOOK_POSTSTART] = cfg->hooks[NSW_OCI_HOOK_POSTSTART];
 	st.saved.n_hooks[NSW_OCI_HOOK_POSTSTOP] = cfg->n_hooks[NSW_OCI_HOOK_POSTSTOP];
 	st.saved.hooks[NSW_OCI_HOOK_POSTSTOP] = cfg->hooks[NSW_OCI_HOOK_POSTSTOP];
+	st.saved.n_hooks[NSW_OCI_HOOK_START_CONTAINER] = cfg->n_hooks[NSW_OCI_HOOK_START_CONTAINER];
+	st.saved.hooks[NSW_OCI_HOOK_START_CONTAINER] = cfg->hooks[NSW_OCI_HOOK_START_CONTAINER];
 	if (save(&st, err) < 0)
 		goto undo;
 	if (tty >= 0 && send_console(o->console_socket, tty, err) < 0)
 		goto undo;
 	/* The hooks see the state of a container that exists: created, with its pid. */
 	if (nsw_oci_run_hooks(cfg, NSW_OCI_HOOK_PRESTART, &st, err) < 0 ||
-	    nsw_oci_run_hooks(cfg, NSW_OCI_HOOK_CREATE_RUNTIME, &st, err) < 0)
+	    nsw_oci_run_hooks(cfg, NSW_OCI_HOOK_CREATE_RUNTIME, &st, err) < 0 ||
+	    nsw_oci_run_hooks(cfg, NSW_OCI_HOOK_CREATE_CONTAINER, &st, err) < 0)
 		goto undo;
 	if (o->pid_file && write_pid_file(o->pid_file, in.pid, err) < 0)
 		goto undo;
@@ -516,6 +523,12 @@ int nsw_oci_start(const char *id, struct nsw_error *err)
 		nsw_oci_state_free(&st);
 		return -1;
 	}
+	/* In the container, before the command; a failure stops it (the spec). */
+	if (nsw_oci_run_hooks(&st.saved, NSW_OCI_HOOK_START_CONTAINER, &st, err) < 0) {
+		nsw_oci_kill(id, SIGKILL, false, &(struct nsw_error){0});
+		nsw_oci_state_free(&st);
+		return -1;
+	}
 	/* The init holds the fifo open for reading: this neither blocks nor fails. */
 	fd = open(fifo, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0 || write(fd, &byte, 1) != 1)
@@ -585,7 +598,8 @@ int nsw_oci_kill(const char *id, int sig, bool all, struct nsw_error *err)
 
 	if (nsw_oci_state_load(id, &st, err) < 0)
 		return -1;
-	if (st.status != NSW_OCI_CREATED && st.status != NSW_OCI_RUNNING) {
+	if (st.status != NSW_OCI_CREATED && st.status != NSW_OCI_RUNNING &&
+	    st.status != NSW_OCI_PAUSED) {
 		nsw_oci_state_free(&st);
 		return nsw_error(err, 0, "cannot kill container %s: container not running", id);
 	}
@@ -593,6 +607,9 @@ int nsw_oci_kill(const char *id, int sig, bool all, struct nsw_error *err)
 		r = nsw_error(err, errno, "cannot kill container %s: container not running", id);
 	if (r == 0 && all && nsw_state_load(id, &in, NULL, err) == 0)
 		signal_cgroup(&in.cg, sig);
+	/* A frozen task takes SIGKILL only once thawed (v1): thaw, as runc does. */
+	if (r == 0 && sig == SIGKILL && st.status == NSW_OCI_PAUSED)
+		nsw_oci_thaw(id);
 	nsw_oci_state_free(&st);
 	return r;
 }
@@ -631,8 +648,12 @@ int nsw_oci_delete(const char *id, bool force, struct nsw_error *err)
 		nsw_oci_state_free(&st);
 		return -1;
 	}
-	if (st.status == NSW_OCI_CREATED || st.status == NSW_OCI_RUNNING) {
+	if (st.status == NSW_OCI_CREATED || st.status == NSW_OCI_RUNNING ||
+	    st.status == NSW_OCI_PAUSED) {
 		signal_pid(st.pid, st.starttime, SIGKILL);
+		/* Killed, then thawed, so that the kill is taken (runc's order). */
+		if (st.status == NSW_OCI_PAUSED)
+			nsw_oci_thaw(id);
 		if (wait_gone(st.pid, st.starttime) < 0) {
 			nsw_oci_state_free(&st);
 			return nsw_error(err, 0, "container %s: its init did not end after SIGKILL",
@@ -758,4 +779,16 @@ int nsw_oci_parse_signal(const char *s, int *sig, struct nsw_error *err)
 		}
 	}
 	return nsw_error(err, 0, "invalid signal '%s'", s);
+}
+
+/* ---- for exec (exec.c): create's console and pid file ---- */
+
+int nsw_oci_send_console(const char *path, int master, struct nsw_error *err)
+{
+	return send_console(path, master, err);
+}
+
+int nsw_oci_write_pid_file(const char *path, pid_t pid, struct nsw_error *err)
+{
+	return write_pid_file(path, pid, err);
 }

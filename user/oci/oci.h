@@ -36,6 +36,7 @@ enum nsw_oci_status {
 	NSW_OCI_CREATED,
 	NSW_OCI_RUNNING,
 	NSW_OCI_STOPPED,
+	NSW_OCI_PAUSED, /* running or created, its cgroup frozen (pause) */
 };
 
 const char *nsw_oci_status_name(enum nsw_oci_status s);
@@ -95,5 +96,53 @@ int nsw_oci_parse_signal(const char *s, int *sig, struct nsw_error *err);
  */
 int nsw_oci_run_hooks(const struct nsw_oci_config *cfg, enum nsw_oci_hook_kind kind,
 		      const struct nsw_oci_state *st, struct nsw_error *err);
+
+/* ---- exec, pause, resume; hooks in the container (exec.c, freeze.c, hooks.c) ---- */
+
+/* runc's exec: the process from a file, or the bundle's process with these changes. */
+struct nsw_oci_exec_opts {
+	const char *process;	    /* --process FILE (the spec's process object); NULL: none */
+	bool detach;		    /* return once the command runs; the caller's reaper reaps it */
+	const char *pid_file;	    /* the process's host pid, written whole */
+	bool tty;		    /* without --process: a terminal (needs console_socket) */
+	const char *console_socket; /* where the terminal's master goes */
+	const char *cwd;
+	int n_env;
+	char **env; /* K=V, over the process's own */
+	bool user_set;
+	unsigned int uid, gid;
+	int n_caps;
+	char **caps; /* added to the bounding, effective and permitted sets */
+	bool no_new_privs;
+	char **argv; /* without --process: the command (NULL-ended) */
+};
+
+/*
+ * Run a process in container id (created or running): every namespace of
+ * its init, its cgroups, its root, its recorded seccomp filter, the
+ * process's identity and capabilities. Detached: 0 once the command has
+ * been executed; else its exit status (128+N for signal N). -1 with err:
+ * "container ID does not exist", "cannot exec in a stopped container".
+ */
+int nsw_oci_exec(const char *id, const struct nsw_oci_exec_opts *o, struct nsw_error *err);
+
+/* Freeze (pause) or thaw (resume) every process of the container's cgroup. */
+int nsw_oci_pause(const char *id, struct nsw_error *err);
+int nsw_oci_resume(const char *id, struct nsw_error *err);
+/* Is the container's cgroup frozen, or being frozen (its status is then paused)? */
+bool nsw_oci_paused(const char *id);
+/* Thaw it whatever its state (kill -9 and delete --force of a paused container). */
+void nsw_oci_thaw(const char *id);
+
+/*
+ * Will `start` of container id (in state root) run startContainer hooks,
+ * which enter the container? true when unsure (no readable oci.json).
+ */
+bool nsw_oci_start_enters(const char *root, const char *id);
+
+/* create's: the terminal's master to an engine's console socket (SCM_RIGHTS). */
+int nsw_oci_send_console(const char *path, int master, struct nsw_error *err);
+/* create's: a pid file written whole (a temporary file renamed). */
+int nsw_oci_write_pid_file(const char *path, pid_t pid, struct nsw_error *err);
 
 #endif /* NSW_OCI_H */
