@@ -167,7 +167,11 @@ teardown_file() {
 	for p in $ENG_HOST_PATHS; do
 		case $ENG_BEFORE in *" path:$p "*) continue ;; esac
 		if [ "$p" = /run/netns ]; then
-			rmdir "$p" 2>/dev/null # only if empty: ip netns uses it too
+			# As `ip netns add` makes it: a bind of itself. Only if empty.
+			if [ -d "$p" ] && [ -z "$(ls -A "$p")" ]; then
+				mountpoint -q "$p" && umount "$p" 2>/dev/null
+				rmdir "$p" 2>/dev/null
+			fi
 		else
 			rm -rf "$p"
 		fi
