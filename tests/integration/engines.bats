@@ -496,3 +496,16 @@ EOF
 			fail "create '$bad' left $(ls -A "$root")"
 	done
 }
+
+@test "delete --force of an id that is not there exits 0 and says nothing, as runc's (engines call it after a failed create, and after delete); plain delete still says 'does not exist'" {
+	local root=$BATS_TEST_TMPDIR/root id=$RT_PREFIX-nosuch
+	NSW_STATUS=0
+	"$RUNC" --root "$root" delete --force "$id" >"$NSW_OUT" 2>"$NSW_ERR" </dev/null || NSW_STATUS=$?
+	assert_eq "exit status of delete --force" "$NSW_STATUS" 0
+	assert_eq "what delete --force printed" "$(cat "$NSW_OUT" "$NSW_ERR")" ""
+	NSW_STATUS=0
+	"$RUNC" --root "$root" delete "$id" >"$NSW_OUT" 2>"$NSW_ERR" </dev/null || NSW_STATUS=$?
+	assert_eq "exit status of delete (control)" "$NSW_STATUS" 1
+	grep -qF "container $id does not exist" "$NSW_ERR" ||
+		fail "delete (control) did not say 'does not exist': $(cat "$NSW_ERR")"
+}

@@ -633,14 +633,32 @@ static int wait_gone(pid_t pid, unsigned long long starttime)
 	return r > 0 ? 0 : -1;
 }
 
+/*
+ * delete --force of a container that is not there: done, as runc has it
+ * (podman and containerd's shim call it after a failed create, and after
+ * a delete).
+ */
+static bool gone_for_force(const char *id)
+{
+	struct nsw_error ignored;
+	char path[PATH_MAX];
+
+	return nsw_name_valid(id) && dir_path(id, NULL, path, sizeof(path), &ignored) == 0 &&
+	       access(path, F_OK) < 0 && errno == ENOENT;
+}
+
 int nsw_oci_delete(const char *id, bool force, struct nsw_error *err)
 {
 	struct nsw_oci_state st;
 	struct nsw_instance in;
 	int r;
 
-	if (nsw_oci_state_load(id, &st, err) < 0)
-		return -1;
+	if (nsw_oci_state_load(id, &st, err) < 0) {
+		if (!force || !gone_for_force(id))
+			return -1;
+		memset(err, 0, sizeof(*err));
+		return 0;
+	}
 	/* The spec: deleting a container that is not stopped is an error. */
 	if (st.status != NSW_OCI_STOPPED && !force) {
 		nsw_error(err, 0, "cannot delete container %s that is not stopped: %s", id,
