@@ -422,6 +422,12 @@ eng_nspid() {
 	eng_ctr task kill "$id"
 	eng_assert_status 0
 	rt_wait_gone "$pid"
+	# The shim reaps the init, then containerd records the exit (bounded).
+	for _ in $(seq 200); do
+		eng_ctr task ls
+		[ "$(awk -v id="$id" '$1 == id {print $3}' "$NSW_OUT")" = STOPPED ] && break
+		sleep 0.1
+	done
 	eng_ctr task delete "$id"
 	eng_assert_status 0
 	grep -q "exit code 7" "$NSW_ERR" ||
