@@ -294,8 +294,9 @@ EOF
 	id=$OCI_ID
 	oci_config '["sleep", "600"]'
 	oci_up "$id"
-	"$ENGINE" console "$BATS_TEST_TMPDIR/console.sock" "$BATS_TEST_TMPDIR/console.out" \
-		>"$BATS_TEST_TMPDIR/console.log" 2>&1 &
+	# Bounded: if nothing ever connects, the test must still end.
+	timeout --kill-after=5 "$RT_TIMEOUT" "$ENGINE" console "$BATS_TEST_TMPDIR/console.sock" \
+		"$BATS_TEST_TMPDIR/console.out" >"$BATS_TEST_TMPDIR/console.log" 2>&1 &
 	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
 		grep -q listening "$BATS_TEST_TMPDIR/console.log" && break
 		sleep 0.1
@@ -308,6 +309,20 @@ EOF
 	grep -q "^/dev/pts/[0-9]" "$BATS_TEST_TMPDIR/console.out" || fail "the process's stdin is not a pty: $(cat "$BATS_TEST_TMPDIR/console.out")"
 	grep -q "via-the-terminal" "$BATS_TEST_TMPDIR/console.out" || fail "the output did not go through the terminal"
 	grep -q via-the-terminal "$NSW_OUT" && fail "the output went to exec's stdout, not the terminal"
+	# podman exec -t: --detach with the terminal; the console keeps it after exec returned.
+	timeout --kill-after=5 "$RT_TIMEOUT" "$ENGINE" console "$BATS_TEST_TMPDIR/console2.sock" \
+		"$BATS_TEST_TMPDIR/console2.out" >"$BATS_TEST_TMPDIR/console2.log" 2>&1 &
+	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
+		grep -q listening "$BATS_TEST_TMPDIR/console2.log" && break
+		sleep 0.1
+	done
+	rt_oci exec --detach --tty --console-socket "$BATS_TEST_TMPDIR/console2.sock" \
+		--pid-file "$BATS_TEST_TMPDIR/tty.pid" "$id" sh -c 'tty; echo detached-tty'
+	assert_eq "exit status of exec --detach --tty" "$NSW_STATUS" 0
+	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/tty.pid")")
+	wait
+	grep -qx "tty=yes" "$BATS_TEST_TMPDIR/console2.out" || fail "no terminal received (detached): $(cat "$BATS_TEST_TMPDIR/console2.out" "$BATS_TEST_TMPDIR/console2.log")"
+	grep -q "detached-tty" "$BATS_TEST_TMPDIR/console2.out" || fail "the detached process's output did not go through its terminal"
 	rt_oci exec --tty "$id" true
 	assert_failed_with "--tty without --console-socket" "--console-socket"
 }

@@ -399,8 +399,9 @@ static int verb_exec(int argc, char **argv, struct oci_log *log, struct nsw_erro
 		case 'G':
 		case 'I':
 			return nsw_error(err, 0, "exec: --%s: not supported by nswatch yet",
-					 opt == 'g' ? "additional-gids" :
-					 opt == 'G' ? "cgroup" : "ignore-paused");
+					 opt == 'g'   ? "additional-gids"
+					 : opt == 'G' ? "cgroup"
+						      : "ignore-paused");
 		default:
 			return nsw_error(err, 0, "exec: bad option");
 		}
@@ -461,7 +462,8 @@ static void usage(FILE *f)
 		   "  ps [--format table|json] ID\n"
 		   "  features\n"
 		   "  exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket S]\n"
-		   "       [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs] ID [CMD...]\n"
+		   "       [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]...\n"
+		   "       [--no-new-privs] ID [CMD...]\n"
 		   "  pause ID\n"
 		   "  resume ID\n"
 		   "The state root is " NSW_OCI_ROOT " unless --root is given.\n");

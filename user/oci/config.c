@@ -1251,7 +1251,7 @@ int nsw_oci_process_parse(const char *text, size_t len, struct nsw_oci_config *c
 		proc = NULL;
 	}
 	json_tokener_free(tok);
-	/* config.json's reader, on {"process": <the file>}: the same checks, the same field names. */
+	/* config.json's reader on {"process": <the file>}: the same checks and field names. */
 	r = proc ? json_object_object_add(top, "process", proc) : -1;
 	if (r < 0)
 		r = nsw_error(err, 0, "not valid JSON");
