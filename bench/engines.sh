@@ -41,8 +41,9 @@ done
 nswatch=$(realpath build/nswatch 2>/dev/null || true)
 [ -x "$nswatch" ] || die "build/nswatch is not built: run 'make'"
 rootfs=$(realpath "${ROOTFS:-build/rootfs}" 2>/dev/null || true)
-[ -n "$rootfs" ] && [ -x "$rootfs/bin/busybox" ] ||
+if [ -z "$rootfs" ] || [ ! -x "$rootfs/bin/busybox" ]; then
 	die "no busybox rootfs at ${ROOTFS:-build/rootfs}: run 'make rootfs'"
+fi
 
 if [ -n "${QUICK:-}" ] && [ "${QUICK}" != 0 ]; then
 	rounds=${ROUNDS:-1} runs=${RUNS:-5} warmup=${WARMUP:-1}
@@ -52,7 +53,9 @@ fi
 for v in rounds runs warmup; do
 	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v=${!v}: not a number"
 done
-[ "$rounds" -ge 1 ] && [ "$runs" -ge 2 ] || die "needs ROUNDS >= 1 and RUNS >= 2"
+if [ "$rounds" -lt 1 ] || [ "$runs" -lt 2 ]; then
+	die "needs ROUNDS >= 1 and RUNS >= 2"
+fi
 
 image=localhost/nswatch-bench-engines:latest
 tmp=
