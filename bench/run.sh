@@ -40,3 +40,4 @@ fi
 
 "$bin" "${args[@]}" "$@"
 bash bench/containers.sh
+bash bench/engines.sh

@@ -9,7 +9,7 @@ packages=(
 	libjson-c-dev libsmartcols-dev libmount-dev libmnl-dev libcap-dev
 	uthash-dev libcmocka-dev bats jq
 	busybox-static iproute2 util-linux
-	runc bubblewrap hyperfine containerd
+	runc bubblewrap hyperfine containerd podman containernetworking-plugins iptables
 	libseccomp-dev libclang-rt-14-dev
 	qemu-system-x86 e2fsprogs xz-utils zstd file libc6-dev
 )

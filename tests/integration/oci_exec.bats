@@ -251,7 +251,7 @@ EOF
 }
 
 @test "oci exec --detach --pid-file: returns once the command runs; the pid is that process, in the container, reaped by the caller's subreaper with its status" {
-	local id pid sub execpid
+	local id pid sub execpid job
 	oci_id detach
 	id=$OCI_ID
 	oci_config '["sleep", "600"]'
@@ -264,6 +264,7 @@ EOF
 	timeout --kill-after=5 "$RT_TIMEOUT" "$ENGINE" reap "$BATS_TEST_TMPDIR/reaped" -- \
 		"$RUNC" --root "$ROOT" exec --detach --pid-file "$BATS_TEST_TMPDIR/exec.pid" \
 		--process "$BATS_TEST_TMPDIR/process.json" "$id" >"$NSW_OUT" 2>&1 </dev/null &
+	job=$!
 	# "subreaper PID", then the runtime's own exit.
 	wait_lines "$BATS_TEST_TMPDIR/reaped" 2
 	sub=$(awk '$1 == "subreaper" {print $2}' "$BATS_TEST_TMPDIR/reaped")
@@ -282,14 +283,14 @@ EOF
 	ls "$BATS_TEST_TMPDIR" | grep -q 'exec.pid.' && fail "a temporary pid file was left: $(ls "$BATS_TEST_TMPDIR")"
 	# Its end is the subreaper's to see: SIGTERM, 128+15.
 	kill -TERM "$pid"
-	wait
+	wait "$job"
 	grep -qx "reaped $pid 143" "$BATS_TEST_TMPDIR/reaped" ||
 		fail "the subreaper did not reap $pid with status 143: $(cat "$BATS_TEST_TMPDIR/reaped")"
 	assert_eq "state after the exec'd process ended" "$(state_of "$id" .status)" running
 }
 
 @test "oci exec --tty --console-socket: the process's terminal (a pty of the container) goes to the console socket" {
-	local id i
+	local id i job
 	oci_id tty
 	id=$OCI_ID
 	oci_config '["sleep", "600"]'
@@ -297,6 +298,7 @@ EOF
 	# Bounded: if nothing ever connects, the test must still end.
 	timeout --kill-after=5 "$RT_TIMEOUT" "$ENGINE" console "$BATS_TEST_TMPDIR/console.sock" \
 		"$BATS_TEST_TMPDIR/console.out" >"$BATS_TEST_TMPDIR/console.log" 2>&1 &
+	job=$!
 	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
 		grep -q listening "$BATS_TEST_TMPDIR/console.log" && break
 		sleep 0.1
@@ -304,7 +306,7 @@ EOF
 	rt_oci exec --tty --console-socket "$BATS_TEST_TMPDIR/console.sock" "$id" \
 		sh -c 'tty; echo via-the-terminal'
 	assert_eq "exit status of exec --tty" "$NSW_STATUS" 0
-	wait
+	wait "$job"
 	grep -qx "tty=yes" "$BATS_TEST_TMPDIR/console.out" || fail "no terminal received: $(cat "$BATS_TEST_TMPDIR/console.out" "$BATS_TEST_TMPDIR/console.log")"
 	grep -q "^/dev/pts/[0-9]" "$BATS_TEST_TMPDIR/console.out" || fail "the process's stdin is not a pty: $(cat "$BATS_TEST_TMPDIR/console.out")"
 	grep -q "via-the-terminal" "$BATS_TEST_TMPDIR/console.out" || fail "the output did not go through the terminal"
@@ -312,6 +314,7 @@ EOF
 	# podman exec -t: --detach with the terminal; the console keeps it after exec returned.
 	timeout --kill-after=5 "$RT_TIMEOUT" "$ENGINE" console "$BATS_TEST_TMPDIR/console2.sock" \
 		"$BATS_TEST_TMPDIR/console2.out" >"$BATS_TEST_TMPDIR/console2.log" 2>&1 &
+	job=$!
 	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
 		grep -q listening "$BATS_TEST_TMPDIR/console2.log" && break
 		sleep 0.1
@@ -320,7 +323,7 @@ EOF
 		--pid-file "$BATS_TEST_TMPDIR/tty.pid" "$id" sh -c 'tty; echo detached-tty'
 	assert_eq "exit status of exec --detach --tty" "$NSW_STATUS" 0
 	OCI_PIDS+=("$(cat "$BATS_TEST_TMPDIR/tty.pid")")
-	wait
+	wait "$job"
 	grep -qx "tty=yes" "$BATS_TEST_TMPDIR/console2.out" || fail "no terminal received (detached): $(cat "$BATS_TEST_TMPDIR/console2.out" "$BATS_TEST_TMPDIR/console2.log")"
 	grep -q "detached-tty" "$BATS_TEST_TMPDIR/console2.out" || fail "the detached process's output did not go through its terminal"
 	rt_oci exec --tty "$id" true

@@ -232,13 +232,22 @@ static void test_caps(void **state)
 
 static void test_names(void **state)
 {
+	char name[NSW_NAME_MAX + 2];
+
 	(void)state;
 	assert_true(nsw_name_valid("a"));
 	assert_true(nsw_name_valid("web-1.prod_2"));
 	assert_false(nsw_name_valid(".hidden"));
 	assert_false(nsw_name_valid(".."));
 	assert_false(nsw_name_valid("a b"));
-	assert_false(nsw_name_valid("0123456789012345678901234567890123456789012345678901234567890123"));
+	/* An engine's id: 64 hex digits (podman, docker, Kubernetes). */
+	assert_true(nsw_name_valid("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+	memset(name, 'n', NSW_NAME_MAX);
+	name[NSW_NAME_MAX] = '\0';
+	assert_true(nsw_name_valid(name));
+	name[NSW_NAME_MAX] = 'n';
+	name[NSW_NAME_MAX + 1] = '\0';
+	assert_false(nsw_name_valid(name));
 }
 
 /* ---- issue 10, item 11: --user, --hostname, --volume targets ---- */

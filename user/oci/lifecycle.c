@@ -349,6 +349,31 @@ static void undo_create(struct nsw_instance *in)
 		nsw_error_warn(&e);
 }
 
+/*
+ * mkdir -p: runc makes its --root with its parents, and containerd's shim
+ * names one (/run/containerd/runc/NAMESPACE) whose parent may not exist yet.
+ */
+static int mkdir_all(const char *path, mode_t mode)
+{
+	char buf[PATH_MAX];
+	size_t len = strlen(path);
+
+	if (len >= sizeof(buf)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(buf, path, len + 1);
+	for (char *p = buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		if (mkdir(buf, mode) < 0 && errno != EEXIST)
+			return -1;
+		*p = '/';
+	}
+	return mkdir(buf, mode) < 0 && errno != EEXIST ? -1 : 0;
+}
+
 /* What create does once the config is read and checked. */
 static int create_from(const char *id, struct nsw_oci_config *cfg,
 		       const struct nsw_oci_create_opts *o, struct nsw_oci_trace *trace,
@@ -366,7 +391,7 @@ static int create_from(const char *id, struct nsw_oci_config *cfg,
 				 "over the terminal");
 	if (!cfg->c.tty && o->console_socket)
 		return nsw_error(err, 0, "--console-socket given, but process.terminal is false");
-	if (mkdir(nsw_state_root(), 0700) < 0 && errno != EEXIST)
+	if (mkdir_all(nsw_state_root(), 0700) < 0)
 		return nsw_error(err, errno, "cannot create the state root %s", nsw_state_root());
 	/* Dot-named: no listing takes it for a container while it waits here. */
 	if (snprintf(tmp_fifo, sizeof(tmp_fifo), "%s/.%s.fifo", nsw_state_root(), id) >=
@@ -761,14 +786,32 @@ static int wait_gone(pid_t pid, unsigned long long starttime)
 	return r > 0 ? 0 : -1;
 }
 
+/*
+ * delete --force of a container that is not there: done, as runc has it
+ * (podman and containerd's shim call it after a failed create, and after
+ * a delete).
+ */
+static bool gone_for_force(const char *id)
+{
+	struct nsw_error ignored;
+	char path[PATH_MAX];
+
+	return nsw_name_valid(id) && dir_path(id, NULL, path, sizeof(path), &ignored) == 0 &&
+	       access(path, F_OK) < 0 && errno == ENOENT;
+}
+
 int nsw_oci_delete(const char *id, bool force, struct nsw_error *err)
 {
 	struct nsw_oci_state st;
 	struct nsw_instance in;
 	int r;
 
-	if (nsw_oci_state_load(id, &st, err) < 0)
-		return -1;
+	if (nsw_oci_state_load(id, &st, err) < 0) {
+		if (!force || !gone_for_force(id))
+			return -1;
+		memset(err, 0, sizeof(*err));
+		return 0;
+	}
 	/* The spec: deleting a container that is not stopped is an error. */
 	if (st.status != NSW_OCI_STOPPED && !force) {
 		nsw_error(err, 0, "cannot delete container %s that is not stopped: %s", id,

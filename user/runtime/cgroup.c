@@ -16,6 +16,7 @@
 #include <libmount/libmount.h>
 #include "lib/lazylib.h"
 #include "runtime/cgroup.h"
+#include "runtime/container.h"
 #include "lib/clock.h"
 #include "lib/util.h"
 
@@ -29,7 +30,7 @@
 /* Another container's destroy may remove the shared nswatch/ under us. */
 #define MKDIR_TRIES	3
 /* "/nswatch/" and a container name (NSW_NAME_MAX, container.h) and a NUL. */
-#define NSW_NAME_MAX_PATH 80
+#define NSW_NAME_MAX_PATH (sizeof("/nswatch/") + NSW_NAME_MAX)
 #define SELF_MOUNTINFO "/proc/self/mountinfo"
 
 /* "64k" ... "2t": binary units, each 10 bits above the one before. */

@@ -616,9 +616,12 @@ int nsw_container_validate(struct nsw_container *c, struct nsw_error *err)
 	if (c->net == NSW_NET_BRIDGE && c->rootless)
 		return nsw_error(err, 0,
 				 "--net bridge needs root (it creates host interfaces)");
-	/* The default, the name, is checked by nsw_name_valid(). */
+	/*
+	 * The default, the name, is checked by nsw_name_valid(); one longer
+	 * than the kernel's hostname is cut to it.
+	 */
 	if (!c->hostname[0] && !c->oci)
-		snprintf(c->hostname, sizeof(c->hostname), "%s", c->name);
+		snprintf(c->hostname, sizeof(c->hostname), "%.*s", NSW_HOSTNAME_MAX, c->name);
 	else if (c->hostname[0] && !nsw_hostname_valid(c->hostname))
 		return nsw_error(err, 0, NSW_HOSTNAME_RULE, c->hostname);
 	if (c->workdir[0] != '/')

@@ -16,7 +16,15 @@
 #include "runtime/seccomp.h"
 #include "lib/error.h"
 
-#define NSW_NAME_MAX 63
+/*
+ * A container's name, and an OCI container's id. runc has no limit of its own
+ * (its state directory's name, 255 bytes); engines hand over 64 hex digits
+ * (podman, docker, Kubernetes) or up to 76 characters (containerd's
+ * identifiers). 128 holds them all, and what is made from a name still fits
+ * the kernel's limits: a directory entry ("nswatch/NAME", ".NAME.fifo") and
+ * the default hostname, the name cut to NSW_HOSTNAME_MAX.
+ */
+#define NSW_NAME_MAX 128
 /* The kernel's limit (__NEW_UTS_LEN), and RFC 1123's for one label. */
 #define NSW_HOSTNAME_MAX 64
 #define NSW_HOSTNAME_LABEL_MAX 63

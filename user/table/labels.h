@@ -15,14 +15,16 @@
 #include "lib/error.h"
 #include "lib/nsnames.h"
 
+/* "containerd" and a NUL, with room. */
+#define NSW_LABEL_ENGINE_LEN 16
 /* A label as text, "engine:id": nsw_label_format()'s buffer. */
-#define NSW_LABEL_TEXT_LEN 96
+#define NSW_LABEL_TEXT_LEN (NSW_LABEL_ENGINE_LEN + NSW_NAME_MAX + 1)
 /* A Kubernetes pod uid (36 characters) and its NUL, with room. */
 #define NSW_POD_LEN 40
 
 struct nsw_label {
-	char engine[16];   /* "nswatch", "docker", "containerd", "cri-o", "podman", "runc" */
-	char id[80];       /* the container name or full id */
+	char engine[NSW_LABEL_ENGINE_LEN]; /* "nswatch", "docker", "containerd", "cri-o", "podman", "runc" */
+	char id[NSW_NAME_MAX + 1];         /* the container name or full id */
 	char pod[NSW_POD_LEN]; /* a Kubernetes pod's uid (from a kubepods path), "" if none */
 };
 
