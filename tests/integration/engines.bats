@@ -328,6 +328,31 @@ eng_nspid() {
 	assert_eq "control: a write under /tmp" "$(sed -n 's/^tmpwrite=//p' "$NSW_OUT")" ok
 }
 
+@test "podman run --annotation io.nswatch.trace: podman's container records its start in the Trace Event Format; the clone3 that made its init reports the namespaces the workload reads, and the init's exec of the command is on the init's track" {
+	local file="$BATS_TEST_TMPDIR/podman-start.trace.json" t got want child
+	eng_podman run --rm --annotation "io.nswatch.trace=$file" \
+		--annotation io.nswatch.trace-format=perfetto "$ENG_IMAGE" sh -c "$ENG_READ"
+	eng_assert_status 0
+	grep -qx done "$NSW_OUT" || fail "podman did not pass the workload's output on"
+	[ -s "$file" ] || fail "no trace at $file after podman run"
+	jq -e '.traceEvents | length > 0' "$file" >/dev/null || fail "the trace is not a Trace Event Format file"
+	assert_eq "the trace file's mode and owner" "$(stat -c '%a %u' "$file")" "600 0"
+	# The init: the child of the clone3 whose new uts namespace is the workload's.
+	want=$(eng_ns uts)
+	child=$(jq -r "[.traceEvents[] | select(.cat == \"kernel\" and .name == \"clone3\" and .args.event.ns_after.uts == $want)][0].args.event.child_pid" "$file")
+	[ -n "$child" ] && [ "$child" != null ] || fail "no clone3 in the trace made the workload's uts namespace $want"
+	for t in pid mnt ipc uts net; do
+		want=$(eng_ns "$t")
+		got=$(jq -r "[.traceEvents[] | select(.name == \"clone3\" and .args.event.child_pid == $child)][0].args.event.ns_after.$t" "$file")
+		assert_eq "clone3's ns_after.$t (the workload's $t namespace)" "$got" "$want"
+	done
+	# podman's network namespace (not the host's) was joined by path before the clone.
+	assert_ne "the workload's net namespace" "$(eng_ns net)" "$(host_ns net)"
+	got=$(jq -r "[.traceEvents[] | select(.pid == $child and .name == \"exec\")][0].args.filename" "$file")
+	assert_eq "the init's exec on its track" "$got" /bin/sh
+	assert_eq "events lost" "$(jq -r .otherData.lost "$file")" 0
+}
+
 @test "podman run -t: the workload's stdin, stdout and stderr are a terminal, the one nswatch sent podman over the console socket (control: without -t they are not)" {
 	eng_podman run --rm -t "$ENG_IMAGE" sh -c \
 		'tty; for f in 0 1 2; do [ -t $f ] && echo "tty$f"; done; exit 4'
@@ -465,7 +490,10 @@ eng_long_name() {
 	rt_check_refused 2 "bad --name" ".$RT_PREFIX"
 }
 
-# eng_oci_bundle: a bundle on the busybox rootfs whose command sleeps.
+# eng_oci_bundle: a bundle on the busybox rootfs whose command sleeps. /dev
+# is a tmpfs: without a mount there, the runtime binds the host's null, zero,
+# ... into the rootfs's own /dev, making their mountpoints in the shared
+# build/rootfs (as runc makes them in a bundle's rootfs).
 eng_oci_bundle() {
 	mkdir -p "$BATS_TEST_TMPDIR/bundle"
 	cat >"$BATS_TEST_TMPDIR/bundle/config.json" <<EOF
@@ -473,7 +501,8 @@ eng_oci_bundle() {
  "root": {"path": "$RT_ROOTFS", "readonly": true},
  "process": {"cwd": "/", "args": ["sleep", "100"], "user": {"uid": 0, "gid": 0},
    "env": ["PATH=/bin"]},
- "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"}],
+ "mounts": [{"destination": "/proc", "type": "proc", "source": "proc"},
+   {"destination": "/dev", "type": "tmpfs", "source": "tmpfs", "options": ["nosuid", "mode=755"]}],
  "linux": {"namespaces": [{"type": "pid"}, {"type": "mount"}, {"type": "ipc"}]}}
 EOF
 }

@@ -770,7 +770,7 @@ start_sleeper() {
 
 @test "error: invalid names" {
 	local bad
-	for bad in ".$RT_PREFIX-x" "$RT_PREFIX/x" "$RT_PREFIX x" "-$RT_PREFIX" "$RT_PREFIX-$(printf 'x%.0s' $(seq 64))"; do
+	for bad in ".$RT_PREFIX-x" "$RT_PREFIX/x" "$RT_PREFIX x" "-$RT_PREFIX" "$RT_PREFIX-$(printf 'x%.0s' $(seq 128))"; do
 		rt_run --name "$bad" -- sh -c 'echo RAN'
 		rt_assert_status 2
 		rt_assert_err "$bad" "--name"
