@@ -19,6 +19,7 @@
 #include "runtime/caps.h"
 #include "runtime/seccomp.h"
 #include "lib/json.h"
+#include "lib/readfile.h"
 #include "lib/util.h"
 
 /* Room for a field's path in an error message. */
@@ -1345,27 +1346,17 @@ int nsw_oci_config_load(const char *bundle, const char *id, struct nsw_oci_confi
 	cleanup_close int fd = -1;
 	cleanup_free char *text = NULL;
 	char path[PATH_MAX];
-	struct stat st;
-	size_t got = 0;
-	ssize_t n;
+	size_t got;
 
 	snprintf(path, sizeof(path), "%s/%s", bundle, NSW_OCI_CONFIG_FILE);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return nsw_error(err, errno, "cannot open %s", path);
-	if (fstat(fd, &st) < 0)
-		return nsw_error(err, errno, "%s", path);
-	if (!S_ISREG(st.st_mode) || st.st_size > NSW_OCI_CONFIG_MAX)
+	if (nsw_read_bounded(fd, NSW_OCI_CONFIG_MAX, &text, &got) < 0 && errno == EFBIG)
 		return nsw_error(err, 0, "%s: not a regular file of at most %d bytes", path,
 				 NSW_OCI_CONFIG_MAX);
-	text = malloc(st.st_size + 1);
 	if (!text)
-		return nsw_error(err, ENOMEM, "%s", path);
-	while (got < (size_t)st.st_size && (n = read(fd, text + got, st.st_size - got)) > 0)
-		got += n;
-	if (got != (size_t)st.st_size)
-		return nsw_error(err, errno ? errno : EIO, "cannot read %s", path);
-	text[got] = '\0';
+		return nsw_error(err, errno, "cannot read %s", path);
 	if (nsw_oci_config_parse(text, got, bundle, id, cfg, err) < 0)
 		return nsw_error_wrap(err, "%s", path);
 	return 0;

@@ -24,6 +24,7 @@
 #include "runtime/process.h"
 #include "runtime/state.h"
 #include "runtime/tty.h"
+#include "lib/readfile.h"
 #include "lib/util.h"
 
 /* A process file is far smaller than a config.json; the same bound. */
@@ -33,21 +34,15 @@ static int read_process_file(const char *path, struct nsw_oci_config *cfg, struc
 {
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
 	cleanup_free char *text = NULL;
-	struct stat st;
-	size_t got = 0;
-	ssize_t n;
+	size_t got;
 
 	if (fd < 0)
 		return nsw_error(err, errno, "--process: cannot open %s", path);
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > PROCESS_FILE_MAX)
+	if (nsw_read_bounded(fd, PROCESS_FILE_MAX, &text, &got) < 0 && errno == EFBIG)
 		return nsw_error(err, 0, "--process %s: not a regular file of at most %d bytes",
 				 path, PROCESS_FILE_MAX);
-	text = malloc(st.st_size + 1);
 	if (!text)
-		return nsw_error(err, ENOMEM, "--process %s", path);
-	while (got < (size_t)st.st_size && (n = read(fd, text + got, st.st_size - got)) > 0)
-		got += n;
-	text[got] = '\0';
+		return nsw_error(err, errno, "--process %s", path);
 	if (nsw_oci_process_parse(text, got, cfg, err) < 0)
 		return nsw_error_wrap(err, "--process %s", path);
 	return 0;

@@ -27,6 +27,7 @@
 #include "runtime/runtime.h"
 #include "runtime/state.h"
 #include "lib/clock.h"
+#include "lib/readfile.h"
 #include "lib/util.h"
 
 /* oci.json is ours: far below this. */
@@ -142,22 +143,16 @@ static int copy_string(struct json_object *top, const char *key, char *buf, size
 static int read_file(const char *path, char **text, struct nsw_error *err)
 {
 	cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	struct stat st;
-	size_t got = 0;
-	ssize_t n;
+	size_t len;
 
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > OCI_STATE_MAX)
+	if (nsw_read_bounded(fd, OCI_STATE_MAX, text, &len) == 0)
+		return 0;
+	if (errno == EFBIG)
 		return nsw_error(err, 0, "invalid %s: not a regular file of at most %d bytes", path,
 				 OCI_STATE_MAX);
-	*text = malloc(st.st_size + 1);
-	if (!*text)
-		return nsw_error(err, ENOMEM, "%s", path);
-	while (got < (size_t)st.st_size && (n = read(fd, *text + got, st.st_size - got)) > 0)
-		got += n;
-	(*text)[got] = '\0';
-	return 0;
+	return nsw_error(err, errno, "%s", path);
 }
 
 static enum nsw_oci_status kernel_status(const struct nsw_oci_state *st)

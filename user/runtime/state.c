@@ -17,6 +17,7 @@
 #include "runtime/process.h"
 #include "runtime/state.h"
 #include "lib/json.h"
+#include "lib/readfile.h"
 #include "lib/util.h"
 
 /* State files hold no fractions; this is for one a hand put there. */
@@ -417,11 +418,7 @@ int nsw_state_save(const struct nsw_instance *in, const struct nsw_container *c,
 static int read_text(const char *name, char **text, size_t *len, struct nsw_error *err)
 {
 	cleanup_close int dfd = -1, fd = -1;
-	cleanup_free char *buf = NULL;
 	char path[PATH_MAX];
-	struct stat st;
-	size_t got = 0;
-	ssize_t n;
 
 	if (!nsw_name_valid(name))
 		return nsw_error(err, 0, "invalid container name '%s'", name);
@@ -445,20 +442,14 @@ static int read_text(const char *name, char **text, size_t *len, struct nsw_erro
 	}
 	if (fd < 0 && errno != ELOOP)
 		return nsw_error(err, errno, "cannot open %s", path);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size > STATE_FILE_MAX) {
+	if (fd >= 0 && nsw_read_bounded(fd, STATE_FILE_MAX, text, len) == 0)
+		return 0;
+	if (fd < 0 || errno == EFBIG) {
 		nsw_error(err, 0, "invalid state file %s: not a regular file of at most %d bytes",
 			  path, STATE_FILE_MAX);
 		return NSW_STATE_INVALID;
 	}
-	buf = malloc(st.st_size + 1);
-	if (!buf)
-		return nsw_error(err, ENOMEM, "cannot read %s", path);
-	while (got < (size_t)st.st_size && (n = read(fd, buf + got, st.st_size - got)) > 0)
-		got += n;
-	buf[got] = '\0';
-	*text = take_ptr(&buf);
-	*len = got;
-	return 0;
+	return nsw_error(err, errno, "cannot read %s", path);
 }
 
 int nsw_state_load(const char *name, struct nsw_instance *in,
