@@ -284,29 +284,42 @@ rt_alive() {
 	[ "$1" != Z ] && [ "${20}" = "$want" ]
 }
 
+# rt_status_text PID: /proc/PID/status, read whole in one pass. Bash's
+# read builtin on a seekable file reads ahead and seeks back after each
+# line, and every seek makes the kernel write the file anew: a State line
+# that changes length in between ("R (running)" / "S (sleeping)") shifts
+# the lines after it, and a key such as PPid is then missed.
+rt_status_text() {
+	local t
+	t=$(cat "/proc/$1/status" 2>/dev/null) || return 1
+	printf '%s\n' "$t"
+}
+
 # rt_status_field PID KEY: the first value of KEY: in /proc/PID/status.
 rt_status_field() {
-	local k v rest
+	local k v rest t
+	t=$(rt_status_text "$1") || return 1
 	while read -r k v rest; do
 		if [ "$k" = "$2:" ]; then
 			printf '%s\n' "$v"
 			return 0
 		fi
-	done <"/proc/$1/status"
+	done <<<"$t"
 	return 1
 }
 
 # rt_status_line PID KEY: all values of KEY: in /proc/PID/status, separated
 # by single spaces.
 rt_status_line() {
-	local k rest w
+	local k rest w t
+	t=$(rt_status_text "$1") || return 1
 	while read -r k rest; do
 		if [ "$k" = "$2:" ]; then
 			read -ra w <<<"$rest"
 			printf '%s\n' "${w[*]}"
 			return 0
 		fi
-	done <"/proc/$1/status"
+	done <<<"$t"
 	return 1
 }
 
