@@ -40,10 +40,54 @@ setup_file() {
 	oci_cgroups | sort >"$BATS_FILE_TMPDIR/cgroups.before"
 	WORK="$BATS_FILE_TMPDIR/work" bash "$VAL_SCRIPT" "$runc" "$VAL_OUT" >"$VAL_LOG" 2>&1
 	echo $? >"$BATS_FILE_TMPDIR/status"
+	rerun_racy "$runc"
 	ls -A /run/nswatch-runc 2>/dev/null | sort >"$BATS_FILE_TMPDIR/root.after"
 	oci_cgroups | sort >"$BATS_FILE_TMPDIR/cgroups.after"
 	sed 's/^/# /' "$VAL_OUT/summary.txt" >&3 2>/dev/null
 	tail -n 2 "$VAL_LOG" | sed 's/^/# /' >&3
+}
+
+# The programs whose docs/oci.md row says the suite itself races ("(rerun)"
+# in its reason): a timing of the suite's, not a property of the runtime.
+racy_programs() {
+	awk -F'|' '
+		/^\| program \| nswatch \|/ { on = 1; next }
+		on && !/^\|/ { exit }
+		on && $2 ~ /`/ && $5 ~ /\(rerun\)/ { name = $2; gsub(/[ `]/, "", name); print name }
+	' "$BATS_TEST_DIRNAME/../../docs/oci.md"
+}
+
+# rerun_racy RUNTIME: a racy program that did not pass runs again as
+# validate.sh runs it (same build, a private mount namespace, 120 s), up to
+# RACY_RERUNS times until it passes; its row in summary.txt becomes the last
+# run's, and every run's TAP output is kept (NAME.tap.N). Each rerun is said
+# on fd 3.
+RACY_RERUNS=3
+rerun_racy() {
+	local rt=$1 name t row i ok sk notok rc src="$BATS_FILE_TMPDIR/work/runtime-tools"
+	for name in $(racy_programs); do
+		t=$(ls "$src/validation/$name/"*.t 2>/dev/null | head -n 1)
+		[ -n "$t" ] || continue
+		for ((i = 1; i <= RACY_RERUNS; i++)); do
+			row=$(awk -v n="$name" '$1 == n' "$VAL_OUT/summary.txt")
+			# shellcheck disable=SC2086
+			set -- $row
+			[ "$#" -eq 5 ] || break
+			[ "$5" -eq 0 ] && [ "$3" -eq 0 ] && [ "$2" -gt 0 ] && break
+			cp "$VAL_OUT/$name.tap" "$VAL_OUT/$name.tap.$i"
+			rc=0
+			(cd "$src" && RUNTIME="$rt" unshare -m --propagation private timeout 120 "$t") \
+				>"$VAL_OUT/$name.tap" 2>&1 || rc=$?
+			rm -rf /tmp/ocitest*
+			ok=$(grep -cE '^ok [0-9]+' "$VAL_OUT/$name.tap" || true)
+			sk=$(grep -ciE '^ok [0-9]+.*# ?skip' "$VAL_OUT/$name.tap" || true)
+			notok=$(grep -cE '^not ok [0-9]+' "$VAL_OUT/$name.tap" || true)
+			awk -v n="$name" -v r="$(printf '%-44s %5d %5d %5d %4d' "$name" $((ok - sk)) "$notok" "$sk" "$rc")" \
+				'$1 == n { print r; next } { print }' "$VAL_OUT/summary.txt" >"$VAL_OUT/summary.new"
+			mv "$VAL_OUT/summary.new" "$VAL_OUT/summary.txt"
+			echo "# $name (the suite races, docs/oci.md) did not pass; run again ($i of $RACY_RERUNS): ok $((ok - sk)), not ok $notok, status $rc" >&3
+		done
+	done
 }
 
 # The container cgroups that nswatch makes by default, in every hierarchy.
