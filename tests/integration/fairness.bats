@@ -170,3 +170,59 @@ EOF
 		grep -q "rate limit" "$NSW_ERR" || fail "no message naming the rate limit for '$bad'"
 	done
 }
+
+# forkflood_script: $W/forkflood.sh runs two unprivileged fork floods (uids
+# 6001 and 6002) for 3 s and, once their first second is over, root's 200
+# unshare+setns pairs, 5 ms apart. Forks and exits are not rate-limited
+# (the namespace table needs every one): what protects root's events is
+# that the kernel makes a process far more slowly than the reporter takes
+# its two records.
+forkflood_script() {
+	require_helper nsw_forkflood
+	cat >"$W/forkflood.sh" <<EOF
+setpriv --reuid=$FLOOD_UID1 --regid=$FLOOD_UID1 --clear-groups "$NSW_HELPER_DIR/nsw_forkflood" -t 3 >"$W/f1" &
+setpriv --reuid=$FLOOD_UID2 --regid=$FLOOD_UID2 --clear-groups "$NSW_HELPER_DIR/nsw_forkflood" -t 3 >"$W/f2" &
+sleep 1
+"$NSW_HELPER_DIR/nsw_flood" -s -n 200 -i 5000 >"$W/root"
+wait
+EOF
+}
+
+# check_forkflood_ran: both fork floods made processes and none failed; root
+# made its 200 pairs.
+check_forkflood_ran() {
+	local f
+	for f in f1 f2; do
+		[ -s "$W/$f" ] || fail "fork flood $f printed nothing"
+		assert_eq "$f: failed forks" "$(jq .failed "$W/$f")" 0
+		[ "$(jq .forks "$W/$f")" -gt 1000 ] || fail "$f made only $(jq .forks "$W/$f") processes: no flood"
+	done
+	assert_eq "root workload: failed calls" "$(jq .failed "$W/root")" 0
+	assert_eq "root workload: unshare calls" "$(jq .unshare "$W/root")" 200
+	assert_eq "root workload: setns calls" "$(jq .setns "$W/root")" 200
+}
+
+@test "fairness: two unprivileged fork floods lose no fork or exit record and none of root's calls (control: a 4 KiB ring loses under the same floods)" {
+	local rootpid
+	forkflood_script
+	nsw_trace --json -- sh "$W/forkflood.sh"
+	assert_trace_ok
+	check_forkflood_ran
+	echo "# forks: $(jq -s 'map(.forks) | add' "$W/f1" "$W/f2") in 3 s; $(grep '^Summary' "$NSW_ERR")" >&3
+	rootpid=$(jq .pid "$W/root")
+	assert_eq "root's unshare events" "$(nsw_count '.pid == $p and .op == "unshare"' --argjson p "$rootpid")" 200
+	assert_eq "root's setns events" "$(nsw_count '.pid == $p and .op == "setns"' --argjson p "$rootpid")" 200
+	assert_eq "lost" "$NSW_LOST" 0
+	assert_eq "fork, exec and exit records lost" "$(summary_field lifecycle_lost)" 0
+
+	# The same floods into a ring that holds about ten records: the reporter
+	# cannot keep up, so the test above would see any loss.
+	forkflood_script
+	nsw_trace --json --ring-size 4K -- sh "$W/forkflood.sh"
+	assert_trace_ok
+	check_forkflood_ran
+	[ $((NSW_LOST + $(summary_field lifecycle_lost))) -gt 0 ] ||
+		fail "control: nothing lost under two fork floods into a 4 KiB ring"
+	check_accounting unshare "$W/root"
+	check_accounting setns "$W/root"
+}
