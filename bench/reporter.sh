@@ -15,6 +15,9 @@
 #   load                reporter ns/event / producer ns/call: below 1, one
 #                       reporter keeps up with one producer
 #   lost                events lost (Summary line); with enough room, 0
+#   steal               per round, the largest time taken from one of the
+#                       VM's CPUs by its host during the flood (/proc/stat),
+#                       in ms: a reporter stopped from outside the guest
 #
 # Medians over REPORTER_REPEATS rounds. REPORTER_LOAD=N runs N busy loops
 # at nice 19 through the whole run (a background load that the scheduler
@@ -80,16 +83,31 @@ start() { # BINARY OUTPUT SINK
 	exit 1
 }
 
-# One flood under one reporter: "reporter_ns producer_ns lost".
+# The steal column of each CPU in /proc/stat, in USER_HZ ticks.
+steal_ticks() {
+	awk '/^cpu[0-9]/ {printf "%s ", $9}' /proc/stat
+}
+
+# The largest per-CPU difference between two steal_ticks, in ms.
+steal_ms() { # BEFORE AFTER
+	awk -v a="$1" -v b="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+		n = split(a, x); split(b, y); m = 0
+		for (i = 1; i <= n; i++) if (y[i] - x[i] > m) m = y[i] - x[i]
+		print int(m * 1000 / hz) }'
+}
+
+# One flood under one reporter: "reporter_ns producer_ns lost steal_ms".
 one() { # BINARY OUTPUT SINK
-	local c0 c1 c2 t0 t1 calls events lost
+	local c0 c1 c2 t0 t1 calls events lost s0 s1
 	start "$@"
 	rm -rf "$tmp/w" && mkdir "$tmp/w"
 	sleep 0.2
 	c0=$(cpu_ns "$tracer")
+	s0=$(steal_ticks)
 	t0=$(date +%s%N)
 	"$flip" "$tmp/w" "$n" 0 hold
 	t1=$(date +%s%N)
+	s1=$(steal_ticks)
 	calls=$(cat "$tmp/w/setns")
 	# Drained once the reporter's CPU stands still across two polls.
 	c1=$(cpu_ns "$tracer")
@@ -105,7 +123,7 @@ one() { # BINARY OUTPUT SINK
 		echo "bench/reporter.sh: no summary: $(cat "$tmp/err")" >&2
 		exit 1
 	fi
-	echo "$(((c2 - c0) / events)) $(((t1 - t0) / calls)) $lost"
+	echo "$(((c2 - c0) / events)) $(((t1 - t0) / calls)) $lost $(steal_ms "$s0" "$s1")"
 }
 
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
@@ -115,7 +133,7 @@ for ((i = 0; i < load; i++)); do
 	loaders+=($!)
 done
 
-declare -A rep prod lost
+declare -A rep prod lost steal
 for _ in $(seq "$repeats"); do
 	for output in $outputs; do
 		for sink in $sinks; do
@@ -124,11 +142,12 @@ for _ in $(seq "$repeats"); do
 			for b in $builds; do
 				bin=$PWD/build/nswatch
 				[ "$b" = baseline ] && bin=$REPORTER_BASELINE
-				read -r r p l < <(one "$bin" "$output" "$sink")
+				read -r r p l st < <(one "$bin" "$output" "$sink")
 				k="$b $output $sink"
 				rep[$k]+="$r "
 				prod[$k]+="$p "
 				lost[$k]+="$l "
+				steal[$k]+="$st "
 			done
 		done
 	done
@@ -145,9 +164,9 @@ for output in $outputs; do
 			[ -n "${rep[$k]:-}" ] || continue
 			r=$(tr ' ' '\n' <<<"${rep[$k]}" | grep . | median)
 			p=$(tr ' ' '\n' <<<"${prod[$k]}" | grep . | median)
-			printf '%-9s %-5s %-5s %12d %13d %13d %6s %s\n' "$b" "$output" "$sink" \
+			printf '%-9s %-5s %-5s %12d %13d %13d %6s %s| steal ms: %s\n' "$b" "$output" "$sink" \
 				"$r" $((1000000000 / (r ? r : 1))) "$p" \
-				"$(awk -v r="$r" -v p="$p" 'BEGIN {printf "%.2f", r / p}')" "${lost[$k]}"
+				"$(awk -v r="$r" -v p="$p" 'BEGIN {printf "%.2f", r / p}')" "${lost[$k]}" "${steal[$k]}"
 		done
 		if [ -n "${REPORTER_BASELINE:-}" ]; then
 			r=$(tr ' ' '\n' <<<"${rep["this $output $sink"]}" | grep . | median)
