@@ -20,8 +20,9 @@
 #                       in ms: a reporter stopped from outside the guest
 #
 # Medians over REPORTER_REPEATS rounds. REPORTER_LOAD=N runs N busy loops
-# at nice 19 through the whole run (a background load that the scheduler
-# should keep out of the reporter's way); REPORTER_RING=SIZE passes
+# at nice REPORTER_LOAD_NICE (19) through the whole run: at 19 a background
+# load that the scheduler should keep out of the reporter's way, at 0 one
+# that takes its share of both CPUs; REPORTER_RING=SIZE passes
 # --ring-size SIZE to both builds. REPORTER_BASELINE=path/to/nswatch
 # puts another build beside this one, taking turns within each round, and
 # prints this/baseline for each row: ratios within one run, so the drift of
@@ -46,6 +47,7 @@ repeats=${REPORTER_REPEATS:-3}
 outputs=${REPORTER_OUTPUTS:-text json}
 sinks=${REPORTER_SINKS:-null file pipe}
 load=${REPORTER_LOAD:-0}
+load_nice=${REPORTER_LOAD_NICE:-19}
 ring=()
 [ -n "${REPORTER_RING:-}" ] && ring=(--ring-size "$REPORTER_RING")
 tmp=$(mktemp -d)
@@ -129,7 +131,7 @@ one() { # BINARY OUTPUT SINK
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
 for ((i = 0; i < load; i++)); do
-	nice -n 19 bash -c 'while :; do :; done' &
+	nice -n "$load_nice" bash -c 'while :; do :; done' &
 	loaders+=($!)
 done
 
@@ -153,8 +155,8 @@ for _ in $(seq "$repeats"); do
 	done
 done
 
-printf 'one setns producer (nsw_flipns, %d calls), reporter host-wide, --rate-limit 0 %s; medians of %d; %d busy loops at nice 19\n' \
-	$((2 * n + 1)) "${ring[*]}" "$repeats" "$load"
+printf 'one setns producer (nsw_flipns, %d calls), reporter host-wide, --rate-limit 0 %s; medians of %d; %d busy loops at nice %d\n' \
+	$((2 * n + 1)) "${ring[*]}" "$repeats" "$load" "$load_nice"
 printf '%-9s %-5s %-5s %12s %13s %13s %6s %s\n' build output sink "reporter ns/ev" \
 	"events/cpu-s" "producer ns" load "lost (each round)"
 for output in $outputs; do
