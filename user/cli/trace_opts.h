@@ -15,7 +15,7 @@
 /*
  * `trace`'s ring buffer unless --ring-size: four times the tracer's own
  * (which run --trace keeps). A host-wide trace is the one a single process
- * can flood; 16 MiB hold about 50,000 setns records, 50 to 150 ms of one
+ * can flood; 16 MiB hold about 50,000 setns records, 50 to 180 ms of one
  * producer's flood on this machine, for a reporter kept off its CPU that
  * long (docs/performance.md, session 17). Kernel memory, for the trace's
  * life: Falco's modern eBPF probe takes 8 MiB per two CPUs by default.
