@@ -16,7 +16,6 @@
 #include "lib/clock.h"
 #include "lib/error.h"
 #include "lib/nsnames.h"
-#include "session/line_writer.h"
 #include "session/session.h"
 
 #define POLL_MS 50
@@ -30,13 +29,6 @@ struct tracer {
 	struct trace_opts opts;
 	struct nsw_line_presenter lines;
 	struct nsw_session *session;
-	/*
-	 * stdout when it is a file or a pipe: lines written by a thread of
-	 * their own (session/line_writer.h); NULL on a terminal, where stdout
-	 * stays line-buffered.
-	 */
-	struct nsw_line_writer *writer;
-	FILE *out; /* where the lines go: the writer's stream or stdout */
 	pid_t child;
 	int child_status;
 	bool child_done;
@@ -44,6 +36,14 @@ struct tracer {
 };
 
 static volatile sig_atomic_t stop_signal;
+
+/*
+ * stdout's buffer when it is a file or a pipe: a flood's lines leave in a
+ * few large writes per poll instead of one per 4 KiB. stdout keeps it until
+ * the process exits, so it cannot live on a stack.
+ */
+#define STDOUT_BUF_LEN (256 * 1024)
+static char stdout_buf[STDOUT_BUF_LEN];
 
 static void on_signal(int sig)
 {
@@ -135,10 +135,8 @@ static bool child_exited(struct tracer *t)
 	return t->child_done;
 }
 
-static int flush_stdout(struct tracer *t, struct nsw_error *err)
+static int flush_stdout(struct nsw_error *err)
 {
-	if (t->writer)
-		return nsw_line_writer_flush(t->writer, err);
 	if (fflush(stdout) || ferror(stdout))
 		return nsw_error(err, errno, "writing events to stdout");
 	return 0;
@@ -153,7 +151,7 @@ static int run_loop(struct tracer *t, struct nsw_error *err)
 	if (t->opts.duration > 0)
 		deadline = start + (long long)(t->opts.duration * NSW_NSEC_PER_SEC);
 	for (;;) {
-		if (nsw_session_poll(t->session, POLL_MS, err) < 0 || flush_stdout(t, err) < 0)
+		if (nsw_session_poll(t->session, POLL_MS, err) < 0 || flush_stdout(err) < 0)
 			return -1;
 		if (t->opts.cmd) {
 			if (child_exited(t))
@@ -182,7 +180,7 @@ static int drain(struct tracer *t, struct nsw_error *err)
 	if (nsw_session_drain(t->session, err) < 0 ||
 	    nsw_session_settle(t->session, NSW_SETTLE_STREAM_NS, err) < 0)
 		return -1;
-	return flush_stdout(t, err);
+	return flush_stdout(err);
 }
 
 /*
@@ -251,21 +249,13 @@ static int trace_start(struct tracer *t, struct nsw_error *err)
 	};
 	struct nsw_presenter p;
 
-	/*
-	 * A file or a pipe gets the writer thread: the ring is drained while
-	 * a write blocks. A terminal stays line-buffered, written in place.
-	 */
-	t->out = stdout;
-	if (!isatty(STDOUT_FILENO)) {
-		if (nsw_line_writer_open(&t->writer, STDOUT_FILENO, "stdout",
-					 NSW_LINE_WRITER_BUF_LEN, NSW_LINE_WRITER_BUFS, err) < 0)
-			return -1;
-		t->out = nsw_line_writer_stream(t->writer);
-	}
+	/* Before anything is written to it; a terminal stays line-buffered. */
+	if (!isatty(STDOUT_FILENO))
+		setvbuf(stdout, stdout_buf, _IOFBF, sizeof(stdout_buf));
 	/* Our own tracefs mount dance is not what the user asked about. */
 	o.tracer.exclude_self = true;
 	o.tracer.proc_events = true;
-	t->lines.f = t->out;
+	t->lines.f = stdout;
 	p = t->opts.json ? nsw_present_json(&t->lines) : nsw_present_text(&t->lines);
 	if (t->opts.cmd) {
 		if (start_child(t, err) < 0)
@@ -277,8 +267,8 @@ static int trace_start(struct tracer *t, struct nsw_error *err)
 	install_signals();
 	t->lines.offset_ns = nsw_realtime_offset_ns();
 	if (!t->opts.json) {
-		nsw_print_text_header(t->out);
-		fflush(t->out);
+		nsw_print_text_header(stdout);
+		fflush(stdout);
 	}
 	announce(t);
 	return 0;
@@ -293,16 +283,6 @@ static int trace_run(struct tracer *t, struct nsw_error *err)
 	return t->opts.cmd ? exit_status(t) : 0;
 }
 
-/* err NULL: an error is already reported; this one is not. */
-static int end_writer(struct tracer *t, struct nsw_error *err)
-{
-	struct nsw_error later;
-	int ret = nsw_line_writer_close(t->writer, err ? err : &later);
-
-	t->writer = NULL;
-	return ret;
-}
-
 int cmd_trace(int argc, char **argv, struct nsw_error *err)
 {
 	struct tracer t = { .go_fd = -1 };
@@ -314,9 +294,6 @@ int cmd_trace(int argc, char **argv, struct nsw_error *err)
 	/* Also after an error: what was seen and lost until then. */
 	if (t.session)
 		print_summary(&t);
-	/* Every line written (the summary's check may add throttled ones), then the thread ends. */
-	if (end_writer(&t, ret >= 0 ? err : NULL) < 0 && ret >= 0)
-		ret = -1;
 	abandon_child(&t);
 	if (ret >= 0)
 		nsw_session_release(t.session);
