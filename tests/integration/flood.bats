@@ -97,7 +97,7 @@ host_flood() {
 	[ "$L" -le "$NSW_LOST" ] || fail "setns lost $L > the summary's lost $NSW_LOST"
 }
 
-@test "flood: the producer's JSON lines come out in the order of its calls (A, B, A, ...), through the writer thread; control: two lines swapped are seen" {
+@test "flood: the producer's JSON lines come out in the order of its calls (A, B, A, ...); control: two lines swapped are seen" {
 	host_flood --json
 	summary_op setns
 	jq -r --argjson p "$PID" 'select(.op == "setns" and .pid == $p) | .target.inode' \
