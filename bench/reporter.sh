@@ -15,8 +15,15 @@
 #   load                reporter ns/event / producer ns/call: below 1, one
 #                       reporter keeps up with one producer
 #   lost                events lost (Summary line); with enough room, 0
+#   steal               per round, the largest time taken from one of the
+#                       VM's CPUs by its host during the flood (/proc/stat),
+#                       in ms: a reporter stopped from outside the guest
 #
-# Medians over REPORTER_REPEATS rounds. REPORTER_BASELINE=path/to/nswatch
+# Medians over REPORTER_REPEATS rounds. REPORTER_LOAD=N runs N busy loops
+# at nice REPORTER_LOAD_NICE (19) through the whole run: at 19 a background
+# load that the scheduler should keep out of the reporter's way, at 0 one
+# that takes its share of both CPUs; REPORTER_RING=SIZE passes
+# --ring-size SIZE to both builds. REPORTER_BASELINE=path/to/nswatch
 # puts another build beside this one, taking turns within each round, and
 # prints this/baseline for each row: ratios within one run, so the drift of
 # a shared machine cancels. Root; `make tests-build` first (and
@@ -39,18 +46,27 @@ n=${REPORTER_N:-100000}
 repeats=${REPORTER_REPEATS:-3}
 outputs=${REPORTER_OUTPUTS:-text json}
 sinks=${REPORTER_SINKS:-null file pipe}
+load=${REPORTER_LOAD:-0}
+load_nice=${REPORTER_LOAD_NICE:-19}
+ring=()
+[ -n "${REPORTER_RING:-}" ] && ring=(--ring-size "$REPORTER_RING")
 tmp=$(mktemp -d)
 tracer=
+loaders=()
 cleanup() {
 	[ -n "$tracer" ] && kill -INT "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
+	for p in "${loaders[@]}"; do kill "$p" 2>/dev/null; done
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-cpu_ns() { # PID: time on CPU, ns
-	local a
-	read -r a _ <"/proc/$1/schedstat"
-	echo "$a"
+cpu_ns() { # PID: time on CPU of all its threads, ns
+	local a t sum=0
+	for t in /proc/"$1"/task/*/schedstat; do
+		read -r a _ <"$t" 2>/dev/null || continue
+		sum=$((sum + a))
+	done
+	echo "$sum"
 }
 
 # The reporter, started on its sink; sets $tracer to nswatch's own pid.
@@ -59,9 +75,9 @@ start() { # BINARY OUTPUT SINK
 	[ "$output" = json ] && flag=--json
 	: >"$tmp/err"
 	case $sink in
-	null) "$bin" trace $flag --rate-limit 0 </dev/null >/dev/null 2>"$tmp/err" & ;;
-	file) "$bin" trace $flag --rate-limit 0 </dev/null >"$tmp/out" 2>"$tmp/err" & ;;
-	pipe) "$bin" trace $flag --rate-limit 0 </dev/null 2>"$tmp/err" > >(cat >/dev/null) & ;;
+	null) "$bin" trace $flag --rate-limit 0 "${ring[@]}" </dev/null >/dev/null 2>"$tmp/err" & ;;
+	file) "$bin" trace $flag --rate-limit 0 "${ring[@]}" </dev/null >"$tmp/out" 2>"$tmp/err" & ;;
+	pipe) "$bin" trace $flag --rate-limit 0 "${ring[@]}" </dev/null 2>"$tmp/err" > >(cat >/dev/null) & ;;
 	esac
 	tracer=$!
 	for _ in $(seq 200); do grep -q '^Tracing' "$tmp/err" && return 0; sleep 0.05; done
@@ -69,16 +85,31 @@ start() { # BINARY OUTPUT SINK
 	exit 1
 }
 
-# One flood under one reporter: "reporter_ns producer_ns lost".
+# The steal column of each CPU in /proc/stat, in USER_HZ ticks.
+steal_ticks() {
+	awk '/^cpu[0-9]/ {printf "%s ", $9}' /proc/stat
+}
+
+# The largest per-CPU difference between two steal_ticks, in ms.
+steal_ms() { # BEFORE AFTER
+	awk -v a="$1" -v b="$2" -v hz="$(getconf CLK_TCK)" 'BEGIN {
+		n = split(a, x); split(b, y); m = 0
+		for (i = 1; i <= n; i++) if (y[i] - x[i] > m) m = y[i] - x[i]
+		print int(m * 1000 / hz) }'
+}
+
+# One flood under one reporter: "reporter_ns producer_ns lost steal_ms".
 one() { # BINARY OUTPUT SINK
-	local c0 c1 c2 t0 t1 calls events lost
+	local c0 c1 c2 t0 t1 calls events lost s0 s1
 	start "$@"
 	rm -rf "$tmp/w" && mkdir "$tmp/w"
 	sleep 0.2
 	c0=$(cpu_ns "$tracer")
+	s0=$(steal_ticks)
 	t0=$(date +%s%N)
 	"$flip" "$tmp/w" "$n" 0 hold
 	t1=$(date +%s%N)
+	s1=$(steal_ticks)
 	calls=$(cat "$tmp/w/setns")
 	# Drained once the reporter's CPU stands still across two polls.
 	c1=$(cpu_ns "$tracer")
@@ -94,12 +125,17 @@ one() { # BINARY OUTPUT SINK
 		echo "bench/reporter.sh: no summary: $(cat "$tmp/err")" >&2
 		exit 1
 	fi
-	echo "$(((c2 - c0) / events)) $(((t1 - t0) / calls)) $lost"
+	echo "$(((c2 - c0) / events)) $(((t1 - t0) / calls)) $lost $(steal_ms "$s0" "$s1")"
 }
 
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
 
-declare -A rep prod lost
+for ((i = 0; i < load; i++)); do
+	nice -n "$load_nice" bash -c 'while :; do :; done' &
+	loaders+=($!)
+done
+
+declare -A rep prod lost steal
 for _ in $(seq "$repeats"); do
 	for output in $outputs; do
 		for sink in $sinks; do
@@ -108,18 +144,19 @@ for _ in $(seq "$repeats"); do
 			for b in $builds; do
 				bin=$PWD/build/nswatch
 				[ "$b" = baseline ] && bin=$REPORTER_BASELINE
-				read -r r p l < <(one "$bin" "$output" "$sink")
+				read -r r p l st < <(one "$bin" "$output" "$sink")
 				k="$b $output $sink"
 				rep[$k]+="$r "
 				prod[$k]+="$p "
 				lost[$k]+="$l "
+				steal[$k]+="$st "
 			done
 		done
 	done
 done
 
-printf 'one setns producer (nsw_flipns, %d calls), reporter host-wide, --rate-limit 0; medians of %d\n' \
-	$((2 * n + 1)) "$repeats"
+printf 'one setns producer (nsw_flipns, %d calls), reporter host-wide, --rate-limit 0 %s; medians of %d; %d busy loops at nice %d\n' \
+	$((2 * n + 1)) "${ring[*]}" "$repeats" "$load" "$load_nice"
 printf '%-9s %-5s %-5s %12s %13s %13s %6s %s\n' build output sink "reporter ns/ev" \
 	"events/cpu-s" "producer ns" load "lost (each round)"
 for output in $outputs; do
@@ -129,9 +166,9 @@ for output in $outputs; do
 			[ -n "${rep[$k]:-}" ] || continue
 			r=$(tr ' ' '\n' <<<"${rep[$k]}" | grep . | median)
 			p=$(tr ' ' '\n' <<<"${prod[$k]}" | grep . | median)
-			printf '%-9s %-5s %-5s %12d %13d %13d %6s %s\n' "$b" "$output" "$sink" \
+			printf '%-9s %-5s %-5s %12d %13d %13d %6s %s| steal ms: %s\n' "$b" "$output" "$sink" \
 				"$r" $((1000000000 / (r ? r : 1))) "$p" \
-				"$(awk -v r="$r" -v p="$p" 'BEGIN {printf "%.2f", r / p}')" "${lost[$k]}"
+				"$(awk -v r="$r" -v p="$p" 'BEGIN {printf "%.2f", r / p}')" "${lost[$k]}" "${steal[$k]}"
 		done
 		if [ -n "${REPORTER_BASELINE:-}" ]; then
 			r=$(tr ' ' '\n' <<<"${rep["this $output $sink"]}" | grep . | median)

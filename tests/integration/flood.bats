@@ -61,6 +61,15 @@ json_counts() {
 		| "\(.all) \(.mine) \(.a) \(.b) \(.bad)"' "$NSW_OUT")
 }
 
+# breaks FILE: the producer made its calls into A and B in turn (A, B, A,
+# ..., A), so in the order its lines were written, two in a row into the
+# same namespace mean that the lines between them are missing (lost, an
+# odd number) or out of order. FILE: one target inode per line, in the
+# output's order. BREAKS := how many such pairs.
+breaks() {
+	BREAKS=$(awk 'NR > 1 && $1 == prev {n++} {prev = $1} END {print n + 0}' "$1")
+}
+
 # host_flood ARGS...: a host-wide trace with ARGS around one flood.
 host_flood() {
 	nsw_trace_bg --rate-limit 0 "$@"
@@ -88,7 +97,23 @@ host_flood() {
 	[ "$L" -le "$NSW_LOST" ] || fail "setns lost $L > the summary's lost $NSW_LOST"
 }
 
-@test "flood: the same flood, text output, host-wide: every call has its line or is counted lost" {
+@test "flood: the producer's JSON lines come out in the order of its calls (A, B, A, ...); control: two lines swapped are seen" {
+	host_flood --json
+	summary_op setns
+	jq -r --argjson p "$PID" 'select(.op == "setns" and .pid == $p) | .target.inode' \
+		"$NSW_OUT" >"$BATS_TEST_TMPDIR/targets"
+	breaks "$BATS_TEST_TMPDIR/targets"
+	# Each lost stretch makes at most one break; a reordered pair makes two.
+	[ "$BREAKS" -le "$L" ] ||
+		fail "$BREAKS places where the producer's lines do not alternate, $L setns lost"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/targets")" -gt 2 ] || fail "too few lines to check the order"
+	# Control: the same check on the lines with the second and third swapped.
+	sed -e '2{h;d}' -e '3{G}' "$BATS_TEST_TMPDIR/targets" >"$BATS_TEST_TMPDIR/swapped"
+	breaks "$BATS_TEST_TMPDIR/swapped"
+	[ "$BREAKS" -gt 0 ] || fail "control: two swapped lines not seen as out of order"
+}
+
+@test "flood: the same flood, text output, host-wide: every call has its line or is counted lost, in the order of the calls" {
 	local mine into
 	host_flood
 	# TIME PID PPID COMM OP FLAGS RESULT NAMESPACES: the producer's setns lines that succeeded.
@@ -101,6 +126,15 @@ host_flood() {
 	[ "$mine" -le "$CALLS" ] || fail "the producer has $mine setns lines for $CALLS calls"
 	[ $((mine + L)) -ge "$CALLS" ] ||
 		fail "the producer's $CALLS calls: $mine lines and $L lost do not account for them"
+	# In the order of its calls, as the JSON test checks.
+	awk -v p="$PID" '$2 == p && $5 == "setns" && $7 == "0" {
+		for (i = 8; i <= NF; i++) if (match($i, /^target=uts:[0-9]+/)) print substr($i, 12, RLENGTH - 11) }' \
+		"$NSW_OUT" >"$BATS_TEST_TMPDIR/targets"
+	[ "$(wc -l <"$BATS_TEST_TMPDIR/targets")" -eq "$mine" ] ||
+		fail "not every line of the producer names its target"
+	breaks "$BATS_TEST_TMPDIR/targets"
+	[ "$BREAKS" -le "$L" ] ||
+		fail "$BREAKS places where the producer's text lines do not alternate, $L setns lost"
 }
 
 @test "flood: following the producer, events + throttled + lost equal the calls it made" {

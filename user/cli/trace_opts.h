@@ -12,6 +12,16 @@
 #include "lib/nsnames.h"
 #include "trace/tracer.h"
 
+/*
+ * `trace`'s ring buffer unless --ring-size: four times the tracer's own
+ * (which run --trace keeps). A host-wide trace is the one a single process
+ * can flood; 16 MiB hold about 50,000 setns records, 50 to 180 ms of one
+ * producer's flood on this machine, for a reporter kept off its CPU that
+ * long (docs/performance.md, session 17). Kernel memory, for the trace's
+ * life: Falco's modern eBPF probe takes 8 MiB per two CPUs by default.
+ */
+#define TRACE_RING_SIZE_DEFAULT (16U << 20)
+
 struct trace_opts {
 	/* --pid, --comm, --type, --op, --failed, --all-clones, --ring-size, -v */
 	struct nsw_tracer_settings tracer;
