@@ -29,7 +29,7 @@ int nsw_run_trace_consume(struct nsw_run_trace *rt);
  * on then gets an ns_held item and a place in the summary's not-freed
  * list instead of its ns_empty.
  */
-#define NSW_RUN_END_GRACE_NS (30 * 1000 * 1000ULL)
+#define NSW_RUN_END_GRACE_NS (20 * 1000 * 1000ULL)
 
 /*
  * Drain, report loss to the timeline, give the container's namespaces
