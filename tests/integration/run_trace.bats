@@ -19,6 +19,8 @@ setup() {
 }
 
 teardown() {
+	# A namespace pinned by a test (an nsfs bind mount) is let go first.
+	[ -z "${PIN:-}" ] || umount "$PIN" 2>/dev/null || true
 	rt_teardown
 }
 
@@ -302,8 +304,40 @@ kernel_created() {
 		| .event.created // [] | .[] | select(.type == $t) | .inode' "$1"
 }
 
-@test "--trace: the kernel saw each namespace made, the exec of CMD, and each one empty at the end" {
-	local n f t want init
+# not_freed JSON TYPE INODE: 1 if the summary lists the namespace as not
+# freed at the end, else 0.
+not_freed() {
+	tail -n 1 "$1" | jq --arg t "$2" --argjson i "$3" '[.not_freed[] | select(.type == $t and .inode == $i)] | length'
+}
+
+# kernel_items JSON WHAT TYPE INODE: how many WHAT items (ns_empty, ns_held)
+# name the namespace.
+kernel_items() {
+	jq -r --arg w "$2" --arg t "$3" --argjson i "$4" \
+		'select(.source == "kernel" and .what == $w and .type == $t and .inode == $i) | .inode' "$1" | wc -l
+}
+
+# assert_ns_end JSON TYPE INODE: the namespace's end is told once, and
+# truly: either its ns_empty (the kernel freed it), or, if the kernel still
+# had it when the trace ended, one ns_held item and a place in the
+# summary's not_freed list, and then no ns_empty.
+assert_ns_end() {
+	local nf empty held
+	nf=$(not_freed "$1" "$2" "$3")
+	empty=$(kernel_items "$1" ns_empty "$2" "$3")
+	held=$(kernel_items "$1" ns_held "$2" "$3")
+	if [ "$nf" -eq 1 ]; then
+		assert_eq "ns_empty items for the $2 namespace the summary says was not freed" "$empty" 0
+		assert_eq "ns_held items for the $2 namespace the summary says was not freed" "$held" 1
+	else
+		assert_eq "the $2 namespace in the summary's not_freed" "$nf" 0
+		assert_eq "ns_empty items for the container's $2 namespace" "$empty" 1
+		[ "$held" -le 1 ] || fail "$held ns_held items for the $2 namespace"
+	fi
+}
+
+@test "--trace: the kernel saw each namespace made, the exec of CMD, and each one's end: ns_empty, or ns_held and not freed" {
+	local n f t want init ends=0
 	n=$(rt_name kern)
 	f="$BATS_TEST_TMPDIR/trace.json"
 	rt_run --name "$n" --trace-json "$f" -- sh -c "$READ_NS" "$n"
@@ -318,19 +352,24 @@ kernel_created() {
 		# Made once, by the monitor's clone3 or (cgroup) the init's unshare.
 		assert_eq "kernel items that made the container's $t namespace" \
 			"$(kernel_created "$f" "$t")" "$want"
-		assert_eq "ns_empty items for the container's $t namespace" \
-			"$(jq -r --arg t "$t" --argjson i "$want" \
-				'select(.what == "ns_empty" and .type == $t and .inode == $i) | .inode' "$f" | wc -l)" 1
+		assert_ns_end "$f" "$t" "$want"
+		ends=$((ends + 1))
 	done
+	# The not_freed list is exactly the namespaces held with no ns_empty after.
+	assert_eq "the summary's not_freed" \
+		"$(tail -n 1 "$f" | jq -c '[.not_freed[] | "\(.type):\(.inode)"] | sort')" \
+		"$(jq -sc '[.[] | select(.source == "kernel" and (.what == "ns_held" or .what == "ns_empty"))]
+			| group_by("\(.type):\(.inode)") | map(select(last.what == "ns_held") | "\(.[0].type):\(.[0].inode)") | sort' "$f")"
 	assert_eq "the cgroup namespace's maker" \
 		"$(jq -r 'select(.source == "kernel" and .what == "unshare") | .event | select(.created[0].type == "cgroup") | .pid' "$f")" "$init"
 	assert_eq "exec items of the init" \
 		"$(jq -r --argjson p "$init" 'select(.source == "kernel" and .what == "exec" and .pid == $p) | .filename' "$f")" /bin/sh
-	# Cause before effect: each ns_empty after the init's exit.
+	assert_eq "namespaces whose end was told" "$ends" 8
+	# Cause before effect: each ns_empty and ns_held after the init's exit.
 	jq -e -s --argjson p "$init" '(map(.what == "exit" and .pid == $p) | index(true)) as $x
-		| $x != null and ([.[] | select(.what == "ns_empty")] | length) == 8
-		and all(to_entries[] | select(.value.what == "ns_empty"); .key > $x)' "$f" >/dev/null ||
-		fail "ns_empty items do not all follow the init's exit"
+		| $x != null and ([.[] | select(.what == "ns_empty" or .what == "ns_held")] | length) >= 8
+		and all(to_entries[] | select(.value.what == "ns_empty" or .value.what == "ns_held"); .key > $x)' "$f" >/dev/null ||
+		fail "ns_empty and ns_held items do not all follow the init's exit"
 	tail -n 1 "$f" | jq -e '.events >= 3 and .lost == 0' >/dev/null ||
 		fail "the summary's events and lost: $(tail -n 1 "$f")"
 }
@@ -358,13 +397,60 @@ kernel_created() {
 		assert_eq "the setns joined the container's $t namespace" \
 			"$(jq -r --arg t "$t" 'select(.source == "kernel" and .what == "setns" and .event.ret == 0)
 				| .event.joined[] | select(.type == $t) | .inode' "$f" | sort -u)" "$want"
-		assert_eq "ns_empty items for the container's $t namespace" \
-			"$(jq -r --arg t "$t" --argjson i "$want" \
-				'select(.what == "ns_empty" and .type == $t and .inode == $i) | .inode' "$f" | wc -l)" 1
+		assert_ns_end "$f" "$t" "$want"
 	done
 	# What the exec'd command itself read is the container's net namespace.
 	assert_eq "the exec'd command's net namespace" "$(cat "$BATS_TEST_TMPDIR/exec-out")" \
 		"$(grep '^net:' "$BATS_TEST_TMPDIR/init-ns")"
+}
+
+# held_run NAME JSON [PIN]: a traced container that loops until killed;
+# with PIN, its uts namespace is bind-mounted on PIN (an nsfs mount, as
+# `ip netns add` makes) while it runs, and stays so after. The inodes of
+# its uts and ipc namespaces in UTS_INO, IPC_INO.
+held_run() {
+	rt_run_bg --name "$1" --trace --trace-json "$2" -- sh -c 'while :; do sleep 0.1; done' "$1"
+	rt_find_init "$1" || return 1
+	UTS_INO=$(stat -L -c %i "/proc/$INIT_PID/ns/uts")
+	IPC_INO=$(stat -L -c %i "/proc/$INIT_PID/ns/ipc")
+	if [ -n "${3:-}" ]; then
+		touch "$3"
+		mount --bind "/proc/$INIT_PID/ns/uts" "$3" || { fail "cannot pin the uts namespace on $3"; return 1; }
+		PIN=$3
+	fi
+	timeout 10 "$NSWATCH" kill "$1" KILL </dev/null 3>&- || fail "nswatch kill $1 failed"
+	nsw_wait_tracer 20
+	assert_eq "exit status of the traced run" "$NSW_STATUS" 137
+}
+
+@test "--trace: a namespace the kernel still has at the end (an nsfs mount holds it) is ns_held by that mount and not freed, never ns_empty" {
+	local n f pin
+	# Control: with nothing holding it, the uts namespace is freed with
+	# its last process, and the end says so.
+	n=$(rt_name free)
+	f="$BATS_TEST_TMPDIR/free.json"
+	held_run "$n" "$f"
+	assert_eq "ns_empty items for the unpinned uts namespace" "$(kernel_items "$f" ns_empty uts "$UTS_INO")" 1
+	assert_eq "the unpinned uts namespace in not_freed" "$(not_freed "$f" uts "$UTS_INO")" 0
+	assert_eq "ns_held items for the unpinned uts namespace" "$(kernel_items "$f" ns_held uts "$UTS_INO")" 0
+
+	n=$(rt_name pin)
+	f="$BATS_TEST_TMPDIR/pin.json"
+	pin="$BATS_TEST_TMPDIR/uts-pin"
+	held_run "$n" "$f" "$pin"
+	# The kernel's word: the mount still names the namespace after the run.
+	assert_eq "the inode the pin names after the run" "$(stat -c %i "$pin")" "$UTS_INO"
+	assert_eq "ns_empty items for the pinned uts namespace" "$(kernel_items "$f" ns_empty uts "$UTS_INO")" 0
+	assert_eq "the pinned uts namespace in the summary's not_freed" "$(not_freed "$f" uts "$UTS_INO")" 1
+	assert_eq "what holds the pinned uts namespace" \
+		"$(jq -c --argjson i "$UTS_INO" 'select(.what == "ns_held" and .type == "uts" and .inode == $i) | .held_by' "$f")" \
+		"$(jq -cn --arg p "$pin" '{kind: "mount", path: $p}')"
+	grep -q "^Not freed at the end: .*uts=$UTS_INO" "$NSW_ERR" ||
+		fail "the text summary does not list uts=$UTS_INO as not freed: $(grep '^Not freed' "$NSW_ERR")"
+	# The same run's unpinned ipc namespace is still told freed.
+	assert_ns_end "$f" ipc "$IPC_INO"
+	umount "$pin"
+	PIN=
 }
 
 # ---------------------------------------------------------------------------

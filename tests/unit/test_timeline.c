@@ -261,6 +261,55 @@ static void test_steps(void **state)
 	assert_non_null(strstr(o->text, "\nSummary: events=0 lost=0 "));
 }
 
+/*
+ * What the kernel had not freed at the end: listed in the summary (text and
+ * JSON) in the order given; none is "none" and an empty array, so a script
+ * can tell "all freed" from "not said".
+ */
+static void test_not_freed(void **state)
+{
+	struct out *o = *state;
+	struct json_object *j, *a, *v;
+	unsigned long long inode;
+	const char *type;
+
+	nsw_timeline_not_freed(o->tl, "user", 4026532177ULL);
+	nsw_timeline_not_freed(o->tl, "pid", 4026532181ULL);
+	assert_true(nsw_timeline_not_freed_at(o->tl, 1, &type, &inode));
+	assert_string_equal(type, "pid");
+	assert_true(inode == 4026532181ULL);
+	assert_false(nsw_timeline_not_freed_at(o->tl, 2, &type, &inode));
+	nsw_timeline_finish(o->tl);
+	fflush(o->tf);
+	fflush(o->jf);
+	assert_non_null(strstr(o->text,
+		"\nNot freed at the end: user=4026532177 pid=4026532181 (ns_empty not waited for)\nSummary: "));
+	j = json_tokener_parse(o->json);
+	assert_non_null(j);
+	assert_true(json_object_object_get_ex(j, "not_freed", &a));
+	assert_int_equal(json_object_array_length(a), 2);
+	v = json_object_array_get_idx(a, 0);
+	assert_string_equal(json_object_get_string(json_object_object_get(v, "type")), "user");
+	assert_true(json_object_get_int64(json_object_object_get(v, "inode")) == 4026532177LL);
+	json_object_put(j);
+}
+
+static void test_not_freed_none(void **state)
+{
+	struct out *o = *state;
+	struct json_object *j, *a;
+
+	nsw_timeline_finish(o->tl);
+	fflush(o->tf);
+	fflush(o->jf);
+	assert_non_null(strstr(o->text, "\nNot freed at the end: none\n"));
+	j = json_tokener_parse(o->json);
+	assert_non_null(j);
+	assert_true(json_object_object_get_ex(j, "not_freed", &a));
+	assert_int_equal(json_object_array_length(a), 0);
+	json_object_put(j);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -271,6 +320,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_offsets, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_json_lines, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_steps, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_freed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_not_freed_none, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1349,7 +1349,8 @@ static bool held_by_child(struct nsw_table *t, struct ent *e, struct nsw_ns_hold
 	struct ent *x, *tmp;
 
 	HASH_ITER(hh_ino, t->by_ino, x, tmp) {
-		if (x == e || !x->pub.meta_valid)
+		/* Found gone in this sweep: it holds nothing. */
+		if (x == e || !x->pub.meta_valid || x->doomed)
 			continue;
 		if (user && x->pub.meta.owner_user == e->pub.inode)
 			h->kind = NSW_HOLDER_OWNER;

@@ -392,6 +392,23 @@ static void write_item(struct nsw_json *w, const struct te_item *it)
 	nsw_json_object_end(w);
 }
 
+/* What the kernel had not freed when the trace ended (timeline.h). */
+static void not_freed(struct nsw_json *w, const struct nsw_timeline *tl)
+{
+	unsigned long long inode;
+	const char *type;
+
+	nsw_json_key(w, "not_freed");
+	nsw_json_array_begin(w);
+	for (size_t i = 0; nsw_timeline_not_freed_at(tl, i, &type, &inode); i++) {
+		nsw_json_object_begin(w);
+		nsw_json_kv_string(w, "type", type);
+		nsw_json_kv_uint(w, "inode", inode);
+		nsw_json_object_end(w);
+	}
+	nsw_json_array_end(w);
+}
+
 static void other_data(struct nsw_json *w, const struct nsw_timeline *tl)
 {
 	struct nsw_timeline_counts c;
@@ -408,6 +425,7 @@ static void other_data(struct nsw_json *w, const struct nsw_timeline *tl)
 		nsw_json_kv_uint(w, "lost", c.lost_ring + c.lost_inflight);
 		nsw_json_kv_uint(w, "lost_ring_buffer", c.lost_ring);
 		nsw_json_kv_uint(w, "lost_in_flight", c.lost_inflight);
+		not_freed(w, tl);
 	}
 	nsw_json_object_end(w);
 }

@@ -23,11 +23,23 @@
 #define ERRNO_NAME_LEN 16
 #define STATUS_TEXT_LEN 32
 #define PROC_DETAIL_LEN 256
+#define HELD_FIRST_CAP 8
+#define ALIVE_MS_DECIMALS 1
+
+/* A namespace the kernel still had when its ns_held was raised. */
+struct held_ns {
+	unsigned int type;
+	__u32 inode;
+	__u64 ns_id;
+};
 
 struct nsw_run_trace {
 	struct nsw_session *session;
 	struct nsw_timeline *tl;
 	int64_t offset_ns;
+	/* ns_held items with no ns_empty since: alive, as far as we know. */
+	struct held_ns *held;
+	size_t n_held, cap_held;
 };
 
 /* The item's JSON members, whole: {"event":{...the trace JSON line...}}. */
@@ -152,6 +164,33 @@ static void on_proc(void *ctx, const struct nsw_proc_event *ev)
 		present_exit(rt, ev);
 }
 
+static void held_note(struct nsw_run_trace *rt, const struct nsw_ns_entry *e)
+{
+	if (rt->n_held == rt->cap_held) {
+		size_t cap = rt->cap_held ? rt->cap_held * 2 : HELD_FIRST_CAP;
+		struct held_ns *h = realloc(rt->held, cap * sizeof(*h));
+
+		/* Out of memory: the summary misses it; its ns_held item stays. */
+		if (!h)
+			return;
+		rt->held = h;
+		rt->cap_held = cap;
+	}
+	rt->held[rt->n_held++] = (struct held_ns){ e->type, e->inode, e->ns_id };
+}
+
+static void held_forget(struct nsw_run_trace *rt, const struct nsw_ns_entry *e)
+{
+	for (size_t i = 0; i < rt->n_held; i++) {
+		const struct held_ns *h = &rt->held[i];
+
+		if (h->type == e->type && h->inode == e->inode && h->ns_id == e->ns_id) {
+			rt->held[i] = rt->held[--rt->n_held];
+			return;
+		}
+	}
+}
+
 static void on_ns_empty(void *ctx, const struct nsw_ns_empty *ne)
 {
 	struct nsw_run_trace *rt = ctx;
@@ -173,6 +212,71 @@ static void on_ns_empty(void *ctx, const struct nsw_ns_empty *ne)
 		json = nsw_json_take_mem(&w);
 	}
 	nsw_timeline_kernel(rt->tl, ne->ts_ns, "ns_empty", detail, json);
+	held_forget(rt, e);
+}
+
+/* ns_held's held_by, as `trace --json` writes it (docs/events.md). */
+static void json_holder(struct nsw_json *w, const struct nsw_ns_holder *h)
+{
+	nsw_json_object_begin(w);
+	nsw_json_kv_string(w, "kind", nsw_holder_kind_name(h->kind));
+	switch (h->kind) {
+	case NSW_HOLDER_FD:
+		nsw_json_kv_uint(w, "pid", (__u32)h->pid);
+		nsw_json_kv_uint(w, "fd", (__u32)h->fd);
+		break;
+	case NSW_HOLDER_MOUNT:
+		nsw_json_kv_string(w, "path", h->path);
+		break;
+	case NSW_HOLDER_OWNER:
+	case NSW_HOLDER_PARENT:
+		nsw_json_kv_string(w, "type", nsw_types[h->ns_type].name);
+		nsw_json_kv_uint(w, "inode", h->ns_inode);
+		break;
+	case NSW_HOLDER_UNKNOWN:
+		break;
+	}
+	nsw_json_object_end(w);
+}
+
+/*
+ * The kernel still had the namespace a while after its last process left
+ * (the table's grace: 100 ms during the run, NSW_RUN_END_GRACE_NS at the
+ * end). Its ns_empty follows if the kernel frees it before the trace ends;
+ * if not, the summary names it (nsw_timeline_not_freed()).
+ */
+static void on_ns_held(void *ctx, const struct nsw_ns_held *nh)
+{
+	struct nsw_run_trace *rt = ctx;
+	const struct nsw_ns_entry *e = nh->entry;
+	char detail[DETAIL_LEN], holder[NSW_HOLDER_TEXT_LEN];
+	double alive_ms = (double)(int64_t)(nsw_timeline_now() - nh->ts_ns) / NSW_NSEC_PER_MSEC;
+	cleanup_free char *json = NULL;
+	struct nsw_json w;
+
+	if (e->held_by.kind == NSW_HOLDER_UNKNOWN)
+		snprintf(holder, sizeof(holder), "%s", "nothing found holding it");
+	else
+		nsw_holder_text(&e->held_by, holder, sizeof(holder));
+	snprintf(detail, sizeof(detail),
+		 "%s:%u alive %.1f ms after its last process (pid %u) left: %s%s%s",
+		 nsw_types[e->type].name, e->inode, alive_ms, nh->last_pid, holder,
+		 nh->container[0] ? ", container " : "", nh->container);
+	if (nsw_json_open_mem(&w) == 0) {
+		nsw_json_object_begin(&w);
+		nsw_json_kv_string(&w, "type", nsw_types[e->type].name);
+		nsw_json_kv_uint(&w, "inode", e->inode);
+		nsw_json_kv_uint(&w, "ns_id", e->ns_id);
+		nsw_json_kv_uint(&w, "last_pid", nh->last_pid);
+		nsw_json_key(&w, "alive_ms");
+		nsw_json_fixed(&w, alive_ms, ALIVE_MS_DECIMALS);
+		nsw_json_key(&w, "held_by");
+		json_holder(&w, &e->held_by);
+		nsw_json_object_end(&w);
+		json = nsw_json_take_mem(&w);
+	}
+	nsw_timeline_kernel(rt->tl, nh->ts_ns, "ns_held", detail, json);
+	held_note(rt, e);
 }
 
 static void on_loss(void *ctx, const __u64 lost[NSW_COUNTER_MAX])
@@ -197,6 +301,7 @@ int nsw_run_trace_start(struct nsw_run_trace **rtp, struct nsw_timeline *tl,
 		.on_proc = on_proc,
 		.on_ns_empty = on_ns_empty,
 		.on_loss = on_loss,
+		.on_ns_held = on_ns_held,
 	};
 	struct nsw_run_trace *rt;
 
@@ -247,12 +352,20 @@ void nsw_run_trace_stop(struct nsw_run_trace *rt)
 	/* The last records, and the loss to the timeline (on_loss). */
 	nsw_run_trace_consume(rt);
 	/*
-	 * The namespaces the kernel frees late: a reaped pid namespace, and
-	 * the user namespace, which waits for its net namespace's teardown
-	 * (over 100 ms at times). Their ns_empty belongs to this run.
+	 * The namespaces the kernel frees late are not waited for: a reaped
+	 * pid namespace goes after an RCU grace period (10-30 ms here), but
+	 * a user namespace only after the teardown of the net namespace it
+	 * owns, in the kernel's work queue shared by every net namespace of
+	 * the host (40-100 ms idle, seconds behind other teardowns). What is
+	 * alive NSW_RUN_END_GRACE_NS after its last process left gets its
+	 * ns_held item now, and the summary says it was not freed.
 	 */
-	if (nsw_session_settle(rt->session, NSW_SETTLE_RUN_NS, &err) >= 0)
+	if (nsw_session_settle(rt->session, NSW_RUN_END_GRACE_NS, &err) >= 0)
 		nsw_timeline_kernel_sync(rt->tl, nsw_timeline_drained_mark(nsw_timeline_now()));
+	for (size_t i = 0; i < rt->n_held; i++)
+		nsw_timeline_not_freed(rt->tl, nsw_types[rt->held[i].type].name,
+				       rt->held[i].inode);
 	nsw_session_release(rt->session);
+	free(rt->held);
 	free(rt);
 }

@@ -23,7 +23,18 @@ int nsw_run_trace_start(struct nsw_run_trace **rt, struct nsw_timeline *tl,
 int nsw_run_trace_fd(const struct nsw_run_trace *rt);
 /* Move every waiting record into the timeline. */
 int nsw_run_trace_consume(struct nsw_run_trace *rt);
-/* Drain, report loss to the timeline, detach and free. NULL is fine. */
+/*
+ * How long the end waits, after a namespace's last process left, for the
+ * kernel to free it (docs/run.md, "The end of the timeline"): what lives
+ * on then gets an ns_held item and a place in the summary's not-freed
+ * list instead of its ns_empty.
+ */
+#define NSW_RUN_END_GRACE_NS (20 * 1000 * 1000ULL)
+
+/*
+ * Drain, report loss to the timeline, give the container's namespaces
+ * NSW_RUN_END_GRACE_NS, detach and free. NULL is fine.
+ */
 void nsw_run_trace_stop(struct nsw_run_trace *rt);
 
 #endif /* NSW_RUN_TRACE_H */

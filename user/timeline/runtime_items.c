@@ -452,13 +452,18 @@ static void on_drain(void *ctx)
 		nsw_timeline_kernel_sync(t->tl, nsw_timeline_drained_mark(nsw_timeline_now()));
 }
 
-/* No BPF program stays attached; the last records go onto the timeline. */
+/*
+ * The container's processes are gone: their records go onto the timeline.
+ * The tracer stops later, with the timeline (nsw_run_trace_stop()): the
+ * kernel's word on the namespaces they left is waited for while the
+ * monitor removes what the container held, not before.
+ */
 static void on_done(void *ctx)
 {
 	struct nsw_run_timeline *t = ctx;
 
-	nsw_run_trace_stop(t->rt);
-	t->rt = NULL;
+	if (t->rt)
+		nsw_run_trace_consume(t->rt);
 }
 
 void nsw_run_timeline_observer(struct nsw_run_timeline *t,

@@ -25,6 +25,11 @@ struct tl_item {
 	char *fields;	/* a JSON object, or NULL */
 };
 
+struct tl_ns_ref {
+	const char *type;
+	unsigned long long inode;
+};
+
 struct tl_step {
 	char name[32];
 	__u64 total;
@@ -53,6 +58,8 @@ struct nsw_timeline {
 		unsigned long long inode;
 	} ns[NSW_TYPE_COUNT];
 	struct nsw_timeline_sink sink;
+	struct tl_ns_ref *not_freed;
+	size_t n_not_freed, cap_not_freed;
 };
 
 static const char *const source_names[] = {
@@ -92,6 +99,7 @@ void nsw_timeline_free(struct nsw_timeline *tl)
 	for (size_t i = 0; i < tl->n; i++)
 		item_free(&tl->items[i]);
 	free(tl->items);
+	free(tl->not_freed);
 	free(tl);
 }
 
@@ -358,6 +366,10 @@ static void summary_text(const struct nsw_timeline *tl, FILE *f)
 		fprintf(f, " %s=%.*f", tl->steps[i].name, TL_MS_DECIMALS,
 			(double)tl->steps[i].total / NSW_NSEC_PER_MSEC);
 	fputs(tl->n_steps ? "\n" : " none\n", f);
+	fputs("Not freed at the end:", f);
+	for (size_t i = 0; i < tl->n_not_freed; i++)
+		fprintf(f, " %s=%llu", tl->not_freed[i].type, tl->not_freed[i].inode);
+	fputs(tl->n_not_freed ? " (ns_empty not waited for)\n" : " none\n", f);
 	fprintf(f, "Summary: events=%llu lost=%llu (ring buffer full: %llu, in-flight table full: %llu)\n",
 		(unsigned long long)tl->events,
 		(unsigned long long)(tl->lost_ring + tl->lost_inflight),
@@ -389,6 +401,15 @@ static void summary_json(const struct nsw_timeline *tl, FILE *f)
 		nsw_json_key(&w, "ms");
 		nsw_json_fixed(&w, (double)tl->steps[i].total / NSW_NSEC_PER_MSEC,
 			       TL_MS_DECIMALS);
+		nsw_json_object_end(&w);
+	}
+	nsw_json_array_end(&w);
+	nsw_json_key(&w, "not_freed");
+	nsw_json_array_begin(&w);
+	for (size_t i = 0; i < tl->n_not_freed; i++) {
+		nsw_json_object_begin(&w);
+		nsw_json_kv_string(&w, "type", tl->not_freed[i].type);
+		nsw_json_kv_uint(&w, "inode", tl->not_freed[i].inode);
 		nsw_json_object_end(&w);
 	}
 	nsw_json_array_end(&w);
@@ -432,4 +453,29 @@ void nsw_timeline_counts(const struct nsw_timeline *tl, struct nsw_timeline_coun
 		.lost_ring = tl->lost_ring,
 		.lost_inflight = tl->lost_inflight,
 	};
+}
+
+void nsw_timeline_not_freed(struct nsw_timeline *tl, const char *type,
+			    unsigned long long inode)
+{
+	if (tl->n_not_freed == tl->cap_not_freed) {
+		size_t cap = tl->cap_not_freed ? tl->cap_not_freed * 2 : NSW_TYPE_COUNT;
+		struct tl_ns_ref *r = realloc(tl->not_freed, cap * sizeof(*r));
+
+		if (!r)
+			return;
+		tl->not_freed = r;
+		tl->cap_not_freed = cap;
+	}
+	tl->not_freed[tl->n_not_freed++] = (struct tl_ns_ref){ type, inode };
+}
+
+bool nsw_timeline_not_freed_at(const struct nsw_timeline *tl, size_t i,
+			       const char **type, unsigned long long *inode)
+{
+	if (i >= tl->n_not_freed)
+		return false;
+	*type = tl->not_freed[i].type;
+	*inode = tl->not_freed[i].inode;
+	return true;
 }

@@ -142,4 +142,16 @@ struct nsw_timeline_counts {
 };
 void nsw_timeline_counts(const struct nsw_timeline *tl, struct nsw_timeline_counts *c);
 
+/*
+ * A namespace the kernel had not freed when the trace ended (its ns_held
+ * item is on the timeline, its ns_empty is not): the summary lists it, on
+ * text as a "Not freed at the end:" line, on json as "not_freed":[{"type",
+ * "inode"}]. type: a static name (nsw_types[]).
+ */
+void nsw_timeline_not_freed(struct nsw_timeline *tl, const char *type,
+			    unsigned long long inode);
+/* The i-th of them: false past the last. */
+bool nsw_timeline_not_freed_at(const struct nsw_timeline *tl, size_t i,
+			       const char **type, unsigned long long *inode);
+
 #endif /* NSW_TIMELINE_H */
