@@ -172,6 +172,8 @@ struct nsw_table {
 	unsigned int memo_next;
 	/* Entries whose meta waits for their clone's record (meta_wait). */
 	struct ent *meta_waits;
+	/* By bit of a CLONE_NEW* flag: the slots of its type (own and *_for_children). */
+	unsigned int flag_slots[64];
 };
 
 /* A process that leaves every slot. */
@@ -738,6 +740,9 @@ struct nsw_table *nsw_table_new(nsw_table_cb cb, void *ctx)
 	t->cb = cb;
 	t->ctx = ctx;
 	t->held_grace = NSW_HELD_GRACE_NS;
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
+		t->flag_slots[__builtin_ctzll(nsw_types[i].flag)] =
+			1U << nsw_types[i].slot | 1U << nsw_types[i].new_slot;
 	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++) {
 		t->slot_type[i] = nsw_type_of_slot(i) - nsw_types;
 		t->slot_twin[i] = NSW_SLOT_COUNT;
@@ -1100,16 +1105,13 @@ static void slots_after(struct nsw_table *t, const struct tproc *p,
  */
 static unsigned int move_mask(const struct nsw_table *t, const struct nsw_event *ev)
 {
-	__u64 flags;
 	unsigned int m = 0;
 
 	if (!ev->flags_valid || (ev->op != NSW_OP_SETNS && ev->op != NSW_OP_UNSHARE) ||
 	    (ev->op == NSW_OP_SETNS && !ev->flags))
 		return NSW_ALL_SLOTS_MASK;
-	flags = nsw_ns_flags(ev->op, ev->flags);
-	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
-		if (flags & nsw_types[i].flag)
-			m |= 1U << nsw_types[i].slot | 1U << nsw_types[i].new_slot;
+	for (__u64 f = ev->flags; f; f &= f - 1)
+		m |= t->flag_slots[__builtin_ctzll(f)];
 	if (ev->op == NSW_OP_SETNS && ev->target_slot < NSW_SLOT_COUNT) {
 		const struct nsw_type *ty = &nsw_types[t->slot_type[ev->target_slot]];
 
@@ -1226,6 +1228,8 @@ static void apply_move(struct nsw_table *t, const struct nsw_event *ev)
 			any_made = true;
 		}
 	}
+	if (!any_made)
+		mv.nquiet = 0;
 	changed = proc_set(t, p, nw, &mv);
 	for (unsigned int i = 0; any_made && i < NSW_TYPE_COUNT; i++)
 		if (made[i])
