@@ -57,14 +57,6 @@ static inline unsigned int nstable_hash(const void *key, size_t len)
 /* /proc is asked at most this often about one entry: host namespaces have no label. */
 #define NSW_LABEL_TRIES 3
 #define NSW_META_TRIES 2
-/*
- * A namespace a FORK record shows its child in, new to the table and not its
- * parent's, was made by the clone whose record comes at the syscall's exit,
- * which gives its owner and parent (nsw_ns_meta_made). The kernel is asked
- * only if that record has not come this long after the fork (rate limit,
- * --type, --failed, lost).
- */
-#define NSW_META_WAIT_NS (50 * 1000 * 1000ULL)
 
 /* Hashed as bytes: three fields and no padding. */
 struct ns_key {

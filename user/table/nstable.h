@@ -163,6 +163,15 @@ bool nsw_ns_meta_made(const struct nsw_event *ev, unsigned int type,
 		      struct nsw_ns_meta *m);
 
 /*
+ * A namespace a FORK record shows its child in, new to the table and not its
+ * parent's, was made by the clone whose record comes at the syscall's exit:
+ * its meta waits for that record. The kernel is asked (nsw_table_sweep) only
+ * if the record has not come this long after the fork (rate limit, --type,
+ * --failed, lost).
+ */
+#define NSW_META_WAIT_NS (50 * 1000 * 1000ULL)
+
+/*
  * The live entry for a namespace of type (nsw_types[] index): by ns_id when
  * it is not 0, else by inode (also when the entry's own ns_id is still
  * unknown). NULL if unknown.
