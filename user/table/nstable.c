@@ -125,6 +125,12 @@ struct tproc {
 	char comm[NSW_COMM_LEN];
 	bool uid_valid;          /* read from /proc: proc_uid is known */
 	uid_t proc_uid;
+	/*
+	 * Every entry in its slots has its meta, or was asked as often as it
+	 * will be: a move need ask only about the slots it changed. Cleared
+	 * by any change of the slots, set by ask_meta_members().
+	 */
+	bool meta_settled;
 	struct ent *slot[NSW_SLOT_COUNT];
 	UT_hash_handle hh;
 };
@@ -524,9 +530,17 @@ static void ask_meta(struct nsw_table *t, struct ent *e, pid_t pid)
 		ask_meta_at(t, e, pid, own_slot(e));
 }
 
-/* What p is in, then what it holds only for its children. */
-static void ask_meta_members(struct nsw_table *t, const struct tproc *p)
+/* Nothing more will be asked about e: it has its meta, or the tries are spent. */
+static inline bool meta_settled(const struct ent *e)
 {
+	return !e || e->pub.meta_valid || e->meta_tries >= NSW_META_TRIES;
+}
+
+/* What p is in, then what it holds only for its children. */
+static void ask_meta_members(struct nsw_table *t, struct tproc *p)
+{
+	bool settled = true;
+
 	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
 		ask_meta(t, p->slot[nsw_types[i].slot], p->pid);
 	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
@@ -535,19 +549,29 @@ static void ask_meta_members(struct nsw_table *t, const struct tproc *p)
 		if (meta_wanted(p->slot[s]) && p->slot[s] != p->slot[nsw_types[i].slot])
 			ask_meta_at(t, p->slot[s], p->pid, s);
 	}
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		settled = settled && meta_settled(p->slot[i]);
+	p->meta_settled = settled;
 }
 
 /* An entry is only ever in the slots of its own type: two to look at. */
-/* The slots in mask only: the rest p had before, and they were asked about then. */
-static void ask_meta_changed(struct nsw_table *t, const struct tproc *p, unsigned int mask)
+/*
+ * ask_meta_members() of a process whose other slots were settled: the
+ * slots in mask alone need a look, and the same questions are asked.
+ */
+static void ask_meta_changed(struct nsw_table *t, struct tproc *p, unsigned int mask)
 {
+	bool settled = true;
+
 	for (unsigned int bits = mask; bits; bits &= bits - 1) {
 		unsigned int i = __builtin_ctz(bits);
 		struct ent *e = p->slot[i];
 
 		if (meta_wanted(e) && (i == own_slot(e) || p->slot[own_slot(e)] != e))
 			ask_meta_at(t, e, p->pid, i);
+		settled = settled && meta_settled(e);
 	}
+	p->meta_settled = settled;
 }
 
 static bool has(struct ent *const *slots, const struct ent *e)
@@ -616,6 +640,7 @@ static unsigned int proc_set(struct nsw_table *t, struct tproc *p,
 	if (!changed)
 		return 0;
 	memcpy(p->slot, nw, sizeof(old));
+	p->meta_settled = false;
 	/*
 	 * Only the slots that changed are looked at. An entry in a slot that
 	 * kept it is on both sides: its holders stay, and its membership
@@ -1198,19 +1223,18 @@ static void apply_move(struct nsw_table *t, const struct nsw_event *ev)
 	struct move mv = { .ts_ns = ev->ts_ns, .quiet = made, .nquiet = NSW_TYPE_COUNT };
 	struct tproc *p = caller_of(t, ev);
 	unsigned int mask, changed;
-	bool any_dead, any_made = false;
+	bool any_dead, any_made = false, settled;
 
 	if (!p)
 		return;
+	settled = p->meta_settled;
 	if (ev->op == NSW_OP_SETNS)
 		memset(made, 0, sizeof(made));
 	else
 		made_by(t, ev, ev->op != NSW_OP_UNSHARE, made, &any_dead, ev->pid);
 	mask = move_mask(t, ev);
-	if (mask == NSW_ALL_SLOTS_MASK || !slots_after_mask(t, p, ev, mask, nw)) {
-		mask = NSW_ALL_SLOTS_MASK;
+	if (mask == NSW_ALL_SLOTS_MASK || !slots_after_mask(t, p, ev, mask, nw))
 		slots_after(t, p, ev, nw);
-	}
 	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
 		unsigned int s = ev->op == NSW_OP_UNSHARE ? nsw_types[i].new_slot :
 							    nsw_types[i].slot;
@@ -1226,11 +1250,10 @@ static void apply_move(struct nsw_table *t, const struct nsw_event *ev)
 	for (unsigned int i = 0; any_made && i < NSW_TYPE_COUNT; i++)
 		if (made[i])
 			mark_created(t, made[i], ev);
-	/* What p holds in the slots the record did not touch was asked about when p came into it. */
-	if (mask == NSW_ALL_SLOTS_MASK)
-		ask_meta_members(t, p);
-	else
+	if (settled)
 		ask_meta_changed(t, p, changed);
+	else
+		ask_meta_members(t, p);
 	if (ev->op == NSW_OP_SETNS)
 		note_setns_fd(t, ev);
 }
