@@ -312,10 +312,16 @@ static void retire(struct nsw_table *t, struct ent *e, __u64 ts)
 {
 	struct tproc *p, *tmp;
 
-	HASH_ITER(hh, t->procs, p, tmp)
-		for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
-			if (p->slot[i] == e)
-				p->slot[i] = NULL;
+	/*
+	 * holders counts the processes with e in a slot: none for the usual
+	 * case, an orphan whose inode the kernel gave to the next namespace
+	 * before the sweep asked about it (an unshare flood, every call).
+	 */
+	if (e->pub.holders)
+		HASH_ITER(hh, t->procs, p, tmp)
+			for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+				if (p->slot[i] == e)
+					p->slot[i] = NULL;
 	e->pub.holders = e->pub.members = 0;
 	e->lowest = 0;
 	e->lowest_stale = false;
