@@ -129,6 +129,10 @@ $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) | $(BUILD)/tests
 $(BUILD)/tests/helpers/%: tests/helpers/%.c | $(BUILD)/tests/helpers
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< -o $@
 
+# The tracer's table against the kernel (table.bats): it links the tree's library.
+$(BUILD)/tests/helpers/nsw_tablemeta: tests/helpers/nsw_tablemeta.c $(LIB) | $(BUILD)/tests/helpers
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) $< $(LIB) $(LDLIBS) -o $@
+
 $(BUILD)/bench/%.bpf.o: bench/%.bpf.c $(VMLINUX_H) | $(BUILD)/bench
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 

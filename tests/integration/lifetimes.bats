@@ -19,6 +19,10 @@ setup() {
 
 teardown() {
 	local st=0
+	if [ -n "${HOLDER_PID:-}" ]; then
+		kill "$HOLDER_PID" 2>/dev/null
+		wait "$HOLDER_PID" 2>/dev/null
+	fi
 	if [ -n "$PIN" ] && mountpoint -q "$PIN"; then
 		umount "$PIN" || st=1
 	fi
@@ -137,4 +141,48 @@ flip_readings() {
 	assert_eq "ns_empty lines" "$(all_count '.op == "ns_empty" and .inode == $i' --argjson i "$ino")" 1
 	NSW_LINES=all find_event "the ns_empty" '.op == "ns_empty" and .inode == $i' --argjson i "$ino"
 	[[ "$(ev_get .ts)" > "$unmounted" ]] || fail "ns_empty at $(ev_get .ts), before the umount ($unmounted)"
+}
+
+@test "lifetimes: a user namespace whose process exits while the net namespace it owns is bind-mounted: ns_held naming that net namespace as what it owns, ns_empty of both after umount" {
+	local pid user net i
+	PIN="$W/pin"
+	touch "$PIN"
+	nsw_trace_bg --json
+	nsw_wait_tracing
+	unshare --user --net sleep 30 &
+	pid=$!
+	HOLDER_PID=$pid
+	# Until unshare has made them and exec'd sleep.
+	for i in $(seq 100); do
+		[ "$(stat -L -c %i "/proc/$pid/ns/user" 2>/dev/null)" != "$(host_ns user)" ] && break
+		sleep 0.05
+	done
+	user=$(stat -L -c %i "/proc/$pid/ns/user")
+	net=$(stat -L -c %i "/proc/$pid/ns/net")
+	assert_ne "the workload's user namespace (sanity)" "$user" "$(host_ns user)"
+	assert_ne "the workload's net namespace (sanity)" "$net" "$(host_ns net)"
+	mount --bind "/proc/$pid/ns/net" "$PIN"
+	kill "$pid"
+	wait "$pid" || true
+	HOLDER_PID=""
+	wait_line "ns_held of user:$user" '.op == "ns_held" and .type == "user" and .inode == $i' 10 \
+		--argjson i "$user"
+	umount "$PIN"
+	wait_line "ns_empty of user:$user" '.op == "ns_empty" and .type == "user" and .inode == $i' 10 \
+		--argjson i "$user"
+	kill -INT "$NSW_TRACER_PID"
+	nsw_wait_tracer 30
+	assert_trace_ok
+	NSW_LINES=all find_event "the user namespace's ns_held" \
+		'.op == "ns_held" and .type == "user" and .inode == $i' --argjson i "$user"
+	assert_eq "what holds it: the net namespace it owns" "$(jq -c .held_by <<<"$EV")" \
+		"{\"kind\":\"owner\",\"type\":\"net\",\"inode\":$net}"
+	NSW_LINES=all find_event "the net namespace's ns_held" \
+		'.op == "ns_held" and .type == "net" and .inode == $i' --argjson i "$net"
+	assert_eq "what holds the net namespace" "$(jq -c .held_by <<<"$EV")" "{\"kind\":\"mount\",\"path\":\"$PIN\"}"
+	for ns in "user $user" "net $net"; do
+		set -- $ns
+		assert_eq "ns_empty lines of $1:$2" \
+			"$(all_count '.op == "ns_empty" and .type == $t and .inode == $i' --arg t "$1" --argjson i "$2")" 1
+	done
 }

@@ -121,3 +121,22 @@ EOF2
 			"$(NSW_LINES=all nsw_count '.op == "ns_empty" and .inode == $i' --argjson i "$ino")" "$cnt"
 	done < <(sort "$W/inodes" | uniq -c)
 }
+
+@test "table: owner, parent and id of what unshare and clone3 make are the kernel's (NS_GET_USERNS, NS_GET_PARENT, NS_GET_ID), from the records, with no nsfs question" {
+	local host
+	require_helper nsw_tablemeta
+	# unshare of user+mnt+uts+ipc+net+cgroup+pid+time, then user+uts inside
+	# it, then clone3(CLONE_NEWUSER | CLONE_NEWNET): the helper applies the
+	# tracer's records to a table and compares with the kernel's answers on
+	# the workload's own /proc/PID/ns files while it lives.
+	run "$NSW_HELPER_DIR/nsw_tablemeta"
+	printf '%s\n' "$output" >"$W/meta"
+	[ "$status" -eq 0 ] || fail "the table's meta is not the kernel's, or the kernel was asked (status $status): $output"
+	assert_eq "made namespaces compared" "$(grep -c ' owner ' "$W/meta")" 12
+	# The rule matters here: every made namespace but the first user one is
+	# owned by a user namespace the workload made, not by the host's, so an
+	# owner taken from before the call would not pass.
+	host=$(awk '$1 == "host_user" { print $2 }' "$W/meta")
+	assert_eq "made namespaces owned by the host's user namespace" \
+		"$(awk -v h="$host" '$3 == "owner" && $5 == h' "$W/meta" | wc -l)" 1
+}

@@ -1117,6 +1117,245 @@ static void test_census(void **state)
 	assert_string_equal(uts->label.engine, "docker");
 }
 
+/*
+ * Owner and parent of what an op made, from its record (nsw_ns_meta_made),
+ * against what the kernel's NS_GET_USERNS and NS_GET_PARENT answer for it:
+ * a user namespace's "owner" is its parent, the others' the user namespace
+ * they were made for; pid and user have parents.
+ */
+struct kmeta {
+	const char *type;
+	__u32 inode;
+	__u32 owner;  /* NS_GET_USERNS */
+	__u32 parent; /* NS_GET_PARENT; 0 for types without one */
+};
+
+static bool meta_matches(const struct fx *f, const struct nsw_ns_meta *m,
+			 const struct kmeta *k)
+{
+	return m->type == type_of(k->type) && m->inode == k->inode &&
+	       m->owner_user == k->owner && m->parent == k->parent &&
+	       m->ns_id == id_of(f, k->inode) && !m->owner_uid_valid;
+}
+
+/* The entry of k has the kernel's meta, and its id. */
+static void assert_meta(struct fx *f, const struct kmeta *k)
+{
+	const struct nsw_ns_entry *e = find(f, k->type, k->inode);
+
+	assert_non_null(e);
+	assert_true(e->meta_valid);
+	if (!meta_matches(f, &e->meta, k))
+		fail_msg("%s:[%u]: owner %u parent %u id %llu, the kernel's %u %u %llu",
+			 k->type, k->inode, e->meta.owner_user, e->meta.parent,
+			 (unsigned long long)e->meta.ns_id, k->owner, k->parent,
+			 (unsigned long long)id_of(f, k->inode));
+	assert_int_equal(e->ns_id, id_of(f, k->inode));
+}
+
+static void test_made_meta_unshare(void **state)
+{
+	struct fx *f = *state;
+	__u32 before[NSW_SLOT_COUNT], after[NSW_SLOT_COUNT], child[NSW_SLOT_COUNT];
+	const __u32 U1 = 8001, U2 = 8011;
+	const struct kmeta made[] = {
+		{ "user", U1, H_USER, H_USER },
+		{ "mnt", 8002, U1, 0 },
+		{ "uts", 8003, U1, 0 },
+		{ "ipc", 8004, U1, 0 },
+		{ "net", 8005, U1, 0 },
+		{ "cgroup", 8006, U1, 0 },
+		{ "pid", 8007, U1, H_PID },
+		{ "time", 8008, U1, 0 },
+	};
+	const struct kmeta nested[] = {
+		{ "user", U2, U1, U1 },
+		{ "uts", 8012, U2, 0 },
+	};
+	const struct kmeta cloned = { "net", 8013, U2, 0 };
+	struct nsw_event ev;
+	unsigned int asked;
+
+	seed(f, 300, NULL);
+	asked = f->meta_calls;
+	host_slots(before);
+	memcpy(after, before, sizeof(after));
+	after[NSW_SLOT_USER] = U1;
+	after[NSW_SLOT_MNT] = 8002;
+	after[NSW_SLOT_UTS] = 8003;
+	after[NSW_SLOT_IPC] = 8004;
+	after[NSW_SLOT_NET] = 8005;
+	after[NSW_SLOT_CGROUP] = 8006;
+	after[NSW_SLOT_PID_FOR_CHILDREN] = 8007;
+	after[NSW_SLOT_TIME_FOR_CHILDREN] = 8008;
+	ev = nsop(f, NSW_OP_UNSHARE, 300, 1000,
+		  CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+			  CLONE_NEWCGROUP | CLONE_NEWPID | CLONE_NEWTIME,
+		  before, after);
+	nsw_table_apply_nsop(f->t, &ev);
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++)
+		assert_meta(f, &made[i]);
+
+	/* Again, inside the new user namespace: the new one's parent is U1. */
+	memcpy(before, after, sizeof(before));
+	after[NSW_SLOT_USER] = U2;
+	after[NSW_SLOT_UTS] = 8012;
+	ev = nsop(f, NSW_OP_UNSHARE, 300, 2000, CLONE_NEWUSER | CLONE_NEWUTS, before, after);
+	nsw_table_apply_nsop(f->t, &ev);
+	for (size_t i = 0; i < sizeof(nested) / sizeof(nested[0]); i++)
+		assert_meta(f, &nested[i]);
+
+	/* A clone of a net namespace, FORK record first: owned by the child's U2. */
+	memcpy(before, after, sizeof(before));
+	memcpy(child, after, sizeof(child));
+	child[NSW_SLOT_PID] = child[NSW_SLOT_PID_FOR_CHILDREN] = 8007;
+	child[NSW_SLOT_TIME] = child[NSW_SLOT_TIME_FOR_CHILDREN] = 8008;
+	child[NSW_SLOT_NET] = 8013;
+	fork_rec(f, 301, 300, 3010, child);
+	assert_false(find(f, "net", 8013)->meta_valid);
+	ev = nsop(f, NSW_OP_CLONE, 300, 3000, CLONE_NEWNET | SIGCHLD, before, child);
+	ev.child_pid = 301;
+	nsw_table_apply_nsop(f->t, &ev);
+	assert_meta(f, &cloned);
+	/* Nothing of it was asked of the kernel. */
+	assert_int_equal(f->meta_calls, asked);
+}
+
+/* clone3(CLONE_NEWUSER | CLONE_NEWNET): the FORK record, then the clone's. */
+static void test_made_meta_clone3(void **state)
+{
+	struct fx *f = *state;
+	__u32 before[NSW_SLOT_COUNT], child[NSW_SLOT_COUNT];
+	const __u32 U1 = 9001;
+	const struct kmeta user = { "user", U1, H_USER, H_USER };
+	const struct kmeta net = { "net", 9002, U1, 0 };
+	const struct kmeta pid = { "pid", 9003, U1, H_PID };
+	struct nsw_event ev;
+	unsigned int asked;
+
+	seed(f, 400, NULL);
+	asked = f->meta_calls;
+	host_slots(before);
+	memcpy(child, before, sizeof(child));
+	child[NSW_SLOT_USER] = U1;
+	child[NSW_SLOT_NET] = 9002;
+	child[NSW_SLOT_PID] = child[NSW_SLOT_PID_FOR_CHILDREN] = 9003;
+	fork_rec(f, 401, 400, 1010, child);
+	/* Made by the clone whose record comes next: not asked, waiting. */
+	assert_false(find(f, "user", U1)->meta_valid);
+	assert_false(find(f, "net", 9002)->meta_valid);
+	assert_int_equal(f->meta_calls, asked);
+	ev = nsop(f, NSW_OP_CLONE3, 400, 1000, CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID,
+		  before, child);
+	ev.child_pid = 401;
+	nsw_table_apply_nsop(f->t, &ev);
+	assert_meta(f, &user);
+	assert_meta(f, &net);
+	assert_meta(f, &pid);
+	assert_int_equal(f->meta_calls, asked);
+	/* The wait is over: the sweep asks nothing more. */
+	nsw_table_sweep(f->t, 1010 + NSW_META_WAIT_NS, true);
+	nsw_table_sweep_finish(f->t);
+	assert_int_equal(f->meta_calls, asked);
+}
+
+/*
+ * The clone's record never comes (rate limit, --type): the kernel is asked
+ * once the wait is over, through the child. A FORK of an unknown parent
+ * cannot tell what was made: asked at once, as before.
+ */
+static void test_made_meta_waits_then_asks(void **state)
+{
+	struct fx *f = *state;
+	__u32 child[NSW_SLOT_COUNT];
+	const __u64 ts = 5000;
+	unsigned int asked;
+
+	seed(f, 500, NULL);
+	asked = f->meta_calls;
+	host_slots(child);
+	child[NSW_SLOT_NET] = 9102;
+	fork_rec(f, 501, 500, ts, child);
+	nsw_table_sweep(f->t, ts + NSW_META_WAIT_NS - 1, true);
+	nsw_table_sweep_finish(f->t);
+	assert_false(find(f, "net", 9102)->meta_valid);
+	assert_int_equal(f->meta_calls, asked);
+	nsw_table_sweep(f->t, ts + NSW_META_WAIT_NS, false);
+	nsw_table_sweep_finish(f->t);
+	assert_true(find(f, "net", 9102)->meta_valid);
+	assert_int_equal(f->meta_calls, asked + 1);
+
+	/* Its child gone before the wait ends: nothing asked, nothing left waiting. */
+	child[NSW_SLOT_NET] = 9103;
+	fork_rec(f, 502, 500, ts + 10, child);
+	proc_rec(f, NSW_KIND_EXIT, 502, ts + 20);
+	assert_null(find(f, "net", 9103));
+	nsw_table_sweep(f->t, ts + 10 * NSW_META_WAIT_NS, false);
+	nsw_table_sweep_finish(f->t);
+	assert_int_equal(f->meta_calls, asked + 1);
+
+	/* Parent unknown: asked at the FORK. */
+	child[NSW_SLOT_NET] = 9104;
+	fork_rec(f, 601, 600, ts + 30, child);
+	assert_true(find(f, "net", 9104)->meta_valid);
+	assert_int_equal(f->meta_calls, asked + 2);
+}
+
+/*
+ * The checks above can fail: the owner a rule that forgot CLONE_NEWUSER
+ * would give (the caller's before the call), a pid parent taken from the
+ * new namespace's slot, a record whose after set is the caller's old one.
+ * And nsw_ns_meta_made() says nothing of what a record did not make.
+ */
+static void test_made_meta_control(void **state)
+{
+	struct fx *f = *state;
+	__u32 before[NSW_SLOT_COUNT], after[NSW_SLOT_COUNT];
+	const __u32 U1 = 9201;
+	const struct kmeta net = { "net", 9202, U1, 0 };
+	const struct kmeta pid = { "pid", 9203, U1, H_PID };
+	struct nsw_ns_meta m, wrong;
+	struct nsw_event ev;
+
+	host_slots(before);
+	memcpy(after, before, sizeof(after));
+	after[NSW_SLOT_USER] = U1;
+	after[NSW_SLOT_NET] = 9202;
+	after[NSW_SLOT_PID_FOR_CHILDREN] = 9203;
+	ev = nsop(f, NSW_OP_UNSHARE, 700, 1000, CLONE_NEWUSER | CLONE_NEWNET | CLONE_NEWPID,
+		  before, after);
+	assert_true(nsw_ns_meta_made(&ev, type_of("net"), &m));
+	assert_true(meta_matches(f, &m, &net));
+	wrong = m;
+	wrong.owner_user = ev.ns_before[NSW_SLOT_USER];
+	assert_false(meta_matches(f, &wrong, &net));
+	assert_true(nsw_ns_meta_made(&ev, type_of("pid"), &m));
+	assert_true(meta_matches(f, &m, &pid));
+	wrong = m;
+	wrong.parent = ev.ns_after[NSW_SLOT_PID_FOR_CHILDREN];
+	assert_false(meta_matches(f, &wrong, &pid));
+
+	ev.ns_after[NSW_SLOT_USER] = ev.ns_before[NSW_SLOT_USER];
+	assert_true(nsw_ns_meta_made(&ev, type_of("net"), &m));
+	assert_false(meta_matches(f, &m, &net));
+	ev.ns_after[NSW_SLOT_USER] = U1;
+
+	/* Not made: another type, a failure, a setns, no after set, no flags. */
+	assert_false(nsw_ns_meta_made(&ev, type_of("uts"), &m));
+	ev.ret = (__u64)-EPERM;
+	assert_false(nsw_ns_meta_made(&ev, type_of("net"), &m));
+	ev.ret = 0;
+	ev.after_valid = 0;
+	assert_false(nsw_ns_meta_made(&ev, type_of("net"), &m));
+	ev.after_valid = 1;
+	ev.flags_valid = 0;
+	assert_false(nsw_ns_meta_made(&ev, type_of("net"), &m));
+	ev.flags_valid = 1;
+	ev.op = NSW_OP_SETNS;
+	ev.flags = CLONE_NEWNET;
+	assert_false(nsw_ns_meta_made(&ev, type_of("net"), &m));
+}
+
 int main(void)
 {
 #define T(fn, s) cmocka_unit_test_setup_teardown(fn, s, teardown)
@@ -1149,6 +1388,12 @@ int main(void)
 		T(test_labels_cached, setup_ids),
 		T(test_census, setup_ids),
 		T(test_census, setup_no_ids),
+		T(test_made_meta_unshare, setup_ids),
+		T(test_made_meta_unshare, setup_no_ids),
+		T(test_made_meta_clone3, setup_ids),
+		T(test_made_meta_clone3, setup_no_ids),
+		T(test_made_meta_waits_then_asks, setup_ids),
+		T(test_made_meta_control, setup_ids),
 	};
 #undef T
 

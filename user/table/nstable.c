@@ -102,6 +102,14 @@ struct ent {
 	bool doomed;
 	__u32 death_pid;
 	__u64 death_ts;
+	/*
+	 * Made by a clone whose FORK record came first: its owner and parent
+	 * wait for the clone's own record (NSW_META_WAIT_NS), then meta_pid
+	 * (the child) is asked.
+	 */
+	bool meta_wait;
+	struct ent *mw_prev, *mw_next;
+	pid_t meta_pid;
 };
 
 #define NSW_LOOKUP_MEMO 4
@@ -117,6 +125,12 @@ struct tproc {
 	char comm[NSW_COMM_LEN];
 	bool uid_valid;          /* read from /proc: proc_uid is known */
 	uid_t proc_uid;
+	/*
+	 * Every entry in its slots has its meta, or was asked as often as it
+	 * will be: a move need ask only about the slots it changed. Cleared
+	 * by any change of the slots, set by ask_meta_members().
+	 */
+	bool meta_settled;
 	struct ent *slot[NSW_SLOT_COUNT];
 	UT_hash_handle hh;
 };
@@ -154,6 +168,10 @@ struct nsw_table {
 	 */
 	struct lookup_memo memo[NSW_LOOKUP_MEMO];
 	unsigned int memo_next;
+	/* Entries whose meta waits for their clone's record (meta_wait). */
+	struct ent *meta_waits;
+	/* By bit of a CLONE_NEW* flag: the slots of its type (own and *_for_children). */
+	unsigned int flag_slots[64];
 };
 
 /* A process that leaves every slot. */
@@ -257,9 +275,18 @@ static void seed_held_by_mount(struct nsw_table *t, struct ent *e);
  * Off the live indexes, into a short queue a late clone record can still
  * search; the oldest there is freed.
  */
+static void meta_unwait(struct nsw_table *t, struct ent *e)
+{
+	if (!e->meta_wait)
+		return;
+	DL_DELETE2(t->meta_waits, e, mw_prev, mw_next);
+	e->meta_wait = false;
+}
+
 static void bury(struct nsw_table *t, struct ent *e)
 {
 	orphan_del(t, e);
+	meta_unwait(t, e);
 	unindex(t, e);
 	free(t->dead[t->dead_next]);
 	t->dead[t->dead_next] = e;
@@ -285,10 +312,16 @@ static void retire(struct nsw_table *t, struct ent *e, __u64 ts)
 {
 	struct tproc *p, *tmp;
 
-	HASH_ITER(hh, t->procs, p, tmp)
-		for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
-			if (p->slot[i] == e)
-				p->slot[i] = NULL;
+	/*
+	 * holders counts the processes with e in a slot: none for the usual
+	 * case, an orphan whose inode the kernel gave to the next namespace
+	 * before the sweep asked about it (an unshare flood, every call).
+	 */
+	if (e->pub.holders)
+		HASH_ITER(hh, t->procs, p, tmp)
+			for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+				if (p->slot[i] == e)
+					p->slot[i] = NULL;
 	e->pub.holders = e->pub.members = 0;
 	e->lowest = 0;
 	e->lowest_stale = false;
@@ -386,7 +419,7 @@ static void ask_meta_at(struct nsw_table *t, struct ent *e, pid_t pid,
 	struct nsw_ns_meta m;
 	int ret;
 
-	if (e->pub.meta_valid || e->meta_tries >= NSW_META_TRIES || pid <= 0 ||
+	if (e->pub.meta_valid || e->meta_wait || e->meta_tries >= NSW_META_TRIES || pid <= 0 ||
 	    !(own ? pr->ns_meta != NULL : pr->ns_meta_slot != NULL))
 		return;
 	e->meta_tries++;
@@ -405,7 +438,96 @@ static void ask_meta_at(struct nsw_table *t, struct ent *e, pid_t pid,
 /* Still worth asking: the check ask_meta_at() starts with, for every record. */
 static inline bool meta_wanted(const struct ent *e)
 {
-	return e && !e->pub.meta_valid && e->meta_tries < NSW_META_TRIES;
+	return e && !e->pub.meta_valid && !e->meta_wait && e->meta_tries < NSW_META_TRIES;
+}
+
+bool nsw_ns_meta_made(const struct nsw_event *ev, unsigned int type,
+		      struct nsw_ns_meta *m)
+{
+	bool clone = ev->op == NSW_OP_CLONE || ev->op == NSW_OP_CLONE3;
+	unsigned int s;
+
+	if (type >= NSW_TYPE_COUNT || ev->kind != NSW_KIND_NSOP || (__s64)ev->ret < 0 ||
+	    !ev->after_valid || !ev->flags_valid || (!clone && ev->op != NSW_OP_UNSHARE) ||
+	    !(nsw_ns_flags(ev->op, ev->flags) & nsw_types[type].flag))
+		return false;
+	/*
+	 * ns_before is the caller's at entry; ns_after the child's (clone,
+	 * read at sched_process_fork) or the caller's at exit (unshare, which
+	 * puts a new pid or time namespace in the *_for_children slot).
+	 */
+	s = clone ? nsw_types[type].slot : nsw_types[type].new_slot;
+	if (!ev->ns_after[s] || ev->ns_after[s] == ev->ns_before[s])
+		return false;
+	memset(m, 0, sizeof(*m));
+	m->type = type;
+	m->inode = ev->ns_after[s];
+	m->ns_id = ev->ns_id_after[s];
+	if (nsw_types[type].slot == NSW_SLOT_USER) {
+		/*
+		 * create_user_ns(): the parent is the user namespace of the
+		 * cred it was made from, the caller's before the call; and
+		 * NS_GET_USERNS of a user namespace answers its parent.
+		 */
+		m->owner_user = m->parent = ev->ns_before[NSW_SLOT_USER];
+		return m->owner_user != 0;
+	}
+	/*
+	 * create_new_namespaces() is given the user namespace of the new
+	 * cred: the child's (copy_namespaces(), after copy_creds() made any
+	 * new user namespace), the caller's new one or its current one
+	 * (unshare_nsproxy_namespaces()), which is the caller's after the call.
+	 */
+	m->owner_user = ev->ns_after[NSW_SLOT_USER];
+	if (nsw_types[type].slot == NSW_SLOT_PID) {
+		/* copy_pid_ns() makes one only below the caller's active pid namespace. */
+		m->parent = ev->ns_before[NSW_SLOT_PID];
+		if (!m->parent)
+			return false;
+	}
+	return m->owner_user != 0;
+}
+
+/*
+ * Owner and parent of e, which ev made, from ev itself: no question to the
+ * kernel. false if ev cannot tell (an older entry's meta stays).
+ */
+static bool made_meta(struct nsw_table *t, struct ent *e, const struct nsw_event *ev,
+		      unsigned int type)
+{
+	struct nsw_ns_meta m;
+
+	if (e->pub.meta_valid)
+		return true;
+	if (!nsw_ns_meta_made(ev, type, &m) || m.inode != e->pub.inode)
+		return false;
+	meta_unwait(t, e);
+	e->pub.meta_valid = true;
+	e->pub.meta = m;
+	set_id(t, e, m.ns_id);
+	return true;
+}
+
+static void meta_await(struct nsw_table *t, struct ent *e, pid_t pid)
+{
+	if (e->pub.meta_valid || e->meta_wait)
+		return;
+	e->meta_wait = true;
+	e->meta_pid = pid;
+	DL_APPEND2(t->meta_waits, e, mw_prev, mw_next);
+}
+
+/* Its clone's record did not come in time: the kernel is asked, as for any other. */
+static void meta_wait_over(struct nsw_table *t, __u64 now)
+{
+	struct ent *e, *tmp;
+
+	DL_FOREACH_SAFE2(t->meta_waits, e, tmp, mw_next) {
+		if (now < e->pub.first_ts_ns + NSW_META_WAIT_NS)
+			continue;
+		meta_unwait(t, e);
+		ask_meta_at(t, e, e->meta_pid, own_slot(e));
+	}
 }
 
 static void ask_meta(struct nsw_table *t, struct ent *e, pid_t pid)
@@ -414,9 +536,17 @@ static void ask_meta(struct nsw_table *t, struct ent *e, pid_t pid)
 		ask_meta_at(t, e, pid, own_slot(e));
 }
 
-/* What p is in, then what it holds only for its children. */
-static void ask_meta_members(struct nsw_table *t, const struct tproc *p)
+/* Nothing more will be asked about e: it has its meta, or the tries are spent. */
+static inline bool meta_settled(const struct ent *e)
 {
+	return !e || e->pub.meta_valid || e->meta_tries >= NSW_META_TRIES;
+}
+
+/* What p is in, then what it holds only for its children. */
+static void ask_meta_members(struct nsw_table *t, struct tproc *p)
+{
+	bool settled = true;
+
 	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
 		ask_meta(t, p->slot[nsw_types[i].slot], p->pid);
 	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
@@ -425,14 +555,36 @@ static void ask_meta_members(struct nsw_table *t, const struct tproc *p)
 		if (meta_wanted(p->slot[s]) && p->slot[s] != p->slot[nsw_types[i].slot])
 			ask_meta_at(t, p->slot[s], p->pid, s);
 	}
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		settled = settled && meta_settled(p->slot[i]);
+	p->meta_settled = settled;
+}
+
+/* An entry is only ever in the slots of its own type: two to look at. */
+/*
+ * ask_meta_members() of a process whose other slots were settled: the
+ * slots in mask alone need a look, and the same questions are asked.
+ */
+static void ask_meta_changed(struct nsw_table *t, struct tproc *p, unsigned int mask)
+{
+	bool settled = true;
+
+	for (unsigned int bits = mask; bits; bits &= bits - 1) {
+		unsigned int i = __builtin_ctz(bits);
+		struct ent *e = p->slot[i];
+
+		if (meta_wanted(e) && (i == own_slot(e) || p->slot[own_slot(e)] != e))
+			ask_meta_at(t, e, p->pid, i);
+		settled = settled && meta_settled(e);
+	}
+	p->meta_settled = settled;
 }
 
 static bool has(struct ent *const *slots, const struct ent *e)
 {
-	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
-		if (slots[i] == e)
-			return true;
-	return false;
+	const struct nsw_type *ty = &nsw_types[e->pub.type];
+
+	return slots[ty->slot] == e || slots[ty->new_slot] == e;
 }
 
 /*
@@ -475,12 +627,12 @@ static void member_out(struct ent *e, pid_t pid)
  * pid and pid_for_children is held once. LEFT and EMPTIED come first, then
  * JOINED for what p newly holds or newly is a member of.
  */
-static void proc_set(struct nsw_table *t, struct tproc *p,
-		     struct ent *const *nw, const struct move *mv)
+static unsigned int proc_set(struct nsw_table *t, struct tproc *p,
+			     struct ent *const *nw, const struct move *mv)
 {
 	struct ent *old[NSW_SLOT_COUNT];
 	bool entered[NSW_SLOT_COUNT] = { false };
-	unsigned int i, changed = 0;
+	unsigned int i, bits, changed = 0;
 
 	_Static_assert(NSW_SLOT_COUNT <= sizeof(changed) * 8, "a bit per slot");
 	_Static_assert(NSW_SLOT_PID < NSW_SLOT_PID_FOR_CHILDREN &&
@@ -492,8 +644,9 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 			changed |= 1U << i;
 	/* Nothing moves: a record that repeats what the table knows. */
 	if (!changed)
-		return;
+		return 0;
 	memcpy(p->slot, nw, sizeof(old));
+	p->meta_settled = false;
 	/*
 	 * Only the slots that changed are looked at. An entry in a slot that
 	 * kept it is on both sides: its holders stay, and its membership
@@ -501,10 +654,12 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 	 * slots of its type (pid before pid_for_children), so it is handled
 	 * there.
 	 */
-	for (i = 0; i < NSW_SLOT_COUNT; i++) {
-		struct ent *e = nw[i];
+	for (bits = changed; bits; bits &= bits - 1) {
+		struct ent *e;
 
-		if (!(changed & (1U << i)) || !first_at(t, nw, i))
+		i = __builtin_ctz(bits);
+		e = nw[i];
+		if (!first_at(t, nw, i))
 			continue;
 		if (old[i] != e && !has(old, e)) {
 			e->pub.holders++;
@@ -518,10 +673,12 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 			member_in(e, p->pid);
 		}
 	}
-	for (i = 0; i < NSW_SLOT_COUNT; i++) {
-		struct ent *e = old[i];
+	for (bits = changed; bits; bits &= bits - 1) {
+		struct ent *e;
 
-		if (!(changed & (1U << i)) || !first_at(t, old, i))
+		i = __builtin_ctz(bits);
+		e = old[i];
+		if (!first_at(t, old, i))
 			continue;
 		if (old[own_slot(e)] == e && nw[own_slot(e)] != e) {
 			e->pub.members--;
@@ -533,15 +690,19 @@ static void proc_set(struct nsw_table *t, struct tproc *p,
 		if (!mv->silent)
 			notify(t, NSW_NS_LEFT, e, p->pid, mv->ts_ns);
 	}
-	for (i = 0; i < NSW_SLOT_COUNT; i++)
-		if ((changed & (1U << i)) && first_at(t, old, i) && !has(nw, old[i]) &&
-		    !old[i]->pub.holders)
+	for (bits = changed; bits; bits &= bits - 1) {
+		i = __builtin_ctz(bits);
+		if (first_at(t, old, i) && !has(nw, old[i]) && !old[i]->pub.holders)
 			last_left(t, old[i], p->pid, mv->ts_ns);
+	}
 	if (mv->silent)
-		return;
-	for (i = 0; i < NSW_SLOT_COUNT; i++)
+		return changed;
+	for (bits = changed; bits; bits &= bits - 1) {
+		i = __builtin_ctz(bits);
 		if (entered[i] && !is_quiet(mv, nw[i]))
 			notify(t, NSW_NS_JOINED, nw[i], p->pid, mv->ts_ns);
+	}
+	return changed;
 }
 
 static struct tproc *proc_add(struct nsw_table *t, pid_t pid, const char *comm)
@@ -602,6 +763,9 @@ struct nsw_table *nsw_table_new(nsw_table_cb cb, void *ctx)
 	t->cb = cb;
 	t->ctx = ctx;
 	t->held_grace = NSW_HELD_GRACE_NS;
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
+		t->flag_slots[__builtin_ctzll(nsw_types[i].flag)] =
+			1U << nsw_types[i].slot | 1U << nsw_types[i].new_slot;
 	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++) {
 		t->slot_type[i] = nsw_type_of_slot(i) - nsw_types;
 		t->slot_twin[i] = NSW_SLOT_COUNT;
@@ -738,6 +902,28 @@ static bool probe_slots(struct nsw_table *t, pid_t pid, struct ent **nw,
 	return true;
 }
 
+/*
+ * A FORK record's child is in e, new to the table, where its parent is not:
+ * only a clone's CLONE_NEW* does that (copy_namespaces() gives the child its
+ * parent's namespaces, pid and time from the *_for_children slots, or new
+ * ones). The clone's own record, at the syscall's exit, tells e's owner and
+ * parent (nsw_ns_meta_made): it is waited for. A wrong guess (a record
+ * lost before) only delays the question.
+ */
+static void await_made(struct nsw_table *t, const struct tproc *parent,
+		       struct ent *const *nw, const bool *fresh, pid_t child)
+{
+	struct ent *from[NSW_SLOT_COUNT];
+
+	child_slots(parent, from);
+	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
+		unsigned int s = nsw_types[i].slot;
+
+		if (fresh[s] && from[s] && nw[s] != from[s])
+			meta_await(t, nw[s], child);
+	}
+}
+
 static void apply_fork(struct nsw_table *t, const struct nsw_proc_event *ev)
 {
 	struct ent *nw[NSW_SLOT_COUNT] = { NULL };
@@ -746,6 +932,7 @@ static void apply_fork(struct nsw_table *t, const struct nsw_proc_event *ev)
 	struct tproc *parent = find_proc(t, ev->ppid);
 	struct tproc *p = find_proc(t, ev->pid);
 	char comm[NSW_COMM_LEN] = "";
+	bool fresh[NSW_SLOT_COUNT] = { false };
 	unsigned int i;
 
 	/* Entries known before this record: the unknown parent was surely in them. */
@@ -757,6 +944,7 @@ static void apply_fork(struct nsw_table *t, const struct nsw_proc_event *ev)
 				quiet[mv.nquiet++] = known;
 			nw[i] = see(t, t->slot_type[i], ev->ns[i], ev->ns_id[i],
 				    NSW_ORIGIN_SEEN, ev->ts_ns);
+			fresh[i] = !known && nw[i];
 		}
 	}
 	if (!ev->ns_valid) {
@@ -784,6 +972,8 @@ static void apply_fork(struct nsw_table *t, const struct nsw_proc_event *ev)
 	memcpy(p->comm, comm, NSW_COMM_LEN);
 	p->comm[NSW_COMM_LEN - 1] = '\0';
 	proc_set(t, p, nw, &mv);
+	if (parent)
+		await_made(t, parent, nw, fresh, ev->pid);
 	ask_meta_members(t, p);
 }
 
@@ -906,6 +1096,13 @@ static void mark_created(struct nsw_table *t, struct ent *e,
 	notify(t, NSW_NS_CREATED, e, ev->pid, ev->ts_ns);
 }
 
+/* cur is what the record says slot i holds after it. */
+static bool slot_is(const struct ent *cur, const struct nsw_event *ev, unsigned int i)
+{
+	return cur && cur->pub.inode == ev->ns_after[i] &&
+	       (!ev->ns_id_after[i] || !cur->pub.ns_id || cur->pub.ns_id == ev->ns_id_after[i]);
+}
+
 /* The slots a record says a process has after it, reusing p's entries. */
 static void slots_after(struct nsw_table *t, const struct tproc *p,
 			const struct nsw_event *ev, struct ent **nw)
@@ -913,14 +1110,64 @@ static void slots_after(struct nsw_table *t, const struct tproc *p,
 	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++) {
 		struct ent *cur = p ? p->slot[i] : NULL;
 
-		if (cur && cur->pub.inode == ev->ns_after[i] &&
-		    (!ev->ns_id_after[i] || !cur->pub.ns_id ||
-		     cur->pub.ns_id == ev->ns_id_after[i]))
+		if (slot_is(cur, ev, i))
 			nw[i] = cur;
 		else
 			nw[i] = see(t, t->slot_type[i], ev->ns_after[i],
 				    ev->ns_id_after[i], NSW_ORIGIN_SEEN, ev->ts_ns);
 	}
+}
+
+#define NSW_ALL_SLOTS_MASK ((1U << NSW_SLOT_COUNT) - 1)
+
+/*
+ * The slots an unshare or setns can change, as the kernel side reads them
+ * again at exit (bpf/nswatch.bpf.c, after_mask()): its flags' types, pid
+ * and time with their *_for_children slots, a setns's target; every slot
+ * for a setns with nstype 0 or a record without flags.
+ */
+static unsigned int move_mask(const struct nsw_table *t, const struct nsw_event *ev)
+{
+	unsigned int m = 0;
+
+	if (!ev->flags_valid || (ev->op != NSW_OP_SETNS && ev->op != NSW_OP_UNSHARE) ||
+	    (ev->op == NSW_OP_SETNS && !ev->flags))
+		return NSW_ALL_SLOTS_MASK;
+	for (__u64 f = ev->flags; f; f &= f - 1)
+		m |= t->flag_slots[__builtin_ctzll(f)];
+	if (ev->op == NSW_OP_SETNS && ev->target_slot < NSW_SLOT_COUNT) {
+		const struct nsw_type *ty = &nsw_types[t->slot_type[ev->target_slot]];
+
+		m |= 1U << ty->slot | 1U << ty->new_slot;
+	}
+	return m;
+}
+
+/*
+ * The record's other slots are copies of the caller's before the call: when
+ * the table has them already, the slots of mask alone are looked up (what
+ * slots_after() would give). false: the table differs (a lost record, a
+ * thread), slots_after() it is.
+ */
+static bool slots_after_mask(struct nsw_table *t, const struct tproc *p,
+			     const struct nsw_event *ev, unsigned int mask,
+			     struct ent **nw)
+{
+	unsigned int i, bits;
+
+	for (bits = ~mask & NSW_ALL_SLOTS_MASK; bits; bits &= bits - 1) {
+		i = __builtin_ctz(bits);
+		if (p->slot[i] ? !slot_is(p->slot[i], ev, i) : ev->ns_after[i] != 0)
+			return false;
+	}
+	memcpy(nw, p->slot, sizeof(p->slot));
+	for (bits = mask; bits; bits &= bits - 1) {
+		i = __builtin_ctz(bits);
+		if (!slot_is(p->slot[i], ev, i))
+			nw[i] = see(t, t->slot_type[i], ev->ns_after[i],
+				    ev->ns_id_after[i], NSW_ORIGIN_SEEN, ev->ts_ns);
+	}
+	return true;
 }
 
 /* The caller of an op, added from ns_before if its fork was not seen. */
@@ -964,10 +1211,11 @@ static void made_by(struct nsw_table *t, const struct nsw_event *ev, bool is_clo
 		if (dead) {
 			/* Its child left before this record came: tell, then leave it. */
 			*any_dead = true;
+			made_meta(t, e, ev, i);
 			mark_created(t, e, ev);
 			continue;
 		}
-		if (nsw_types[i].slot == s)
+		if (!made_meta(t, e, ev, i) && nsw_types[i].slot == s)
 			ask_meta(t, e, meta_pid);
 		made[i] = e;
 	}
@@ -980,27 +1228,38 @@ static void apply_move(struct nsw_table *t, const struct nsw_event *ev)
 	struct ent *made[NSW_TYPE_COUNT];
 	struct move mv = { .ts_ns = ev->ts_ns, .quiet = made, .nquiet = NSW_TYPE_COUNT };
 	struct tproc *p = caller_of(t, ev);
-	bool any_dead;
+	unsigned int mask, changed;
+	bool any_dead, any_made = false, settled;
 
 	if (!p)
 		return;
+	settled = p->meta_settled;
 	if (ev->op == NSW_OP_SETNS)
 		memset(made, 0, sizeof(made));
 	else
 		made_by(t, ev, ev->op != NSW_OP_UNSHARE, made, &any_dead, ev->pid);
-	slots_after(t, p, ev, nw);
+	mask = move_mask(t, ev);
+	if (mask == NSW_ALL_SLOTS_MASK || !slots_after_mask(t, p, ev, mask, nw))
+		slots_after(t, p, ev, nw);
 	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++) {
 		unsigned int s = ev->op == NSW_OP_UNSHARE ? nsw_types[i].new_slot :
 							    nsw_types[i].slot;
 
-		if (made[i])
+		if (made[i]) {
 			nw[s] = made[i];
+			any_made = true;
+		}
 	}
-	proc_set(t, p, nw, &mv);
-	for (unsigned int i = 0; i < NSW_TYPE_COUNT; i++)
+	if (!any_made)
+		mv.nquiet = 0;
+	changed = proc_set(t, p, nw, &mv);
+	for (unsigned int i = 0; any_made && i < NSW_TYPE_COUNT; i++)
 		if (made[i])
 			mark_created(t, made[i], ev);
-	ask_meta_members(t, p);
+	if (settled)
+		ask_meta_changed(t, p, changed);
+	else
+		ask_meta_members(t, p);
 	if (ev->op == NSW_OP_SETNS)
 		note_setns_fd(t, ev);
 }
@@ -1484,6 +1743,7 @@ size_t nsw_table_sweep(struct nsw_table *t, __u64 now, bool force)
 	struct ent *e, *tmp;
 	size_t undecided = 0, doomed = 0;
 
+	meta_wait_over(t, now);
 	if (!t->orphans || (!force && now - t->last_sweep < NSW_SWEEP_NS))
 		goto out;
 	t->last_sweep = now;

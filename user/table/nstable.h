@@ -150,6 +150,28 @@ void nsw_table_apply_nsop(struct nsw_table *t, const struct nsw_event *ev);
 void nsw_table_apply_proc(struct nsw_table *t, const struct nsw_proc_event *ev);
 
 /*
+ * The owner, parent and id of the namespace of type (nsw_types[] index)
+ * that the successful clone, clone3 or unshare record ev made, by the
+ * kernel's own rule, not by asking it (docs/table.md, "Owner and parent"):
+ * owned by the user namespace the caller (unshare) or the child (clone) has
+ * after the call, a new user namespace's parent (and owner) the caller's
+ * user namespace before it, a new pid namespace's parent the caller's
+ * active pid namespace. owner_uid is not in the record (the creator's euid):
+ * owner_uid_valid is false. false if ev does not show type made.
+ */
+bool nsw_ns_meta_made(const struct nsw_event *ev, unsigned int type,
+		      struct nsw_ns_meta *m);
+
+/*
+ * A namespace a FORK record shows its child in, new to the table and not its
+ * parent's, was made by the clone whose record comes at the syscall's exit:
+ * its meta waits for that record. The kernel is asked (nsw_table_sweep) only
+ * if the record has not come this long after the fork (rate limit, --type,
+ * --failed, lost).
+ */
+#define NSW_META_WAIT_NS (50 * 1000 * 1000ULL)
+
+/*
  * The live entry for a namespace of type (nsw_types[] index): by ns_id when
  * it is not 0, else by inode (also when the entry's own ns_id is still
  * unknown). NULL if unknown.
