@@ -44,6 +44,19 @@ const volatile bool all_clones = false;   /* report clones that change nothing *
 const volatile __u64 wakeup_bytes = 0;    /* wake userspace past this backlog */
 const volatile __u32 wakeup_step_shift = 0; /* ... and again every 1 << this many bytes */
 const volatile bool proc_events = false;  /* fork, exec, exit records for the table */
+/*
+ * The running kernel's BTF id of struct ns_common, where it has
+ * bpf_rdonly_cast(); 0 elsewhere. Only enter_setns_cast reads it.
+ */
+const volatile __u32 ns_common_btf_id = 0;
+
+/*
+ * A kfunc of 6.2 and later: a pointer the verifier knows as a number (the
+ * void * in an nsfs inode) becomes a read-only typed one, read with direct
+ * loads. Weak, and called by enter_setns_cast only, which the reporter
+ * loads where the kernel has the kfunc (trace/tracer.c).
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 struct pending {
 	struct nsw_event ev;
@@ -567,6 +580,36 @@ static __always_inline void read_nsfs_target(struct ns_common *ns, struct pendin
 	p->ev.target_slot = slot_of_ns_name(name);
 }
 
+/*
+ * The same as read_nsfs_target(), with direct loads through
+ * bpf_rdonly_cast(): the one probe read of a setns event was a quarter of
+ * its entry program's time (docs/performance.md).
+ */
+static __always_inline void read_nsfs_target_cast(void *priv, struct pending *p)
+{
+	struct ns_common *ns = bpf_rdonly_cast(priv, ns_common_btf_id);
+	char name[8] = {};
+
+	if (!ns)
+		return;
+	p->ev.target_kind = NSW_TARGET_NSFS;
+	p->ev.target_inum = ns->inum;
+	if (bpf_core_field_exists(struct ns_common___id, ns_id))
+		p->ev.target_ns_id = ((struct ns_common___id *)ns)->ns_id;
+	if (bpf_core_field_exists(struct ns_common___type, ns_type)) {
+		p->ev.target_slot = slot_of_type(((struct ns_common___type *)ns)->ns_type);
+		return;
+	}
+	if (bpf_core_field_exists(struct proc_ns_operations___type, type)) {
+		const struct proc_ns_operations___type *ops = (const void *)ns->ops;
+
+		p->ev.target_slot = slot_of_type(ops->type);
+		return;
+	}
+	bpf_probe_read_kernel_str(name, sizeof(name), ns->ops->name);
+	p->ev.target_slot = slot_of_ns_name(name);
+}
+
 /* files_struct.fd_array[]: the table of a process that never had 64 fds. */
 #define NSW_FD_ARRAY_LEN 64
 
@@ -602,15 +645,18 @@ static __always_inline struct file *fd_array_file(struct task_struct *task, int 
  * private_data are void pointers, which a direct load turns into a plain
  * number: the namespace or pid behind them is read with probes.
  */
-static __always_inline void read_setns_file(const bool btf, struct pending *p,
-					    struct file *file)
+static __always_inline void read_setns_file(const bool btf, const bool cast,
+					    struct pending *p, struct file *file)
 {
 	struct inode *inode = NSW_RD(btf, file, f_inode);
 	unsigned long magic = NSW_RD(btf, inode, i_sb, s_magic);
 	char name[8] = {};
 
 	if (magic == NSFS_MAGIC) {
-		read_nsfs_target(NSW_RD(btf, inode, i_private), p);
+		if (cast)
+			read_nsfs_target_cast(NSW_RD(btf, inode, i_private), p);
+		else
+			read_nsfs_target(NSW_RD(btf, inode, i_private), p);
 		return;
 	}
 	if (magic == ANON_INODE_FS_MAGIC) {
@@ -640,8 +686,9 @@ static __always_inline void read_setns_file(const bool btf, struct pending *p,
  * table proper takes a variable index, so a file found there, and all
  * behind it, is read with probes.
  */
-static __always_inline void read_setns_target(const bool btf, struct pending *p,
-					      struct task_struct *task, int fd)
+static __always_inline void read_setns_target(const bool btf, const bool cast,
+					      struct pending *p, struct task_struct *task,
+					      int fd)
 {
 	struct fdtable *fdt;
 	struct file **fds;
@@ -652,7 +699,7 @@ static __always_inline void read_setns_target(const bool btf, struct pending *p,
 		file = fd_array_file(task, fd, &found);
 		if (found) {
 			if (file)
-				read_setns_file(true, p, file);
+				read_setns_file(true, cast, p, file);
 			return;
 		}
 	}
@@ -662,7 +709,7 @@ static __always_inline void read_setns_target(const bool btf, struct pending *p,
 		return;
 	bpf_core_read(&file, sizeof(file), &fds[fd]);
 	if (file)
-		read_setns_file(false, p, file);
+		read_setns_file(false, false, p, file);
 }
 
 /*
@@ -682,7 +729,9 @@ static __always_inline bool joins_followed(const struct pending *p)
 	return false;
 }
 
-static __always_inline int do_enter_setns(const bool btf, int fd, __u64 nstype)
+/* cast: read an nsfs target with bpf_rdonly_cast() (btf set, 6.2 and later). */
+static __always_inline int do_enter_setns(const bool btf, const bool cast, int fd,
+					  __u64 nstype)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	bool wanted = current_wanted();
@@ -697,7 +746,7 @@ static __always_inline int do_enter_setns(const bool btf, int fd, __u64 nstype)
 	if (!p || !begin(btf, p, task, NSW_OP_SETNS, nstype, true))
 		return 0;
 	p->ev.setns_fd = (__u32)fd;
-	read_setns_target(btf, p, task, fd);
+	read_setns_target(btf, cast, p, task, fd);
 	if (!wanted) {
 		if (!joins_followed(p))
 			return 0;
@@ -982,7 +1031,7 @@ out_done:
 	SEC("tracepoint/syscalls/sys_enter_setns")                                 \
 	int pfx##enter_setns(struct trace_event_raw_sys_enter *ctx)                \
 	{                                                                          \
-		return do_enter_setns(btf, (int)ctx->args[0], ctx->args[1]);       \
+		return do_enter_setns(btf, false, (int)ctx->args[0], ctx->args[1]); \
 	}                                                                          \
 	SEC("tracepoint/syscalls/sys_exit_clone")                                  \
 	int pfx##exit_clone(struct trace_event_raw_sys_exit *ctx)                  \
@@ -1013,3 +1062,10 @@ out_done:
 
 NSW_SYSCALL_PROGS(true, )
 NSW_SYSCALL_PROGS(false, p_)
+
+/* The btf set's enter_setns where the kernel has bpf_rdonly_cast() (6.2). */
+SEC("tracepoint/syscalls/sys_enter_setns")
+int enter_setns_cast(struct trace_event_raw_sys_enter *ctx)
+{
+	return do_enter_setns(true, true, (int)ctx->args[0], ctx->args[1]);
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <bpf/btf.h>
 #include "lib/util.h"
 #include "trace/kernel_btf.h"
 
@@ -128,4 +129,17 @@ void nsw_kernel_btf_close(struct nsw_kernel_btf *kb)
 		close(kb->fd);
 	kb->fd = -1;
 	kb->path[0] = '\0';
+}
+
+unsigned int nsw_kernel_btf_struct_id_with(const char *type_name, const char *kfunc)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	int id = 0;
+
+	if (!btf)
+		return 0;
+	if (btf__find_by_name_kind(btf, kfunc, BTF_KIND_FUNC) > 0)
+		id = btf__find_by_name_kind(btf, type_name, BTF_KIND_STRUCT);
+	btf__free(btf);
+	return id > 0 ? (unsigned int)id : 0;
 }
