@@ -340,6 +340,28 @@ static __always_inline struct pending *entry_record(const bool btf,
 }
 
 /*
+ * Clear what begin() does not write of a task's reused record (zeroed when
+ * the storage was made): what the last call of another kind may have left.
+ * The slots begin() reads are all written on this kernel, or never (a type
+ * it lacks); ids: the exit writes ns_after whole, begin() ns_id_after.
+ */
+static __always_inline void clear_reused(struct pending *p, bool ids)
+{
+	p->ev.child_pid = 0;
+	p->ev.after_valid = 0;
+	p->ev.setns_fd = 0;
+	p->ev.target_kind = NSW_TARGET_NONE;
+	p->ev.target_inum = 0;
+	p->ev.target_pid = 0;
+	p->ev.target_ns_id = 0;
+	p->adopt = false;
+	if (!ids) {
+		__builtin_memset(p->ev.ns_after, 0, sizeof(p->ev.ns_after));
+		__builtin_memset(p->ev.ns_id_after, 0, sizeof(p->ev.ns_id_after));
+	}
+}
+
+/*
  * Fill an in-flight record for a process current_wanted() accepted. Returns
  * false when the comm filter drops it. ids: read the ns_ids of the slots too
  * (into ns_id_after: the exit reads again only the slots the call can
@@ -351,8 +373,19 @@ static __always_inline bool begin(const bool btf, struct pending *p,
 {
 	__u64 id = bpf_get_current_pid_tgid();
 
-	__builtin_memset(p, 0, sizeof(*p));
-	bpf_get_current_comm(p->ev.comm, sizeof(p->ev.comm));
+	if (NSW_DIRECT(btf)) {
+		clear_reused(p, ids);
+		/*
+		 * Two loads instead of the helper's copy. set_task_comm() pads
+		 * with NULs, so the bytes are the helper's, and the last is
+		 * always one.
+		 */
+		__builtin_memcpy(p->ev.comm, task->comm, sizeof(p->ev.comm));
+	} else {
+		/* The stack record: the map takes all of it, read or not. */
+		__builtin_memset(p, 0, sizeof(*p));
+		bpf_get_current_comm(p->ev.comm, sizeof(p->ev.comm));
+	}
 	if (filter_comm_on && !comm_matches(p->ev.comm))
 		return false;
 
@@ -757,28 +790,33 @@ static __always_inline int do_enter_setns(const bool btf, const bool cast, int f
 }
 
 /*
- * Submit a ring buffer record of size bytes, waking the reporter when the
- * backlog is past wakeup_bytes and this record crosses a step boundary.
+ * The wakeup of a record of size bytes that took the ring's backlog from
+ * before to backlog: forced when it is past wakeup_bytes and the record
+ * crosses a step boundary.
+ *
+ * The reporter polls every 50 ms regardless, and is woken early only when
+ * the backlog grows. The wakeup must be forced: after unannounced records
+ * the kernel's own heuristic would not send one. A wakeup for every record
+ * past the mark cost each an irq_work, about 0.4 us here, whenever the
+ * reporter lagged. One per step past it (1/128 of the ring, about a
+ * hundred records) keeps waking a lagging reporter for a hundredth of the
+ * cost.
  */
+static __always_inline __u64 wakeup_flag(__u64 before, __u64 backlog, __u64 size)
+{
+	if (backlog >= wakeup_bytes && backlog >= size + BPF_RINGBUF_HDR_SZ &&
+	    (backlog >> wakeup_step_shift) != (before >> wakeup_step_shift))
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
+/* Submit a ring buffer record of size bytes, with the wakeup it needs. */
 static __always_inline void submit(void *rec, __u64 size)
 {
 	__u64 backlog = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	__u64 before = backlog - size - BPF_RINGBUF_HDR_SZ;
 
-	/*
-	 * The reporter polls every 50 ms regardless, and is woken early only
-	 * when the backlog grows. The wakeup must be forced: after unannounced
-	 * records the kernel's own heuristic would not send one. A wakeup for
-	 * every record past the mark cost each an irq_work, about 0.4 us here,
-	 * whenever the reporter lagged. One per step past it (1/128 of the
-	 * ring, about a hundred records) keeps waking a lagging reporter for a
-	 * hundredth of the cost.
-	 */
-	if (backlog >= wakeup_bytes && backlog >= size + BPF_RINGBUF_HDR_SZ &&
-	    (backlog >> wakeup_step_shift) != (before >> wakeup_step_shift))
-		bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
-	else
-		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(rec, wakeup_flag(before, backlog, size));
 }
 
 /* Fork, exec and exit are reported for processes in scope only. */
@@ -972,7 +1010,7 @@ static __always_inline int finish(const bool btf, long ret, bool read_after)
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct task_struct *task = nsw_current_task(btf);
 	struct pending *p = inflight_of(btf, task, tid);
-	struct nsw_event *ev;
+	__u64 before, after;
 
 	if (!p)
 		return 0;
@@ -994,14 +1032,18 @@ static __always_inline int finish(const bool btf, long ret, bool read_after)
 	if (!rl_admit(p->ev.uid, p->ev.op, p->ev.ts_ns))
 		goto out_done;
 
-	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
+	/*
+	 * One helper copies the record in (the kernel's memcpy, not 39 BPF
+	 * loads and stores); the backlog before it decides the wakeup, as
+	 * submit()'s after does.
+	 */
+	before = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	after = before + sizeof(p->ev) + BPF_RINGBUF_HDR_SZ;
+	if (bpf_ringbuf_output(&events, &p->ev, sizeof(p->ev),
+			       wakeup_flag(before, after, sizeof(p->ev)))) {
 		count(NSW_LOST_RINGBUF);
 		rl_count_lost(p->ev.op);
-		goto out_done;
 	}
-	__builtin_memcpy(ev, &p->ev, sizeof(*ev));
-	submit(ev, sizeof(*ev));
 out_done:
 	inflight_done(btf, p, tid);
 	return 0;
