@@ -45,10 +45,12 @@ const volatile __u64 wakeup_bytes = 0;    /* wake userspace past this backlog */
 const volatile __u32 wakeup_step_shift = 0; /* ... and again every 1 << this many bytes */
 const volatile bool proc_events = false;  /* fork, exec, exit records for the table */
 /*
- * The running kernel's BTF id of struct ns_common, where it has
- * bpf_rdonly_cast(); 0 elsewhere. Only enter_setns_cast reads it.
+ * The running kernel's BTF ids of struct ns_common and struct files_struct,
+ * where it has bpf_rdonly_cast(); 0 elsewhere. Only enter_setns_cast reads
+ * them.
  */
 const volatile __u32 ns_common_btf_id = 0;
+const volatile __u32 files_struct_btf_id = 0;
 
 /*
  * A kfunc of 6.2 and later: a pointer the verifier knows as a number (the
@@ -714,10 +716,28 @@ static __always_inline void read_setns_file(const bool btf, const bool cast,
 }
 
 /*
+ * cast: the file in slot i of an fd table, as a typed pointer. The verifier
+ * knows the table (a struct file **) as a number only, and a direct load
+ * takes no variable index. So the slot is read as fd_array[0] of a
+ * files_struct cast to lie just before it (the kernel's one struct with an
+ * array of file pointers): a read-only PROBE_MEM load of that slot alone.
+ */
+static __always_inline struct file *fd_table_file(struct file **fds, unsigned int i)
+{
+	struct files_struct *at = bpf_rdonly_cast(
+		(char *)&fds[i] - bpf_core_field_offset(struct files_struct, fd_array),
+		files_struct_btf_id);
+
+	return at->fd_array[0];
+}
+
+/*
  * What the setns fd refers to: read now, while the fd is surely open. The
  * btf set finds most files with direct loads (fd_array_file()); the fd
  * table proper takes a variable index, so a file found there, and all
- * behind it, is read with probes.
+ * behind it, is read with probes, but where bpf_rdonly_cast() makes it a
+ * direct load too (cast). A process whose table once grew past 64 fds
+ * takes that path: one that a shell with fd 255 open started, for one.
  */
 static __always_inline void read_setns_target(const bool btf, const bool cast,
 					      struct pending *p, struct task_struct *task,
@@ -740,6 +760,12 @@ static __always_inline void read_setns_target(const bool btf, const bool cast,
 	fds = NSW_RD(btf, fdt, fd);
 	if (fd < 0 || (unsigned int)fd >= NSW_RD(btf, fdt, max_fds))
 		return;
+	if (NSW_DIRECT(btf) && cast) {
+		file = fd_table_file(fds, fd);
+		if (file)
+			read_setns_file(true, true, p, file);
+		return;
+	}
 	bpf_core_read(&file, sizeof(file), &fds[fd]);
 	if (file)
 		read_setns_file(false, false, p, file);

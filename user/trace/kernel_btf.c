@@ -131,15 +131,20 @@ void nsw_kernel_btf_close(struct nsw_kernel_btf *kb)
 	kb->path[0] = '\0';
 }
 
-unsigned int nsw_kernel_btf_struct_id_with(const char *type_name, const char *kfunc)
+bool nsw_kernel_btf_struct_ids(const char *kfunc, const char *const *names, unsigned int *ids,
+			       size_t n)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
-	int id = 0;
+	bool all = btf && btf__find_by_name_kind(btf, kfunc, BTF_KIND_FUNC) > 0;
 
-	if (!btf)
-		return 0;
-	if (btf__find_by_name_kind(btf, kfunc, BTF_KIND_FUNC) > 0)
-		id = btf__find_by_name_kind(btf, type_name, BTF_KIND_STRUCT);
+	for (size_t i = 0; i < n; i++) {
+		int id = all ? btf__find_by_name_kind(btf, names[i], BTF_KIND_STRUCT) : 0;
+
+		ids[i] = id > 0 ? (unsigned int)id : 0;
+		all = all && id > 0;
+	}
+	if (!all)
+		memset(ids, 0, n * sizeof(*ids));
 	btf__free(btf);
-	return id > 0 ? (unsigned int)id : 0;
+	return all;
 }

@@ -36,11 +36,12 @@ void nsw_kernel_btf_close(struct nsw_kernel_btf *kb);
 bool nsw_kernel_notes_match(const void *a, size_t alen, const void *b, size_t blen);
 
 /*
- * The running kernel's BTF id of struct type_name, where its BTF also has
- * the function kfunc (a BPF program may then cast to that struct with it);
- * 0 if not, or without kernel BTF. It reads the kernel's whole BTF: about
- * 20 ms here.
+ * Where the running kernel's BTF has the function kfunc (bpf_rdonly_cast(),
+ * which casts to a struct by its id), ids[i] gets the BTF id of struct
+ * names[i] and the result is true if all are there; else false, ids all 0
+ * (also without kernel BTF). It reads the kernel's whole BTF: about 20 ms.
  */
-unsigned int nsw_kernel_btf_struct_id_with(const char *type_name, const char *kfunc);
+bool nsw_kernel_btf_struct_ids(const char *kfunc, const char *const *names, unsigned int *ids,
+			       size_t n);
 
 #endif /* NSW_KERNEL_BTF_H */
