@@ -281,9 +281,9 @@ static __always_inline bool comm_matches(const char *comm)
  * The cheap questions first: is the current process one we report on at
  * all? Every entry program asks this before anything else.
  */
-static __always_inline bool current_wanted(void)
+static __always_inline bool current_wanted(__u64 id)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tgid = id >> 32;
 
 	if (filter_tgid && tgid != filter_tgid)
 		return false;
@@ -370,10 +370,9 @@ static __always_inline void clear_reused(struct pending *p, bool ids)
  * change).
  */
 static __always_inline bool begin(const bool btf, struct pending *p,
-				  struct task_struct *task, __u32 op, __u64 flags,
+				  struct task_struct *task, __u64 id, __u32 op, __u64 flags,
 				  bool ids)
 {
-	__u64 id = bpf_get_current_pid_tgid();
 
 	if (NSW_DIRECT(btf)) {
 		clear_reused(p, ids);
@@ -473,28 +472,30 @@ static __always_inline int do_enter_clone(const bool btf, __u64 arg0)
 {
 	/* The low byte of clone()'s flags is the exit signal, not flags. */
 	__u64 flags = arg0 & ~CSIGNAL;
+	__u64 id = bpf_get_current_pid_tgid();
 	struct task_struct *task;
 	struct pending stack, *p;
 
-	if (!current_wanted())
+	if (!current_wanted(id))
 		return 0;
 	task = nsw_current_task(btf);
 	if (!clone_wanted(btf, task, flags))
 		return 0;
 	p = entry_record(btf, task, &stack, NSW_OP_CLONE);
-	if (p && begin(btf, p, task, NSW_OP_CLONE, flags, false))
+	if (p && begin(btf, p, task, id, NSW_OP_CLONE, flags, false))
 		stash(btf, p);
 	return 0;
 }
 
 static __always_inline int do_enter_clone3(const bool btf, struct clone_args *uargs)
 {
+	__u64 id = bpf_get_current_pid_tgid();
 	struct task_struct *task;
 	struct pending stack, *p;
 	__u64 flags = 0;
 	__u32 readable;
 
-	if (!current_wanted())
+	if (!current_wanted(id))
 		return 0;
 	task = nsw_current_task(btf);
 	readable = !bpf_probe_read_user(&flags, sizeof(flags), &uargs->flags);
@@ -502,7 +503,7 @@ static __always_inline int do_enter_clone3(const bool btf, struct clone_args *ua
 	if (readable && !clone_wanted(btf, task, flags))
 		return 0;
 	p = entry_record(btf, task, &stack, NSW_OP_CLONE3);
-	if (!p || !begin(btf, p, task, NSW_OP_CLONE3, flags, false))
+	if (!p || !begin(btf, p, task, id, NSW_OP_CLONE3, flags, false))
 		return 0;
 	p->ev.flags_valid = readable;
 	stash(btf, p);
@@ -511,14 +512,15 @@ static __always_inline int do_enter_clone3(const bool btf, struct clone_args *ua
 
 static __always_inline int do_enter_unshare(const bool btf, __u64 flags)
 {
+	__u64 id = bpf_get_current_pid_tgid();
 	struct task_struct *task;
 	struct pending stack, *p;
 
-	if (!current_wanted())
+	if (!current_wanted(id))
 		return 0;
 	task = nsw_current_task(btf);
 	p = entry_record(btf, task, &stack, NSW_OP_UNSHARE);
-	if (p && begin(btf, p, task, NSW_OP_UNSHARE, flags, true))
+	if (p && begin(btf, p, task, id, NSW_OP_UNSHARE, flags, true))
 		stash(btf, p);
 	return 0;
 }
@@ -792,8 +794,9 @@ static __always_inline bool joins_followed(const struct pending *p)
 static __always_inline int do_enter_setns(const bool btf, const bool cast, int fd,
 					  __u64 nstype)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	bool wanted = current_wanted();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	bool wanted = current_wanted(id);
 	struct task_struct *task;
 	struct pending stack, *p;
 
@@ -802,7 +805,7 @@ static __always_inline int do_enter_setns(const bool btf, const bool cast, int f
 		return 0;
 	task = nsw_current_task(btf);
 	p = entry_record(btf, task, &stack, NSW_OP_SETNS);
-	if (!p || !begin(btf, p, task, NSW_OP_SETNS, nstype, true))
+	if (!p || !begin(btf, p, task, id, NSW_OP_SETNS, nstype, true))
 		return 0;
 	p->ev.setns_fd = (__u32)fd;
 	read_setns_target(btf, cast, p, task, fd);
@@ -1033,7 +1036,8 @@ static __always_inline __u32 after_mask(const struct nsw_event *ev)
  */
 static __always_inline int finish(const bool btf, long ret, bool read_after)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	/* Only the probe set's table is by thread id; a helper call the btf set skips. */
+	__u32 tid = btf ? 0 : (__u32)bpf_get_current_pid_tgid();
 	struct task_struct *task = nsw_current_task(btf);
 	struct pending *p = inflight_of(btf, task, tid);
 	__u64 before, after;
