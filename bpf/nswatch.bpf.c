@@ -373,7 +373,6 @@ static __always_inline bool begin(const bool btf, struct pending *p,
 				  struct task_struct *task, __u64 id, __u32 op, __u64 flags,
 				  bool ids)
 {
-
 	if (NSW_DIRECT(btf)) {
 		clear_reused(p, ids);
 		/*
@@ -619,8 +618,8 @@ static __always_inline void read_nsfs_target(struct ns_common *ns, struct pendin
 
 /*
  * The same as read_nsfs_target(), with direct loads through
- * bpf_rdonly_cast(): the one probe read of a setns event was a quarter of
- * its entry program's time (docs/performance.md).
+ * bpf_rdonly_cast() instead of a probe read of the namespace (and a second
+ * of its ops before 6.18).
  */
 static __always_inline void read_nsfs_target_cast(void *priv, struct pending *p)
 {
