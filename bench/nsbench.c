@@ -55,13 +55,14 @@
 #define RELEASE_WAIT_MS 3000
 #define RELEASE_POLL_MS 20
 
-enum mode { MODE_UNTRACED, MODE_EMPTY, MODE_NSWATCH, MODE_COUNT };
+enum mode { MODE_UNTRACED, MODE_EMPTY, MODE_NSWATCH, MODE_BASELINE, MODE_COUNT };
 enum op { OP_SETNS, OP_UNSHARE, OP_GETPPID, OP_FORK, OP_COUNT };
 
 static const char *const mode_names[MODE_COUNT] = {
 	[MODE_UNTRACED] = "untraced",
 	[MODE_EMPTY] = "empty BPF",
 	[MODE_NSWATCH] = "nswatch",
+	[MODE_BASELINE] = "baseline",
 };
 
 static const char *const op_names[OP_COUNT] = {
@@ -84,6 +85,11 @@ struct opts {
 	int reps;
 	const char *nswatch;
 	bool no_nswatch;
+	/*
+	 * Another build of nswatch, run as a fourth mode in the same
+	 * rotation: its ratio beside ours within each repetition.
+	 */
+	const char *baseline;
 	bool verbose; /* print every sample, to see the spread */
 	char **nswatch_args; /* extra arguments after `--` */
 	int nswatch_argc;
@@ -113,7 +119,7 @@ struct bench {
 	int uts_fd;
 	struct empty_bpf *skel;
 	struct nswatch nw;
-	struct totals totals;
+	struct totals totals[MODE_COUNT]; /* MODE_NSWATCH, MODE_BASELINE */
 	__u32 own_ids[MAX_OWN_PROGS]; /* our empty programs, not foreign */
 	int own_count;
 	int foreign_samples; /* untraced or empty samples run beside others */
@@ -355,7 +361,7 @@ static void describe_status(const char *path, int status)
 			path, WTERMSIG(status), strsignal(WTERMSIG(status)));
 }
 
-static void nswatch_exec(const struct opts *o, int err_fd)
+static void nswatch_exec(const struct opts *o, const char *bin, int err_fd)
 {
 	char *argv[o->nswatch_argc + 5];
 	int null = open("/dev/null", O_WRONLY);
@@ -365,7 +371,7 @@ static void nswatch_exec(const struct opts *o, int err_fd)
 	if (null < 0 || dup2(null, STDOUT_FILENO) < 0 ||
 	    dup2(err_fd, STDERR_FILENO) < 0)
 		_exit(126);
-	argv[0] = (char *)o->nswatch;
+	argv[0] = (char *)bin;
 	argv[1] = "trace";
 	/*
 	 * The cost of every event, not of the rate limit's shortcut: these
@@ -377,13 +383,13 @@ static void nswatch_exec(const struct opts *o, int err_fd)
 	for (int i = 0; i < o->nswatch_argc; i++)
 		argv[i + 4] = o->nswatch_args[i];
 	argv[o->nswatch_argc + 4] = NULL;
-	execv(o->nswatch, argv);
-	fprintf(stderr, "exec %s: %s\n", o->nswatch, strerror(errno));
+	execv(bin, argv);
+	fprintf(stderr, "exec %s: %s\n", bin, strerror(errno));
 	_exit(127);
 }
 
 /* Start `nswatch trace` and wait until it says it is tracing. */
-static void nswatch_start(struct bench *b)
+static void nswatch_start(struct bench *b, const char *bin)
 {
 	struct nswatch *nw = &b->nw;
 	uint64_t deadline = now_ns() + START_TIMEOUT_MS * 1000000ull;
@@ -397,7 +403,7 @@ static void nswatch_start(struct bench *b)
 	if (nw->pid < 0)
 		die("fork: %s", strerror(errno));
 	if (nw->pid == 0)
-		nswatch_exec(&b->opts, pfd[1]);
+		nswatch_exec(&b->opts, bin, pfd[1]);
 	close(pfd[1]);
 	nw->err_fd = pfd[0];
 
@@ -410,21 +416,20 @@ static void nswatch_start(struct bench *b)
 		kill(nw->pid, SIGKILL);
 		fprintf(stderr,
 			"nsbench: %s trace printed no 'Tracing' line in %d s\n",
-			b->opts.nswatch, START_TIMEOUT_MS / 1000);
+			bin, START_TIMEOUT_MS / 1000);
 	}
 	waitpid(nw->pid, &status, 0);
 	nw->pid = 0;
-	describe_status(b->opts.nswatch, status);
+	describe_status(bin, status);
 	tail_print(&nw->tail);
-	die("could not start %s trace (or run with --no-nswatch)",
-	    b->opts.nswatch);
+	die("could not start %s trace (or run with --no-nswatch)", bin);
 }
 
 /*
  * SIGINT it, then read its stderr to the end for the Summary line. A run
  * without one is counted and reported, not fatal: the timings still hold.
  */
-static void nswatch_stop(struct bench *b)
+static void nswatch_stop(struct bench *b, const char *bin, struct totals *t)
 {
 	struct nswatch *nw = &b->nw;
 	uint64_t deadline = now_ns() + STOP_TIMEOUT_MS * 1000000ull;
@@ -446,24 +451,24 @@ static void nswatch_stop(struct bench *b)
 	}
 	if (r < 0) {
 		fprintf(stderr, "nsbench: %s did not exit %d s after SIGINT\n",
-			b->opts.nswatch, STOP_TIMEOUT_MS / 1000);
+			bin, STOP_TIMEOUT_MS / 1000);
 		kill(nw->pid, SIGKILL);
 	}
 	close(nw->err_fd);
 	waitpid(nw->pid, &status, 0);
 	nw->pid = 0;
-	b->totals.runs++;
+	t->runs++;
 	if (found) {
-		b->totals.events += events;
-		b->totals.lost += lost;
+		t->events += events;
+		t->lost += lost;
 	}
 	if (found && WIFEXITED(status) && !WEXITSTATUS(status))
 		return;
 	if (!found)
-		b->totals.runs_without_summary++;
+		t->runs_without_summary++;
 	fprintf(stderr, "nsbench: warning: %s trace ended badly%s\n",
-		b->opts.nswatch, found ? "" : " (no Summary line)");
-	describe_status(b->opts.nswatch, status);
+		bin, found ? "" : " (no Summary line)");
+	describe_status(bin, status);
 	tail_print(&nw->tail);
 }
 
@@ -560,7 +565,7 @@ static void mode_enter(struct bench *b, int mode)
 {
 	int err;
 
-	if (mode != MODE_NSWATCH) {
+	if (mode == MODE_UNTRACED || mode == MODE_EMPTY) {
 		for (int waited = 0; waited < RELEASE_WAIT_MS && count_foreign_tracers(b);
 		     waited += RELEASE_POLL_MS)
 			usleep(RELEASE_POLL_MS * 1000);
@@ -574,7 +579,10 @@ static void mode_enter(struct bench *b, int mode)
 			die("attaching the empty programs: %s", strerror(-err));
 		break;
 	case MODE_NSWATCH:
-		nswatch_start(b);
+		nswatch_start(b, b->opts.nswatch);
+		break;
+	case MODE_BASELINE:
+		nswatch_start(b, b->opts.baseline);
 		break;
 	}
 }
@@ -586,7 +594,10 @@ static void mode_leave(struct bench *b, int mode)
 		empty_bpf__detach(b->skel);
 		break;
 	case MODE_NSWATCH:
-		nswatch_stop(b);
+		nswatch_stop(b, b->opts.nswatch, &b->totals[mode]);
+		break;
+	case MODE_BASELINE:
+		nswatch_stop(b, b->opts.baseline, &b->totals[mode]);
 		break;
 	}
 }
@@ -662,6 +673,8 @@ static void print_op(const struct bench *b, int op)
 
 		if (mode == MODE_NSWATCH && b->opts.no_nswatch)
 			continue;
+		if (mode == MODE_BASELINE && !b->opts.baseline)
+			continue;
 		st = stats_of(b->ns[op][mode], b->opts.reps);
 		paired(b, op, mode, diff, ratio);
 		printf("  %-10s %10.1f %10.1f %10.1f %10.1f %10.2fx\n",
@@ -671,28 +684,32 @@ static void print_op(const struct bench *b, int op)
 	}
 }
 
-static void print_lost(const struct bench *b)
+static void print_lost_of(const struct bench *b, const char *name, const struct totals *t)
 {
-	const struct totals *t = &b->totals;
-
-	if (b->opts.no_nswatch) {
-		printf("\nnswatch: not run (--no-nswatch)\n");
-		return;
-	}
-	printf("\nnswatch: %d runs, events=%llu lost=%llu", t->runs, t->events,
-	       t->lost);
+	printf("\n%s: %d runs, events=%llu lost=%llu", name, t->runs, t->events, t->lost);
 	if (t->events + t->lost)
 		printf(" (%.3f%% lost)",
 		       100.0 * t->lost / (double)(t->events + t->lost));
 	/* Events below this, less the lost ones, would mean missed calls. */
-	printf("\nnswatch: the bench made %llu setns and unshare calls under it\n",
+	printf("\n%s: the bench made %llu setns and unshare calls under it\n", name,
 	       (unsigned long long)t->runs *
 		       (b->opts.iters + warmup(b->opts.iters) +
 			b->opts.unshare_iters + warmup(b->opts.unshare_iters)));
 	if (t->runs_without_summary)
-		printf("nswatch: %d of %d runs printed no Summary line; "
+		printf("%s: %d of %d runs printed no Summary line; "
 		       "their losses are not counted\n",
-		       t->runs_without_summary, t->runs);
+		       name, t->runs_without_summary, t->runs);
+}
+
+static void print_lost(const struct bench *b)
+{
+	if (b->opts.no_nswatch) {
+		printf("\nnswatch: not run (--no-nswatch)\n");
+		return;
+	}
+	print_lost_of(b, "nswatch", &b->totals[MODE_NSWATCH]);
+	if (b->opts.baseline)
+		print_lost_of(b, "baseline", &b->totals[MODE_BASELINE]);
 }
 
 static void print_report(const struct bench *b)
@@ -725,6 +742,8 @@ static void usage(FILE *f)
 		"(default 7, max %d)\n"
 		"      --nswatch PATH   the tracer (default build/nswatch)\n"
 		"      --no-nswatch     skip the nswatch mode\n"
+		"      --baseline PATH  another nswatch build, a fourth mode in the "
+		"same rotation\n"
 		"  -v, --verbose        print every sample to stderr\n"
 		"  -h, --help\n"
 		"Needs root. Runs `PATH trace` host-wide, stdout to /dev/null.\n",
@@ -751,6 +770,7 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 		{ "repeats", required_argument, NULL, 'r' },
 		{ "nswatch", required_argument, NULL, 'N' },
 		{ "no-nswatch", no_argument, NULL, 'X' },
+		{ "baseline", required_argument, NULL, 'B' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -775,6 +795,9 @@ static void parse_opts(struct opts *o, int argc, char **argv)
 			break;
 		case 'X':
 			o->no_nswatch = true;
+			break;
+		case 'B':
+			o->baseline = optarg;
 			break;
 		case 'v':
 			o->verbose = true;
@@ -803,6 +826,9 @@ static void check_env(const struct opts *o)
 	if (!o->no_nswatch && access(o->nswatch, X_OK))
 		die("%s: %s (build it with make, or pass --no-nswatch)",
 		    o->nswatch, strerror(errno));
+	if (o->baseline && (o->no_nswatch || access(o->baseline, X_OK)))
+		die("--baseline %s: %s", o->baseline,
+		    o->no_nswatch ? "not with --no-nswatch" : strerror(errno));
 }
 
 /* libbpf's info chatter would break up the table; keep warnings. */
@@ -832,6 +858,8 @@ static void setup(struct bench *b)
 	b->modes[b->nmodes++] = MODE_EMPTY;
 	if (!b->opts.no_nswatch)
 		b->modes[b->nmodes++] = MODE_NSWATCH;
+	if (b->opts.baseline)
+		b->modes[b->nmodes++] = MODE_BASELINE;
 }
 
 int main(int argc, char **argv)

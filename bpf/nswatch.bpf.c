@@ -44,6 +44,21 @@ const volatile bool all_clones = false;   /* report clones that change nothing *
 const volatile __u64 wakeup_bytes = 0;    /* wake userspace past this backlog */
 const volatile __u32 wakeup_step_shift = 0; /* ... and again every 1 << this many bytes */
 const volatile bool proc_events = false;  /* fork, exec, exit records for the table */
+/*
+ * The running kernel's BTF ids of struct ns_common and struct files_struct,
+ * where it has bpf_rdonly_cast(); 0 elsewhere. Only enter_setns_cast reads
+ * them.
+ */
+const volatile __u32 ns_common_btf_id = 0;
+const volatile __u32 files_struct_btf_id = 0;
+
+/*
+ * A kfunc of 6.2 and later: a pointer the verifier knows as a number (the
+ * void * in an nsfs inode) becomes a read-only typed one, read with direct
+ * loads. Weak, and called by enter_setns_cast only, which the reporter
+ * loads where the kernel has the kfunc (trace/tracer.c).
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 struct pending {
 	struct nsw_event ev;
@@ -266,9 +281,9 @@ static __always_inline bool comm_matches(const char *comm)
  * The cheap questions first: is the current process one we report on at
  * all? Every entry program asks this before anything else.
  */
-static __always_inline bool current_wanted(void)
+static __always_inline bool current_wanted(__u64 id)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	__u32 tgid = id >> 32;
 
 	if (filter_tgid && tgid != filter_tgid)
 		return false;
@@ -327,19 +342,50 @@ static __always_inline struct pending *entry_record(const bool btf,
 }
 
 /*
+ * Clear what begin() does not write of a task's reused record (zeroed when
+ * the storage was made): what the last call of another kind may have left.
+ * The slots begin() reads are all written on this kernel, or never (a type
+ * it lacks); ids: the exit writes ns_after whole, begin() ns_id_after.
+ */
+static __always_inline void clear_reused(struct pending *p, bool ids)
+{
+	p->ev.child_pid = 0;
+	p->ev.after_valid = 0;
+	p->ev.setns_fd = 0;
+	p->ev.target_kind = NSW_TARGET_NONE;
+	p->ev.target_inum = 0;
+	p->ev.target_pid = 0;
+	p->ev.target_ns_id = 0;
+	p->adopt = false;
+	if (!ids) {
+		__builtin_memset(p->ev.ns_after, 0, sizeof(p->ev.ns_after));
+		__builtin_memset(p->ev.ns_id_after, 0, sizeof(p->ev.ns_id_after));
+	}
+}
+
+/*
  * Fill an in-flight record for a process current_wanted() accepted. Returns
  * false when the comm filter drops it. ids: read the ns_ids of the slots too
  * (into ns_id_after: the exit reads again only the slots the call can
  * change).
  */
 static __always_inline bool begin(const bool btf, struct pending *p,
-				  struct task_struct *task, __u32 op, __u64 flags,
+				  struct task_struct *task, __u64 id, __u32 op, __u64 flags,
 				  bool ids)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-
-	__builtin_memset(p, 0, sizeof(*p));
-	bpf_get_current_comm(p->ev.comm, sizeof(p->ev.comm));
+	if (NSW_DIRECT(btf)) {
+		clear_reused(p, ids);
+		/*
+		 * Two loads instead of the helper's copy. set_task_comm() pads
+		 * with NULs, so the bytes are the helper's, and the last is
+		 * always one.
+		 */
+		__builtin_memcpy(p->ev.comm, task->comm, sizeof(p->ev.comm));
+	} else {
+		/* The stack record: the map takes all of it, read or not. */
+		__builtin_memset(p, 0, sizeof(*p));
+		bpf_get_current_comm(p->ev.comm, sizeof(p->ev.comm));
+	}
 	if (filter_comm_on && !comm_matches(p->ev.comm))
 		return false;
 
@@ -425,28 +471,30 @@ static __always_inline int do_enter_clone(const bool btf, __u64 arg0)
 {
 	/* The low byte of clone()'s flags is the exit signal, not flags. */
 	__u64 flags = arg0 & ~CSIGNAL;
+	__u64 id = bpf_get_current_pid_tgid();
 	struct task_struct *task;
 	struct pending stack, *p;
 
-	if (!current_wanted())
+	if (!current_wanted(id))
 		return 0;
 	task = nsw_current_task(btf);
 	if (!clone_wanted(btf, task, flags))
 		return 0;
 	p = entry_record(btf, task, &stack, NSW_OP_CLONE);
-	if (p && begin(btf, p, task, NSW_OP_CLONE, flags, false))
+	if (p && begin(btf, p, task, id, NSW_OP_CLONE, flags, false))
 		stash(btf, p);
 	return 0;
 }
 
 static __always_inline int do_enter_clone3(const bool btf, struct clone_args *uargs)
 {
+	__u64 id = bpf_get_current_pid_tgid();
 	struct task_struct *task;
 	struct pending stack, *p;
 	__u64 flags = 0;
 	__u32 readable;
 
-	if (!current_wanted())
+	if (!current_wanted(id))
 		return 0;
 	task = nsw_current_task(btf);
 	readable = !bpf_probe_read_user(&flags, sizeof(flags), &uargs->flags);
@@ -454,7 +502,7 @@ static __always_inline int do_enter_clone3(const bool btf, struct clone_args *ua
 	if (readable && !clone_wanted(btf, task, flags))
 		return 0;
 	p = entry_record(btf, task, &stack, NSW_OP_CLONE3);
-	if (!p || !begin(btf, p, task, NSW_OP_CLONE3, flags, false))
+	if (!p || !begin(btf, p, task, id, NSW_OP_CLONE3, flags, false))
 		return 0;
 	p->ev.flags_valid = readable;
 	stash(btf, p);
@@ -463,14 +511,15 @@ static __always_inline int do_enter_clone3(const bool btf, struct clone_args *ua
 
 static __always_inline int do_enter_unshare(const bool btf, __u64 flags)
 {
+	__u64 id = bpf_get_current_pid_tgid();
 	struct task_struct *task;
 	struct pending stack, *p;
 
-	if (!current_wanted())
+	if (!current_wanted(id))
 		return 0;
 	task = nsw_current_task(btf);
 	p = entry_record(btf, task, &stack, NSW_OP_UNSHARE);
-	if (p && begin(btf, p, task, NSW_OP_UNSHARE, flags, true))
+	if (p && begin(btf, p, task, id, NSW_OP_UNSHARE, flags, true))
 		stash(btf, p);
 	return 0;
 }
@@ -567,6 +616,36 @@ static __always_inline void read_nsfs_target(struct ns_common *ns, struct pendin
 	p->ev.target_slot = slot_of_ns_name(name);
 }
 
+/*
+ * The same as read_nsfs_target(), with direct loads through
+ * bpf_rdonly_cast() instead of a probe read of the namespace (and a second
+ * of its ops before 6.18).
+ */
+static __always_inline void read_nsfs_target_cast(void *priv, struct pending *p)
+{
+	struct ns_common *ns = bpf_rdonly_cast(priv, ns_common_btf_id);
+	char name[8] = {};
+
+	if (!ns)
+		return;
+	p->ev.target_kind = NSW_TARGET_NSFS;
+	p->ev.target_inum = ns->inum;
+	if (bpf_core_field_exists(struct ns_common___id, ns_id))
+		p->ev.target_ns_id = ((struct ns_common___id *)ns)->ns_id;
+	if (bpf_core_field_exists(struct ns_common___type, ns_type)) {
+		p->ev.target_slot = slot_of_type(((struct ns_common___type *)ns)->ns_type);
+		return;
+	}
+	if (bpf_core_field_exists(struct proc_ns_operations___type, type)) {
+		const struct proc_ns_operations___type *ops = (const void *)ns->ops;
+
+		p->ev.target_slot = slot_of_type(ops->type);
+		return;
+	}
+	bpf_probe_read_kernel_str(name, sizeof(name), ns->ops->name);
+	p->ev.target_slot = slot_of_ns_name(name);
+}
+
 /* files_struct.fd_array[]: the table of a process that never had 64 fds. */
 #define NSW_FD_ARRAY_LEN 64
 
@@ -602,15 +681,18 @@ static __always_inline struct file *fd_array_file(struct task_struct *task, int 
  * private_data are void pointers, which a direct load turns into a plain
  * number: the namespace or pid behind them is read with probes.
  */
-static __always_inline void read_setns_file(const bool btf, struct pending *p,
-					    struct file *file)
+static __always_inline void read_setns_file(const bool btf, const bool cast,
+					    struct pending *p, struct file *file)
 {
 	struct inode *inode = NSW_RD(btf, file, f_inode);
 	unsigned long magic = NSW_RD(btf, inode, i_sb, s_magic);
 	char name[8] = {};
 
 	if (magic == NSFS_MAGIC) {
-		read_nsfs_target(NSW_RD(btf, inode, i_private), p);
+		if (cast)
+			read_nsfs_target_cast(NSW_RD(btf, inode, i_private), p);
+		else
+			read_nsfs_target(NSW_RD(btf, inode, i_private), p);
 		return;
 	}
 	if (magic == ANON_INODE_FS_MAGIC) {
@@ -635,13 +717,32 @@ static __always_inline void read_setns_file(const bool btf, struct pending *p,
 }
 
 /*
+ * cast: the file in slot i of an fd table, as a typed pointer. The verifier
+ * knows the table (a struct file **) as a number only, and a direct load
+ * takes no variable index. So the slot is read as fd_array[0] of a
+ * files_struct cast to lie just before it (the kernel's one struct with an
+ * array of file pointers): a read-only PROBE_MEM load of that slot alone.
+ */
+static __always_inline struct file *fd_table_file(struct file **fds, unsigned int i)
+{
+	struct files_struct *at = bpf_rdonly_cast(
+		(char *)&fds[i] - bpf_core_field_offset(struct files_struct, fd_array),
+		files_struct_btf_id);
+
+	return at->fd_array[0];
+}
+
+/*
  * What the setns fd refers to: read now, while the fd is surely open. The
  * btf set finds most files with direct loads (fd_array_file()); the fd
  * table proper takes a variable index, so a file found there, and all
- * behind it, is read with probes.
+ * behind it, is read with probes, but where bpf_rdonly_cast() makes it a
+ * direct load too (cast). A process whose table once grew past 64 fds
+ * takes that path: one that a shell with fd 255 open started, for one.
  */
-static __always_inline void read_setns_target(const bool btf, struct pending *p,
-					      struct task_struct *task, int fd)
+static __always_inline void read_setns_target(const bool btf, const bool cast,
+					      struct pending *p, struct task_struct *task,
+					      int fd)
 {
 	struct fdtable *fdt;
 	struct file **fds;
@@ -652,7 +753,7 @@ static __always_inline void read_setns_target(const bool btf, struct pending *p,
 		file = fd_array_file(task, fd, &found);
 		if (found) {
 			if (file)
-				read_setns_file(true, p, file);
+				read_setns_file(true, cast, p, file);
 			return;
 		}
 	}
@@ -660,9 +761,15 @@ static __always_inline void read_setns_target(const bool btf, struct pending *p,
 	fds = NSW_RD(btf, fdt, fd);
 	if (fd < 0 || (unsigned int)fd >= NSW_RD(btf, fdt, max_fds))
 		return;
+	if (NSW_DIRECT(btf) && cast) {
+		file = fd_table_file(fds, fd);
+		if (file)
+			read_setns_file(true, true, p, file);
+		return;
+	}
 	bpf_core_read(&file, sizeof(file), &fds[fd]);
 	if (file)
-		read_setns_file(false, p, file);
+		read_setns_file(false, false, p, file);
 }
 
 /*
@@ -682,10 +789,13 @@ static __always_inline bool joins_followed(const struct pending *p)
 	return false;
 }
 
-static __always_inline int do_enter_setns(const bool btf, int fd, __u64 nstype)
+/* cast: read an nsfs target with bpf_rdonly_cast() (btf set, 6.2 and later). */
+static __always_inline int do_enter_setns(const bool btf, const bool cast, int fd,
+					  __u64 nstype)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	bool wanted = current_wanted();
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32;
+	bool wanted = current_wanted(id);
 	struct task_struct *task;
 	struct pending stack, *p;
 
@@ -694,10 +804,10 @@ static __always_inline int do_enter_setns(const bool btf, int fd, __u64 nstype)
 		return 0;
 	task = nsw_current_task(btf);
 	p = entry_record(btf, task, &stack, NSW_OP_SETNS);
-	if (!p || !begin(btf, p, task, NSW_OP_SETNS, nstype, true))
+	if (!p || !begin(btf, p, task, id, NSW_OP_SETNS, nstype, true))
 		return 0;
 	p->ev.setns_fd = (__u32)fd;
-	read_setns_target(btf, p, task, fd);
+	read_setns_target(btf, cast, p, task, fd);
 	if (!wanted) {
 		if (!joins_followed(p))
 			return 0;
@@ -708,28 +818,33 @@ static __always_inline int do_enter_setns(const bool btf, int fd, __u64 nstype)
 }
 
 /*
- * Submit a ring buffer record of size bytes, waking the reporter when the
- * backlog is past wakeup_bytes and this record crosses a step boundary.
+ * The wakeup of a record of size bytes that took the ring's backlog from
+ * before to backlog: forced when it is past wakeup_bytes and the record
+ * crosses a step boundary.
+ *
+ * The reporter polls every 50 ms regardless, and is woken early only when
+ * the backlog grows. The wakeup must be forced: after unannounced records
+ * the kernel's own heuristic would not send one. A wakeup for every record
+ * past the mark cost each an irq_work, about 0.4 us here, whenever the
+ * reporter lagged. One per step past it (1/128 of the ring, about a
+ * hundred records) keeps waking a lagging reporter for a hundredth of the
+ * cost.
  */
+static __always_inline __u64 wakeup_flag(__u64 before, __u64 backlog, __u64 size)
+{
+	if (backlog >= wakeup_bytes && backlog >= size + BPF_RINGBUF_HDR_SZ &&
+	    (backlog >> wakeup_step_shift) != (before >> wakeup_step_shift))
+		return BPF_RB_FORCE_WAKEUP;
+	return BPF_RB_NO_WAKEUP;
+}
+
+/* Submit a ring buffer record of size bytes, with the wakeup it needs. */
 static __always_inline void submit(void *rec, __u64 size)
 {
 	__u64 backlog = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	__u64 before = backlog - size - BPF_RINGBUF_HDR_SZ;
 
-	/*
-	 * The reporter polls every 50 ms regardless, and is woken early only
-	 * when the backlog grows. The wakeup must be forced: after unannounced
-	 * records the kernel's own heuristic would not send one. A wakeup for
-	 * every record past the mark cost each an irq_work, about 0.4 us here,
-	 * whenever the reporter lagged. One per step past it (1/128 of the
-	 * ring, about a hundred records) keeps waking a lagging reporter for a
-	 * hundredth of the cost.
-	 */
-	if (backlog >= wakeup_bytes && backlog >= size + BPF_RINGBUF_HDR_SZ &&
-	    (backlog >> wakeup_step_shift) != (before >> wakeup_step_shift))
-		bpf_ringbuf_submit(rec, BPF_RB_FORCE_WAKEUP);
-	else
-		bpf_ringbuf_submit(rec, BPF_RB_NO_WAKEUP);
+	bpf_ringbuf_submit(rec, wakeup_flag(before, backlog, size));
 }
 
 /* Fork, exec and exit are reported for processes in scope only. */
@@ -920,10 +1035,11 @@ static __always_inline __u32 after_mask(const struct nsw_event *ev)
  */
 static __always_inline int finish(const bool btf, long ret, bool read_after)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	/* Only the probe set's table is by thread id; a helper call the btf set skips. */
+	__u32 tid = btf ? 0 : (__u32)bpf_get_current_pid_tgid();
 	struct task_struct *task = nsw_current_task(btf);
 	struct pending *p = inflight_of(btf, task, tid);
-	struct nsw_event *ev;
+	__u64 before, after;
 
 	if (!p)
 		return 0;
@@ -945,14 +1061,18 @@ static __always_inline int finish(const bool btf, long ret, bool read_after)
 	if (!rl_admit(p->ev.uid, p->ev.op, p->ev.ts_ns))
 		goto out_done;
 
-	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
-	if (!ev) {
+	/*
+	 * One helper copies the record in (the kernel's memcpy, not 39 BPF
+	 * loads and stores); the backlog before it decides the wakeup, as
+	 * submit()'s after does.
+	 */
+	before = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
+	after = before + sizeof(p->ev) + BPF_RINGBUF_HDR_SZ;
+	if (bpf_ringbuf_output(&events, &p->ev, sizeof(p->ev),
+			       wakeup_flag(before, after, sizeof(p->ev)))) {
 		count(NSW_LOST_RINGBUF);
 		rl_count_lost(p->ev.op);
-		goto out_done;
 	}
-	__builtin_memcpy(ev, &p->ev, sizeof(*ev));
-	submit(ev, sizeof(*ev));
 out_done:
 	inflight_done(btf, p, tid);
 	return 0;
@@ -982,7 +1102,7 @@ out_done:
 	SEC("tracepoint/syscalls/sys_enter_setns")                                 \
 	int pfx##enter_setns(struct trace_event_raw_sys_enter *ctx)                \
 	{                                                                          \
-		return do_enter_setns(btf, (int)ctx->args[0], ctx->args[1]);       \
+		return do_enter_setns(btf, false, (int)ctx->args[0], ctx->args[1]); \
 	}                                                                          \
 	SEC("tracepoint/syscalls/sys_exit_clone")                                  \
 	int pfx##exit_clone(struct trace_event_raw_sys_exit *ctx)                  \
@@ -1013,3 +1133,10 @@ out_done:
 
 NSW_SYSCALL_PROGS(true, )
 NSW_SYSCALL_PROGS(false, p_)
+
+/* The btf set's enter_setns where the kernel has bpf_rdonly_cast() (6.2). */
+SEC("tracepoint/syscalls/sys_enter_setns")
+int enter_setns_cast(struct trace_event_raw_sys_enter *ctx)
+{
+	return do_enter_setns(true, true, (int)ctx->args[0], ctx->args[1]);
+}

@@ -111,3 +111,98 @@ teardown() {
 	assert_ev .ns_before.uts "$x"
 	assert_ev .ns_after.uts "$x"
 }
+
+# ---- issue 11, item 5: the setns target, read with direct loads or probes ----
+#
+# A host-wide trace reads the file behind a setns fd with direct loads
+# (through bpf_rdonly_cast() where the kernel has that kfunc); trace -- CMD
+# reads it with probe reads (bpf/nswatch.bpf.c). A caller's fd table is either
+# the small one inside its files_struct or, once it held an fd past 63, a
+# grown one: two more paths. Each must name the namespace of the very file
+# the workload opened.
+
+# $W/g.sh FILE PREFIX GROW: with GROW=1 (run it with bash: dash takes fds
+# up to 9 only) opens fd 100 first (the table grows, and keeps its size
+# through exec); records the shell's FDSize and readlink FILE, then nsenter
+# --net=FILE runs rd.sh as PREFIX (same process).
+nsw_write_setns_workload() {
+	cat >"$W/g.sh" <<'EOS'
+f=$1 p=$2
+[ "$3" = 1 ] && exec 100</dev/null
+st=$(cat /proc/$$/status)
+printf '%s\n' "$st" | sed -n 's/^FDSize:[[:space:]]*//p' >"$p.fdsize"
+readlink "$f" >"$p.file"
+exec nsenter --net="$f" sh "$(dirname "$0")/rd.sh" "$p" net
+EOS
+}
+
+# $W/lowfds.sh CMD...: runs CMD in a child after closing every fd past 2.
+# A child's fd table is sized by its parent's open fds at the fork (bats
+# keeps some past 63), so CMD gets the small table.
+nsw_write_lowfds() {
+	cat >"$W/lowfds.sh" <<'EOS'
+for f in /proc/$$/fd/*; do
+	n=${f##*/}
+	[ "$n" -gt 2 ] && eval "exec $n>&-"
+done
+"$@"
+EOS
+}
+
+# check_setns_file_target PREFIX GROWN: the workload's setns event names the
+# file's net namespace, and its fd table was (GROWN=1) or was not grown.
+check_setns_file_target() {
+	local p=$W/$1 x fds
+	x=$(wread "$p.file")
+	fds=$(cat "$p.fdsize")
+	assert_ne "the file's namespace is not the host's (sanity)" "$x" "$(host_ns net)"
+	assert_eq "the workload joined the file's namespace (sanity)" "$(wread "$p.ns.net")" "$x"
+	if [ "$2" = 1 ]; then
+		[ "$fds" -gt 64 ] || fail "the $1 workload's fd table did not grow: FDSize $fds"
+	else
+		assert_eq "the $1 workload's fd table size (the embedded one)" "$fds" 64
+	fi
+	find_event "the setns of the $1 workload ($(wread "$p.pid"))" \
+		'.op == "setns" and .pid == $p' --argjson p "$(wread "$p.pid")"
+	assert_ev .ret 0
+	assert_ev .target.kind nsfs
+	assert_ev .target.type net
+	assert_ev .target.inode "$x"
+	assert_ev_ns joined net "$x"
+}
+
+@test "host-wide: the setns target is the opened file's namespace, from a small and from a grown fd table" {
+	local f
+	nsw_start_target --net
+	f=/proc/$TARGET_PID/ns/net
+	nsw_write_setns_workload
+	nsw_write_lowfds
+	nsw_trace_bg --json --op setns
+	nsw_wait_tracing
+	# Where the kernel has the kfunc, the direct-load program is the one loaded.
+	if bpftool btf dump file /sys/kernel/btf/vmlinux 2>/dev/null | grep -q "FUNC 'bpf_rdonly_cast'"; then
+		bpftool prog list | grep -q 'name enter_setns_cas' ||
+			fail "the kernel has bpf_rdonly_cast but enter_setns_cast is not loaded"
+	fi
+	bash "$W/lowfds.sh" sh "$W/g.sh" "$f" "$W/small" 0
+	bash "$W/g.sh" "$f" "$W/grown" 1
+	sleep 0.3
+	kill -INT "$NSW_TRACER_PID"
+	nsw_wait_tracer 30
+	assert_trace_ok
+	check_setns_file_target small 0
+	check_setns_file_target grown 1
+}
+
+@test "trace -- CMD: the setns target is the opened file's namespace, from a small and from a grown fd table" {
+	local f
+	nsw_start_target --net
+	f=/proc/$TARGET_PID/ns/net
+	nsw_write_setns_workload
+	nsw_write_lowfds
+	nsw_trace --json -- sh -c 'bash "$3/lowfds.sh" sh "$1" "$2" "$3/small" 0 &&
+		bash "$1" "$2" "$3/grown" 1' sh "$W/g.sh" "$f" "$W"
+	assert_trace_ok
+	check_setns_file_target small 0
+	check_setns_file_target grown 1
+}

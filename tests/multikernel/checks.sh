@@ -222,12 +222,16 @@ check_trace_eperm() {
 	fi
 }
 
-# 6. Host-wide tracing (no CMD): an unshare from outside is seen.
+# 6. Host-wide tracing (no CMD): an unshare from outside is seen, and a setns
+# into this shell's own uts namespace names it as its target (host-wide, the
+# setns fd is read by enter_setns_cast where the kernel has bpf_rdonly_cast,
+# by enter_setns before: bpf/nswatch.bpf.c).
 check_trace_hostwide() {
 	n=trace_hostwide
 	W=$OUT/$n.wl
 	: >"$W"
-	timeout "$T" "$NSWATCH" trace --json --op unshare --duration 8 >"$OUT/$n.out" 2>"$OUT/$n.err" &
+	uts=$(ino /proc/$$/ns/uts)
+	timeout "$T" "$NSWATCH" trace --json --op unshare,setns --duration 8 >"$OUT/$n.out" 2>"$OUT/$n.err" &
 	tp=$!
 	k=0
 	while [ $k -lt 100 ] && ! grep -q -i tracing "$OUT/$n.err"; do
@@ -236,13 +240,15 @@ check_trace_hostwide() {
 	done
 	sleep 1
 	unshare -u sh -c "readlink /proc/self/ns/uts >$W"
+	nsenter --uts=/proc/$$/ns/uts true
 	wait $tp
 	rc=$?
 	miss=$(inodes_in "$W" "$OUT/$n.out" created)
-	if [ $rc -eq 0 ] && [ -s "$W" ] && [ -z "$miss" ]; then
-		result $n PASS "saw $(cat "$W")"
+	if [ $rc -eq 0 ] && [ -s "$W" ] && [ -z "$miss" ] &&
+		grep -q "\"op\":\"setns\".*\"ret\":0.*\"target\":{\"kind\":\"nsfs\",\"type\":\"uts\",\"inode\":${uts}[,}]" "$OUT/$n.out"; then
+		result $n PASS "saw $(cat "$W") and a setns into uts:$uts"
 	else
-		result $n FAIL "rc=$rc missing=[$miss] $(why "$OUT/$n.err")"
+		result $n FAIL "rc=$rc missing=[$miss] setns-target=uts:$uts $(why "$OUT/$n.err")"
 	fi
 }
 

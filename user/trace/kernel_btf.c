@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <bpf/btf.h>
 #include "lib/util.h"
 #include "trace/kernel_btf.h"
 
@@ -128,4 +129,22 @@ void nsw_kernel_btf_close(struct nsw_kernel_btf *kb)
 		close(kb->fd);
 	kb->fd = -1;
 	kb->path[0] = '\0';
+}
+
+bool nsw_kernel_btf_struct_ids(const char *kfunc, const char *const *names, unsigned int *ids,
+			       size_t n)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool all = btf && btf__find_by_name_kind(btf, kfunc, BTF_KIND_FUNC) > 0;
+
+	for (size_t i = 0; i < n; i++) {
+		int id = all ? btf__find_by_name_kind(btf, names[i], BTF_KIND_STRUCT) : 0;
+
+		ids[i] = id > 0 ? (unsigned int)id : 0;
+		all = all && id > 0;
+	}
+	if (!all)
+		memset(ids, 0, n * sizeof(*ids));
+	btf__free(btf);
+	return all;
 }

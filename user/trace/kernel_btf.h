@@ -35,4 +35,13 @@ void nsw_kernel_btf_close(struct nsw_kernel_btf *kb);
  */
 bool nsw_kernel_notes_match(const void *a, size_t alen, const void *b, size_t blen);
 
+/*
+ * Where the running kernel's BTF has the function kfunc (bpf_rdonly_cast(),
+ * which casts to a struct by its id), ids[i] gets the BTF id of struct
+ * names[i] and the result is true if all are there; else false, ids all 0
+ * (also without kernel BTF). It reads the kernel's whole BTF: about 20 ms.
+ */
+bool nsw_kernel_btf_struct_ids(const char *kfunc, const char *const *names, unsigned int *ids,
+			       size_t n);
+
 #endif /* NSW_KERNEL_BTF_H */

@@ -165,6 +165,9 @@ static bool kernel_takes_btf_set(void)
 		bpf_program__set_autoload((s)->progs.p_##name, (wanted) && !(btf)); \
 	} while (0)
 
+/* The structs enter_setns_cast casts to, as its rodata *_btf_id order them. */
+static const char *const cast_types[] = { "ns_common", "files_struct" };
+
 /* Wakeups past the mark per ring's worth of backlog. */
 #define WAKEUP_STEPS 128U
 
@@ -172,6 +175,15 @@ static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o
 {
 	bool btf = !o->follow && kernel_takes_btf_set();
 	bool clone_ops = o->op_mask & (NSW_OP_BIT(NSW_OP_CLONE) | NSW_OP_BIT(NSW_OP_CLONE3));
+	/*
+	 * The btf set reads a setns target (its fd table slot, its nsfs
+	 * namespace) with direct loads where the kernel has bpf_rdonly_cast()
+	 * (6.2): enter_setns_cast. Finding the types' ids reads the kernel's
+	 * BTF, a cost only the btf set pays.
+	 */
+	unsigned int cast_ids[ARRAY_SIZE(cast_types)] = { 0 };
+	bool cast = btf && nsw_kernel_btf_struct_ids("bpf_rdonly_cast", cast_types, cast_ids,
+						     ARRAY_SIZE(cast_types));
 
 	s->rodata->filter_tgid = o->pid;
 	s->rodata->self_tgid = o->exclude_self ? getpid() : 0;
@@ -183,6 +195,8 @@ static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o
 	s->rodata->all_clones = o->all_clones;
 	s->rodata->proc_events = o->proc_events;
 	s->rodata->cgroup_v1_ctrl = o->cgroup_v1_ctrl;
+	s->rodata->ns_common_btf_id = cast_ids[0];
+	s->rodata->files_struct_btf_id = cast_ids[1];
 	/* Wake the reporter once an eighth of the ring is used; else it polls. */
 	s->rodata->wakeup_bytes = o->ring_size / 8;
 	/* ... and past it again every 1/128 of the ring (bpf/nswatch.bpf.c: submit()). */
@@ -198,7 +212,9 @@ static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o
 	set_autoload(s, exit_clone3, o->op_mask & NSW_OP_BIT(NSW_OP_CLONE3), btf);
 	set_autoload(s, enter_unshare, o->op_mask & NSW_OP_BIT(NSW_OP_UNSHARE), btf);
 	set_autoload(s, exit_unshare, o->op_mask & NSW_OP_BIT(NSW_OP_UNSHARE), btf);
-	set_autoload(s, enter_setns, o->op_mask & NSW_OP_BIT(NSW_OP_SETNS), btf);
+	set_autoload(s, enter_setns, (o->op_mask & NSW_OP_BIT(NSW_OP_SETNS)) && !cast, btf);
+	bpf_program__set_autoload(s->progs.enter_setns_cast,
+				  (o->op_mask & NSW_OP_BIT(NSW_OP_SETNS)) && cast);
 	set_autoload(s, exit_setns, o->op_mask & NSW_OP_BIT(NSW_OP_SETNS), btf);
 	set_autoload(s, on_fork, clone_ops || o->follow || o->proc_events, btf);
 	bpf_program__set_autoload(s->progs.on_exec, o->proc_events);
