@@ -154,6 +154,17 @@ static void on_id_map(struct nsw_run_timeline *t, const struct nsw_step *s)
 	     line ? line : "", s->in->pid);
 }
 
+/*
+ * Everything up to now goes out: the kernel's records first, so that one
+ * made just before (a helper's exit) is not printed after what follows it.
+ */
+static void flush_now(struct nsw_run_timeline *t)
+{
+	if (t->rt)
+		nsw_run_trace_consume(t->rt);
+	nsw_timeline_flush(t->tl);
+}
+
 static void on_ready(struct nsw_run_timeline *t, const struct nsw_step *s)
 {
 	cleanup_free char *list = NULL;
@@ -169,7 +180,7 @@ static void on_ready(struct nsw_run_timeline *t, const struct nsw_step *s)
 		fclose(f);
 	item(t, s->begin, "ready", NULL, "the init is set up; its namespaces:%s",
 	     list ? list : "");
-	nsw_timeline_flush(t->tl);
+	flush_now(t);
 }
 
 static void on_running(struct nsw_run_timeline *t, const struct nsw_step *s)
@@ -179,7 +190,7 @@ static void on_running(struct nsw_run_timeline *t, const struct nsw_step *s)
 	nsw_timeline_step(t->tl, "total_to_exec", nsw_timeline_start_ns(t->tl), s->end);
 	item(t, s->end, "running", NULL, "%s runs as pid %d (exec done: the socket closed)",
 	     s->c->argv[0], s->in->pid);
-	nsw_timeline_flush(t->tl);
+	flush_now(t);
 }
 
 void nsw_run_timeline_error(struct nsw_run_timeline *t,
