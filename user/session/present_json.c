@@ -361,7 +361,7 @@ static void json_ns_empty(struct nsw_json *w, const struct nsw_ns_empty *ne,
 	nsw_json_object_end(w);
 }
 
-static void json_holder(struct nsw_json *w, const struct nsw_ns_holder *h)
+void nsw_json_ns_holder(struct nsw_json *w, const struct nsw_ns_holder *h)
 {
 	nsw_json_object_begin(w);
 	nsw_json_kv_string(w, "kind", nsw_holder_kind_name(h->kind));
@@ -415,7 +415,7 @@ static void json_ns_held_line(void *ctx, const struct nsw_ns_held *nh)
 	if (e->pinned_at[0])
 		nsw_json_kv_string(&w, "pinned_at", e->pinned_at);
 	nsw_json_key(&w, "held_by");
-	json_holder(&w, &e->held_by);
+	nsw_json_ns_holder(&w, &e->held_by);
 	nsw_json_object_end(&w);
 	line_end(&w);
 }

@@ -146,5 +146,7 @@ void nsw_json_event(struct nsw_json *w, const struct nsw_event *ev,
 /* The object and a newline on f. */
 void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
 		    const struct nsw_event_labels *l);
+/* ns_held's held_by object (docs/events.md). */
+void nsw_json_ns_holder(struct nsw_json *w, const struct nsw_ns_holder *h);
 
 #endif /* NSW_PRESENTER_H */

@@ -70,8 +70,6 @@ int nsw_session_settle(struct nsw_session *s, __u64 grace_ns,
 		       struct nsw_error *err);
 /* A stream's grace (trace): the table's own. */
 #define NSW_SETTLE_STREAM_NS NSW_HELD_GRACE_NS
-/* The end of one container's run (run --trace): its user namespace's teardown. */
-#define NSW_SETTLE_RUN_NS (2000 * 1000 * 1000ULL)
 
 /*
  * The ts of the oldest ns_held or ns_empty item still to come (a namespace

@@ -215,30 +215,6 @@ static void on_ns_empty(void *ctx, const struct nsw_ns_empty *ne)
 	held_forget(rt, e);
 }
 
-/* ns_held's held_by, as `trace --json` writes it (docs/events.md). */
-static void json_holder(struct nsw_json *w, const struct nsw_ns_holder *h)
-{
-	nsw_json_object_begin(w);
-	nsw_json_kv_string(w, "kind", nsw_holder_kind_name(h->kind));
-	switch (h->kind) {
-	case NSW_HOLDER_FD:
-		nsw_json_kv_uint(w, "pid", (__u32)h->pid);
-		nsw_json_kv_uint(w, "fd", (__u32)h->fd);
-		break;
-	case NSW_HOLDER_MOUNT:
-		nsw_json_kv_string(w, "path", h->path);
-		break;
-	case NSW_HOLDER_OWNER:
-	case NSW_HOLDER_PARENT:
-		nsw_json_kv_string(w, "type", nsw_types[h->ns_type].name);
-		nsw_json_kv_uint(w, "inode", h->ns_inode);
-		break;
-	case NSW_HOLDER_UNKNOWN:
-		break;
-	}
-	nsw_json_object_end(w);
-}
-
 /*
  * The kernel still had the namespace a while after its last process left
  * (the table's grace: 100 ms during the run, NSW_RUN_END_GRACE_NS at the
@@ -271,7 +247,7 @@ static void on_ns_held(void *ctx, const struct nsw_ns_held *nh)
 		nsw_json_key(&w, "alive_ms");
 		nsw_json_fixed(&w, alive_ms, ALIVE_MS_DECIMALS);
 		nsw_json_key(&w, "held_by");
-		json_holder(&w, &e->held_by);
+		nsw_json_ns_holder(&w, &e->held_by);
 		nsw_json_object_end(&w);
 		json = nsw_json_take_mem(&w);
 	}
