@@ -92,22 +92,8 @@ tmp=$(mktemp -d /tmp/nswatch-engines.XXXXXX)
 built=$(date -u -r "$nswatch" '+%F %T UTC')
 cp "$nswatch" "$tmp/nswatch-runc"
 export CONTAINERS_STORAGE_CONF=$tmp/storage.conf CONTAINERS_CONF=$tmp/containers.conf
-cat >"$CONTAINERS_STORAGE_CONF" <<EOF
-[storage]
-driver = "overlay"
-graphroot = "$tmp/storage"
-runroot = "$tmp/run"
-EOF
-# As the tests' bed (tests/integration/engines.bats): rlimits a machine
-# without CAP_SYS_RESOURCE can set, the cgroupfs manager (no systemd).
-cat >"$CONTAINERS_CONF" <<EOF
-[containers]
-default_ulimits = ["nofile=1024:1024", "nproc=4096:4096"]
-[engine]
-cgroup_manager = "cgroupfs"
-events_logger = "file"
-tmp_dir = "$tmp/libpod"
-EOF
+# The tests' bed (tests/integration/engines.bats), from the same writer.
+scripts/podman_conf.sh "$tmp"
 tar -C "$rootfs" -cf "$tmp/rootfs.tar" .
 podman import -q "$tmp/rootfs.tar" "$image" >/dev/null
 
