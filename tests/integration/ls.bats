@@ -16,10 +16,19 @@ setup() {
 	require_cmd lsns runc stat
 	LS_RUNC_ID=""
 	LS_BUNDLE=""
+	LS_PIDS=()
+	LS_CGROUPS=()
 }
 
 teardown() {
-	local st=0
+	local st=0 p d
+	for p in "${LS_PIDS[@]}"; do
+		kill -KILL "$p" 2>/dev/null
+		wait "$p" 2>/dev/null
+	done
+	for d in "${LS_CGROUPS[@]}"; do
+		rmdir "$d" || st=1
+	done
 	runc_teardown || st=1
 	rt_teardown || st=1
 	return $st
@@ -382,4 +391,58 @@ cmdline_of() {
 	grep -q -- --output "$NSW_OUT" && grep -q -- --raw "$NSW_OUT" && grep -q -- --noheadings "$NSW_OUT" ||
 		fail "ls --help does not mention --output, --raw and --noheadings"
 	grep -qE '^ +CREATED-BY ' "$NSW_OUT" || fail "ls --help does not list the columns"
+}
+
+# ls_pod_sleeper CGROUP FILE: a process that moves itself into CGROUP (a
+# directory of a cgroup hierarchy; "" for none), makes its own net
+# namespace and sleeps; its pid in FILE once its net namespace is its own.
+ls_pod_sleeper() {
+	local pid host
+	host=$(ns_of $$ net)
+	sh -c '[ -z "$1" ] || echo $$ >"$1/cgroup.procs" || exit 1; exec unshare -n sleep 600' \
+		sh "$1" &
+	pid=$!
+	LS_PIDS+=("$pid")
+	for _ in $(seq 100); do
+		if [ "$(ns_of "$pid" net 2>/dev/null)" != "$host" ] &&
+			[ -n "$(ns_of "$pid" net 2>/dev/null)" ]; then
+			echo "$pid" >"$2"
+			return 0
+		fi
+		sleep 0.05
+	done
+	fail "pid $pid did not come into its own net namespace"
+}
+
+@test "ls: POD (pod) is the Kubernetes pod's uid for a namespace whose process is in its kubepods cgroup; null for the same process outside" {
+	local uid id hier d in out e
+	uid=$(cat /proc/sys/kernel/random/uuid)
+	id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	hier=$(awk '$3 == "cgroup" && ("," $4 ",") ~ /,pids,/ { print $2; exit }' /proc/self/mounts)
+	[ -n "$hier" ] || hier=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	[ -n "$hier" ] || { fail "no cgroup hierarchy mounted"; return 1; }
+	# Make only what is not there; teardown removes it, deepest first.
+	for d in kubepods kubepods/burstable "kubepods/burstable/pod$uid" "kubepods/burstable/pod$uid/$id"; do
+		[ -d "$hier/$d" ] && continue
+		mkdir "$hier/$d" || { fail "cannot make cgroup $hier/$d"; return 1; }
+		LS_CGROUPS=("$hier/$d" "${LS_CGROUPS[@]}")
+	done
+	ls_pod_sleeper "$hier/kubepods/burstable/pod$uid/$id" "$BATS_TEST_TMPDIR/in" || return 1
+	ls_pod_sleeper "" "$BATS_TEST_TMPDIR/out" || return 1
+	in=$(cat "$BATS_TEST_TMPDIR/in") out=$(cat "$BATS_TEST_TMPDIR/out")
+	ls_json -t net
+	e=$(jq -c --argjson i "$(ns_of "$in" net)" '.namespaces[] | select(.ns == $i)' "$NSW_OUT")
+	[ -n "$e" ] || { fail "the pod process's net namespace $(ns_of "$in" net) is not listed"; return 1; }
+	assert_eq "the pod process's net namespace: its pid" "$(jq -r .pid <<<"$e")" "$in"
+	assert_eq "its pod" "$(jq -r .pod <<<"$e")" "$uid"
+	assert_eq "its container" "$(jq -c .container <<<"$e")" "{\"engine\":\"containerd\",\"id\":\"$id\"}"
+	e=$(jq -c --argjson i "$(ns_of "$out" net)" '.namespaces[] | select(.ns == $i)' "$NSW_OUT")
+	assert_eq "the same process outside the pod (control): its pod" "$(jq -c .pod <<<"$e")" null
+	# The table says the same.
+	rt_nsw ls -n -t net -o NS,POD
+	rt_assert_status 0
+	assert_eq "POD of the pod process's net namespace" \
+		"$(awk -v i="$(ns_of "$in" net)" '$1 == i { print $2 }' "$NSW_OUT")" "$uid"
+	assert_eq "POD outside the pod (control)" \
+		"$(awk -v i="$(ns_of "$out" net)" '$1 == i { print $2 }' "$NSW_OUT")" -
 }

@@ -31,6 +31,7 @@ enum ls_col {
 	LS_COL_NSFS,
 	LS_COL_CONTAINER,
 	LS_COL_CREATED_BY,
+	LS_COL_POD,
 	LS_COL_COUNT
 };
 

@@ -44,6 +44,8 @@ const struct ls_column ls_columns[LS_COL_COUNT] = {
 			       "nswatch:NAME, or ENGINE:ID from PID's cgroup path" },
 	[LS_COL_CREATED_BY] = { "CREATED-BY", "created_by", 0, 0,
 				"'nswatch run NAME (pid MONITOR)' for nswatch's containers" },
+	[LS_COL_POD] = { "POD", "pod", 0, 0,
+			 "a Kubernetes pod's uid, from a kubepods cgroup path" },
 };
 
 static const enum ls_col table_cols[] = {
@@ -60,7 +62,7 @@ static const enum ls_col json_cols[] = {
 	LS_COL_NS, LS_COL_TYPE, LS_COL_NPROCS, LS_COL_PID, LS_COL_UID,
 	LS_COL_USER, LS_COL_COMMAND, LS_COL_HOLDER, LS_COL_NS_ID, LS_COL_OWNER,
 	LS_COL_PARENT, LS_COL_OWNER_UID, LS_COL_NETNS, LS_COL_NSFS,
-	LS_COL_CONTAINER, LS_COL_CREATED_BY,
+	LS_COL_CONTAINER, LS_COL_CREATED_BY, LS_COL_POD,
 };
 
 static void set_defaults(struct ls_opts *o)

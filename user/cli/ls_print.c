@@ -313,6 +313,9 @@ static void value_of(const struct ls_opts *o, const struct ls_row *r,
 			set_str(v, v->text);
 		}
 		break;
+	case LS_COL_POD:
+		set_str(v, r->label ? r->label->pod : NULL);
+		break;
 	case LS_COL_COUNT:
 		break;
 	}
