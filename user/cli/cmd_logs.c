@@ -44,21 +44,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct logs_opts *o = state->input;
 
-	switch (key) {
-	case 'f':
+	if (key == 'f') {
 		o->follow = true;
 		return 0;
-	case ARGP_KEY_ARG:
-		if (o->name)
-			argp_error(state, "unexpected argument '%s'", arg);
-		o->name = arg;
-		return 0;
-	case ARGP_KEY_END:
-		if (!o->name)
-			argp_error(state, "expected NAME");
-		return 0;
 	}
-	return ARGP_ERR_UNKNOWN;
+	return nsw_argp_one_name(key, arg, state, &o->name);
 }
 
 /* What the log holds beyond what was printed, to stdout. */

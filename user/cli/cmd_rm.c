@@ -37,21 +37,11 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 {
 	struct rm_opts *o = state->input;
 
-	switch (key) {
-	case 'f':
+	if (key == 'f') {
 		o->force = true;
 		return 0;
-	case ARGP_KEY_ARG:
-		if (o->name)
-			argp_error(state, "unexpected argument '%s'", arg);
-		o->name = arg;
-		return 0;
-	case ARGP_KEY_END:
-		if (!o->name)
-			argp_error(state, "expected NAME");
-		return 0;
 	}
-	return ARGP_ERR_UNKNOWN;
+	return nsw_argp_one_name(key, arg, state, &o->name);
 }
 
 /* Give the monitor up to 10 s to finish its own cleanup. */

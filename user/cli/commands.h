@@ -3,6 +3,7 @@
 #ifndef NSW_COMMANDS_H
 #define NSW_COMMANDS_H
 
+#include <argp.h>
 #include <stdbool.h>
 #include "lib/error.h"
 
@@ -24,5 +25,12 @@ int cmd_ls(int argc, char **argv, struct nsw_error *err);
 int cmd_oci(int argc, char **argv, struct nsw_error *err);
 /* Does this oci command line start a container (run from a sealed copy)? */
 bool cmd_oci_sealed(int argc, char **argv);
+
+/*
+ * The one NAME argument of a command (rm, logs), for its argp parser: a
+ * second argument or none is a usage error. ARGP_ERR_UNKNOWN for any other
+ * key.
+ */
+error_t nsw_argp_one_name(int key, char *arg, struct argp_state *state, const char **name);
 
 #endif /* NSW_COMMANDS_H */
