@@ -14,62 +14,17 @@
 
 load helpers
 load runtime_helpers
-
-# How long the container may take to reach a state (bounded waits only).
-OCI_WAIT_S=20
+load oci_helpers
 
 setup() {
 	rt_setup
 	require_root_runtime
-	RUNC="$(nsw_abs "${NSWATCH_RUNC:-build/nswatch-runc}")"
-	[ -x "$RUNC" ] || fail "no $RUNC (make tests-build)"
-	ROOT="$BATS_TEST_TMPDIR/root"
-	BUNDLE="$BATS_TEST_TMPDIR/bundle"
-	mkdir -p "$BUNDLE"
-	OCI_IDS=()
-	OCI_PIDS=()
-	OCI_CGDIRS=() # cgroup directories a test's cgroupsPath may have made, deepest first
+	oci_setup
 }
 
 teardown() {
-	local id p left=()
-	for id in "${OCI_IDS[@]}"; do
-		"$RUNC" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
-	done
-	for p in "${OCI_PIDS[@]}"; do
-		if [ -e "/proc/$p" ] && [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ]; then
-			left+=("process $p ($(tr '\0' ' ' <"/proc/$p/cmdline"))")
-			kill -KILL "$p" 2>/dev/null || true
-		fi
-	done
-	for id in "${OCI_IDS[@]}"; do
-		[ -e "$ROOT/$id" ] && left+=("state directory $ROOT/$id")
-		for d in /sys/fs/cgroup/*/nswatch/"$id" /sys/fs/cgroup/nswatch/"$id"; do
-			[ -e "$d" ] && left+=("cgroup $d")
-		done
-	done
-	for d in "${OCI_CGDIRS[@]}"; do
-		for h in /sys/fs/cgroup/*/; do
-			if [ -d "$h${d#/}" ]; then
-				left+=("cgroup $h${d#/}")
-				rmdir "$h${d#/}" 2>/dev/null || true
-			fi
-		done
-	done
-	if grep -q "$BATS_TEST_TMPDIR" /proc/self/mountinfo; then
-		left+=("a mount under $BATS_TEST_TMPDIR")
-	fi
-	rt_teardown
-	if [ "${#left[@]}" -gt 0 ]; then
-		fail "left on the host after the test: $(printf '\n  %s' "${left[@]}")"
-	fi
-}
-
-# oci_id SUFFIX: OCI_ID, a container id of this test (deleted by the
-# teardown; not called in a subshell, which would lose the record).
-oci_id() {
-	OCI_ID="$RT_PREFIX-$1"
-	OCI_IDS+=("$OCI_ID")
+	oci_sweep
+	oci_teardown_end
 }
 
 # oci_config ARGS_JSON [EXTRA_LINUX_JSON]: a config.json on the busybox
@@ -101,13 +56,6 @@ oci_config() {
 EOF
 }
 
-# rt_oci ARGS...: the runtime with this test's root; output in $NSW_OUT, status in $NSW_STATUS.
-rt_oci() {
-	NSW_STATUS=0
-	timeout --kill-after=5 "$RT_TIMEOUT" "$RUNC" --root "$ROOT" "$@" \
-		>"$NSW_OUT" 2>&1 </dev/null || NSW_STATUS=$?
-}
-
 # oci_create ID [OPTIONS...]: create, the container's output in $BATS_TEST_TMPDIR/ID.out.
 oci_create() {
 	local id=$1
@@ -115,36 +63,6 @@ oci_create() {
 	NSW_STATUS=0
 	timeout --kill-after=5 "$RT_TIMEOUT" "$RUNC" --root "$ROOT" create --bundle "$BUNDLE" \
 		"$@" "$id" >"$BATS_TEST_TMPDIR/$id.out" 2>&1 </dev/null || NSW_STATUS=$?
-}
-
-# state_of ID FIELD: a field of `state ID` (jq path).
-state_of() {
-	"$RUNC" --root "$ROOT" state "$1" | jq -r "$2"
-}
-
-# wait_status ID STATUS: until state says STATUS (bounded).
-wait_status() {
-	local i
-	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
-		[ "$(state_of "$1" .status 2>/dev/null)" = "$2" ] && return 0
-		sleep 0.1
-	done
-	fail "container $1 did not become $2: $("$RUNC" --root "$ROOT" state "$1" 2>&1)"
-}
-
-# wait_output ID TEXT: until the container's output holds a line TEXT (bounded).
-wait_output() {
-	local i
-	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
-		grep -qx "$2" "$BATS_TEST_TMPDIR/$1.out" && return 0
-		sleep 0.1
-	done
-	fail "container $1 never printed '$2': $(cat "$BATS_TEST_TMPDIR/$1.out")"
-}
-
-assert_failed_with() { # assert_failed_with WHAT TEXT
-	[ "$NSW_STATUS" -ne 0 ] || fail "$1: exit status 0, expected a failure ($(cat "$NSW_OUT"))"
-	grep -qF -- "$2" "$NSW_OUT" || fail "$1: the message does not say '$2': $(cat "$NSW_OUT")"
 }
 
 @test "oci: create, start, state, kill, delete, with the kernel's truth at each step" {

@@ -15,53 +15,19 @@
 
 load helpers
 load runtime_helpers
-
-# How long the container may take to reach a state (bounded waits only).
-OCI_WAIT_S=20
+load oci_helpers
 
 setup() {
 	rt_setup
 	require_root_runtime
 	require_helper nsw_engine
 	ENGINE="$NSW_HELPER_DIR/nsw_engine"
-	RUNC="$(nsw_abs "${NSWATCH_RUNC:-build/nswatch-runc}")"
-	[ -x "$RUNC" ] || fail "no $RUNC (make tests-build)"
-	ROOT="$BATS_TEST_TMPDIR/root"
-	BUNDLE="$BATS_TEST_TMPDIR/bundle"
-	mkdir -p "$BUNDLE"
-	OCI_IDS=()
-	OCI_PIDS=()
+	oci_setup
 }
 
 teardown() {
-	local id p d left=()
-	for id in "${OCI_IDS[@]}"; do
-		"$RUNC" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
-	done
-	for p in "${OCI_PIDS[@]}"; do
-		if [ -e "/proc/$p" ] && [ "$(awk '{print $3}' "/proc/$p/stat" 2>/dev/null)" != Z ]; then
-			left+=("process $p ($(tr '\0' ' ' <"/proc/$p/cmdline"))")
-			kill -KILL "$p" 2>/dev/null || true
-		fi
-	done
-	for id in "${OCI_IDS[@]}"; do
-		[ -e "$ROOT/$id" ] && left+=("state directory $ROOT/$id")
-		for d in /sys/fs/cgroup/*/nswatch/"$id" /sys/fs/cgroup/nswatch/"$id"; do
-			[ -e "$d" ] && left+=("cgroup $d")
-		done
-	done
-	if grep -q "$BATS_TEST_TMPDIR" /proc/self/mountinfo; then
-		left+=("a mount under $BATS_TEST_TMPDIR")
-	fi
-	rt_teardown
-	if [ "${#left[@]}" -gt 0 ]; then
-		fail "left on the host after the test: $(printf '\n  %s' "${left[@]}")"
-	fi
-}
-
-oci_id() {
-	OCI_ID="$RT_PREFIX-$1"
-	OCI_IDS+=("$OCI_ID")
+	oci_sweep
+	oci_teardown_end
 }
 
 # oci_config ARGS_JSON: a config.json on the busybox rootfs in new pid, net,
@@ -100,12 +66,6 @@ config_jq() {
 	jq "$@" "$BUNDLE/config.json" >"$BUNDLE/c" && mv "$BUNDLE/c" "$BUNDLE/config.json"
 }
 
-rt_oci() {
-	NSW_STATUS=0
-	timeout --kill-after=5 "$RT_TIMEOUT" "$RUNC" --root "$ROOT" "$@" \
-		>"$NSW_OUT" 2>&1 </dev/null || NSW_STATUS=$?
-}
-
 # oci_up ID ARGS_JSON: create (config already written) and start; INIT: the init's pid.
 oci_up() {
 	NSW_STATUS=0
@@ -119,19 +79,6 @@ oci_up() {
 	[ "$NSW_STATUS" -eq 0 ] || fail "start $1: status $NSW_STATUS: $(cat "$NSW_OUT")"
 }
 
-state_of() {
-	"$RUNC" --root "$ROOT" state "$1" | jq -r "$2"
-}
-
-wait_status() {
-	local i
-	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
-		[ "$(state_of "$1" .status 2>/dev/null)" = "$2" ] && return 0
-		sleep 0.1
-	done
-	fail "container $1 did not become $2: $("$RUNC" --root "$ROOT" state "$1" 2>&1)"
-}
-
 # wait_lines FILE N: until FILE has at least N lines (bounded).
 wait_lines() {
 	local i
@@ -140,11 +87,6 @@ wait_lines() {
 		sleep 0.1
 	done
 	fail "$1 never had $2 lines: $(cat "$1" 2>&1)"
-}
-
-assert_failed_with() { # assert_failed_with WHAT TEXT
-	[ "$NSW_STATUS" -ne 0 ] || fail "$1: exit status 0, expected a failure ($(cat "$NSW_OUT"))"
-	grep -qF -- "$2" "$NSW_OUT" || fail "$1: the message does not say '$2': $(cat "$NSW_OUT")"
 }
 
 # status_field PID FIELD: a line of /proc/PID/status, without its name.

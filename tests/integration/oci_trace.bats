@@ -12,9 +12,8 @@
 
 load helpers
 load runtime_helpers
+load oci_helpers
 
-# How long the container may take to print (bounded waits only).
-OCI_WAIT_S=20
 # The track of the runtime's steps (timeline/perfetto.h): above any pid.
 RUNTIME_PID=4194305
 
@@ -23,38 +22,23 @@ setup() {
 	require_root_runtime
 	require_root_btf
 	require_cmd bpftool
-	RUNC="$(nsw_abs "${NSWATCH_RUNC:-build/nswatch-runc}")"
-	[ -x "$RUNC" ] || fail "no $RUNC (make tests-build)"
-	ROOT="$BATS_TEST_TMPDIR/root"
-	BUNDLE="$BATS_TEST_TMPDIR/bundle"
+	oci_setup
 	OUT="$BATS_TEST_TMPDIR/out"
-	mkdir -p "$BUNDLE" "$OUT"
-	OCI_IDS=()
+	mkdir -p "$OUT"
 }
 
 teardown() {
-	local id left=() f
+	local id f
+	oci_sweep
 	for id in "${OCI_IDS[@]}"; do
-		"$RUNC" --root "$ROOT" delete --force "$id" >/dev/null 2>&1 || true
-	done
-	for id in "${OCI_IDS[@]}"; do
-		[ -e "$ROOT/$id" ] && left+=("state directory $ROOT/$id")
-		[ -e "$ROOT/.$id.trace" ] && left+=("the recorder's record $ROOT/.$id.trace")
+		[ -e "$ROOT/.$id.trace" ] && OCI_LEFT+=("the recorder's record $ROOT/.$id.trace")
 	done
 	for f in "$OUT"/.*.nswatch-*; do
-		[ -e "$f" ] && left+=("a temporary trace file $f")
+		[ -e "$f" ] && OCI_LEFT+=("a temporary trace file $f")
 	done
 	# The recorder is a fork of create: its arguments name the container,
 	# which rt_teardown looks for among every process.
-	rt_teardown
-	if [ "${#left[@]}" -gt 0 ]; then
-		fail "left on the host after the test: $(printf '\n  %s' "${left[@]}")"
-	fi
-}
-
-oci_id() {
-	OCI_ID="$RT_PREFIX-$1"
-	OCI_IDS+=("$OCI_ID")
+	oci_teardown_end
 }
 
 READ_NS='for t in pid net ipc uts mnt cgroup; do readlink /proc/self/ns/$t; done'
@@ -83,12 +67,6 @@ oci_config() {
 EOF
 }
 
-rt_oci() {
-	NSW_STATUS=0
-	timeout --kill-after=5 "$RT_TIMEOUT" "$RUNC" --root "$ROOT" "$@" \
-		>"$NSW_OUT" 2>&1 </dev/null || NSW_STATUS=$?
-}
-
 # oci_create ID: create, the container's output in $BATS_TEST_TMPDIR/ID.out
 # (a file: the container's stdout is create's), its pid file ID.pid.
 oci_create() {
@@ -96,15 +74,6 @@ oci_create() {
 	timeout --kill-after=5 "$RT_TIMEOUT" "$RUNC" --root "$ROOT" create --bundle "$BUNDLE" \
 		--pid-file "$BATS_TEST_TMPDIR/$1.pid" "$1" >"$BATS_TEST_TMPDIR/$1.out" 2>&1 </dev/null ||
 		NSW_STATUS=$?
-}
-
-wait_output() {
-	local i
-	for ((i = 0; i < OCI_WAIT_S * 10; i++)); do
-		grep -qx "$2" "$BATS_TEST_TMPDIR/$1.out" && return 0
-		sleep 0.1
-	done
-	fail "container $1 never printed '$2': $(cat "$BATS_TEST_TMPDIR/$1.out")"
 }
 
 # workload_ns ID TYPE: the inode the container's command read for TYPE.
