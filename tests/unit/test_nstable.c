@@ -64,6 +64,8 @@ struct fx {
 	unsigned int nswatch_label_calls;
 	pid_t labelled_pid;       /* pid_label knows this one */
 	__u32 nswatch_inode;      /* nswatch_label knows this one */
+	unsigned int cgroup_label_calls;
+	__u64 labelled_cgroup;    /* cgroup_label knows this v2 id */
 };
 
 static unsigned int type_of(const char *name)
@@ -171,6 +173,19 @@ static bool fake_nswatch_label(void *ctx, unsigned int type, __u32 inode,
 	return true;
 }
 
+static bool fake_cgroup_label(void *ctx, __u64 v2_id, __u64 v1_id, struct nsw_label *l)
+{
+	struct fx *f = ctx;
+
+	(void)v1_id;
+	f->cgroup_label_calls++;
+	if (!f->labelled_cgroup || v2_id != f->labelled_cgroup)
+		return false;
+	strcpy(l->engine, "podman");
+	strcpy(l->id, "fedcba9876543210");
+	return true;
+}
+
 static int setup(void **state, bool ids)
 {
 	struct fx *f = calloc(1, sizeof(*f));
@@ -181,6 +196,7 @@ static int setup(void **state, bool ids)
 		.nswatch_label = fake_nswatch_label,
 		.ns_meta_path = fake_ns_meta_path,
 		.ns_meta_slot = fake_ns_meta_slot,
+		.cgroup_label = fake_cgroup_label,
 	};
 
 	assert_non_null(f);
@@ -1045,6 +1061,72 @@ static void test_labels_cached(void **state)
 	assert_int_equal(f->pid_label_calls, calls);
 }
 
+/* An unshare(CLONE_NEWUTS) record of pid, from v2 cgroup cg, making uts inode. */
+static void unshare_uts_in(struct fx *f, pid_t pid, __u64 ts, __u64 cg, __u32 inode)
+{
+	__u32 before[NSW_SLOT_COUNT], after[NSW_SLOT_COUNT];
+	struct nsw_event ev;
+
+	host_slots(before);
+	host_slots(after);
+	after[NSW_SLOT_UTS] = inode;
+	ev = nsop(f, NSW_OP_UNSHARE, pid, ts, CLONE_NEWUTS, before, after);
+	ev.cgroup_id = cg;
+	nsw_table_apply_nsop(f->t, &ev);
+}
+
+/*
+ * A namespace a record made is labelled from the record's cgroups, never
+ * from its maker's /proc (which pid_label would read, and would answer);
+ * nswatch's own containers still come first; a namespace no record made
+ * (seeded) is still looked up by process.
+ */
+static void test_labels_from_record_cgroup(void **state)
+{
+	struct fx *f = *state;
+	__u32 box[NSW_SLOT_COUNT];
+	const struct nsw_label *l;
+	unsigned int pid_calls;
+
+	seed(f, 1, NULL);
+	seed(f, 900, NULL);
+	f->labelled_pid = 900;
+	f->labelled_cgroup = 77;
+	f->nswatch_inode = 9903;
+
+	/* A cgroup that names no container: unlabelled, and /proc never asked. */
+	unshare_uts_in(f, 900, 100, 55, 9901);
+	for (int i = 0; i < 10; i++)
+		assert_null(nsw_table_label(f->t, find(f, "uts", 9901)));
+	assert_int_equal(f->pid_label_calls, 0);
+	assert_true(f->cgroup_label_calls > 0);
+
+	/* A container's cgroup: its label, still without /proc. */
+	unshare_uts_in(f, 900, 200, 77, 9902);
+	l = nsw_table_label(f->t, find(f, "uts", 9902));
+	assert_non_null(l);
+	assert_string_equal(l->engine, "podman");
+	assert_int_equal(f->pid_label_calls, 0);
+
+	/* nswatch's state names it: that, whatever the cgroup. */
+	unshare_uts_in(f, 900, 300, 55, 9903);
+	l = nsw_table_label(f->t, find(f, "uts", 9903));
+	assert_non_null(l);
+	assert_string_equal(l->engine, "nswatch");
+	assert_int_equal(f->pid_label_calls, 0);
+
+	/* Control: a namespace no record made is looked up by its process. */
+	host_slots(box);
+	box[NSW_SLOT_UTS] = 9905;
+	seed(f, 950, box);
+	f->labelled_pid = 950;
+	pid_calls = f->pid_label_calls;
+	l = nsw_table_label(f->t, find(f, "uts", 9905));
+	assert_non_null(l);
+	assert_string_equal(l->engine, "docker");
+	assert_true(f->pid_label_calls > pid_calls);
+}
+
 static void seed_uid(struct fx *f, pid_t pid, const __u32 *ns, uid_t uid)
 {
 	struct nsw_proc_ns p = { .pid = pid, .ppid = 1, .proc_uid = uid };
@@ -1386,6 +1468,7 @@ int main(void)
 		T(test_fork_of_unknown_parent, setup_no_ids),
 		T(test_fork_of_seeded_process, setup_ids),
 		T(test_labels_cached, setup_ids),
+		T(test_labels_from_record_cgroup, setup_ids),
 		T(test_census, setup_ids),
 		T(test_census, setup_no_ids),
 		T(test_made_meta_unshare, setup_ids),

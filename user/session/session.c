@@ -68,6 +68,8 @@ static int start(struct nsw_session *s, const struct nsw_session_options *o,
 	if (nsw_cgroup_labels_open(&s->cgroups, &cgroup_err) == 0) {
 		settings.cgroup_v1_ctrl = nsw_cgroup_labels_v1_ctrl(s->cgroups);
 		nsw_pipeline_use_cgroups(s->pipeline, s->cgroups);
+		/* The namespaces records make: labelled from the records' cgroups. */
+		nsw_table_use_kernel_cgroups(nsw_pipeline_table(s->pipeline), s->cgroups);
 	}
 	sink.ctx = s->pipeline;
 	if (nsw_tracer_open(&s->tracer, &settings, &sink, err) < 0)

@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <libgen.h>
+#include <sys/inotify.h>
 #include <json-c/json.h>
 #include "table/labels.h"
 #include "runtime/state.h"
@@ -442,4 +444,140 @@ nsw_container_by_ns(const struct nsw_container_ns *list, size_t n,
 		if (list[i].ns_inode[type] == inode)
 			return &list[i];
 	return NULL;
+}
+
+/* What changes a container's listing: a directory made, renamed or removed. */
+#define ROOT_EVENTS (IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | \
+		     IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
+/* ... and its state file replaced (written aside, then renamed in). */
+#define DIR_EVENTS (IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | \
+		    IN_CLOSE_WRITE | IN_ONLYDIR)
+#define INOTIFY_BUF 4096
+
+struct nsw_nswatch_cache {
+	int ino_fd;          /* -1: no inotify, every ask scans */
+	int parent_wd;       /* watching for the root to appear, or -1 */
+	bool stale;
+	char root[PATH_MAX];
+	char root_name[NAME_MAX + 1];
+	struct nsw_container_ns *list;
+	size_t n;
+};
+
+struct nsw_nswatch_cache *nsw_nswatch_cache_new(void)
+{
+	struct nsw_nswatch_cache *c = calloc(1, sizeof(*c));
+	char tmp[PATH_MAX];
+
+	if (!c)
+		return NULL;
+	c->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	c->parent_wd = -1;
+	c->stale = true;
+	snprintf(c->root, sizeof(c->root), "%s", nsw_state_root());
+	snprintf(tmp, sizeof(tmp), "%s", c->root);
+	snprintf(c->root_name, sizeof(c->root_name), "%s", basename(tmp));
+	return c;
+}
+
+void nsw_nswatch_cache_free(struct nsw_nswatch_cache *c)
+{
+	if (!c)
+		return;
+	if (c->ino_fd >= 0)
+		close(c->ino_fd);
+	free(c->list);
+	free(c);
+}
+
+/* Read what inotify queued: anything about the state is a reason to scan. */
+static void cache_drain(struct nsw_nswatch_cache *c)
+{
+	char buf[INOTIFY_BUF] __attribute__((aligned(__alignof__(struct inotify_event))));
+	ssize_t n;
+
+	if (c->ino_fd < 0) {
+		c->stale = true;
+		return;
+	}
+	while ((n = read(c->ino_fd, buf, sizeof(buf))) > 0) {
+		for (char *at = buf; at < buf + n;) {
+			const struct inotify_event *ev = (const struct inotify_event *)at;
+
+			/* The parent only says whether the root appeared. */
+			if (ev->wd != c->parent_wd || (ev->len && !strcmp(ev->name, c->root_name)) ||
+			    (ev->mask & IN_Q_OVERFLOW))
+				c->stale = true;
+			at += sizeof(*ev) + ev->len;
+		}
+	}
+}
+
+/* Watch the root (or, until it exists, its parent) and each container's directory. */
+static void cache_watch(struct nsw_nswatch_cache *c, char **names, int count)
+{
+	char tmp[PATH_MAX], path[PATH_MAX];
+
+	if (c->ino_fd < 0)
+		return;
+	if (inotify_add_watch(c->ino_fd, c->root, ROOT_EVENTS) < 0) {
+		snprintf(tmp, sizeof(tmp), "%s", c->root);
+		if (c->parent_wd < 0)
+			c->parent_wd = inotify_add_watch(c->ino_fd, dirname(tmp),
+							 IN_CREATE | IN_MOVED_TO | IN_ONLYDIR);
+		return;
+	}
+	for (int i = 0; i < count; i++) {
+		if (snprintf(path, sizeof(path), "%s/%s", c->root, names[i]) <
+		    (int)sizeof(path))
+			inotify_add_watch(c->ino_fd, path, DIR_EVENTS);
+	}
+}
+
+/* Scan the state root again; the cache stays as it was if it cannot be read. */
+static void cache_scan(struct nsw_nswatch_cache *c)
+{
+	struct nsw_container_ns *v = NULL;
+	struct nsw_error err;
+	char **names;
+	int count;
+	size_t k = 0;
+
+	/* Cleared first: a change made during the scan is read as one after it. */
+	c->stale = false;
+	if (nsw_state_list(&names, &count, &err) < 0)
+		return;
+	cache_watch(c, names, count);
+	if (count)
+		v = calloc(count, sizeof(*v));
+	for (int i = 0; i < count; i++) {
+		if (v && load_running(names[i], &v[k]))
+			k++;
+		free(names[i]);
+	}
+	free(names);
+	if (count && !v) {
+		c->stale = true;
+		return;
+	}
+	free(c->list);
+	c->list = v;
+	c->n = k;
+}
+
+bool nsw_nswatch_cache_label(struct nsw_nswatch_cache *c, unsigned int type,
+			     __u32 inode, struct nsw_label *l)
+{
+	const struct nsw_container_ns *found;
+
+	cache_drain(c);
+	if (c->stale)
+		cache_scan(c);
+	found = nsw_container_by_ns(c->list, c->n, type, inode);
+	if (!found)
+		return false;
+	memset(l, 0, sizeof(*l));
+	snprintf(l->engine, sizeof(l->engine), "nswatch");
+	snprintf(l->id, sizeof(l->id), "%.*s", (int)sizeof(l->id) - 1, found->name);
+	return true;
 }

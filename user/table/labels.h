@@ -74,4 +74,19 @@ const struct nsw_container_ns *
 nsw_container_by_ns(const struct nsw_container_ns *list, size_t n,
 		    unsigned int type, __u32 inode);
 
+/*
+ * nsw_scan_nswatch_containers(), kept: scanned again only after the state
+ * root or a container's directory changed (inotify), so that asking about
+ * every namespace of a flood reads no state file.
+ */
+struct nsw_nswatch_cache;
+
+/* NULL if out of memory; without inotify every ask scans, as before. */
+struct nsw_nswatch_cache *nsw_nswatch_cache_new(void);
+void nsw_nswatch_cache_free(struct nsw_nswatch_cache *c);
+
+/* The nswatch container whose namespace of type (nsw_types[] index) is inode. */
+bool nsw_nswatch_cache_label(struct nsw_nswatch_cache *c, unsigned int type,
+			     __u32 inode, struct nsw_label *l);
+
 #endif /* NSW_LABELS_H */

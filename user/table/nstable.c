@@ -75,6 +75,11 @@ struct ent {
 	unsigned int label_tries;
 	unsigned int meta_tries;
 	/*
+	 * The cgroups of the record that made it, as the kernel read them
+	 * (both 0: none recorded): its label comes from them, not /proc.
+	 */
+	__u64 made_cg_v2, made_cg_v1;
+	/*
 	 * The lowest member, kept as members come; when it leaves, found
 	 * again by a walk on the next ask (nsw_table_member).
 	 */
@@ -351,6 +356,16 @@ static struct ent *ent_new(struct nsw_table *t, unsigned int type, __u32 inode,
 	e->in_ino = true;
 	set_id(t, e, ns_id);
 	return e;
+}
+
+/* e was made by a process in these cgroups (a record's, read by the kernel). */
+static void made_in(struct ent *e, __u64 v2_id, __u64 v1_id)
+{
+	/* A FORK record's child came first: its cgroups, not its parent's. */
+	if ((!v2_id && !v1_id) || e->made_cg_v2 || e->made_cg_v1)
+		return;
+	e->made_cg_v2 = v2_id;
+	e->made_cg_v1 = v1_id;
 }
 
 /*
@@ -800,11 +815,15 @@ void nsw_table_free(struct nsw_table *t)
 	}
 	for (size_t i = 0; i < NSW_DEAD_KEEP; i++)
 		free(t->dead[i]);
+	if (t->probe.free_ctx)
+		t->probe.free_ctx(t->probe.ctx);
 	free(t);
 }
 
 void nsw_table_set_probe(struct nsw_table *t, const struct nsw_table_probe *p)
 {
+	if (t->probe.free_ctx)
+		t->probe.free_ctx(t->probe.ctx);
 	if (p)
 		t->probe = *p;
 	else
@@ -945,6 +964,8 @@ static void apply_fork(struct nsw_table *t, const struct nsw_proc_event *ev)
 			nw[i] = see(t, t->slot_type[i], ev->ns[i], ev->ns_id[i],
 				    NSW_ORIGIN_SEEN, ev->ts_ns);
 			fresh[i] = !known && nw[i];
+			if (fresh[i])
+				made_in(nw[i], ev->cgroup_id, ev->cgroup_v1_id);
 		}
 	}
 	if (!ev->ns_valid) {
@@ -1093,6 +1114,7 @@ static void mark_created(struct nsw_table *t, struct ent *e,
 	memcpy(e->pub.creator_comm, ev->comm, NSW_COMM_LEN);
 	e->pub.creator_comm[NSW_COMM_LEN - 1] = '\0';
 	e->pub.creator_op = ev->op;
+	made_in(e, ev->cgroup_id, ev->cgroup_v1_id);
 	notify(t, NSW_NS_CREATED, e, ev->pid, ev->ts_ns);
 }
 
@@ -1425,7 +1447,20 @@ static const struct nsw_label *label_of(struct nsw_table *t, struct ent *e,
 	 * shares it (--network=host): a holder's cgroup would mislabel it.
 	 */
 	init = find_proc(t, 1);
-	if (!t->probe.pid_label || (init && has(init->slot, e)))
+	if (init && has(init->slot, e))
+		return NULL;
+	/*
+	 * Made by a recorded process: its cgroups at the call are the
+	 * kernel's word on whose it is, resolved once per cgroup. Its /proc
+	 * file would be read later, in the reporter's time, and cost a read
+	 * per namespace in a flood.
+	 */
+	if ((e->made_cg_v2 || e->made_cg_v1) && t->probe.cgroup_label) {
+		if (t->probe.cgroup_label(t->probe.ctx, e->made_cg_v2, e->made_cg_v1, &l))
+			goto out_found;
+		return NULL;
+	}
+	if (!t->probe.pid_label)
 		return NULL;
 	pid = asker;
 	if (!pid)

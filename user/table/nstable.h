@@ -124,6 +124,14 @@ struct nsw_table_probe {
 	 * the answer), 0 it ran out of time (only a found one is), -1 failed.
 	 */
 	int (*ns_scan)(void *ctx, struct nsw_ns_query *q, size_t n);
+
+	/*
+	 * Labels without /proc (docs/trace.md, "Labels"): the container of
+	 * the cgroups a record carried (cgroup_labels.h, cached per id), and
+	 * what frees ctx with the table (NULL: nothing to free).
+	 */
+	bool (*cgroup_label)(void *ctx, __u64 v2_id, __u64 v1_id, struct nsw_label *l);
+	void (*free_ctx)(void *ctx);
 };
 
 struct nsw_table;
@@ -134,6 +142,14 @@ void nsw_table_set_probe(struct nsw_table *t, const struct nsw_table_probe *p);
 
 /* nstable_kernel.c: the real probe (/proc, nsfs ioctls, state files). */
 void nsw_table_use_kernel(struct nsw_table *t);
+
+struct nsw_cgroup_labels;
+/*
+ * The real probe, with the namespaces records make labelled from the
+ * cgroups the records carry, resolved through c (not owned; it outlives t)
+ * instead of the makers' /proc files.
+ */
+void nsw_table_use_kernel_cgroups(struct nsw_table *t, struct nsw_cgroup_labels *c);
 
 /*
  * nstable_kernel.c: read every process and nsfs mount now

@@ -4,11 +4,13 @@
  * Kept apart from nstable.c so that the table's logic is tested with fakes.
  */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <errno.h>
 #include "table/nstable.h"
 #include "table/labels.h"
+#include "table/cgroup_labels.h"
 #include "table/nsscan.h"
 #include "lib/util.h"
 
@@ -55,19 +57,43 @@ static bool k_pid_label(void *ctx, pid_t pid, struct nsw_label *l)
 	return nsw_pid_label(pid, l);
 }
 
+/* What the kernel probe keeps between asks (NULL ctx: nothing, as before). */
+struct kernel_ctx {
+	struct nsw_nswatch_cache *nswatch; /* owned */
+	struct nsw_cgroup_labels *cgroups; /* not owned */
+};
+
+static bool k_cgroup_label(void *ctx, __u64 v2_id, __u64 v1_id, struct nsw_label *l)
+{
+	struct kernel_ctx *k = ctx;
+
+	return nsw_cgroup_labels_get(k->cgroups, v2_id, v1_id, l);
+}
+
+static void k_free_ctx(void *ctx)
+{
+	struct kernel_ctx *k = ctx;
+
+	nsw_nswatch_cache_free(k->nswatch);
+	free(k);
+}
+
 /*
- * Read the state files on each ask: the table asks a few times per
- * namespace at most, and a container started while tracing must be found.
+ * The state files as last scanned, scanned again once they changed: a
+ * container started while tracing is found, a flood reads nothing. Without
+ * a cache (out of memory) they are read on each ask.
  */
 static bool k_nswatch_label(void *ctx, unsigned int type, __u32 inode,
 			    struct nsw_label *l)
 {
 	cleanup_free struct nsw_container_ns *list = NULL;
 	const struct nsw_container_ns *c;
+	struct kernel_ctx *k = ctx;
 	struct nsw_error err;
 	size_t n = 0;
 
-	(void)ctx;
+	if (k && k->nswatch)
+		return nsw_nswatch_cache_label(k->nswatch, type, inode, l);
 	if (nsw_scan_nswatch_containers(&list, &n, &err) < 0)
 		return false;
 	c = nsw_container_by_ns(list, n, type, inode);
@@ -133,9 +159,28 @@ static const struct nsw_table_probe kernel_probe = {
 	.ns_scan = k_ns_scan,
 };
 
+void nsw_table_use_kernel_cgroups(struct nsw_table *t, struct nsw_cgroup_labels *c)
+{
+	struct nsw_table_probe p = kernel_probe;
+	struct kernel_ctx *k = calloc(1, sizeof(*k));
+
+	if (k && !(k->nswatch = nsw_nswatch_cache_new())) {
+		free(k);
+		k = NULL;
+	}
+	if (k) {
+		k->cgroups = c;
+		p.ctx = k;
+		p.free_ctx = k_free_ctx;
+		if (c)
+			p.cgroup_label = k_cgroup_label;
+	}
+	nsw_table_set_probe(t, &p);
+}
+
 void nsw_table_use_kernel(struct nsw_table *t)
 {
-	nsw_table_set_probe(t, &kernel_probe);
+	nsw_table_use_kernel_cgroups(t, NULL);
 }
 
 static int seed_one(const struct nsw_proc_ns *p, void *data)
