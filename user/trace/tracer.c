@@ -178,8 +178,9 @@ static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o
 	/*
 	 * The btf set reads a setns target (its fd table slot, its nsfs
 	 * namespace) with direct loads where the kernel has bpf_rdonly_cast()
-	 * (6.2): enter_setns_cast. Finding the types' ids reads the kernel's
-	 * BTF, a cost only the btf set pays.
+	 * (6.2): enter_setns_cast. Only the btf set needs the types' ids: on
+	 * the build host's kernel they were recorded at build time, elsewhere
+	 * the kernel's BTF is read for them (trace/kernel_btf.h).
 	 */
 	unsigned int cast_ids[ARRAY_SIZE(cast_types)] = { 0 };
 	bool cast = btf && nsw_kernel_btf_struct_ids("bpf_rdonly_cast", cast_types, cast_ids,
