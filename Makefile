@@ -98,11 +98,12 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.stripped.o
 	mv $@.tmp $@
 
 # The CO-RE types of each BPF object cut from the build host's kernel BTF,
-# with that kernel's notes (user/trace/kernel_btf.h embeds them).
-$(BUILD)/%.min.btf $(BUILD)/%.kernel-notes: $(BUILD)/%.bpf.stripped.o
-	scripts/min_btf.sh $(BPFTOOL) $< $(BUILD)/$*.min.btf $(BUILD)/$*.kernel-notes
+# with that kernel's notes and the BTF ids bpf_rdonly_cast() needs there
+# (user/trace/kernel_btf.h embeds them).
+$(BUILD)/%.min.btf $(BUILD)/%.kernel-notes $(BUILD)/%.btf-ids: $(BUILD)/%.bpf.stripped.o scripts/min_btf.sh
+	scripts/min_btf.sh $(BPFTOOL) $< $(BUILD)/$*.min.btf $(BUILD)/$*.kernel-notes $(BUILD)/$*.btf-ids
 
-$(BUILD)/user/trace/kernel_btf.o: $(BUILD)/nswatch.min.btf $(BUILD)/nswatch.kernel-notes
+$(BUILD)/user/trace/kernel_btf.o: $(BUILD)/nswatch.min.btf $(BUILD)/nswatch.kernel-notes $(BUILD)/nswatch.btf-ids
 $(BUILD)/user/trace/kernel_btf.o: ALL_CFLAGS += -DNSW_MIN_BTF_DIR='"$(abspath $(BUILD))"'
 
 # Header dependencies come from -MMD; the skeletons must exist before the

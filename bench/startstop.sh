@@ -16,6 +16,9 @@
 #                 this build) started and ended back to back: their net
 #                 namespaces' teardowns queue in the kernel's shared work
 #                 queue, the slow case of run --trace's end (default 0)
+#   HOSTWIDE=1    also a host-wide trace that ends at once (`trace
+#                 --duration 0.001`): its start (the btf set, the cast's
+#                 ids) plus at most one 50 ms poll, the same for both builds
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -32,6 +35,7 @@ runs=${RUNS:-30}
 containers=${CONTAINERS:-0}
 [[ $containers =~ ^[0-9]+$ ]] || die "CONTAINERS=$containers: a number"
 base=${BASE:-}
+hostwide=${HOSTWIDE:-0}
 [ -z "$base" ] || [ -x "$base" ] || die "BASE=$base: not an executable"
 
 # The release of the tracepoints goes on for up to a second after each
@@ -47,6 +51,14 @@ cmds=('true' 'build/nswatch trace -- true' 'build/nswatch run -- true' 'build/ns
 if [ -n "$base" ]; then
 	names+=('base: trace -- true' 'base: run -- true' 'base: run --trace -- true')
 	cmds+=("$base trace -- true" "$base run -- true" "$base run --trace -- true")
+fi
+if [ "$hostwide" = 1 ]; then
+	names+=('host-wide trace')
+	cmds+=('build/nswatch trace --duration 0.001')
+	if [ -n "$base" ]; then
+		names+=('base: host-wide trace')
+		cmds+=("$base trace --duration 0.001")
+	fi
 fi
 n=${#names[@]}
 dir=$(mktemp -d)

@@ -6,9 +6,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "cli/commands.h"
@@ -16,6 +18,7 @@
 #include "lib/clock.h"
 #include "lib/error.h"
 #include "lib/nsnames.h"
+#include "lib/util.h"
 #include "session/session.h"
 
 #define POLL_MS 50
@@ -135,6 +138,24 @@ static bool child_exited(struct tracer *t)
 	return t->child_done;
 }
 
+/*
+ * Until the ring has records or the command has ended, at most POLL_MS.
+ * SIGCHLD alone can come before the wait begins, which then lasted a whole
+ * POLL_MS for a command as short as `true`; the command's pidfd (5.3) ends
+ * the wait whenever it exits. Without one, SIGCHLD still interrupts it.
+ */
+static int wait_ring_or_child(struct tracer *t, int pidfd, struct nsw_error *err)
+{
+	struct pollfd fds[] = {
+		{ .fd = nsw_session_fd(t->session), .events = POLLIN },
+		{ .fd = pidfd, .events = POLLIN },
+	};
+
+	if (poll(fds, ARRAY_SIZE(fds), POLL_MS) < 0 && errno != EINTR)
+		return nsw_error(err, errno, "waiting for the ring buffer");
+	return nsw_session_poll(t->session, 0, err);
+}
+
 static int flush_stdout(struct nsw_error *err)
 {
 	if (fflush(stdout) || ferror(stdout))
@@ -146,12 +167,15 @@ static int run_loop(struct tracer *t, struct nsw_error *err)
 {
 	long long start = nsw_mono_ns(), last_check = start;
 	long long deadline = 0;
-	int forwarded = 0;
+	int forwarded = 0, ret;
+	cleanup_close int pidfd = t->child > 0 ? syscall(SYS_pidfd_open, t->child, 0) : -1;
 
 	if (t->opts.duration > 0)
 		deadline = start + (long long)(t->opts.duration * NSW_NSEC_PER_SEC);
 	for (;;) {
-		if (nsw_session_poll(t->session, POLL_MS, err) < 0 || flush_stdout(err) < 0)
+		ret = t->opts.cmd ? wait_ring_or_child(t, pidfd, err) :
+				    nsw_session_poll(t->session, POLL_MS, err);
+		if (ret < 0 || flush_stdout(err) < 0)
 			return -1;
 		if (t->opts.cmd) {
 			if (child_exited(t))

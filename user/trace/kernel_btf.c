@@ -5,12 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "lib/util.h"
 #include "trace/kernel_btf.h"
 
 #define KERNEL_NOTES "/sys/kernel/notes"
+#define KERNEL_BTF "/sys/kernel/btf/vmlinux"
 /* The notes of a kernel are a few hundred bytes. */
 #define NOTES_MAX 4096
 #define NT_GNU_BUILD_ID 3
@@ -31,8 +33,10 @@
 
 INCBIN(nsw_min_btf, "nswatch.min.btf");
 INCBIN(nsw_min_btf_notes, "nswatch.kernel-notes");
+INCBIN(nsw_btf_ids, "nswatch.btf-ids");
 extern const char nsw_min_btf[], nsw_min_btf_end[];
 extern const char nsw_min_btf_notes[], nsw_min_btf_notes_end[];
+extern const char nsw_btf_ids[], nsw_btf_ids_end[];
 
 struct note_hdr {
 	uint32_t namesz, descsz, type;
@@ -131,8 +135,8 @@ void nsw_kernel_btf_close(struct nsw_kernel_btf *kb)
 	kb->path[0] = '\0';
 }
 
-bool nsw_kernel_btf_struct_ids(const char *kfunc, const char *const *names, unsigned int *ids,
-			       size_t n)
+bool nsw_kernel_btf_struct_ids_read(const char *kfunc, const char *const *names,
+				    unsigned int *ids, size_t n)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 	bool all = btf && btf__find_by_name_kind(btf, kfunc, BTF_KIND_FUNC) > 0;
@@ -147,4 +151,70 @@ bool nsw_kernel_btf_struct_ids(const char *kfunc, const char *const *names, unsi
 		memset(ids, 0, n * sizeof(*ids));
 	btf__free(btf);
 	return all;
+}
+
+#define IDS_LINE_MAX 128
+
+/* The id of KIND NAME in a table of "KIND NAME ID" lines, or 0. */
+static unsigned int table_id(const char *table, size_t len, const char *kind, const char *name)
+{
+	const char *p = table, *end = table + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', end - p);
+		size_t l = (nl ? nl : end) - p;
+		char line[IDS_LINE_MAX], k[IDS_LINE_MAX], nm[IDS_LINE_MAX], extra;
+		unsigned long long id;
+
+		if (l < sizeof(line)) {
+			memcpy(line, p, l);
+			line[l] = '\0';
+			if (sscanf(line, "%127s %127s %llu %c", k, nm, &id, &extra) == 3 &&
+			    !strcmp(k, kind) && !strcmp(nm, name) && id > 0 && id <= UINT32_MAX)
+				return id;
+		}
+		p += l + 1;
+	}
+	return 0;
+}
+
+bool nsw_kernel_btf_ids_from_table(const char *table, size_t len, long long btf_size,
+				   const char *kfunc, const char *const *names,
+				   unsigned int *ids, size_t n)
+{
+	char first[IDS_LINE_MAX];
+	const char *nl = memchr(table, '\n', len);
+	size_t l = nl ? (size_t)(nl - table) : len;
+	long long size;
+	char extra;
+	bool all;
+
+	memset(ids, 0, n * sizeof(*ids));
+	if (!len || l >= sizeof(first))
+		return false;
+	memcpy(first, table, l);
+	first[l] = '\0';
+	/* Recorded from a BTF of another size: from another kernel. */
+	if (sscanf(first, "btf_size %lld %c", &size, &extra) != 1 || size <= 0 || size != btf_size)
+		return false;
+	all = table_id(table, len, "FUNC", kfunc) > 0;
+	for (size_t i = 0; i < n && all; i++) {
+		ids[i] = table_id(table, len, "STRUCT", names[i]);
+		all = ids[i] > 0;
+	}
+	if (!all)
+		memset(ids, 0, n * sizeof(*ids));
+	return all;
+}
+
+bool nsw_kernel_btf_struct_ids(const char *kfunc, const char *const *names, unsigned int *ids,
+			       size_t n)
+{
+	struct stat st;
+
+	if (running_kernel_is_build_host() && !stat(KERNEL_BTF, &st) &&
+	    nsw_kernel_btf_ids_from_table(nsw_btf_ids, nsw_btf_ids_end - nsw_btf_ids, st.st_size,
+					  kfunc, names, ids, n))
+		return true;
+	return nsw_kernel_btf_struct_ids_read(kfunc, names, ids, n);
 }

@@ -178,8 +178,9 @@ static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o
 	/*
 	 * The btf set reads a setns target (its fd table slot, its nsfs
 	 * namespace) with direct loads where the kernel has bpf_rdonly_cast()
-	 * (6.2): enter_setns_cast. Finding the types' ids reads the kernel's
-	 * BTF, a cost only the btf set pays.
+	 * (6.2): enter_setns_cast. Only the btf set needs the types' ids: on
+	 * the build host's kernel they were recorded at build time, elsewhere
+	 * the kernel's BTF is read for them (trace/kernel_btf.h).
 	 */
 	unsigned int cast_ids[ARRAY_SIZE(cast_types)] = { 0 };
 	bool cast = btf && nsw_kernel_btf_struct_ids("bpf_rdonly_cast", cast_types, cast_ids,
@@ -219,6 +220,15 @@ static void configure(struct nswatch_bpf *s, const struct nsw_tracer_settings *o
 	set_autoload(s, on_fork, clone_ops || o->follow || o->proc_events, btf);
 	bpf_program__set_autoload(s->progs.on_exec, o->proc_events);
 	bpf_program__set_autoload(s->progs.on_exit, o->follow || o->proc_events);
+	/*
+	 * Only a followed trace adds to the followed set and the namespaces
+	 * it made: host-wide, their tables (65536 and 4096 entries, made in
+	 * full at the load) shrink to one.
+	 */
+	if (!o->follow) {
+		bpf_map__set_max_entries(s->maps.traced_tgids, 1);
+		bpf_map__set_max_entries(s->maps.watched_ns, 1);
+	}
 	/* The other set's table of calls in flight is not needed. */
 	if (btf)
 		bpf_map__set_max_entries(s->maps.inflight, 1);
@@ -338,8 +348,11 @@ static void *destroy_link(void *link)
  * kernel's tracepoint_synchronize_unregister(), about 70 ms here): one
  * after another, a dozen links took most of a second. Each in a thread of
  * its own, the waits overlap. Where a thread cannot be made, in line.
+ * Where another process still holds the perf events (nsw_tracer_release()),
+ * a detach is only a disable and a close: threads would cost more than
+ * they save, under load several milliseconds, so that is done in line.
  */
-static void destroy_links(struct nswatch_bpf *skel)
+static void destroy_links(struct nswatch_bpf *skel, bool threaded)
 {
 	const struct bpf_object_skeleton *os = skel->skeleton;
 	pthread_t threads[os->prog_cnt];
@@ -351,7 +364,7 @@ static void destroy_links(struct nswatch_bpf *skel)
 		started[i] = false;
 		if (!*link)
 			continue;
-		if (pthread_create(&threads[i], NULL, destroy_link, *link) == 0)
+		if (threaded && pthread_create(&threads[i], NULL, destroy_link, *link) == 0)
 			started[i] = true;
 		else
 			bpf_link__destroy(*link);
@@ -362,16 +375,21 @@ static void destroy_links(struct nswatch_bpf *skel)
 			pthread_join(threads[i], NULL);
 }
 
-void nsw_tracer_close(struct nsw_tracer *t)
+static void tracer_free(struct nsw_tracer *t, bool links_held_elsewhere)
 {
 	if (!t)
 		return;
 	nsw_ring_free(t->rb);
 	if (t->skel && t->skel->skeleton)
-		destroy_links(t->skel);
+		destroy_links(t->skel, !links_held_elsewhere);
 	nswatch_bpf__destroy(t->skel);
 	nsw_throttle_seen_free(t->seen);
 	free(t);
+}
+
+void nsw_tracer_close(struct nsw_tracer *t)
+{
+	tracer_free(t, false);
 }
 
 /* Everything but the BPF objects (anon inodes) and keep goes; stdio to /dev/null. */
@@ -440,7 +458,7 @@ void nsw_tracer_release(struct nsw_tracer *t)
 		_exit(0);
 	}
 	close(p[0]);
-	nsw_tracer_close(t);
+	tracer_free(t, true);
 	close(p[1]);
 	return;
 close_here:
