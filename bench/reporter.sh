@@ -19,11 +19,18 @@
 #                       VM's CPUs by its host during the flood (/proc/stat),
 #                       in ms: a reporter stopped from outside the guest
 #
+# REPORTER_STOPPED=1 stops the reporter (SIGSTOP) for the whole flood and
+# lets it go after: the longest stall there is. What it loses then is what
+# the ring could not hold, so calls - lost is the ring's room in records,
+# and the producer's ns/call with nobody reading says how long a stall
+# that room covers.
+#
 # Medians over REPORTER_REPEATS rounds. REPORTER_LOAD=N runs N busy loops
 # at nice REPORTER_LOAD_NICE (19) through the whole run: at 19 a background
 # load that the scheduler should keep out of the reporter's way, at 0 one
 # that takes its share of both CPUs; REPORTER_RING=SIZE passes
-# --ring-size SIZE to both builds. REPORTER_BASELINE=path/to/nswatch
+# --ring-size SIZE to both builds (REPORTER_BASELINE_RING=SIZE, to the
+# baseline instead: the same binary as baseline compares ring sizes). REPORTER_BASELINE=path/to/nswatch
 # puts another build beside this one, taking turns within each round, and
 # prints this/baseline for each row: ratios within one run, so the drift of
 # a shared machine cancels. Root; `make tests-build` first (and
@@ -50,11 +57,13 @@ load=${REPORTER_LOAD:-0}
 load_nice=${REPORTER_LOAD_NICE:-19}
 ring=()
 [ -n "${REPORTER_RING:-}" ] && ring=(--ring-size "$REPORTER_RING")
+base_ring=("${ring[@]}")
+[ -n "${REPORTER_BASELINE_RING:-}" ] && base_ring=(--ring-size "$REPORTER_BASELINE_RING")
 tmp=$(mktemp -d)
 tracer=
 loaders=()
 cleanup() {
-	[ -n "$tracer" ] && kill -INT "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
+	[ -n "$tracer" ] && kill -CONT "$tracer" 2>/dev/null && kill -INT "$tracer" 2>/dev/null && wait "$tracer" 2>/dev/null
 	for p in "${loaders[@]}"; do kill "$p" 2>/dev/null; done
 	rm -rf "$tmp"
 }
@@ -70,9 +79,10 @@ cpu_ns() { # PID: time on CPU of all its threads, ns
 }
 
 # The reporter, started on its sink; sets $tracer to nswatch's own pid.
-start() { # BINARY OUTPUT SINK
-	local bin=$1 output=$2 sink=$3 flag=
+start() { # BINARY OUTPUT SINK [baseline]
+	local bin=$1 output=$2 sink=$3 flag= ring=("${ring[@]}")
 	[ "$output" = json ] && flag=--json
+	[ "${4:-}" = baseline ] && ring=("${base_ring[@]}")
 	: >"$tmp/err"
 	case $sink in
 	null) "$bin" trace $flag --rate-limit 0 "${ring[@]}" </dev/null >/dev/null 2>"$tmp/err" & ;;
@@ -99,16 +109,18 @@ steal_ms() { # BEFORE AFTER
 }
 
 # One flood under one reporter: "reporter_ns producer_ns lost steal_ms".
-one() { # BINARY OUTPUT SINK
+one() { # BINARY OUTPUT SINK [baseline]
 	local c0 c1 c2 t0 t1 calls events lost s0 s1
 	start "$@"
 	rm -rf "$tmp/w" && mkdir "$tmp/w"
 	sleep 0.2
 	c0=$(cpu_ns "$tracer")
 	s0=$(steal_ticks)
+	[ "${REPORTER_STOPPED:-0}" = 1 ] && kill -STOP "$tracer"
 	t0=$(date +%s%N)
 	"$flip" "$tmp/w" "$n" 0 hold
 	t1=$(date +%s%N)
+	[ "${REPORTER_STOPPED:-0}" = 1 ] && kill -CONT "$tracer"
 	s1=$(steal_ticks)
 	calls=$(cat "$tmp/w/setns")
 	# Drained once the reporter's CPU stands still across two polls.
@@ -144,7 +156,7 @@ for _ in $(seq "$repeats"); do
 			for b in $builds; do
 				bin=$PWD/build/nswatch
 				[ "$b" = baseline ] && bin=$REPORTER_BASELINE
-				read -r r p l st < <(one "$bin" "$output" "$sink")
+				read -r r p l st < <(one "$bin" "$output" "$sink" "$b")
 				k="$b $output $sink"
 				rep[$k]+="$r "
 				prod[$k]+="$p "
@@ -155,8 +167,9 @@ for _ in $(seq "$repeats"); do
 	done
 done
 
-printf 'one setns producer (nsw_flipns, %d calls), reporter host-wide, --rate-limit 0 %s; medians of %d; %d busy loops at nice %d\n' \
-	$((2 * n + 1)) "${ring[*]}" "$repeats" "$load" "$load_nice"
+printf 'one setns producer (nsw_flipns, %d calls), reporter host-wide, --rate-limit 0 %s (baseline: %s); medians of %d; %d busy loops at nice %d%s\n' \
+	$((2 * n + 1)) "${ring[*]}" "${base_ring[*]}" "$repeats" "$load" "$load_nice" \
+	"$([ "${REPORTER_STOPPED:-0}" = 1 ] && echo '; reporter stopped during the flood')"
 printf '%-9s %-5s %-5s %12s %13s %13s %6s %s\n' build output sink "reporter ns/ev" \
 	"events/cpu-s" "producer ns" load "lost (each round)"
 for output in $outputs; do

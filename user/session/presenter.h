@@ -146,7 +146,9 @@ struct nsw_line_presenter {
 	 * reads, flushes or writes f itself (a pipeline's sweep_finish does).
 	 */
 	bool batch;
-	size_t stage_len; /* bytes of stage not yet written to f (batch) */
+	size_t stage_len; /* text: bytes of stage not yet written to f (batch) */
+	struct nsw_json json; /* JSON in batch: the writer of stage, kept open */
+	bool json_open;
 };
 
 /* What the presenter holds back in its stage, to f. */
