@@ -19,6 +19,9 @@
 #                       VM's CPUs by its host during the flood (/proc/stat),
 #                       in ms: a reporter stopped from outside the guest
 #
+# REPORTER_NICE=N starts both builds at nice N (a reporter that outranks
+# the load, as auditd's priority_boost does).
+#
 # REPORTER_STOPPED=1 stops the reporter (SIGSTOP) for the whole flood and
 # lets it go after: the longest stall there is. What it loses then is what
 # the ring could not hold, so calls - lost is the ring's room in records,
@@ -84,10 +87,13 @@ start() { # BINARY OUTPUT SINK [baseline]
 	[ "$output" = json ] && flag=--json
 	[ "${4:-}" = baseline ] && ring=("${base_ring[@]}")
 	: >"$tmp/err"
+	# REPORTER_NICE: the reporter's own priority (nice execs it: $! is nswatch).
+	local cmd=("$bin")
+	[ -n "${REPORTER_NICE:-}" ] && cmd=(nice -n "$REPORTER_NICE" "$bin")
 	case $sink in
-	null) "$bin" trace $flag --rate-limit 0 "${ring[@]}" </dev/null >/dev/null 2>"$tmp/err" & ;;
-	file) "$bin" trace $flag --rate-limit 0 "${ring[@]}" </dev/null >"$tmp/out" 2>"$tmp/err" & ;;
-	pipe) "$bin" trace $flag --rate-limit 0 "${ring[@]}" </dev/null 2>"$tmp/err" > >(cat >/dev/null) & ;;
+	null) "${cmd[@]}" trace $flag --rate-limit 0 "${ring[@]}" </dev/null >/dev/null 2>"$tmp/err" & ;;
+	file) "${cmd[@]}" trace $flag --rate-limit 0 "${ring[@]}" </dev/null >"$tmp/out" 2>"$tmp/err" & ;;
+	pipe) "${cmd[@]}" trace $flag --rate-limit 0 "${ring[@]}" </dev/null 2>"$tmp/err" > >(cat >/dev/null) & ;;
 	esac
 	tracer=$!
 	for _ in $(seq 200); do grep -q '^Tracing' "$tmp/err" && return 0; sleep 0.05; done
@@ -179,9 +185,10 @@ for output in $outputs; do
 			[ -n "${rep[$k]:-}" ] || continue
 			r=$(tr ' ' '\n' <<<"${rep[$k]}" | grep . | median)
 			p=$(tr ' ' '\n' <<<"${prod[$k]}" | grep . | median)
-			printf '%-9s %-5s %-5s %12d %13d %13d %6s %s| steal ms: %s\n' "$b" "$output" "$sink" \
+			printf '%-9s %-5s %-5s %12d %13d %13d %6s %s| steal ms: %s| ns/ev: %s\n' "$b" "$output" "$sink" \
 				"$r" $((1000000000 / (r ? r : 1))) "$p" \
-				"$(awk -v r="$r" -v p="$p" 'BEGIN {printf "%.2f", r / p}')" "${lost[$k]}" "${steal[$k]}"
+				"$(awk -v r="$r" -v p="$p" 'BEGIN {printf "%.2f", r / p}')" "${lost[$k]}" "${steal[$k]}" \
+				"${rep[$k]}"
 		done
 		if [ -n "${REPORTER_BASELINE:-}" ]; then
 			r=$(tr ' ' '\n' <<<"${rep["this $output $sink"]}" | grep . | median)
