@@ -28,6 +28,11 @@
 # and the producer's ns/call with nobody reading says how long a stall
 # that room covers.
 #
+# REPORTER_RINGFILL=1 runs build/bench/ringfill beside each flood: the
+# ring's largest backlog (KiB) and the longest time the reporter's position
+# stood still with records waiting (ms), per round: what the stalls of this
+# machine cost, against the ring's room.
+#
 # Medians over REPORTER_REPEATS rounds. REPORTER_LOAD=N runs N busy loops
 # at nice REPORTER_LOAD_NICE (19) through the whole run: at 19 a background
 # load that the scheduler should keep out of the reporter's way, at 0 one
@@ -44,6 +49,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 flip=build/tests/helpers/nsw_flipns
+if [ "${REPORTER_RINGFILL:-0}" = 1 ] && [ ! -x build/bench/ringfill ]; then
+	echo "bench/reporter.sh: REPORTER_RINGFILL needs build/bench/ringfill (make bench)" >&2
+	exit 1
+fi
 if [ ! -x "$flip" ] || [ ! -x build/nswatch ]; then
 	echo "bench/reporter.sh: build build/nswatch and $flip first (make tests-build)" >&2
 	exit 1
@@ -114,7 +123,8 @@ steal_ms() { # BEFORE AFTER
 		print int(m * 1000 / hz) }'
 }
 
-# One flood under one reporter: "reporter_ns producer_ns lost steal_ms".
+# One flood under one reporter: "reporter_ns producer_ns lost steal_ms
+# backlog_kib still_ms" (the last two "-" without REPORTER_RINGFILL).
 one() { # BINARY OUTPUT SINK [baseline]
 	local c0 c1 c2 t0 t1 calls events lost s0 s1
 	start "$@"
@@ -122,6 +132,12 @@ one() { # BINARY OUTPUT SINK [baseline]
 	sleep 0.2
 	c0=$(cpu_ns "$tracer")
 	s0=$(steal_ticks)
+	local filltext= fillpid= backlog=- still=-
+	if [ "${REPORTER_RINGFILL:-0}" = 1 ]; then
+		build/bench/ringfill >"$tmp/fill" &
+		fillpid=$!
+		sleep 0.1
+	fi
 	[ "${REPORTER_STOPPED:-0}" = 1 ] && kill -STOP "$tracer"
 	t0=$(date +%s%N)
 	"$flip" "$tmp/w" "$n" 0 hold
@@ -134,6 +150,13 @@ one() { # BINARY OUTPUT SINK [baseline]
 	while sleep 0.15; c2=$(cpu_ns "$tracer"); [ $((c2 - c1)) -gt 2000000 ]; do
 		c1=$c2
 	done
+	if [ -n "$fillpid" ]; then
+		kill -INT "$fillpid"
+		wait "$fillpid" || true
+		filltext=$(cat "$tmp/fill")
+		backlog=$(($(sed -nE 's/.*max_backlog=([0-9]+).*/\1/p' <<<"$filltext") / 1024))
+		still=$(sed -nE 's/.*max_still=([0-9.]+).*/\1/p' <<<"$filltext")
+	fi
 	kill -INT "$tracer"
 	wait "$tracer" || true
 	tracer=
@@ -143,7 +166,7 @@ one() { # BINARY OUTPUT SINK [baseline]
 		echo "bench/reporter.sh: no summary: $(cat "$tmp/err")" >&2
 		exit 1
 	fi
-	echo "$(((c2 - c0) / events)) $(((t1 - t0) / calls)) $lost $(steal_ms "$s0" "$s1")"
+	echo "$(((c2 - c0) / events)) $(((t1 - t0) / calls)) $lost $(steal_ms "$s0" "$s1") $backlog $still"
 }
 
 median() { sort -n | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'; }
@@ -153,7 +176,7 @@ for ((i = 0; i < load; i++)); do
 	loaders+=($!)
 done
 
-declare -A rep prod lost steal
+declare -A rep prod lost steal fill
 for _ in $(seq "$repeats"); do
 	for output in $outputs; do
 		for sink in $sinks; do
@@ -162,12 +185,13 @@ for _ in $(seq "$repeats"); do
 			for b in $builds; do
 				bin=$PWD/build/nswatch
 				[ "$b" = baseline ] && bin=$REPORTER_BASELINE
-				read -r r p l st < <(one "$bin" "$output" "$sink" "$b")
+				read -r r p l st bl sl < <(one "$bin" "$output" "$sink" "$b")
 				k="$b $output $sink"
 				rep[$k]+="$r "
 				prod[$k]+="$p "
 				lost[$k]+="$l "
 				steal[$k]+="$st "
+				fill[$k]+="$bl/$sl "
 			done
 		done
 	done
@@ -189,6 +213,9 @@ for output in $outputs; do
 				"$r" $((1000000000 / (r ? r : 1))) "$p" \
 				"$(awk -v r="$r" -v p="$p" 'BEGIN {printf "%.2f", r / p}')" "${lost[$k]}" "${steal[$k]}" \
 				"${rep[$k]}"
+			[ "${REPORTER_RINGFILL:-0}" = 1 ] &&
+				printf '%-9s %-5s %-5s largest backlog KiB / longest stall ms, each round: %s\n' \
+					"$b" "$output" "$sink" "${fill[$k]}"
 		done
 		if [ -n "${REPORTER_BASELINE:-}" ]; then
 			r=$(tr ' ' '\n' <<<"${rep["this $output $sink"]}" | grep . | median)
