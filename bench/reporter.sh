@@ -199,7 +199,7 @@ done
 
 printf 'one setns producer (nsw_flipns, %d calls), reporter host-wide, --rate-limit 0 %s (baseline: %s); medians of %d; %d busy loops at nice %d%s\n' \
 	$((2 * n + 1)) "${ring[*]}" "${base_ring[*]}" "$repeats" "$load" "$load_nice" \
-	"$([ "${REPORTER_STOPPED:-0}" = 1 ] && echo '; reporter stopped during the flood')"
+	"$([ "${REPORTER_STOPPED:-0}" = 1 ] && echo '; reporter stopped during the flood')$([ -n "${REPORTER_NICE:-}" ] && echo "; reporters at nice $REPORTER_NICE")"
 printf '%-9s %-5s %-5s %12s %13s %13s %6s %s\n' build output sink "reporter ns/ev" \
 	"events/cpu-s" "producer ns" load "lost (each round)"
 for output in $outputs; do
