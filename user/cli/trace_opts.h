@@ -15,11 +15,11 @@
 /*
  * `trace`'s ring buffer unless --ring-size: eight times the tracer's own
  * (which run --trace keeps). A host-wide trace is the one a single process
- * can flood; the reporter is woken at an eighth of the ring, and the most
- * a one-producer flood piled up past that mark while two busy loops shared
- * its CPU was about 14 MiB here (docs/performance.md, session 18): 32 MiB
- * leave twice that. Kernel memory, for the trace's life: Falco's modern
- * eBPF probe takes 8 MiB per two CPUs by default.
+ * can flood; the reporter is woken at an eighth of the ring, and while two
+ * busy loops shared its CPU a one-producer flood piled up to about 14 MiB
+ * past that mark, once 25 MiB (docs/performance.md, session 18): 32 MiB
+ * hold both. Kernel memory, for the trace's life: Falco's modern eBPF
+ * probe takes 8 MiB per two CPUs by default.
  */
 #define TRACE_RING_SIZE_DEFAULT (32U << 20)
 
