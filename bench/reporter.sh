@@ -228,7 +228,10 @@ done
 
 # The same work without the kernel, in instructions, which a busy machine
 # does not move: bench/reporter_feed's records through session/pipeline.c
-# under callgrind (make build/bench/reporter_feed; valgrind).
+# under callgrind (make build/bench/reporter_feed; valgrind). Callgrind
+# counts each byte glibc copies with rep movsb as an instruction: the
+# batched fwrite of the presenter's stage (since session 18) takes that
+# path, about 700 counted a JSON line that cost a few dozen cycles.
 feed=build/bench/reporter_feed
 feed_n=${REPORTER_FEED_N:-20000}
 if [ -x "$feed" ] && [ "$feed_n" -gt 0 ] && command -v valgrind >/dev/null 2>&1; then
