@@ -127,6 +127,7 @@ int main(int argc, char **argv)
 	setvbuf(f, out_buf, _IOFBF, sizeof(out_buf));
 	lp.f = f;
 	lp.offset_ns = REALTIME_OFFSET_NS;
+	lp.batch = true; /* as `trace` has it */
 	if (!strcmp(argv[2], "json"))
 		p = nsw_present_json(&lp);
 	else if (!strcmp(argv[2], "text"))
@@ -168,6 +169,7 @@ int main(int argc, char **argv)
 			nsw_pipeline_sweep_finish(pl);
 		}
 	}
+	nsw_pipeline_sweep_finish(pl);
 	fflush(f);
 	printf("%s: %.1f ns of CPU per record\n", argv[2],
 	       n ? (double)(cpu_ns() - t0) / (double)n : 0.0);

@@ -10,7 +10,10 @@
 # and the two namespaces' inodes (readlink /proc/self/ns/uts). Per
 # operation, events + throttled + lost must equal what was performed; the
 # control, a ring buffer of 4 KiB, shows that losses are seen and counted.
-# No timing: how fast the reporter is goes to bench/reporter.sh.
+# What can be asserted without timing is what a stall costs: with the
+# reporter stopped for a whole flood, nothing is lost when the ring holds
+# the flood, and what it cannot hold is lost and counted (the stalled_flood
+# tests). No timing: how fast the reporter is goes to bench/reporter.sh.
 
 load helpers
 
@@ -30,7 +33,8 @@ teardown() {
 }
 
 # summary_op OP: E T L := OP's events, throttled and lost in the summary.
-# flip_ran: the producer finished and said what it did; CALLS, PID, A, B.
+# flip_ran [N]: the producer (N each way; FLOOD_N) finished and said what
+# it did; CALLS, PID, A, B.
 flip_ran() {
 	if [ ! -s "$W/setns" ]; then
 		fail "nsw_flipns did not finish (no $W/setns)"
@@ -40,7 +44,7 @@ flip_ran() {
 	PID=$(cat "$W/pid")
 	A=$(sed -E 's/^uts:\[([0-9]+)\]$/\1/' "$W/a")
 	B=$(sed -E 's/^uts:\[([0-9]+)\]$/\1/' "$W/b")
-	assert_eq "setns calls the producer made" "$CALLS" $((2 * FLOOD_N + 1))
+	assert_eq "setns calls the producer made" "$CALLS" $((2 * ${1:-$FLOOD_N} + 1))
 }
 
 # json_counts: one pass over the JSON lines. SETNS_LINES := every setns
@@ -163,4 +167,57 @@ host_flood() {
 	assert_eq "setns: events + throttled + lost against the calls made" $((E + T + L)) "$CALLS"
 	assert_eq "setns lines against the summary" "$SETNS_LINES" "$E"
 	assert_eq "the producer's setns lines against the summary's events" "$MINE" "$E"
+}
+
+# A stall the ring holds costs nothing; one it cannot hold is counted.
+# The reporter, following a producer held at a fifo, is stopped (SIGSTOP)
+# before the producer's flood and let go (SIGCONT) once the producer has
+# written its last file: the whole flood lands in the ring with nobody
+# reading, the longest stall there is. No timing: what the ring holds does
+# not depend on how fast anything runs.
+STALL_N=10000 # 20,001 calls: about 6 MB of records, well within the default ring (16 MiB or more)
+
+# stalled_flood ARGS...: the trace (following, ARGS added) around one
+# stalled flood of STALL_N each way.
+stalled_flood() {
+	local gate="$BATS_TEST_TMPDIR/gate" i
+	mkfifo "$gate"
+	nsw_trace_bg --json --rate-limit 0 "$@" -- \
+		sh -c 'read -r _ <"$1" && exec "$2" "$3" "$4" 0 hold' sh "$gate" "$FLIP" "$W" "$STALL_N"
+	nsw_wait_tracing
+	kill -STOP "$NSW_TRACER_PID"
+	echo go >"$gate"
+	# The producer's last file, written once all its calls are made.
+	for ((i = 0; i < 1200; i++)); do
+		[ -s "$W/exiting" ] && break
+		sleep 0.1
+	done
+	kill -CONT "$NSW_TRACER_PID"
+	[ -s "$W/exiting" ] || fail "nsw_flipns did not finish its flood"
+	nsw_wait_tracer 120
+	assert_trace_ok
+	flip_ran "$STALL_N"
+	json_counts
+	summary_op setns
+}
+
+@test "flood: a reporter stopped for a whole 20,001-call setns flood that its default ring holds loses nothing: every call has its line, events + throttled + lost equal the calls" {
+	stalled_flood
+	assert_eq "setns lost with the ring holding the whole flood" "$L" 0
+	assert_eq "setns: events + throttled + lost against the calls made" $((E + T + L)) "$CALLS"
+	assert_eq "the producer's setns lines against the calls made" "$MINE" "$CALLS"
+	assert_eq "its lines into A" "$INTO_A" $((STALL_N + 1))
+	assert_eq "its lines into B" "$INTO_B" "$STALL_N"
+	assert_eq "its setns lines that failed or name another namespace" "$BAD" 0
+	summary_op unshare
+	assert_eq "unshare: events + throttled + lost (its two namespaces)" $((E + T + L)) 2
+}
+
+@test "flood: control: the same stopped reporter with a 1 MiB ring, which cannot hold the flood, loses setns records and counts every one" {
+	stalled_flood --ring-size 1M
+	[ "$L" -gt 0 ] || fail "no setns lost with a 1 MiB ring and the reporter stopped for 20,001 calls"
+	assert_eq "setns: events + throttled + lost against the calls made" $((E + T + L)) "$CALLS"
+	assert_eq "the producer's setns lines against the summary's events" "$MINE" "$E"
+	assert_eq "setns lines against the summary" "$SETNS_LINES" "$E"
+	assert_eq "its setns lines that failed or name another namespace" "$BAD" 0
 }

@@ -346,6 +346,82 @@ static void test_kept_line_not_reused_for_other_label(void **state)
 	free(lp);
 }
 
+/*
+ * Batch (struct nsw_line_presenter): lines gathered across items and written
+ * at on_flush are, byte for byte and in order, what the presenter writes
+ * line by line, with ns_empty and throttled items between operations and
+ * flushes at random points. Without the last on_flush the tail is missing:
+ * the control (want_flush false) checks that the comparison can fail.
+ */
+#define BATCH_LINES 3000
+
+static bool batch_matches(present_fn present, bool last_flush)
+{
+	struct nsw_line_presenter *one = calloc(1, sizeof(*one));
+	struct nsw_line_presenter *many = calloc(1, sizeof(*many));
+	struct nsw_event_labels pool_l[CACHE_POOL];
+	struct nsw_event pool[CACHE_POOL];
+	struct nsw_ns_entry e = { 0 };
+	struct nsw_ns_empty ne = { .entry = &e, .container = "", .last_pid = 9 };
+	struct nsw_throttled th = { .op = NSW_OP_UNSHARE, .uid = 1000, .count = 3,
+				    .total = 3 };
+	char *a = NULL, *b = NULL;
+	size_t a_size = 0, b_size = 0;
+	unsigned int seed = CACHE_SEED;
+	struct nsw_presenter p1, p2;
+	bool same;
+
+	assert_non_null(one);
+	assert_non_null(many);
+	for (int k = 0; k < CACHE_POOL; k++)
+		random_op(&pool[k], &pool_l[k], &seed);
+	e.type = nsw_type_index("uts");
+	e.inode = 4026532100U;
+	one->f = open_memstream(&a, &a_size);
+	many->f = open_memstream(&b, &b_size);
+	many->batch = true;
+	p1 = present(one);
+	p2 = present(many);
+	for (int i = 0; i < BATCH_LINES; i++) {
+		int k = rand_r(&seed) % CACHE_POOL, r = rand_r(&seed) % 100;
+
+		pool[k].ts_ns = (__u64)rand_r(&seed) * 1000;
+		p1.on_op(p1.ctx, &pool[k], &pool_l[k]);
+		p2.on_op(p2.ctx, &pool[k], &pool_l[k]);
+		if (r < 3) {
+			ne.ts_ns = pool[k].ts_ns;
+			p1.on_ns_empty(p1.ctx, &ne);
+			p2.on_ns_empty(p2.ctx, &ne);
+		} else if (r < 5) {
+			th.first_ts = th.last_ts = pool[k].ts_ns;
+			p1.on_throttled(p1.ctx, &th);
+			p2.on_throttled(p2.ctx, &th);
+		} else if (r < 8) {
+			p2.on_flush(p2.ctx);
+		}
+	}
+	if (last_flush)
+		p2.on_flush(p2.ctx);
+	fclose(one->f);
+	fclose(many->f);
+	same = a_size == b_size && !memcmp(a, b, a_size);
+	free(a);
+	free(b);
+	free(one);
+	free(many);
+	return same;
+}
+
+static void test_batched_lines_are_the_lines(void **state)
+{
+	(void)state;
+	assert_true(batch_matches(nsw_present_json, true));
+	assert_true(batch_matches(nsw_present_text, true));
+	/* Control: the lines after the last flush are held, not written. */
+	assert_false(batch_matches(nsw_present_json, false));
+	assert_false(batch_matches(nsw_present_text, false));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -360,6 +436,7 @@ int main(void)
 		cmocka_unit_test(test_kept_lines_are_the_lines),
 		cmocka_unit_test(test_kept_text_lines_are_the_lines),
 		cmocka_unit_test(test_kept_line_not_reused_for_other_label),
+		cmocka_unit_test(test_batched_lines_are_the_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

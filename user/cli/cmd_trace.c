@@ -280,6 +280,8 @@ static int trace_start(struct tracer *t, struct nsw_error *err)
 	o.tracer.exclude_self = true;
 	o.tracer.proc_events = true;
 	t->lines.f = stdout;
+	/* Lines go out at the end of each drain (the pipeline's on_flush). */
+	t->lines.batch = true;
 	p = t->opts.json ? nsw_present_json(&t->lines) : nsw_present_text(&t->lines);
 	if (t->opts.cmd) {
 		if (start_child(t, err) < 0)

@@ -60,7 +60,7 @@ static const struct argp_option options[] = {
 	{ "json", 'j', NULL, 0, "One JSON object per event and line on stdout", 2 },
 	{ "duration", 'd', "SECONDS", 0, "Stop after SECONDS (host-wide only)", 2 },
 	{ "ring-size", OPT_RING_SIZE, "BYTES", 0,
-	  "Ring buffer size: a power of two, suffix K or M (default 16M)", 2 },
+	  "Ring buffer size: a power of two, suffix K or M (default 32M)", 2 },
 	{ "rate-limit", OPT_RATE_LIMIT, "N", 0,
 	  "At most N events a second per source (uid; for root, uid and cgroup); "
 	  "calls beyond are counted, not reported one by one. 0: no limit (default 1000)", 2 },

@@ -13,14 +13,15 @@
 #include "trace/tracer.h"
 
 /*
- * `trace`'s ring buffer unless --ring-size: four times the tracer's own
+ * `trace`'s ring buffer unless --ring-size: eight times the tracer's own
  * (which run --trace keeps). A host-wide trace is the one a single process
- * can flood; 16 MiB hold about 50,000 setns records, 50 to 180 ms of one
- * producer's flood on this machine, for a reporter kept off its CPU that
- * long (docs/performance.md, session 17). Kernel memory, for the trace's
- * life: Falco's modern eBPF probe takes 8 MiB per two CPUs by default.
+ * can flood; the reporter is woken at an eighth of the ring, and while two
+ * busy loops shared its CPU a one-producer flood piled up to about 14 MiB
+ * past that mark, once 25 MiB (docs/performance.md, session 18): 32 MiB
+ * hold both. Kernel memory, for the trace's life: Falco's modern eBPF
+ * probe takes 8 MiB per two CPUs by default.
  */
-#define TRACE_RING_SIZE_DEFAULT (16U << 20)
+#define TRACE_RING_SIZE_DEFAULT (32U << 20)
 
 struct trace_opts {
 	/* --pid, --comm, --type, --op, --failed, --all-clones, --ring-size, -v */

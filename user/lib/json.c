@@ -91,10 +91,10 @@ static const char digit_pairs[] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* As "%llu" and "%lld" print them, without printf's parsing. */
-static void out_uint(struct nsw_json *w, unsigned long long v)
+/* v in decimal, written backwards to end; returns where it starts. */
+static char *fmt_uint(char *end, unsigned long long v)
 {
-	char buf[DEC_LEN], *p = buf + sizeof(buf);
+	char *p = end;
 
 	while (v >= 100) {
 		unsigned int d = (unsigned int)(v % 100) * 2;
@@ -109,6 +109,14 @@ static void out_uint(struct nsw_json *w, unsigned long long v)
 	} else {
 		*--p = (char)('0' + v);
 	}
+	return p;
+}
+
+/* As "%llu" and "%lld" print them, without printf's parsing. */
+static void out_uint(struct nsw_json *w, unsigned long long v)
+{
+	char buf[DEC_LEN], *p = fmt_uint(buf + sizeof(buf), v);
+
 	out_n(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 
@@ -138,25 +146,36 @@ static const bool plain_byte[256] = {
 	[']' ... '~'] = true,
 };
 
+/* Bytes tested for plainness at once, in write_string(). */
+#define PLAIN_STEP 8
+
 /*
  * The string primitive. Runs of bytes that pass as they are (printable
- * ASCII, valid UTF-8) go out in one piece. One pass finds the end (NUL or
- * len) and the runs: most strings are short keys and names.
+ * ASCII, valid UTF-8) go out in one piece. The string's end is found first
+ * (strnlen: most strings are short keys, names and times), then the runs,
+ * eight bytes to a test where they are plain.
  */
 static void write_string(struct nsw_json *w, const char *s, size_t len)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0, run = 0;
 
+	len = len == (size_t)-1 ? strlen(s) : strnlen(s, len);
 	out_c(w, '"');
 	for (;;) {
 		unsigned char c;
 		const char *esc = NULL;
 		size_t n;
 
+		/* Every byte below len is in the string: read eight at once. */
+		while (i + PLAIN_STEP <= len &&
+		       (plain_byte[p[i]] & plain_byte[p[i + 1]] & plain_byte[p[i + 2]] &
+			plain_byte[p[i + 3]] & plain_byte[p[i + 4]] & plain_byte[p[i + 5]] &
+			plain_byte[p[i + 6]] & plain_byte[p[i + 7]]))
+			i += PLAIN_STEP;
 		while (i < len && plain_byte[p[i]])
 			i++;
-		if (i >= len || !p[i])
+		if (i >= len)
 			break;
 		c = p[i];
 		switch (c) {
@@ -412,14 +431,19 @@ void nsw_json_decimal(struct nsw_json *w, unsigned long long v, unsigned int dec
 	if (decimals > DEC_LEN)
 		decimals = DEC_LEN;
 	value_sep(w);
-	for (unsigned int i = 0; i < decimals; i++, v /= 10)
-		*--p = (char)('0' + v % 10);
-	if (decimals)
-		*--p = '.';
-	do {
+	for (; decimals >= 2; decimals -= 2, v /= 100) {
+		unsigned int d = (unsigned int)(v % 100) * 2;
+
+		*--p = digit_pairs[d + 1];
+		*--p = digit_pairs[d];
+	}
+	if (decimals) {
 		*--p = (char)('0' + v % 10);
 		v /= 10;
-	} while (v);
+	}
+	if (p != buf + sizeof(buf))
+		*--p = '.';
+	p = fmt_uint(p, v);
 	out_n(w, p, (size_t)(buf + sizeof(buf) - p));
 }
 

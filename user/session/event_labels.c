@@ -131,17 +131,24 @@ bool nsw_event_same_but_times(const struct nsw_event *a, const struct nsw_event 
 		       sizeof(*a) - EV_TIMES_END);
 }
 
+/* strcmp() == 0 without its call for the usual case, two empty labels. */
+static inline bool same_text(const char *a, const char *b)
+{
+	return a[0] == b[0] && (!a[0] || !strcmp(a, b));
+}
+
 static bool same_ref(const struct nsw_ns_ref *a, const struct nsw_ns_ref *b)
 {
-	return a->inode == b->inode && a->ns_id == b->ns_id && !strcmp(a->type, b->type) &&
-	       !strcmp(a->container, b->container) && !strcmp(a->netns, b->netns) &&
-	       !strcmp(a->pod, b->pod);
+	return a->inode == b->inode && a->ns_id == b->ns_id &&
+	       (a->type == b->type || !strcmp(a->type, b->type)) &&
+	       same_text(a->container, b->container) && same_text(a->netns, b->netns) &&
+	       same_text(a->pod, b->pod);
 }
 
 bool nsw_event_labels_same(const struct nsw_event_labels *a, const struct nsw_event_labels *b)
 {
-	if (a->nrefs != b->nrefs || strcmp(a->container, b->container) ||
-	    strcmp(a->pod, b->pod))
+	if (a->nrefs != b->nrefs || !same_text(a->container, b->container) ||
+	    !same_text(a->pod, b->pod))
 		return false;
 	for (size_t i = 0; i < a->nrefs; i++)
 		if (!same_ref(&a->refs[i], &b->refs[i]))

@@ -282,6 +282,9 @@ size_t nsw_pipeline_sweep(struct nsw_pipeline *p, __u64 now_ns, bool force)
 void nsw_pipeline_sweep_finish(struct nsw_pipeline *p)
 {
 	nsw_table_sweep_finish(p->table);
+	/* The end of every poll and drain: what the presenter holds goes out. */
+	if (p->presenter.on_flush)
+		p->presenter.on_flush(p->presenter.ctx);
 }
 
 __u64 nsw_pipeline_pending_since(struct nsw_pipeline *p)

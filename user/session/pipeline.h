@@ -59,7 +59,8 @@ struct nsw_pipeline_counts {
 /*
  * Ask the kernel about the namespaces no process is in (nsw_table_sweep):
  * ns_held items now; the number found gone, whose ns_empty items
- * nsw_pipeline_sweep_finish() presents once the ring buffer is drained.
+ * nsw_pipeline_sweep_finish() presents once the ring buffer is drained
+ * (and then calls the presenter's on_flush: the end of a poll or drain).
  */
 size_t nsw_pipeline_sweep(struct nsw_pipeline *p, __u64 now_ns, bool force);
 void nsw_pipeline_sweep_finish(struct nsw_pipeline *p);

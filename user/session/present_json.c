@@ -17,8 +17,9 @@
 /* RFC 3339 with microseconds: .123456 */
 #define USEC_DIGITS 6
 
-/* nsw_format_rfc3339()'s text, its whole-second part kept in c. */
-static bool rfc3339_cached(struct nsw_clock_cache *c, int64_t real, char *buf)
+/* nsw_format_rfc3339()'s text (len bytes), its whole-second part kept in c. */
+static bool rfc3339_cached(struct nsw_clock_cache *c, int64_t real, char *buf,
+			   size_t *len)
 {
 	int64_t sec = real / NSW_NSEC_PER_SEC;
 	long usec = (long)((real % NSW_NSEC_PER_SEC) / NSW_NSEC_PER_USEC);
@@ -39,11 +40,17 @@ static bool rfc3339_cached(struct nsw_clock_cache *c, int64_t real, char *buf)
 	memcpy(buf, c->text, c->len);
 	p = buf + c->len;
 	*p++ = '.';
-	for (int i = USEC_DIGITS - 1; i >= 0; i--, usec /= 10)
-		p[i] = (char)('0' + usec % 10);
+	/* Six digits in three pairs: a division per pair. */
+	for (int i = USEC_DIGITS - 2; i >= 0; i -= 2, usec /= 100) {
+		unsigned int d = (unsigned int)(usec % 100);
+
+		p[i] = (char)('0' + d / 10);
+		p[i + 1] = (char)('0' + d % 10);
+	}
 	p += USEC_DIGITS;
 	*p++ = 'Z';
 	*p = '\0';
+	*len = (size_t)(p - buf);
 	return true;
 }
 
@@ -56,9 +63,12 @@ static void json_ts(struct nsw_json *w, __u64 ts_ns, int64_t offset_ns,
 
 	_Static_assert(NSW_CLOCK_CACHE_LEN - 1 + USEC_DIGITS + 3 <= NSW_RFC3339_LEN,
 		       "a cached second, its microseconds and a Z fit");
-	if (!c || !rfc3339_cached(c, real, ts))
+	size_t len = sizeof(ts);
+
+	if (!c || !rfc3339_cached(c, real, ts, &len))
 		nsw_format_rfc3339(real, ts, sizeof(ts));
-	nsw_json_kv_string(w, "ts", ts);
+	nsw_json_key(w, "ts");
+	nsw_json_string_n(w, ts, len);
 }
 
 static struct nsw_ns_set_text *ns_set_cached(struct nsw_line_presenter *lp,
@@ -311,18 +321,50 @@ void nsw_print_json(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
 	nsw_json_newline(&w);
 }
 
-/* A line gathered in the presenter's stage, written whole by line_end(). */
-static void line_begin(struct nsw_json *w, struct nsw_line_presenter *lp)
+/*
+ * A line gathered in the presenter's stage, written whole by line_end(), or
+ * in batch after the lines the stage holds.
+ */
+static struct nsw_json *line_begin(struct nsw_line_presenter *lp, struct nsw_json *local)
 {
+	struct nsw_json *w = lp->batch ? &lp->json : local;
+
+	/* In batch one writer lives with the stage: each line ends at depth 0. */
+	if (lp->batch && lp->json_open)
+		return w;
 	nsw_json_init_staged(w, lp->f, lp->stage, sizeof(lp->stage));
 	/* Every key below is a literal or nsnames.h's. */
 	nsw_json_use_key_cache(w, &lp->keys);
+	lp->json_open = lp->batch;
+	return w;
 }
 
-static void line_end(struct nsw_json *w)
+/*
+ * hold: an operation's line, which may wait in batch; the other items (few,
+ * and some come outside a drain: a throttled record at the summary) go out
+ * at once, with what waited before them.
+ */
+static void line_end(struct nsw_json *w, struct nsw_line_presenter *lp, bool hold)
 {
 	nsw_json_newline(w);
+	if (hold && lp->batch && w->stage &&
+	    w->stage_cap - w->stage_len >= NSW_LINE_STAGE_ROOM)
+		return;
 	nsw_json_flush(w);
+}
+
+void nsw_line_presenter_flush(struct nsw_line_presenter *lp)
+{
+	if (lp->json_open)
+		nsw_json_flush(&lp->json);
+	if (lp->stage_len)
+		fwrite(lp->stage, 1, lp->stage_len, lp->f);
+	lp->stage_len = 0;
+}
+
+static void line_flush(void *ctx)
+{
+	nsw_line_presenter_flush(ctx);
 }
 
 static const char *const origin_name[] = {
@@ -389,56 +431,53 @@ static void json_ns_held_line(void *ctx, const struct nsw_ns_held *nh)
 {
 	struct nsw_line_presenter *lp = ctx;
 	const struct nsw_ns_entry *e = nh->entry;
-	struct nsw_json w;
+	struct nsw_json local, *w = line_begin(lp, &local);
 
-	line_begin(&w, lp);
-	nsw_json_object_begin(&w);
-	json_ts(&w, nh->ts_ns, lp->offset_ns, &lp->utc);
-	nsw_json_kv_string(&w, "op", "ns_held");
-	nsw_json_kv_string(&w, "type", nsw_types[e->type].name);
-	nsw_json_kv_uint(&w, "inode", e->inode);
+	nsw_json_object_begin(w);
+	json_ts(w, nh->ts_ns, lp->offset_ns, &lp->utc);
+	nsw_json_kv_string(w, "op", "ns_held");
+	nsw_json_kv_string(w, "type", nsw_types[e->type].name);
+	nsw_json_kv_uint(w, "inode", e->inode);
 	if (e->ns_id)
-		nsw_json_kv_uint(&w, "ns_id", e->ns_id);
-	nsw_json_kv_uint(&w, "last_pid", nh->last_pid);
-	nsw_json_kv_string(&w, "origin", origin_name[e->origin]);
+		nsw_json_kv_uint(w, "ns_id", e->ns_id);
+	nsw_json_kv_uint(w, "last_pid", nh->last_pid);
+	nsw_json_kv_string(w, "origin", origin_name[e->origin]);
 	if (e->origin == NSW_ORIGIN_CREATED) {
-		nsw_json_key(&w, "created_by");
-		nsw_json_object_begin(&w);
-		nsw_json_kv_uint(&w, "pid", e->creator_pid);
-		nsw_json_key(&w, "comm");
-		nsw_json_string_n(&w, e->creator_comm, sizeof(e->creator_comm));
-		nsw_json_kv_string(&w, "op", nsw_op_name(e->creator_op));
-		nsw_json_object_end(&w);
+		nsw_json_key(w, "created_by");
+		nsw_json_object_begin(w);
+		nsw_json_kv_uint(w, "pid", e->creator_pid);
+		nsw_json_key(w, "comm");
+		nsw_json_string_n(w, e->creator_comm, sizeof(e->creator_comm));
+		nsw_json_kv_string(w, "op", nsw_op_name(e->creator_op));
+		nsw_json_object_end(w);
 	}
-	json_labels(&w, nh->container, e->netns_name);
-	json_pod(&w, nsw_entry_pod(e));
+	json_labels(w, nh->container, e->netns_name);
+	json_pod(w, nsw_entry_pod(e));
 	if (e->pinned_at[0])
-		nsw_json_kv_string(&w, "pinned_at", e->pinned_at);
-	nsw_json_key(&w, "held_by");
-	nsw_json_ns_holder(&w, &e->held_by);
-	nsw_json_object_end(&w);
-	line_end(&w);
+		nsw_json_kv_string(w, "pinned_at", e->pinned_at);
+	nsw_json_key(w, "held_by");
+	nsw_json_ns_holder(w, &e->held_by);
+	nsw_json_object_end(w);
+	line_end(w, lp, false);
 }
 
 static void json_op(void *ctx, const struct nsw_event *ev,
 		    const struct nsw_event_labels *l)
 {
 	struct nsw_line_presenter *lp = ctx;
-	struct nsw_json w;
+	struct nsw_json local, *w = line_begin(lp, &local);
 
-	line_begin(&w, lp);
-	json_event(&w, ev, lp->offset_ns, lp, l);
-	line_end(&w);
+	json_event(w, ev, lp->offset_ns, lp, l);
+	line_end(w, lp, true);
 }
 
 static void json_ns_empty_line(void *ctx, const struct nsw_ns_empty *ne)
 {
 	struct nsw_line_presenter *lp = ctx;
-	struct nsw_json w;
+	struct nsw_json local, *w = line_begin(lp, &local);
 
-	line_begin(&w, lp);
-	json_ns_empty(&w, ne, lp);
-	line_end(&w);
+	json_ns_empty(w, ne, lp);
+	line_end(w, lp, false);
 }
 
 static void json_throttled(struct nsw_json *w, const struct nsw_throttled *th,
@@ -468,11 +507,10 @@ static void json_throttled(struct nsw_json *w, const struct nsw_throttled *th,
 static void json_throttled_line(void *ctx, const struct nsw_throttled *th)
 {
 	struct nsw_line_presenter *lp = ctx;
-	struct nsw_json w;
+	struct nsw_json local, *w = line_begin(lp, &local);
 
-	line_begin(&w, lp);
-	json_throttled(&w, th, lp);
-	line_end(&w);
+	json_throttled(w, th, lp);
+	line_end(w, lp, false);
 }
 
 struct nsw_presenter nsw_present_json(struct nsw_line_presenter *lp)
@@ -483,5 +521,6 @@ struct nsw_presenter nsw_present_json(struct nsw_line_presenter *lp)
 		.ctx = lp,
 		.on_throttled = json_throttled_line,
 		.on_ns_held = json_ns_held_line,
+		.on_flush = line_flush,
 	};
 }

@@ -296,7 +296,6 @@ static void text_event(struct line *ln, struct nsw_line_presenter *lp,
 	k = lp && l ? nsw_kept_line_find(lp->text_lines, ev, l) : NULL;
 	if (k) {
 		put_n(ln, k->head, k->head_len);
-		line_flush(ln);
 		return;
 	}
 	start = ln->len;
@@ -327,7 +326,6 @@ static void text_event(struct line *ln, struct nsw_line_presenter *lp,
 	put_c(ln, '\n');
 	if (lp && l != &plain)
 		keep_line(lp, ln, start, flushed, ev, l);
-	line_flush(ln);
 }
 
 /* Room for a line written without a presenter's stage. */
@@ -340,6 +338,7 @@ void nsw_print_text(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
 	struct line ln = { .f = f, .buf = buf, .cap = sizeof(buf) };
 
 	text_event(&ln, NULL, ev, offset_ns, l);
+	line_flush(&ln);
 }
 
 static void print_ns_empty(FILE *f, const struct nsw_ns_empty *ne, int64_t offset_ns)
@@ -368,6 +367,7 @@ static void text_ns_held(void *ctx, const struct nsw_ns_held *nh)
 	char clock[CLOCK_TEXT_LEN * 2], by[NSW_COMM_LEN] = "-";
 	char holder[NSW_HOLDER_TEXT_LEN];
 
+	nsw_line_presenter_flush(lp);
 	text_clock(nh->ts_ns, lp->offset_ns, clock, sizeof(clock));
 	if (e->origin == NSW_ORIGIN_CREATED)
 		snprintf(by, sizeof(by), "%.15s", e->creator_comm);
@@ -389,13 +389,23 @@ static void text_op(void *ctx, const struct nsw_event *ev,
 	struct nsw_line_presenter *lp = ctx;
 	struct line ln = { .f = lp->f, .buf = lp->stage, .cap = sizeof(lp->stage) };
 
+	/* In batch, after the lines the stage holds (struct nsw_line_presenter). */
+	if (lp->batch)
+		ln.len = lp->stage_len;
 	text_event(&ln, lp, ev, lp->offset_ns, l);
+	if (lp->batch && ln.cap - ln.len >= NSW_LINE_STAGE_ROOM) {
+		lp->stage_len = ln.len;
+		return;
+	}
+	line_flush(&ln);
+	lp->stage_len = 0;
 }
 
 static void text_ns_empty(void *ctx, const struct nsw_ns_empty *ne)
 {
 	struct nsw_line_presenter *lp = ctx;
 
+	nsw_line_presenter_flush(lp);
 	print_ns_empty(lp->f, ne, lp->offset_ns);
 }
 
@@ -408,12 +418,18 @@ static void text_throttled(void *ctx, const struct nsw_throttled *th)
 	struct nsw_line_presenter *lp = ctx;
 	char first[CLOCK_TEXT_LEN * 2], last[CLOCK_TEXT_LEN * 2];
 
+	nsw_line_presenter_flush(lp);
 	text_clock(th->first_ts, lp->offset_ns, first, sizeof(first));
 	text_clock(th->last_ts, lp->offset_ns, last, sizeof(last));
 	fprintf(lp->f, "%s %-7s %-7s %-16s %-8s %-22s %-8s op=%s count=%llu uid=%u cgroup_id=%llu first=%s last=%s\n",
 		last, "-", "-", "-", "throttled", "-", "-", nsw_op_name(th->op),
 		(unsigned long long)th->count, th->uid,
 		(unsigned long long)th->cgroup_id, first, last);
+}
+
+static void text_flush(void *ctx)
+{
+	nsw_line_presenter_flush(ctx);
 }
 
 struct nsw_presenter nsw_present_text(struct nsw_line_presenter *lp)
@@ -424,5 +440,6 @@ struct nsw_presenter nsw_present_text(struct nsw_line_presenter *lp)
 		.ctx = lp,
 		.on_throttled = text_throttled,
 		.on_ns_held = text_ns_held,
+		.on_flush = text_flush,
 	};
 }

@@ -54,15 +54,25 @@ struct nsw_presenter {
 	void (*on_throttled)(void *ctx, const struct nsw_throttled *th);
 	/* Within the same filters as on_ns_empty. */
 	void (*on_ns_held)(void *ctx, const struct nsw_ns_held *nh);
+	/*
+	 * The end of a drain (nsw_pipeline_sweep_finish()): whatever the
+	 * presenter holds back goes out now, before the caller flushes its
+	 * stream.
+	 */
+	void (*on_flush)(void *ctx);
 };
 
 /* Room for a clock's whole-second part: RFC 3339's, or the text's HH:MM:SS. */
 #define NSW_CLOCK_CACHE_LEN 32
 /*
  * A line is gathered here, then written with one fwrite: a trace's output
- * is many short lines, and each stdio call costs more than the bytes.
+ * is many short lines, and each stdio call costs more than the bytes. In
+ * batch (struct nsw_line_presenter), many lines: they go out once less than
+ * NSW_LINE_STAGE_ROOM is left, more than a flood's line takes, so a line is
+ * rarely cut by a flush (and then not kept).
  */
-#define NSW_LINE_STAGE_LEN 8192
+#define NSW_LINE_STAGE_LEN 32768
+#define NSW_LINE_STAGE_ROOM 4096
 
 /*
  * The whole-second part of the last time a presenter formatted: a flood's
@@ -129,7 +139,20 @@ struct nsw_line_presenter {
 	unsigned int json_line_next;
 	struct nsw_kept_line text_lines[NSW_KEPT_LINES];
 	unsigned int text_line_next;
+	/*
+	 * Set by the caller: lines gather in stage across items and reach f
+	 * when it fills and at on_flush (nsw_line_presenter_flush()), not one
+	 * fwrite per line. Only for a caller that calls one of them before it
+	 * reads, flushes or writes f itself (a pipeline's sweep_finish does).
+	 */
+	bool batch;
+	size_t stage_len; /* text: bytes of stage not yet written to f (batch) */
+	struct nsw_json json; /* JSON in batch: the writer of stage, kept open */
+	bool json_open;
 };
+
+/* What the presenter holds back in its stage, to f. */
+void nsw_line_presenter_flush(struct nsw_line_presenter *lp);
 
 /* present_text.c: columns for people, after nsw_print_text_header(). */
 struct nsw_presenter nsw_present_text(struct nsw_line_presenter *lp);
