@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -36,6 +37,82 @@ static inline void store_release(unsigned long *p, unsigned long v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
+bool nsw_nsop_decode(const struct nsw_nsop_wire *w, size_t size, struct nsw_event *ev)
+{
+	size_t head = offsetof(struct nsw_nsop_wire, tail), words = 0, ids;
+	const __u32 *tail = w->tail;
+	unsigned int mask = w->after_mask;
+
+	if (size < head || mask >> NSW_SLOT_COUNT)
+		return false;
+	ids = !(w->wire & NSW_WIRE_IDS) ? 0 :
+	      (w->wire & NSW_WIRE_IDS_WIDE) ? 2 * NSW_WIRE_IDS_COUNT : NSW_WIRE_IDS_COUNT;
+	words = ids + (size_t)__builtin_popcount(mask) +
+		((w->wire & NSW_WIRE_V1) ? NSW_WIRE_V1_WORDS : 0);
+	if (size < head + words * sizeof(__u32))
+		return false;
+
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = NSW_KIND_NSOP;
+	ev->op = w->op;
+	ev->ts_ns = w->ts_ns;
+	ev->duration_ns = w->duration_ns;
+	ev->flags = w->flags;
+	ev->ret = (__u64)(__s64)w->ret;
+	ev->pid = w->pid;
+	ev->tid = w->tid;
+	ev->ppid = w->ppid;
+	ev->uid = w->uid;
+	ev->gid = w->gid;
+	if (w->op == NSW_OP_SETNS)
+		ev->setns_fd = w->setns_fd;
+	else
+		ev->child_pid = w->child_pid;
+	ev->after_valid = w->after_valid;
+	ev->target_kind = w->target_kind;
+	if (w->target_kind == NSW_TARGET_PIDFD)
+		ev->target_pid = w->target_pid;
+	else
+		ev->target_inum = w->target_inum;
+	ev->target_slot = w->target_slot;
+	ev->flags_valid = w->flags_valid;
+	memcpy(ev->ns_before, w->ns_before, sizeof(ev->ns_before));
+	memcpy(ev->comm, w->comm, sizeof(ev->comm));
+	ev->cgroup_id = w->cgroup_id;
+
+	/* The tail's words may lie at any 4-byte boundary: memcpy, not loads. */
+	if (ids == NSW_WIRE_IDS_COUNT) {
+		for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+			ev->ns_id_after[i] = tail[i];
+		ev->target_ns_id = tail[NSW_SLOT_COUNT];
+	} else if (ids) {
+		memcpy(ev->ns_id_after, tail, sizeof(ev->ns_id_after));
+		memcpy(&ev->target_ns_id, tail + 2 * NSW_SLOT_COUNT, sizeof(ev->target_ns_id));
+	}
+	tail += ids;
+	if (ev->after_valid)
+		memcpy(ev->ns_after, ev->ns_before, sizeof(ev->ns_after));
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		if (mask & (1U << i))
+			ev->ns_after[i] = *tail++;
+	if (w->wire & NSW_WIRE_V1)
+		memcpy(&ev->cgroup_v1_id, tail, sizeof(ev->cgroup_v1_id));
+	return true;
+}
+
+/* The record as its reader sees it: a packed namespace operation decoded. */
+static void hand_on(nsw_ring_fn fn, void *ctx, const void *data, size_t size)
+{
+	struct nsw_event ev;
+
+	if (size < sizeof(__u32) || *(const __u32 *)data != NSW_KIND_NSOP_WIRE) {
+		fn(ctx, data, size);
+		return;
+	}
+	if (nsw_nsop_decode(data, size, &ev))
+		fn(ctx, &ev, sizeof(ev));
+}
+
 int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *ctx)
 {
 	unsigned long cons = *v->consumer_pos, published = cons, prod;
@@ -54,7 +131,7 @@ int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *c
 			if (len & BPF_RINGBUF_BUSY_BIT)
 				goto out;
 			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
-				fn(ctx, (const unsigned char *)hdr + BPF_RINGBUF_HDR_SZ, size);
+				hand_on(fn, ctx, (const unsigned char *)hdr + BPF_RINGBUF_HDR_SZ, size);
 				n++;
 			}
 			cons += (size + BPF_RINGBUF_HDR_SZ + RING_ALIGN - 1) & ~(RING_ALIGN - 1UL);
