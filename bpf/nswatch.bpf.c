@@ -62,11 +62,9 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 struct pending {
 	/*
-	 * The ring record's head, filled in as the call goes. Its tail holds
-	 * the ns_ids (wide) and the ten after slots as read, which finish()
-	 * packs in place, with the v1 cgroup, into what is sent
-	 * (include/nswatch.h): the probe set keeps this record on a stack
-	 * that has no room for a second copy.
+	 * The ring record, filled in as the call goes: its tail starts with
+	 * the ns_ids where the kernel has them; finish() puts the v1 cgroup
+	 * after them when it is sent (include/nswatch.h).
 	 */
 	struct nsw_nsop_wire ev;
 	__u64 cgroup_v1_id;
@@ -166,23 +164,10 @@ struct proc_ns_operations___type {
 /* Every slot, for reads of the whole set. */
 #define NSW_ALL_SLOTS ((1U << NSW_SLOT_COUNT) - 1)
 
-/* The call's ns_ids, wide, in the tail: ns_id_after[] then target_ns_id. */
+/* The call's ns_ids, in the record's tail: ns_id_after[] then target_ns_id. */
 static __always_inline __u64 *ids_of(struct pending *p)
 {
-	return (__u64 *)p->ev.tail;
-}
-
-/* The call's ns_after[], in the tail after the ids. */
-#define AFTER_AT (2 * NSW_WIRE_IDS_COUNT)
-
-static __always_inline __u32 *after_of(struct pending *p)
-{
-	return &p->ev.tail[AFTER_AT];
-}
-
-static __always_inline const __u32 *after_of_const(const struct pending *p)
-{
-	return &p->ev.tail[AFTER_AT];
+	return p->ev.tail;
 }
 
 static __always_inline bool kernel_has_ids(void)
@@ -377,8 +362,7 @@ static __always_inline struct pending *entry_record(const bool btf,
  * Clear what begin() does not write of a task's reused record (zeroed when
  * the storage was made): what the last call of another kind may have left.
  * The slots begin() reads are all written on this kernel, or never (a type
- * it lacks); ids: the exit writes ns_after whole, begin() every slot's id
- * (finish() packs both in place, so a clone must clear them).
+ * it lacks); ids: the exit writes ns_after whole, begin() every slot's id.
  */
 static __always_inline void clear_reused(struct pending *p, bool ids)
 {
@@ -390,7 +374,7 @@ static __always_inline void clear_reused(struct pending *p, bool ids)
 	if (kernel_has_ids())
 		ids_of(p)[NSW_SLOT_COUNT] = 0;
 	if (!ids) {
-		__builtin_memset(after_of(p), 0, NSW_SLOT_COUNT * sizeof(__u32));
+		__builtin_memset(p->ev.ns_after, 0, sizeof(p->ev.ns_after));
 		if (kernel_has_ids())
 			__builtin_memset(ids_of(p), 0, NSW_SLOT_COUNT * sizeof(__u64));
 	}
@@ -952,7 +936,7 @@ static __always_inline int do_fork(const bool btf, struct task_struct *parent,
 	p = inflight_of(btf, parent, ptid);
 	if (p) {
 		p->ev.child_pid = ctgid;
-		read_ns(btf, child, NSW_ALL_SLOTS, after_of(p), ids_of(p));
+		read_ns(btf, child, NSW_ALL_SLOTS, p->ev.ns_after, ids_of(p));
 		p->ev.after_valid = 1;
 	}
 	if (ctgid == ptgid || !proc_wanted(ctgid))
@@ -1008,20 +992,19 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	return 0;
 }
 
-static __always_inline __u32 changed_slots(const struct pending *p)
+static __always_inline __u32 changed_slots(const struct nsw_nsop_wire *ev)
 {
 	__u32 m = 0;
 
 	for (int i = 0; i < NSW_SLOT_COUNT; i++)
-		if (p->ev.ns_before[i] != after_of_const(p)[i])
+		if (ev->ns_before[i] != ev->ns_after[i])
 			m |= 1U << i;
 	return m;
 }
 
 /* --type: keep an event that asked for, made, joined or changed a type. */
-static __always_inline bool type_wanted(const struct pending *p)
+static __always_inline bool type_wanted(const struct nsw_nsop_wire *ev)
 {
-	const struct nsw_nsop_wire *ev = &p->ev;
 	__u32 m;
 
 	if (!type_mask)
@@ -1030,7 +1013,7 @@ static __always_inline bool type_wanted(const struct pending *p)
 	if (ev->target_slot < NSW_SLOT_COUNT)
 		m |= 1U << ev->target_slot;
 	if (ev->after_valid)
-		m |= changed_slots(p);
+		m |= changed_slots(ev);
 	/* pid_for_children and time_for_children count as pid and time. */
 	if (m & (1U << NSW_SLOT_PID_FOR_CHILDREN))
 		m |= 1U << NSW_SLOT_PID;
@@ -1061,56 +1044,25 @@ static __always_inline __u32 after_mask(const struct nsw_nsop_wire *ev)
 	return m;
 }
 
-/* The word of a __u64 that holds its high half. */
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define ID_HIGH_WORD 1
-#else
-#define ID_HIGH_WORD 0
-#endif
-
 /*
- * The record's tail as sent (include/nswatch.h): the ns_ids narrowed in
- * place when every one fits in 32 bits (so far always: the kernel counts
- * them from 1), the after slots of mask, then the v1 cgroup if one was
- * chosen. Returns its words. The
- * after slots are written without a branch per slot: each store goes to
- * the next free word, which moves on only for a slot of mask.
+ * What the record's tail sends (include/nswatch.h): the ns_ids where the
+ * kernel has them, then the v1 cgroup if one was chosen. Returns its
+ * entries; both choices are constants once the programs are loaded.
  */
-static __always_inline __u32 pack_tail(struct pending *p, __u32 mask)
+static __always_inline __u32 fill_tail(struct pending *p)
 {
 	__u32 n = 0, wire = 0;
 
 	if (kernel_has_ids()) {
-		/* The ids as words (one type: no aliasing for the compiler to use). */
-		__u32 *w = &p->ev.tail[n], high = 0;
-
-		for (int i = 0; i < NSW_WIRE_IDS_COUNT; i++)
-			high |= w[2 * i + ID_HIGH_WORD];
-		if (high) {
-			wire |= NSW_WIRE_IDS | NSW_WIRE_IDS_WIDE;
-			n += 2 * NSW_WIRE_IDS_COUNT;
-		} else {
-			/* Word i is written after word 2 * i (>= i) was read. */
-			for (int i = 0; i < NSW_WIRE_IDS_COUNT; i++)
-				w[i] = w[2 * i + !ID_HIGH_WORD];
-			wire |= NSW_WIRE_IDS;
-			n += NSW_WIRE_IDS_COUNT;
-		}
+		wire |= NSW_WIRE_IDS;
+		n = NSW_WIRE_IDS_COUNT;
 	}
-	/* Word n is written after word AFTER_AT + i (>= n) was read. */
-	for (int i = 0; i < NSW_SLOT_COUNT; i++) {
-		if (n >= NSW_WIRE_TAIL_WORDS)
-			break;
-		p->ev.tail[n] = p->ev.tail[AFTER_AT + i];
-		n += (mask >> i) & 1;
-	}
-	if (cgroup_v1_ctrl != NSW_V1_NONE && n + NSW_WIRE_V1_WORDS <= NSW_WIRE_TAIL_WORDS) {
-		__builtin_memcpy(&p->ev.tail[n], &p->cgroup_v1_id, sizeof(p->cgroup_v1_id));
+	if (cgroup_v1_ctrl != NSW_V1_NONE) {
+		p->ev.tail[n] = p->cgroup_v1_id;
 		wire |= NSW_WIRE_V1;
-		n += NSW_WIRE_V1_WORDS;
+		n++;
 	}
 	p->ev.wire = wire;
-	p->ev.after_mask = mask;
 	return n;
 }
 
@@ -1126,20 +1078,15 @@ static __always_inline int finish(const bool btf, long ret, bool read_after)
 	struct task_struct *task = nsw_current_task(btf);
 	struct pending *p = inflight_of(btf, task, tid);
 	__u64 before, after, size;
-	__u32 mask;
 
 	if (!p)
 		return 0;
 	p->ev.ret = ret;
 	p->ev.duration_ns = bpf_ktime_get_ns() - p->ev.ts_ns;
 	if (read_after) {
-		mask = after_mask(&p->ev);
-		__builtin_memcpy(after_of(p), p->ev.ns_before, sizeof(p->ev.ns_before));
-		read_ns(btf, task, mask, after_of(p), ids_of(p));
+		__builtin_memcpy(p->ev.ns_after, p->ev.ns_before, sizeof(p->ev.ns_after));
+		read_ns(btf, task, after_mask(&p->ev), p->ev.ns_after, ids_of(p));
 		p->ev.after_valid = 1;
-	} else {
-		/* A clone's child: every slot is its own. */
-		mask = p->ev.after_valid ? NSW_ALL_SLOTS : 0;
 	}
 	if (p->adopt && ret >= 0) {
 		__u32 tgid = p->ev.pid;
@@ -1147,7 +1094,7 @@ static __always_inline int finish(const bool btf, long ret, bool read_after)
 
 		bpf_map_update_elem(&traced_tgids, &tgid, &one, BPF_ANY);
 	}
-	if ((failed_only && ret >= 0) || !type_wanted(p))
+	if ((failed_only && ret >= 0) || !type_wanted(&p->ev))
 		goto out_done;
 	if (!rl_admit(p->ev.uid, p->ev.op, p->ev.ts_ns))
 		goto out_done;
@@ -1157,11 +1104,9 @@ static __always_inline int finish(const bool btf, long ret, bool read_after)
 	 * and stores); the backlog before it decides the wakeup, as submit()'s
 	 * after does.
 	 */
-	size = __builtin_offsetof(struct nsw_nsop_wire, tail) + pack_tail(p, mask) * sizeof(__u32);
+	size = __builtin_offsetof(struct nsw_nsop_wire, tail) + fill_tail(p) * sizeof(__u64);
 	before = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
 	after = before + size + BPF_RINGBUF_HDR_SZ;
-	if (size > sizeof(p->ev))
-		goto out_done;
 	if (bpf_ringbuf_output(&events, &p->ev, size, wakeup_flag(before, after, size))) {
 		count(NSW_LOST_RINGBUF);
 		rl_count_lost(p->ev.op);

@@ -159,24 +159,18 @@ struct nsw_proc_event {
 
 /*
  * A struct nsw_event as the kernel writes it into the ring buffer: only what
- * the record has, so that a setns is three cache lines, not five (each is
- * written on the caller's CPU and read on the reporter's). The reporter
- * (trace/ring.c) turns it back into a struct nsw_event before anyone sees it.
+ * the kernel has (before 6.18 no ns_id, on a pure v2 host no v1 cgroup), and
+ * each number in its own width. The reporter (trace/ring.c) turns it back
+ * into a struct nsw_event before anyone sees it.
  *
  * The head is fixed; tail[] holds, in this order and only where wire says:
- *   NSW_WIRE_IDS:  ns_id_after[] then target_ns_id, 11 words (each id's low
- *                  half: all fit), or with NSW_WIRE_IDS_WIDE 22 (__u64 each);
- *                  absent where the kernel has no ns_id (before 6.18)
- *   ns_after[] of the slots in after_mask, in slot order; the other slots
- *   are ns_before's when after_valid, else 0
- *   NSW_WIRE_V1:   cgroup_v1_id (2 words, only when a v1 hierarchy was chosen)
+ *   NSW_WIRE_IDS: ns_id_after[] then target_ns_id
+ *   NSW_WIRE_V1:  cgroup_v1_id
+ * and the record ends there.
  */
-#define NSW_WIRE_V1 0x1
-#define NSW_WIRE_IDS 0x2
-#define NSW_WIRE_IDS_WIDE 0x4
-#define NSW_WIRE_V1_WORDS 2
+#define NSW_WIRE_IDS 0x1
+#define NSW_WIRE_V1 0x2
 #define NSW_WIRE_IDS_COUNT (NSW_SLOT_COUNT + 1)
-#define NSW_WIRE_TAIL_WORDS (NSW_WIRE_V1_WORDS + 2 * NSW_WIRE_IDS_COUNT + NSW_SLOT_COUNT)
 
 struct nsw_nsop_wire {
 	__u32 kind;        /* NSW_KIND_NSOP_WIRE */
@@ -203,12 +197,13 @@ struct nsw_nsop_wire {
 	};
 	__u8 target_slot;
 	__u8 wire;         /* NSW_WIRE_* */
-	__u16 after_mask;  /* bits of enum nsw_slot */
+	__u16 pad;
 	__u32 ns_before[NSW_SLOT_COUNT];
+	__u32 ns_after[NSW_SLOT_COUNT];
 	char comm[NSW_COMM_LEN];
-	__u32 pad;
+	__u32 pad2;
 	__u64 cgroup_id;
-	__u32 tail[NSW_WIRE_TAIL_WORDS];
+	__u64 tail[NSW_WIRE_IDS_COUNT + 1];
 };
 
 /*

@@ -39,19 +39,11 @@ static inline void store_release(unsigned long *p, unsigned long v)
 
 bool nsw_nsop_decode(const struct nsw_nsop_wire *w, size_t size, struct nsw_event *ev)
 {
-	size_t head = offsetof(struct nsw_nsop_wire, tail), words = 0, ids;
-	const __u32 *tail = w->tail;
-	unsigned int mask = w->after_mask;
+	size_t n = ((w->wire & NSW_WIRE_IDS) ? NSW_WIRE_IDS_COUNT : 0) +
+		   ((w->wire & NSW_WIRE_V1) ? 1 : 0);
 
-	if (size < head || mask >> NSW_SLOT_COUNT)
+	if (size < offsetof(struct nsw_nsop_wire, tail) + n * sizeof(w->tail[0]))
 		return false;
-	ids = !(w->wire & NSW_WIRE_IDS) ? 0 :
-	      (w->wire & NSW_WIRE_IDS_WIDE) ? 2 * NSW_WIRE_IDS_COUNT : NSW_WIRE_IDS_COUNT;
-	words = ids + (size_t)__builtin_popcount(mask) +
-		((w->wire & NSW_WIRE_V1) ? NSW_WIRE_V1_WORDS : 0);
-	if (size < head + words * sizeof(__u32))
-		return false;
-
 	memset(ev, 0, sizeof(*ev));
 	ev->kind = NSW_KIND_NSOP;
 	ev->op = w->op;
@@ -77,40 +69,33 @@ bool nsw_nsop_decode(const struct nsw_nsop_wire *w, size_t size, struct nsw_even
 	ev->target_slot = w->target_slot;
 	ev->flags_valid = w->flags_valid;
 	memcpy(ev->ns_before, w->ns_before, sizeof(ev->ns_before));
+	memcpy(ev->ns_after, w->ns_after, sizeof(ev->ns_after));
 	memcpy(ev->comm, w->comm, sizeof(ev->comm));
 	ev->cgroup_id = w->cgroup_id;
-
-	/* The tail's words may lie at any 4-byte boundary: memcpy, not loads. */
-	if (ids == NSW_WIRE_IDS_COUNT) {
-		for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
-			ev->ns_id_after[i] = tail[i];
-		ev->target_ns_id = tail[NSW_SLOT_COUNT];
-	} else if (ids) {
-		memcpy(ev->ns_id_after, tail, sizeof(ev->ns_id_after));
-		memcpy(&ev->target_ns_id, tail + 2 * NSW_SLOT_COUNT, sizeof(ev->target_ns_id));
+	n = 0;
+	if (w->wire & NSW_WIRE_IDS) {
+		memcpy(ev->ns_id_after, w->tail, sizeof(ev->ns_id_after));
+		ev->target_ns_id = w->tail[NSW_SLOT_COUNT];
+		n = NSW_WIRE_IDS_COUNT;
 	}
-	tail += ids;
-	if (ev->after_valid)
-		memcpy(ev->ns_after, ev->ns_before, sizeof(ev->ns_after));
-	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
-		if (mask & (1U << i))
-			ev->ns_after[i] = *tail++;
 	if (w->wire & NSW_WIRE_V1)
-		memcpy(&ev->cgroup_v1_id, tail, sizeof(ev->cgroup_v1_id));
+		ev->cgroup_v1_id = w->tail[n];
 	return true;
 }
 
-/* The record as its reader sees it: a packed namespace operation decoded. */
-static void hand_on(nsw_ring_fn fn, void *ctx, const void *data, size_t size)
+/* The record as its reader sees it (a namespace operation decoded); false if dropped. */
+static bool hand_on(nsw_ring_fn fn, void *ctx, const void *data, size_t size)
 {
 	struct nsw_event ev;
 
 	if (size < sizeof(__u32) || *(const __u32 *)data != NSW_KIND_NSOP_WIRE) {
 		fn(ctx, data, size);
-		return;
+		return true;
 	}
-	if (nsw_nsop_decode(data, size, &ev))
-		fn(ctx, &ev, sizeof(ev));
+	if (!nsw_nsop_decode(data, size, &ev))
+		return false;
+	fn(ctx, &ev, sizeof(ev));
+	return true;
 }
 
 int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *ctx)
@@ -130,10 +115,9 @@ int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *c
 			/* Reserved, not committed yet: it and what follows wait. */
 			if (len & BPF_RINGBUF_BUSY_BIT)
 				goto out;
-			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
-				hand_on(fn, ctx, (const unsigned char *)hdr + BPF_RINGBUF_HDR_SZ, size);
+			if (!(len & BPF_RINGBUF_DISCARD_BIT) &&
+			    hand_on(fn, ctx, (const unsigned char *)hdr + BPF_RINGBUF_HDR_SZ, size))
 				n++;
-			}
 			cons += (size + BPF_RINGBUF_HDR_SZ + RING_ALIGN - 1) & ~(RING_ALIGN - 1UL);
 			/* The record's bytes are read: the producer may have them back. */
 			if (cons - published >= v->release_bytes) {

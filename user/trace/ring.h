@@ -18,7 +18,7 @@
 
 /*
  * One record: its bytes, valid until the callback returns. A namespace
- * operation arrives as the kernel packs it (struct nsw_nsop_wire) and is
+ * operation arrives as the kernel writes it (struct nsw_nsop_wire) and is
  * handed on as a struct nsw_event (kind NSW_KIND_NSOP); one that does not
  * decode is dropped.
  */
@@ -42,8 +42,8 @@ struct nsw_ring_view {
 int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *ctx);
 
 /*
- * ev from the kernel's packed record w of size bytes (include/nswatch.h);
- * false if size does not hold what w says it has.
+ * ev from the kernel's record w of size bytes (include/nswatch.h); false
+ * if size does not hold what w says it has.
  */
 bool nsw_nsop_decode(const struct nsw_nsop_wire *w, size_t size, struct nsw_event *ev);
 
