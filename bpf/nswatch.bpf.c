@@ -61,7 +61,13 @@ const volatile __u32 files_struct_btf_id = 0;
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 
 struct pending {
-	struct nsw_event ev;
+	/*
+	 * The ring record, filled in as the call goes: its tail starts with
+	 * the ns_ids where the kernel has them; finish() puts the v1 cgroup
+	 * after them when it is sent (include/nswatch.h).
+	 */
+	struct nsw_nsop_wire ev;
+	__u64 cgroup_v1_id;
 	/*
 	 * A setns by a process outside the followed set into a followed
 	 * process's namespaces: it joins the set if the call succeeds.
@@ -157,6 +163,17 @@ struct proc_ns_operations___type {
 
 /* Every slot, for reads of the whole set. */
 #define NSW_ALL_SLOTS ((1U << NSW_SLOT_COUNT) - 1)
+
+/* The call's ns_ids, in the record's tail: ns_id_after[] then target_ns_id. */
+static __always_inline __u64 *ids_of(struct pending *p)
+{
+	return p->ev.tail;
+}
+
+static __always_inline bool kernel_has_ids(void)
+{
+	return bpf_core_field_exists(struct ns_common___id, ns_id);
+}
 
 static __always_inline void count(__u32 idx)
 {
@@ -345,28 +362,28 @@ static __always_inline struct pending *entry_record(const bool btf,
  * Clear what begin() does not write of a task's reused record (zeroed when
  * the storage was made): what the last call of another kind may have left.
  * The slots begin() reads are all written on this kernel, or never (a type
- * it lacks); ids: the exit writes ns_after whole, begin() ns_id_after.
+ * it lacks); ids: the exit writes ns_after whole, begin() every slot's id.
  */
 static __always_inline void clear_reused(struct pending *p, bool ids)
 {
-	p->ev.child_pid = 0;
+	p->ev.child_pid = 0; /* and setns_fd */
 	p->ev.after_valid = 0;
-	p->ev.setns_fd = 0;
 	p->ev.target_kind = NSW_TARGET_NONE;
-	p->ev.target_inum = 0;
-	p->ev.target_pid = 0;
-	p->ev.target_ns_id = 0;
+	p->ev.target_inum = 0; /* and target_pid */
 	p->adopt = false;
+	if (kernel_has_ids())
+		ids_of(p)[NSW_SLOT_COUNT] = 0;
 	if (!ids) {
 		__builtin_memset(p->ev.ns_after, 0, sizeof(p->ev.ns_after));
-		__builtin_memset(p->ev.ns_id_after, 0, sizeof(p->ev.ns_id_after));
+		if (kernel_has_ids())
+			__builtin_memset(ids_of(p), 0, NSW_SLOT_COUNT * sizeof(__u64));
 	}
 }
 
 /*
  * Fill an in-flight record for a process current_wanted() accepted. Returns
  * false when the comm filter drops it. ids: read the ns_ids of the slots too
- * (into ns_id_after: the exit reads again only the slots the call can
+ * (into ids_of(): the exit reads again only the slots the call can
  * change).
  */
 static __always_inline bool begin(const bool btf, struct pending *p,
@@ -390,7 +407,7 @@ static __always_inline bool begin(const bool btf, struct pending *p,
 		return false;
 
 	p->ev.ts_ns = bpf_ktime_get_ns();
-	p->ev.kind = NSW_KIND_NSOP;
+	p->ev.kind = NSW_KIND_NSOP_WIRE;
 	p->ev.op = op;
 	p->ev.flags = flags;
 	p->ev.flags_valid = 1;
@@ -400,11 +417,10 @@ static __always_inline bool begin(const bool btf, struct pending *p,
 	p->ev.uid = NSW_RD(btf, task, cred, uid.val);
 	p->ev.gid = NSW_RD(btf, task, cred, gid.val);
 	p->ev.target_slot = NSW_SLOT_COUNT;
-	read_ns(btf, task, NSW_ALL_SLOTS, p->ev.ns_before,
-		ids ? p->ev.ns_id_after : NULL);
+	read_ns(btf, task, NSW_ALL_SLOTS, p->ev.ns_before, ids ? ids_of(p) : NULL);
 	/* What bpf_get_current_cgroup_id() gives, without the helper call. */
 	p->ev.cgroup_id = NSW_DIRECT(btf) ? task_cgroup_v2_id(true, task) : bpf_get_current_cgroup_id();
-	p->ev.cgroup_v1_id = task_cgroup_v1_id(btf, task);
+	p->cgroup_v1_id = task_cgroup_v1_id(btf, task);
 	return true;
 }
 
@@ -598,8 +614,8 @@ static __always_inline void read_nsfs_target(struct ns_common *ns, struct pendin
 		return;
 	p->ev.target_kind = NSW_TARGET_NSFS;
 	p->ev.target_inum = NSW_NS_FIELD(buf, struct ns_common, ns, inum);
-	if (bpf_core_field_exists(struct ns_common___id, ns_id))
-		p->ev.target_ns_id = NSW_NS_FIELD(buf, struct ns_common___id, ns, ns_id);
+	if (kernel_has_ids())
+		ids_of(p)[NSW_SLOT_COUNT] = NSW_NS_FIELD(buf, struct ns_common___id, ns, ns_id);
 	if (bpf_core_field_exists(struct ns_common___type, ns_type)) {
 		p->ev.target_slot =
 			slot_of_type(NSW_NS_FIELD(buf, struct ns_common___type, ns, ns_type));
@@ -630,8 +646,8 @@ static __always_inline void read_nsfs_target_cast(void *priv, struct pending *p)
 		return;
 	p->ev.target_kind = NSW_TARGET_NSFS;
 	p->ev.target_inum = ns->inum;
-	if (bpf_core_field_exists(struct ns_common___id, ns_id))
-		p->ev.target_ns_id = ((struct ns_common___id *)ns)->ns_id;
+	if (kernel_has_ids())
+		ids_of(p)[NSW_SLOT_COUNT] = ((struct ns_common___id *)ns)->ns_id;
 	if (bpf_core_field_exists(struct ns_common___type, ns_type)) {
 		p->ev.target_slot = slot_of_type(((struct ns_common___type *)ns)->ns_type);
 		return;
@@ -920,7 +936,7 @@ static __always_inline int do_fork(const bool btf, struct task_struct *parent,
 	p = inflight_of(btf, parent, ptid);
 	if (p) {
 		p->ev.child_pid = ctgid;
-		read_ns(btf, child, NSW_ALL_SLOTS, p->ev.ns_after, p->ev.ns_id_after);
+		read_ns(btf, child, NSW_ALL_SLOTS, p->ev.ns_after, ids_of(p));
 		p->ev.after_valid = 1;
 	}
 	if (ctgid == ptgid || !proc_wanted(ctgid))
@@ -976,7 +992,7 @@ int BPF_PROG(on_exit, struct task_struct *task)
 	return 0;
 }
 
-static __always_inline __u32 changed_slots(const struct nsw_event *ev)
+static __always_inline __u32 changed_slots(const struct nsw_nsop_wire *ev)
 {
 	__u32 m = 0;
 
@@ -987,7 +1003,7 @@ static __always_inline __u32 changed_slots(const struct nsw_event *ev)
 }
 
 /* --type: keep an event that asked for, made, joined or changed a type. */
-static __always_inline bool type_wanted(const struct nsw_event *ev)
+static __always_inline bool type_wanted(const struct nsw_nsop_wire *ev)
 {
 	__u32 m;
 
@@ -1012,7 +1028,7 @@ static __always_inline bool type_wanted(const struct nsw_event *ev)
  * time reach the *_for_children slots; a setns to a time namespace moves
  * both). A setns with nstype 0 may join any type: all are read again.
  */
-static __always_inline __u32 after_mask(const struct nsw_event *ev)
+static __always_inline __u32 after_mask(const struct nsw_nsop_wire *ev)
 {
 	__u32 m;
 
@@ -1029,6 +1045,28 @@ static __always_inline __u32 after_mask(const struct nsw_event *ev)
 }
 
 /*
+ * What the record's tail sends (include/nswatch.h): the ns_ids where the
+ * kernel has them, then the v1 cgroup if one was chosen. Returns its
+ * entries; both choices are constants once the programs are loaded.
+ */
+static __always_inline __u32 fill_tail(struct pending *p)
+{
+	__u32 n = 0, wire = 0;
+
+	if (kernel_has_ids()) {
+		wire |= NSW_WIRE_IDS;
+		n = NSW_WIRE_IDS_COUNT;
+	}
+	if (cgroup_v1_ctrl != NSW_V1_NONE) {
+		p->ev.tail[n] = p->cgroup_v1_id;
+		wire |= NSW_WIRE_V1;
+		n++;
+	}
+	p->ev.wire = wire;
+	return n;
+}
+
+/*
  * read_after: an unshare or setns, whose caller's namespaces afterwards are
  * those before with the slots of after_mask() read again (begin() read the
  * ns_ids of all).
@@ -1039,7 +1077,7 @@ static __always_inline int finish(const bool btf, long ret, bool read_after)
 	__u32 tid = btf ? 0 : (__u32)bpf_get_current_pid_tgid();
 	struct task_struct *task = nsw_current_task(btf);
 	struct pending *p = inflight_of(btf, task, tid);
-	__u64 before, after;
+	__u64 before, after, size;
 
 	if (!p)
 		return 0;
@@ -1047,7 +1085,7 @@ static __always_inline int finish(const bool btf, long ret, bool read_after)
 	p->ev.duration_ns = bpf_ktime_get_ns() - p->ev.ts_ns;
 	if (read_after) {
 		__builtin_memcpy(p->ev.ns_after, p->ev.ns_before, sizeof(p->ev.ns_after));
-		read_ns(btf, task, after_mask(&p->ev), p->ev.ns_after, p->ev.ns_id_after);
+		read_ns(btf, task, after_mask(&p->ev), p->ev.ns_after, ids_of(p));
 		p->ev.after_valid = 1;
 	}
 	if (p->adopt && ret >= 0) {
@@ -1062,14 +1100,14 @@ static __always_inline int finish(const bool btf, long ret, bool read_after)
 		goto out_done;
 
 	/*
-	 * One helper copies the record in (the kernel's memcpy, not 39 BPF
-	 * loads and stores); the backlog before it decides the wakeup, as
-	 * submit()'s after does.
+	 * One helper copies the record in (the kernel's memcpy, not BPF loads
+	 * and stores); the backlog before it decides the wakeup, as submit()'s
+	 * after does.
 	 */
+	size = __builtin_offsetof(struct nsw_nsop_wire, tail) + fill_tail(p) * sizeof(__u64);
 	before = bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA);
-	after = before + sizeof(p->ev) + BPF_RINGBUF_HDR_SZ;
-	if (bpf_ringbuf_output(&events, &p->ev, sizeof(p->ev),
-			       wakeup_flag(before, after, sizeof(p->ev)))) {
+	after = before + size + BPF_RINGBUF_HDR_SZ;
+	if (bpf_ringbuf_output(&events, &p->ev, size, wakeup_flag(before, after, size))) {
 		count(NSW_LOST_RINGBUF);
 		rl_count_lost(p->ev.op);
 	}

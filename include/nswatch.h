@@ -43,6 +43,7 @@ enum nsw_kind {
 	NSW_KIND_EXEC,     /* struct nsw_proc_event: a process ran execve */
 	NSW_KIND_EXIT,     /* struct nsw_proc_event: a process's last thread left */
 	NSW_KIND_THROTTLED, /* struct nsw_throttled_event: calls held back by the rate limit */
+	NSW_KIND_NSOP_WIRE, /* struct nsw_nsop_wire: what the kernel sends of a struct nsw_event */
 };
 
 /*
@@ -154,6 +155,55 @@ struct nsw_proc_event {
 	/* FORK with ns_valid: the child's cgroups, as in struct nsw_event; else 0. */
 	__u64 cgroup_id;
 	__u64 cgroup_v1_id;
+};
+
+/*
+ * A struct nsw_event as the kernel writes it into the ring buffer: only what
+ * the kernel has (before 6.18 no ns_id, on a pure v2 host no v1 cgroup), and
+ * each number in its own width. The reporter (trace/ring.c) turns it back
+ * into a struct nsw_event before anyone sees it.
+ *
+ * The head is fixed; tail[] holds, in this order and only where wire says:
+ *   NSW_WIRE_IDS: ns_id_after[] then target_ns_id
+ *   NSW_WIRE_V1:  cgroup_v1_id
+ * and the record ends there.
+ */
+#define NSW_WIRE_IDS 0x1
+#define NSW_WIRE_V1 0x2
+#define NSW_WIRE_IDS_COUNT (NSW_SLOT_COUNT + 1)
+
+struct nsw_nsop_wire {
+	__u32 kind;        /* NSW_KIND_NSOP_WIRE */
+	__u8 op;
+	__u8 after_valid;
+	__u8 flags_valid;
+	__u8 target_kind;
+	__u64 ts_ns;
+	__u64 duration_ns;
+	__u64 flags;
+	__s32 ret;         /* the four syscalls return an int */
+	__u32 pid;
+	__u32 tid;
+	__u32 ppid;
+	__u32 uid;
+	__u32 gid;
+	union {
+		__u32 child_pid; /* clone, clone3 */
+		__u32 setns_fd;  /* setns */
+	};
+	union {
+		__u32 target_inum; /* NSW_TARGET_NSFS */
+		__u32 target_pid;  /* NSW_TARGET_PIDFD */
+	};
+	__u8 target_slot;
+	__u8 wire;         /* NSW_WIRE_* */
+	__u16 pad;
+	__u32 ns_before[NSW_SLOT_COUNT];
+	__u32 ns_after[NSW_SLOT_COUNT];
+	char comm[NSW_COMM_LEN];
+	__u32 pad2;
+	__u64 cgroup_id;
+	__u64 tail[NSW_WIRE_IDS_COUNT + 1];
 };
 
 /*

@@ -5,6 +5,9 @@
  * reserved one (busy) stopping the read until it is committed, a record
  * across the end read whole from the second mapping, and the consumer
  * position never published past a record before its callback has run.
+ * And the kernel's record of a namespace operation (struct nsw_nsop_wire)
+ * handed on as the struct nsw_event it stands for, field by field, with and
+ * without the parts a kernel may not have, and dropped when it is cut short.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -163,6 +166,210 @@ static void test_position_published_in_batches_never_ahead(void **state)
 	assert_int_equal(r.consumer_pos, r.producer_pos);
 }
 
+/* A setns record as a 6.18 kernel with a v1 hierarchy writes it. */
+static size_t wire_setns(struct nsw_nsop_wire *w, unsigned int wire)
+{
+	size_t n = 0;
+
+	memset(w, 0, sizeof(*w));
+	w->kind = NSW_KIND_NSOP_WIRE;
+	w->op = NSW_OP_SETNS;
+	w->after_valid = 1;
+	w->flags_valid = 1;
+	w->target_kind = NSW_TARGET_NSFS;
+	w->ts_ns = 0x1122334455667788ULL;
+	w->duration_ns = 5000000001ULL; /* more than 32 bits hold */
+	w->flags = 0x04000000;
+	w->ret = -22;
+	w->pid = 101;
+	w->tid = 102;
+	w->ppid = 103;
+	w->uid = 104;
+	w->gid = 105;
+	w->setns_fd = 7;
+	w->target_inum = 4026532177U;
+	w->target_slot = NSW_SLOT_UTS;
+	w->wire = wire;
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++) {
+		w->ns_before[i] = 4026531830U + i;
+		w->ns_after[i] = 4026531830U + i + (i == NSW_SLOT_UTS ? 347 : 0);
+	}
+	memcpy(w->comm, "nsw_flipns", sizeof("nsw_flipns"));
+	w->cgroup_id = 0x600000001ULL;
+	if (wire & NSW_WIRE_IDS) {
+		for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+			w->tail[i] = (1ULL << 33) + i; /* ids past 32 bits arrive whole */
+		w->tail[NSW_SLOT_COUNT] = 17821677ULL;
+		n = NSW_WIRE_IDS_COUNT;
+	}
+	if (wire & NSW_WIRE_V1)
+		w->tail[n++] = 0x700000002ULL;
+	return offsetof(struct nsw_nsop_wire, tail) + n * sizeof(w->tail[0]);
+}
+
+static void test_nsop_decoded_field_by_field(void **state)
+{
+	struct nsw_nsop_wire w;
+	struct nsw_event ev;
+	size_t size = wire_setns(&w, NSW_WIRE_IDS | NSW_WIRE_V1);
+
+	(void)state;
+	assert_int_equal(size, offsetof(struct nsw_nsop_wire, tail) + 12 * sizeof(__u64));
+	assert_true(nsw_nsop_decode(&w, size, &ev));
+	assert_int_equal(ev.kind, NSW_KIND_NSOP);
+	assert_int_equal(ev.op, NSW_OP_SETNS);
+	assert_int_equal(ev.ts_ns, 0x1122334455667788ULL);
+	assert_int_equal(ev.duration_ns, 5000000001ULL);
+	assert_int_equal(ev.flags, 0x04000000);
+	assert_int_equal((__s64)ev.ret, -22);
+	assert_int_equal(ev.pid, 101);
+	assert_int_equal(ev.tid, 102);
+	assert_int_equal(ev.ppid, 103);
+	assert_int_equal(ev.uid, 104);
+	assert_int_equal(ev.gid, 105);
+	assert_int_equal(ev.setns_fd, 7);
+	assert_int_equal(ev.child_pid, 0);
+	assert_int_equal(ev.after_valid, 1);
+	assert_int_equal(ev.flags_valid, 1);
+	assert_int_equal(ev.target_kind, NSW_TARGET_NSFS);
+	assert_int_equal(ev.target_inum, 4026532177U);
+	assert_int_equal(ev.target_pid, 0);
+	assert_int_equal(ev.target_slot, NSW_SLOT_UTS);
+	assert_memory_equal(ev.ns_before, w.ns_before, sizeof(ev.ns_before));
+	assert_memory_equal(ev.ns_after, w.ns_after, sizeof(ev.ns_after));
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		assert_int_equal(ev.ns_id_after[i], (1ULL << 33) + i);
+	assert_int_equal(ev.target_ns_id, 17821677ULL);
+	assert_string_equal(ev.comm, "nsw_flipns");
+	assert_int_equal(ev.cgroup_id, 0x600000001ULL);
+	assert_int_equal(ev.cgroup_v1_id, 0x700000002ULL);
+}
+
+/* Before 6.18 (no ns_id), on a v2-only host: 176 bytes, the ids 0. */
+static void test_nsop_without_ids_or_v1_is_the_head_alone(void **state)
+{
+	struct nsw_nsop_wire w;
+	struct nsw_event ev;
+	size_t size = wire_setns(&w, 0);
+
+	(void)state;
+	assert_int_equal(size, offsetof(struct nsw_nsop_wire, tail));
+	assert_true(size < sizeof(struct nsw_event));
+	assert_true(nsw_nsop_decode(&w, size, &ev));
+	for (unsigned int i = 0; i < NSW_SLOT_COUNT; i++)
+		assert_int_equal(ev.ns_id_after[i], 0);
+	assert_int_equal(ev.target_ns_id, 0);
+	assert_int_equal(ev.cgroup_v1_id, 0);
+	assert_int_equal(ev.cgroup_id, 0x600000001ULL);
+
+	/* The v1 cgroup alone takes the ids' place. */
+	size = wire_setns(&w, NSW_WIRE_V1);
+	assert_true(nsw_nsop_decode(&w, size, &ev));
+	assert_int_equal(ev.cgroup_v1_id, 0x700000002ULL);
+	assert_int_equal(ev.target_ns_id, 0);
+}
+
+/* The unions are told apart by op and target kind. */
+static void test_nsop_clone_and_pidfd_fields(void **state)
+{
+	struct nsw_nsop_wire w;
+	struct nsw_event ev;
+	size_t size = wire_setns(&w, NSW_WIRE_IDS);
+
+	(void)state;
+	w.target_kind = NSW_TARGET_PIDFD;
+	w.target_pid = 4242;
+	assert_true(nsw_nsop_decode(&w, size, &ev));
+	assert_int_equal(ev.target_pid, 4242);
+	assert_int_equal(ev.target_inum, 0);
+
+	w.op = NSW_OP_CLONE3;
+	w.target_kind = NSW_TARGET_NONE;
+	w.target_inum = 0;
+	w.child_pid = 777;
+	w.ret = 777;
+	assert_true(nsw_nsop_decode(&w, size, &ev));
+	assert_int_equal(ev.op, NSW_OP_CLONE3);
+	assert_int_equal(ev.child_pid, 777);
+	assert_int_equal(ev.setns_fd, 0);
+	assert_int_equal(ev.ret, 777);
+}
+
+static void test_nsop_cut_short_is_refused(void **state)
+{
+	struct nsw_nsop_wire w;
+	struct nsw_event ev;
+	size_t size = wire_setns(&w, NSW_WIRE_IDS | NSW_WIRE_V1);
+
+	(void)state;
+	assert_false(nsw_nsop_decode(&w, size - 1, &ev));
+	assert_false(nsw_nsop_decode(&w, offsetof(struct nsw_nsop_wire, tail) - 1, &ev));
+	size = wire_setns(&w, 0);
+	assert_false(nsw_nsop_decode(&w, size - 8, &ev));
+}
+
+/* A ring big enough for namespace records, the same layout as fake_ring. */
+#define BIG_RING_SIZE 2048
+
+struct big_ring {
+	unsigned long consumer_pos, producer_pos;
+	unsigned char data[2 * BIG_RING_SIZE];
+	struct nsw_ring_view v;
+	int calls;
+	__u32 kind;
+	size_t size;
+	struct nsw_event ev;
+};
+
+static void big_put(struct big_ring *r, const void *rec, unsigned int len)
+{
+	unsigned int hdr[2] = { len, 0 };
+	size_t total = (BPF_RINGBUF_HDR_SZ + len + REC_ALIGN - 1) & ~(size_t)(REC_ALIGN - 1);
+	unsigned char *at = r->data + (r->producer_pos & (BIG_RING_SIZE - 1));
+
+	memcpy(at, hdr, sizeof(hdr));
+	memcpy(at + BPF_RINGBUF_HDR_SZ, rec, len);
+	r->producer_pos += total;
+}
+
+static void on_big(void *ctx, const void *data, size_t size)
+{
+	struct big_ring *r = ctx;
+
+	r->calls++;
+	r->kind = *(const __u32 *)data;
+	r->size = size;
+	if (size == sizeof(r->ev))
+		memcpy(&r->ev, data, size);
+}
+
+static void test_consumer_hands_on_nsop_as_nsw_event(void **state)
+{
+	static struct big_ring r;
+	struct nsw_nsop_wire w;
+	size_t size = wire_setns(&w, NSW_WIRE_IDS);
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.v = (struct nsw_ring_view){
+		.consumer_pos = &r.consumer_pos,
+		.producer_pos = &r.producer_pos,
+		.data = r.data,
+		.mask = BIG_RING_SIZE - 1,
+		.release_bytes = BIG_RING_SIZE,
+	};
+	big_put(&r, &w, (unsigned int)size);
+	/* Cut short: dropped, not handed on as something else. */
+	big_put(&r, &w, (unsigned int)size - 8);
+	assert_int_equal(nsw_ring_view_consume(&r.v, on_big, &r), 1);
+	assert_int_equal(r.calls, 1);
+	assert_int_equal(r.kind, NSW_KIND_NSOP);
+	assert_int_equal(r.size, sizeof(struct nsw_event));
+	assert_int_equal(r.ev.target_ns_id, 17821677ULL);
+	assert_int_equal(r.ev.ns_after[NSW_SLOT_UTS], 4026531830U + NSW_SLOT_UTS + 347);
+	assert_int_equal(r.consumer_pos, r.producer_pos);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -170,6 +377,11 @@ int main(void)
 		cmocka_unit_test(test_busy_record_stops_until_committed),
 		cmocka_unit_test(test_record_across_the_end_reads_whole),
 		cmocka_unit_test(test_position_published_in_batches_never_ahead),
+		cmocka_unit_test(test_nsop_decoded_field_by_field),
+		cmocka_unit_test(test_nsop_without_ids_or_v1_is_the_head_alone),
+		cmocka_unit_test(test_nsop_clone_and_pidfd_fields),
+		cmocka_unit_test(test_nsop_cut_short_is_refused),
+		cmocka_unit_test(test_consumer_hands_on_nsop_as_nsw_event),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
@@ -36,6 +37,67 @@ static inline void store_release(unsigned long *p, unsigned long v)
 	__atomic_store_n(p, v, __ATOMIC_RELEASE);
 }
 
+bool nsw_nsop_decode(const struct nsw_nsop_wire *w, size_t size, struct nsw_event *ev)
+{
+	size_t n = ((w->wire & NSW_WIRE_IDS) ? NSW_WIRE_IDS_COUNT : 0) +
+		   ((w->wire & NSW_WIRE_V1) ? 1 : 0);
+
+	if (size < offsetof(struct nsw_nsop_wire, tail) + n * sizeof(w->tail[0]))
+		return false;
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = NSW_KIND_NSOP;
+	ev->op = w->op;
+	ev->ts_ns = w->ts_ns;
+	ev->duration_ns = w->duration_ns;
+	ev->flags = w->flags;
+	ev->ret = (__u64)(__s64)w->ret;
+	ev->pid = w->pid;
+	ev->tid = w->tid;
+	ev->ppid = w->ppid;
+	ev->uid = w->uid;
+	ev->gid = w->gid;
+	if (w->op == NSW_OP_SETNS)
+		ev->setns_fd = w->setns_fd;
+	else
+		ev->child_pid = w->child_pid;
+	ev->after_valid = w->after_valid;
+	ev->target_kind = w->target_kind;
+	if (w->target_kind == NSW_TARGET_PIDFD)
+		ev->target_pid = w->target_pid;
+	else
+		ev->target_inum = w->target_inum;
+	ev->target_slot = w->target_slot;
+	ev->flags_valid = w->flags_valid;
+	memcpy(ev->ns_before, w->ns_before, sizeof(ev->ns_before));
+	memcpy(ev->ns_after, w->ns_after, sizeof(ev->ns_after));
+	memcpy(ev->comm, w->comm, sizeof(ev->comm));
+	ev->cgroup_id = w->cgroup_id;
+	n = 0;
+	if (w->wire & NSW_WIRE_IDS) {
+		memcpy(ev->ns_id_after, w->tail, sizeof(ev->ns_id_after));
+		ev->target_ns_id = w->tail[NSW_SLOT_COUNT];
+		n = NSW_WIRE_IDS_COUNT;
+	}
+	if (w->wire & NSW_WIRE_V1)
+		ev->cgroup_v1_id = w->tail[n];
+	return true;
+}
+
+/* The record as its reader sees it (a namespace operation decoded); false if dropped. */
+static bool hand_on(nsw_ring_fn fn, void *ctx, const void *data, size_t size)
+{
+	struct nsw_event ev;
+
+	if (size < sizeof(__u32) || *(const __u32 *)data != NSW_KIND_NSOP_WIRE) {
+		fn(ctx, data, size);
+		return true;
+	}
+	if (!nsw_nsop_decode(data, size, &ev))
+		return false;
+	fn(ctx, &ev, sizeof(ev));
+	return true;
+}
+
 int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *ctx)
 {
 	unsigned long cons = *v->consumer_pos, published = cons, prod;
@@ -53,10 +115,9 @@ int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *c
 			/* Reserved, not committed yet: it and what follows wait. */
 			if (len & BPF_RINGBUF_BUSY_BIT)
 				goto out;
-			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
-				fn(ctx, (const unsigned char *)hdr + BPF_RINGBUF_HDR_SZ, size);
+			if (!(len & BPF_RINGBUF_DISCARD_BIT) &&
+			    hand_on(fn, ctx, (const unsigned char *)hdr + BPF_RINGBUF_HDR_SZ, size))
 				n++;
-			}
 			cons += (size + BPF_RINGBUF_HDR_SZ + RING_ALIGN - 1) & ~(RING_ALIGN - 1UL);
 			/* The record's bytes are read: the producer may have them back. */
 			if (cons - published >= v->release_bytes) {

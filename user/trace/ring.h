@@ -10,10 +10,18 @@
 #ifndef NSW_TRACE_RING_H
 #define NSW_TRACE_RING_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <linux/types.h>
+#include "nswatch.h"
 #include "lib/error.h"
 
-/* One record: its bytes, valid until the callback returns. */
+/*
+ * One record: its bytes, valid until the callback returns. A namespace
+ * operation arrives as the kernel writes it (struct nsw_nsop_wire) and is
+ * handed on as a struct nsw_event (kind NSW_KIND_NSOP); one that does not
+ * decode is dropped.
+ */
 typedef void (*nsw_ring_fn)(void *ctx, const void *data, size_t size);
 
 /*
@@ -32,6 +40,12 @@ struct nsw_ring_view {
 
 /* Hand every committed record to fn; returns how many. */
 int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *ctx);
+
+/*
+ * ev from the kernel's record w of size bytes (include/nswatch.h); false
+ * if size does not hold what w says it has.
+ */
+bool nsw_nsop_decode(const struct nsw_nsop_wire *w, size_t size, struct nsw_event *ev);
 
 struct nsw_ring;
 
