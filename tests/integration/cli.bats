@@ -14,7 +14,7 @@ teardown() {
 	nsw_teardown
 }
 
-OPTIONS="--pid --comm --type --op --failed --json --duration"
+OPTIONS="--pid --comm --type --op --failed --json --duration --priority-boost"
 
 @test "trace --help exits 0 and mentions every option" {
 	local o
@@ -284,4 +284,46 @@ nsw_bpf_progs() {
 		sleep 0.1
 	done
 	assert_eq "nswatch programs loaded 2 s after the trace ended" "$(nsw_bpf_progs)" 0
+}
+
+# prio_trace ARGS...: `nice -n 3 nswatch trace ARGS -- sh ...`, the command
+# writing its parent's (the reporter's) nice and its own, as the kernel
+# gives them in /proc/PID/stat, into PRIO_PARENT and PRIO_SELF.
+prio_trace() {
+	NSW_STATUS=0
+	timeout --kill-after=10 "$NSW_TIMEOUT" nice -n 3 "$NSWATCH" trace "$@" -- \
+		sh -c 'cut -d" " -f19 /proc/$PPID/stat >"$1/parent"; cut -d" " -f19 /proc/self/stat >"$1/self"' \
+		sh "$BATS_TEST_TMPDIR" </dev/null >"$NSW_OUT" 2>"$NSW_ERR" 3>&- || NSW_STATUS=$?
+	NSW_ARGS="trace $*"
+	assert_eq "exit status of nice -n 3 nswatch trace $*" "$NSW_STATUS" 0
+	PRIO_PARENT=$(cat "$BATS_TEST_TMPDIR/parent") PRIO_SELF=$(cat "$BATS_TEST_TMPDIR/self")
+}
+
+@test "--priority-boost N: the reporter runs N nice levels above its caller (5 by default, at most to -20), the command at the caller's; 0 leaves it (control)" {
+	local caller
+	prio_trace
+	caller=$PRIO_SELF
+	[ "$caller" -ge 1 ] || fail "the command runs at nice $caller, not its caller's (nice -n 3)"
+	assert_eq "the reporter's nice, by default" "$PRIO_PARENT" $((caller - 5))
+	prio_trace --priority-boost 0
+	assert_eq "the command's nice with --priority-boost 0" "$PRIO_SELF" "$caller"
+	assert_eq "the reporter's nice with --priority-boost 0 (control)" "$PRIO_PARENT" "$caller"
+	prio_trace --priority-boost 39
+	assert_eq "the command's nice with --priority-boost 39" "$PRIO_SELF" "$caller"
+	assert_eq "the reporter's nice with --priority-boost 39 (the floor)" "$PRIO_PARENT" -20
+}
+
+@test "--priority-boost without CAP_SYS_NICE: a warning that names the nice it stays at, and the trace runs; bad values are rejected" {
+	require_cmd setpriv
+	NSW_STATUS=0
+	# Root's capabilities after exec are its bounding set's.
+	setpriv --bounding-set -sys_nice -- "$NSWATCH" trace -- true \
+		</dev/null >"$NSW_OUT" 2>"$NSW_ERR" || NSW_STATUS=$?
+	assert_eq "exit status without CAP_SYS_NICE" "$NSW_STATUS" 0
+	grep -q 'warning: the reporter stays at nice .*(--priority-boost 5)' "$NSW_ERR" ||
+		fail "no warning naming the priority: $(cat "$NSW_ERR")"
+	grep -q '^Summary:' "$NSW_ERR" || fail "the trace did not run: $(cat "$NSW_ERR")"
+	check_rejected "invalid priority boost '40'" --priority-boost 40
+	check_rejected "invalid priority boost '-1'" --priority-boost -1
+	check_rejected "invalid priority boost 'x'" --priority-boost x
 }

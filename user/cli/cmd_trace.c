@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -251,6 +252,31 @@ static int exit_status(const struct tracer *t)
 	return 1;
 }
 
+/*
+ * Raise the reporter's priority by --priority-boost nice levels, after the
+ * command is forked (it keeps the caller's) and before the load (the
+ * verifier runs on our time too). Not fatal: without CAP_SYS_NICE the trace
+ * still runs, and says at what priority.
+ */
+static void boost_priority(const struct tracer *t)
+{
+	int boost = t->opts.priority_boost, now, want;
+	struct nsw_error warn;
+
+	if (!boost)
+		return;
+	errno = 0;
+	now = getpriority(PRIO_PROCESS, 0);
+	if (now == -1 && errno)
+		now = 0;
+	want = now - boost < PRIO_MIN ? PRIO_MIN : now - boost;
+	if (setpriority(PRIO_PROCESS, 0, want) == 0)
+		return;
+	nsw_error(&warn, errno, "the reporter stays at nice %d, not %d (--priority-boost %d)", now,
+		  want, boost);
+	nsw_error_warn(&warn);
+}
+
 static void announce(const struct tracer *t)
 {
 	if (t->opts.cmd)
@@ -288,6 +314,7 @@ static int trace_start(struct tracer *t, struct nsw_error *err)
 			return -1;
 		o.follow_pid = t->child;
 	}
+	boost_priority(t);
 	if (nsw_session_open(&t->session, &o, &p, err) < 0)
 		return -1;
 	install_signals();

@@ -17,6 +17,7 @@ enum {
 	OPT_ALL_CLONES,
 	OPT_RING_SIZE,
 	OPT_RATE_LIMIT,
+	OPT_PRIORITY_BOOST,
 };
 
 static const char doc[] =
@@ -64,6 +65,9 @@ static const struct argp_option options[] = {
 	{ "rate-limit", OPT_RATE_LIMIT, "N", 0,
 	  "At most N events a second per source (uid; for root, uid and cgroup); "
 	  "calls beyond are counted, not reported one by one. 0: no limit (default 1000)", 2 },
+	{ "priority-boost", OPT_PRIORITY_BOOST, "N", 0,
+	  "Run the reporter N nice levels above the caller (0 to 39, default 5; "
+	  "the command keeps the caller's): a reporter that gets its CPU keeps up with a flood", 2 },
 	{ "verbose", 'v', NULL, 0, "Show libbpf's messages", 2 },
 	{ 0 },
 };
@@ -132,6 +136,21 @@ static int parse_rate_limit(const char *s, __u32 *out, struct nsw_error *err)
 	return 0;
 }
 
+static int parse_priority_boost(const char *s, int *out, struct nsw_error *err)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || *s == '-' || v > TRACE_PRIORITY_BOOST_MAX)
+		return nsw_error(err, 0,
+				 "invalid priority boost '%s': want nice levels, 0 (none) to %d", s,
+				 TRACE_PRIORITY_BOOST_MAX);
+	*out = v;
+	return 0;
+}
+
 static int parse_comm(const char *s, struct nsw_tracer_settings *o,
 		      struct nsw_error *err)
 {
@@ -165,6 +184,8 @@ static int parse_value(int key, const char *arg, struct trace_opts *o,
 		return parse_ring_size(arg, &o->tracer.ring_size, err);
 	case OPT_RATE_LIMIT:
 		return parse_rate_limit(arg, &o->tracer.rate_limit, err);
+	case OPT_PRIORITY_BOOST:
+		return parse_priority_boost(arg, &o->priority_boost, err);
 	}
 	return 0;
 }
@@ -182,6 +203,7 @@ static error_t parse_opt(int key, char *arg, struct argp_state *state)
 	case 'd':
 	case OPT_RING_SIZE:
 	case OPT_RATE_LIMIT:
+	case OPT_PRIORITY_BOOST:
 		if (parse_value(key, arg, o, &err) < 0) {
 			argp_error(state, "%s", err.msg);
 			return EINVAL;
@@ -231,6 +253,7 @@ int trace_parse_args(int argc, char **argv, struct trace_opts *opts,
 
 	*opts = (struct trace_opts){ .tracer = nsw_tracer_settings_default() };
 	opts->tracer.ring_size = TRACE_RING_SIZE_DEFAULT;
+	opts->priority_boost = TRACE_PRIORITY_BOOST_DEFAULT;
 	argp_err_exit_status = 2;
 	return argp_parse(&argp, argc, argv, argp_flags | ARGP_IN_ORDER, NULL, opts);
 }

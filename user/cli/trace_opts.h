@@ -23,11 +23,24 @@
  */
 #define TRACE_RING_SIZE_DEFAULT (32U << 20)
 
+/*
+ * How far the reporter raises its own priority (nice levels, as auditd's
+ * priority_boost) unless --priority-boost: a reporter that shares its CPU
+ * with busy work falls behind a flood for stretches, and at nice -5 its
+ * backlog stayed under 4 MiB where at 0 it reached 14 MiB and more
+ * (docs/performance.md, session 18). Its CPU is bounded by what it is sent,
+ * which the rate limit bounds per source. The traced command keeps the
+ * caller's.
+ */
+#define TRACE_PRIORITY_BOOST_DEFAULT 5
+#define TRACE_PRIORITY_BOOST_MAX 39
+
 struct trace_opts {
 	/* --pid, --comm, --type, --op, --failed, --all-clones, --ring-size, -v */
 	struct nsw_tracer_settings tracer;
 	bool json;          /* JSON lines instead of text */
 	double duration;    /* seconds; 0: until a signal */
+	int priority_boost; /* nice levels the reporter takes above the caller's */
 	char **cmd;         /* after "--": the command to run and follow */
 };
 
