@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <malloc.h>
 #include <cmocka.h>
 #include "table/labels.h"
 #include "table/cgroup_labels.h"
@@ -638,6 +639,34 @@ static void test_procs_roots(void **state)
 	assert_int_equal(system(p), 0);
 }
 
+/*
+ * A host-wide trace sees cgroups come and go for months: the resolver's
+ * cache of ids must stay bounded. 20,000 ids no cgroup has, then 100,000
+ * more: the heap must not grow with the second batch (an unbounded cache
+ * grows by about 30 MB there).
+ */
+static void test_cgroup_cache_bounded(void **state)
+{
+	struct nsw_cgroup_labels *c = NULL;
+	struct nsw_error err;
+	struct nsw_label l;
+	size_t after_first, after_second;
+	__u64 id = 1ULL << 50;
+
+	(void)state;
+	assert_int_equal(nsw_cgroup_labels_open(&c, &err), 0);
+	for (int i = 0; i < 20000; i++)
+		assert_false(nsw_cgroup_labels_get(c, id++, 0, &l));
+	after_first = mallinfo2().uordblks;
+	for (int i = 0; i < 100000; i++)
+		assert_false(nsw_cgroup_labels_get(c, id++, 0, &l));
+	after_second = mallinfo2().uordblks;
+	if (after_second > after_first + 1024 * 1024)
+		fail_msg("the cache grew by %zu bytes over 100,000 more ids",
+			 after_second - after_first);
+	nsw_cgroup_labels_free(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -655,6 +684,7 @@ int main(void)
 		cmocka_unit_test(test_kubepods),
 		cmocka_unit_test(test_runtime_state),
 		cmocka_unit_test(test_procs_roots),
+		cmocka_unit_test(test_cgroup_cache_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

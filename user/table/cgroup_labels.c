@@ -29,6 +29,12 @@
 #define KERNFS_HANDLE_BYTES 8
 /* An unresolved id is asked about at most this often. */
 #define CGROUP_LABEL_TRIES 3
+/*
+ * Ids kept resolved (about 300 bytes each). A host-wide trace runs for
+ * months while cgroups come and go with every container: past this, the
+ * oldest entry goes; a live cgroup's id is then resolved again.
+ */
+#define CGROUP_CACHE_MAX 8192
 #define MOUNTINFO "/proc/self/mountinfo"
 #define PROC_DIR "/proc"
 /* Processes of one cgroup asked, and parents of each. */
@@ -647,6 +653,20 @@ static bool resolve_path(struct nsw_cgroup_labels *c, int h, __u64 id, char *abs
 	return true;
 }
 
+/* At CGROUP_CACHE_MAX, the oldest entry goes (uthash keeps insertion order). */
+static void evict_oldest(struct nsw_cgroup_labels *c)
+{
+	struct cached *old = c->cache;
+
+	if (HASH_COUNT(c->cache) < CGROUP_CACHE_MAX)
+		return;
+	for (int h = 0; h < HIER_COUNT; h++)
+		if (c->last[h] == old)
+			c->last[h] = NULL;
+	HASH_DEL(c->cache, old);
+	free(old);
+}
+
 static bool lookup(struct nsw_cgroup_labels *c, int h, __u64 id, struct nsw_label *l)
 {
 	struct cache_key key = { .id = id, .hier = h };
@@ -663,6 +683,7 @@ static bool lookup(struct nsw_cgroup_labels *c, int h, __u64 id, struct nsw_labe
 		if (!e)
 			return false;
 		e->key = key;
+		evict_oldest(c);
 		HASH_ADD(hh, c->cache, key, sizeof(key), e);
 	}
 	if (!e->found && e->tries < CGROUP_LABEL_TRIES) {
