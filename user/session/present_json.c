@@ -373,19 +373,22 @@ static const char *const origin_name[] = {
 	[NSW_ORIGIN_SEEN] = "seen",
 };
 
-static void json_ns_empty(struct nsw_json *w, const struct nsw_ns_empty *ne,
-			  struct nsw_line_presenter *lp)
+/*
+ * The fields an ns_empty and an ns_held line share, in their order: the
+ * object is left open for what the op adds.
+ */
+static void json_ns_end_begin(struct nsw_json *w, struct nsw_line_presenter *lp,
+			      const char *op, const struct nsw_ns_entry *e, __u64 ts_ns,
+			      __u32 last_pid, const char *container)
 {
-	const struct nsw_ns_entry *e = ne->entry;
-
 	nsw_json_object_begin(w);
-	json_ts(w, ne->ts_ns, lp->offset_ns, &lp->utc);
-	nsw_json_kv_string(w, "op", "ns_empty");
+	json_ts(w, ts_ns, lp->offset_ns, &lp->utc);
+	nsw_json_kv_string(w, "op", op);
 	nsw_json_kv_string(w, "type", nsw_types[e->type].name);
 	nsw_json_kv_uint(w, "inode", e->inode);
 	if (e->ns_id)
 		nsw_json_kv_uint(w, "ns_id", e->ns_id);
-	nsw_json_kv_uint(w, "last_pid", ne->last_pid);
+	nsw_json_kv_uint(w, "last_pid", last_pid);
 	nsw_json_kv_string(w, "origin", origin_name[e->origin]);
 	if (e->origin == NSW_ORIGIN_CREATED) {
 		nsw_json_key(w, "created_by");
@@ -396,10 +399,16 @@ static void json_ns_empty(struct nsw_json *w, const struct nsw_ns_empty *ne,
 		nsw_json_kv_string(w, "op", nsw_op_name(e->creator_op));
 		nsw_json_object_end(w);
 	}
-	json_labels(w, ne->container, e->netns_name);
+	json_labels(w, container, e->netns_name);
 	json_pod(w, nsw_entry_pod(e));
 	if (e->pinned_at[0])
 		nsw_json_kv_string(w, "pinned_at", e->pinned_at);
+}
+
+static void json_ns_empty(struct nsw_json *w, const struct nsw_ns_empty *ne,
+			  struct nsw_line_presenter *lp)
+{
+	json_ns_end_begin(w, lp, "ns_empty", ne->entry, ne->ts_ns, ne->last_pid, ne->container);
 	nsw_json_object_end(w);
 }
 
@@ -430,33 +439,11 @@ void nsw_json_ns_holder(struct nsw_json *w, const struct nsw_ns_holder *h)
 static void json_ns_held_line(void *ctx, const struct nsw_ns_held *nh)
 {
 	struct nsw_line_presenter *lp = ctx;
-	const struct nsw_ns_entry *e = nh->entry;
 	struct nsw_json local, *w = line_begin(lp, &local);
 
-	nsw_json_object_begin(w);
-	json_ts(w, nh->ts_ns, lp->offset_ns, &lp->utc);
-	nsw_json_kv_string(w, "op", "ns_held");
-	nsw_json_kv_string(w, "type", nsw_types[e->type].name);
-	nsw_json_kv_uint(w, "inode", e->inode);
-	if (e->ns_id)
-		nsw_json_kv_uint(w, "ns_id", e->ns_id);
-	nsw_json_kv_uint(w, "last_pid", nh->last_pid);
-	nsw_json_kv_string(w, "origin", origin_name[e->origin]);
-	if (e->origin == NSW_ORIGIN_CREATED) {
-		nsw_json_key(w, "created_by");
-		nsw_json_object_begin(w);
-		nsw_json_kv_uint(w, "pid", e->creator_pid);
-		nsw_json_key(w, "comm");
-		nsw_json_string_n(w, e->creator_comm, sizeof(e->creator_comm));
-		nsw_json_kv_string(w, "op", nsw_op_name(e->creator_op));
-		nsw_json_object_end(w);
-	}
-	json_labels(w, nh->container, e->netns_name);
-	json_pod(w, nsw_entry_pod(e));
-	if (e->pinned_at[0])
-		nsw_json_kv_string(w, "pinned_at", e->pinned_at);
+	json_ns_end_begin(w, lp, "ns_held", nh->entry, nh->ts_ns, nh->last_pid, nh->container);
 	nsw_json_key(w, "held_by");
-	nsw_json_ns_holder(w, &e->held_by);
+	nsw_json_ns_holder(w, &nh->entry->held_by);
 	nsw_json_object_end(w);
 	line_end(w, lp, false);
 }

@@ -341,45 +341,40 @@ void nsw_print_text(FILE *f, const struct nsw_event *ev, int64_t offset_ns,
 	line_flush(&ln);
 }
 
-static void print_ns_empty(FILE *f, const struct nsw_ns_empty *ne, int64_t offset_ns)
+/* What an ns_empty and an ns_held line share, up to the end of their labels. */
+static void print_ns_end(FILE *f, const char *op, const struct nsw_ns_entry *e, __u64 ts_ns,
+			 int64_t offset_ns, __u32 last_pid, const char *container)
 {
-	const struct nsw_ns_entry *e = ne->entry;
 	char clock[CLOCK_TEXT_LEN * 2], by[NSW_COMM_LEN] = "-";
 
-	text_clock(ne->ts_ns, offset_ns, clock, sizeof(clock));
+	text_clock(ts_ns, offset_ns, clock, sizeof(clock));
 	if (e->origin == NSW_ORIGIN_CREATED)
 		snprintf(by, sizeof(by), "%.15s", e->creator_comm);
-	fprintf(f, "%s %-7u %-7s %-16s %-8s %-22s %-8s %s:%u", clock, ne->last_pid,
-		"-", by, "ns_empty", "-", "-", nsw_types[e->type].name, e->inode);
-	if (ne->container[0])
-		fprintf(f, " container=%s", ne->container);
+	fprintf(f, "%s %-7u %-7s %-16s %-8s %-22s %-8s %s:%u", clock, last_pid,
+		"-", by, op, "-", "-", nsw_types[e->type].name, e->inode);
+	if (container[0])
+		fprintf(f, " container=%s", container);
 	if (nsw_entry_pod(e)[0])
 		fprintf(f, " pod=%s", nsw_entry_pod(e));
 	if (e->netns_name[0])
 		fprintf(f, " netns=%s", e->netns_name);
+}
+
+static void print_ns_empty(FILE *f, const struct nsw_ns_empty *ne, int64_t offset_ns)
+{
+	print_ns_end(f, "ns_empty", ne->entry, ne->ts_ns, offset_ns, ne->last_pid, ne->container);
 	fputc('\n', f);
 }
 
 static void text_ns_held(void *ctx, const struct nsw_ns_held *nh)
 {
 	struct nsw_line_presenter *lp = ctx;
-	const struct nsw_ns_entry *e = nh->entry;
-	char clock[CLOCK_TEXT_LEN * 2], by[NSW_COMM_LEN] = "-";
 	char holder[NSW_HOLDER_TEXT_LEN];
 
 	nsw_line_presenter_flush(lp);
-	text_clock(nh->ts_ns, lp->offset_ns, clock, sizeof(clock));
-	if (e->origin == NSW_ORIGIN_CREATED)
-		snprintf(by, sizeof(by), "%.15s", e->creator_comm);
-	nsw_holder_text(&e->held_by, holder, sizeof(holder));
-	fprintf(lp->f, "%s %-7u %-7s %-16s %-8s %-22s %-8s %s:%u", clock, nh->last_pid,
-		"-", by, "ns_held", "-", "-", nsw_types[e->type].name, e->inode);
-	if (nh->container[0])
-		fprintf(lp->f, " container=%s", nh->container);
-	if (nsw_entry_pod(e)[0])
-		fprintf(lp->f, " pod=%s", nsw_entry_pod(e));
-	if (e->netns_name[0])
-		fprintf(lp->f, " netns=%s", e->netns_name);
+	nsw_holder_text(&nh->entry->held_by, holder, sizeof(holder));
+	print_ns_end(lp->f, "ns_held", nh->entry, nh->ts_ns, lp->offset_ns, nh->last_pid,
+		     nh->container);
 	fprintf(lp->f, " held by %s\n", holder);
 }
 
