@@ -446,6 +446,19 @@ nsw_container_by_ns(const struct nsw_container_ns *list, size_t n,
 	return NULL;
 }
 
+bool nsw_container_label(const struct nsw_container_ns *list, size_t n, unsigned int type,
+			 __u32 inode, struct nsw_label *l)
+{
+	const struct nsw_container_ns *c = nsw_container_by_ns(list, n, type, inode);
+
+	if (!c)
+		return false;
+	memset(l, 0, sizeof(*l));
+	snprintf(l->engine, sizeof(l->engine), "nswatch");
+	snprintf(l->id, sizeof(l->id), "%.*s", (int)sizeof(l->id) - 1, c->name);
+	return true;
+}
+
 /* What changes a container's listing: a directory made, renamed or removed. */
 #define ROOT_EVENTS (IN_CREATE | IN_DELETE | IN_MOVED_TO | IN_MOVED_FROM | \
 		     IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR)
@@ -568,16 +581,8 @@ static void cache_scan(struct nsw_nswatch_cache *c)
 bool nsw_nswatch_cache_label(struct nsw_nswatch_cache *c, unsigned int type,
 			     __u32 inode, struct nsw_label *l)
 {
-	const struct nsw_container_ns *found;
-
 	cache_drain(c);
 	if (c->stale)
 		cache_scan(c);
-	found = nsw_container_by_ns(c->list, c->n, type, inode);
-	if (!found)
-		return false;
-	memset(l, 0, sizeof(*l));
-	snprintf(l->engine, sizeof(l->engine), "nswatch");
-	snprintf(l->id, sizeof(l->id), "%.*s", (int)sizeof(l->id) - 1, found->name);
-	return true;
+	return nsw_container_label(c->list, c->n, type, inode, l);
 }

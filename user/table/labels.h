@@ -74,6 +74,10 @@ const struct nsw_container_ns *
 nsw_container_by_ns(const struct nsw_container_ns *list, size_t n,
 		    unsigned int type, __u32 inode);
 
+/* The same container as a label (engine "nswatch", its name); false if none. */
+bool nsw_container_label(const struct nsw_container_ns *list, size_t n, unsigned int type,
+			 __u32 inode, struct nsw_label *l);
+
 /*
  * nsw_scan_nswatch_containers(), kept: scanned again only after the state
  * root or a container's directory changed (inotify), so that asking about

@@ -87,7 +87,6 @@ static bool k_nswatch_label(void *ctx, unsigned int type, __u32 inode,
 			    struct nsw_label *l)
 {
 	cleanup_free struct nsw_container_ns *list = NULL;
-	const struct nsw_container_ns *c;
 	struct kernel_ctx *k = ctx;
 	struct nsw_error err;
 	size_t n = 0;
@@ -96,13 +95,7 @@ static bool k_nswatch_label(void *ctx, unsigned int type, __u32 inode,
 		return nsw_nswatch_cache_label(k->nswatch, type, inode, l);
 	if (nsw_scan_nswatch_containers(&list, &n, &err) < 0)
 		return false;
-	c = nsw_container_by_ns(list, n, type, inode);
-	if (!c)
-		return false;
-	memset(l, 0, sizeof(*l));
-	snprintf(l->engine, sizeof(l->engine), "nswatch");
-	snprintf(l->id, sizeof(l->id), "%.*s", (int)sizeof(l->id) - 1, c->name);
-	return true;
+	return nsw_container_label(list, n, type, inode, l);
 }
 
 static int k_ns_alive(void *ctx, unsigned int type, __u32 inode, __u64 ns_id)
