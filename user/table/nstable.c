@@ -575,7 +575,6 @@ static void ask_meta_members(struct nsw_table *t, struct tproc *p)
 	p->meta_settled = settled;
 }
 
-/* An entry is only ever in the slots of its own type: two to look at. */
 /*
  * ask_meta_members() of a process whose other slots were settled: the
  * slots in mask alone need a look, and the same questions are asked.
@@ -595,6 +594,7 @@ static void ask_meta_changed(struct nsw_table *t, struct tproc *p, unsigned int 
 	p->meta_settled = settled;
 }
 
+/* An entry is only ever in the slots of its own type: two to look at. */
 static bool has(struct ent *const *slots, const struct ent *e)
 {
 	const struct nsw_type *ty = &nsw_types[e->pub.type];
@@ -1157,11 +1157,8 @@ static unsigned int move_mask(const struct nsw_table *t, const struct nsw_event 
 		return NSW_ALL_SLOTS_MASK;
 	for (__u64 f = ev->flags; f; f &= f - 1)
 		m |= t->flag_slots[__builtin_ctzll(f)];
-	if (ev->op == NSW_OP_SETNS && ev->target_slot < NSW_SLOT_COUNT) {
-		const struct nsw_type *ty = &nsw_types[t->slot_type[ev->target_slot]];
-
-		m |= 1U << ty->slot | 1U << ty->new_slot;
-	}
+	if (ev->op == NSW_OP_SETNS && ev->target_slot < NSW_SLOT_COUNT)
+		m |= t->flag_slots[__builtin_ctzll(nsw_types[t->slot_type[ev->target_slot]].flag)];
 	return m;
 }
 
