@@ -72,14 +72,21 @@ static const struct argp_option options[] = {
 	{ 0 },
 };
 
-static int parse_pid(const char *s, __u32 *pid, struct nsw_error *err)
+/* s whole as a decimal number from 0 to max (no sign), into *v. */
+static bool parse_ulong(const char *s, unsigned long max, unsigned long *v)
 {
 	char *end;
-	unsigned long v;
 
 	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v == 0 || v > INT_MAX)
+	*v = strtoul(s, &end, 10);
+	return !errno && end != s && !*end && *s != '-' && *v <= max;
+}
+
+static int parse_pid(const char *s, __u32 *pid, struct nsw_error *err)
+{
+	unsigned long v;
+
+	if (!parse_ulong(s, INT_MAX, &v) || v == 0)
 		return nsw_error(err, 0, "invalid pid '%s'", s);
 	*pid = v;
 	return 0;
@@ -124,11 +131,8 @@ bad:
 static int parse_rate_limit(const char *s, __u32 *out, struct nsw_error *err)
 {
 	unsigned long v;
-	char *end;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > NSW_RATE_LIMIT_MAX)
+	if (!parse_ulong(s, NSW_RATE_LIMIT_MAX, &v))
 		return nsw_error(err, 0,
 				 "invalid rate limit '%s': want events per second per source, "
 				 "0 (no limit) to %u", s, NSW_RATE_LIMIT_MAX);
@@ -139,11 +143,8 @@ static int parse_rate_limit(const char *s, __u32 *out, struct nsw_error *err)
 static int parse_priority_boost(const char *s, int *out, struct nsw_error *err)
 {
 	unsigned long v;
-	char *end;
 
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || end == s || *end || *s == '-' || v > TRACE_PRIORITY_BOOST_MAX)
+	if (!parse_ulong(s, TRACE_PRIORITY_BOOST_MAX, &v))
 		return nsw_error(err, 0,
 				 "invalid priority boost '%s': want nice levels, 0 (none) to %d", s,
 				 TRACE_PRIORITY_BOOST_MAX);
