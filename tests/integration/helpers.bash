@@ -341,6 +341,35 @@ nsw_dump() {
 	echo
 }
 
+# mkdir_recorded ARRAY DIR: make DIR and every missing parent, each appended
+# to the array named ARRAY (outermost first), for a teardown that removes
+# them innermost first. Fails if a mkdir does.
+mkdir_recorded() {
+	local -n made=$1
+	local d=$2 missing=()
+	while [ ! -e "$d" ]; do
+		missing=("$d" "${missing[@]}")
+		d=$(dirname "$d")
+	done
+	for d in "${missing[@]}"; do
+		mkdir "$d" || return 1
+		made+=("$d")
+	done
+}
+
+# cgroup_hierarchy NAME: the mount point of cgroup hierarchy NAME (a v1
+# controller, or "unified" for cgroup2); fails if the host has none.
+cgroup_hierarchy() {
+	local m
+	if [ "$1" = unified ]; then
+		m=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+	else
+		m=$(awk -v c="$1" '$3 == "cgroup" && ("," $4 ",") ~ ("," c ",") { print $2; exit }' /proc/self/mounts)
+	fi
+	[ -n "$m" ] || { fail "no $1 cgroup hierarchy mounted"; return 1; }
+	echo "$m"
+}
+
 fail() {
 	{
 		printf 'FAIL: %s\n' "$*"

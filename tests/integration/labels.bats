@@ -50,37 +50,6 @@ teardown() {
 	return $st
 }
 
-# lb_mkdir DIR: make DIR and every missing parent, each remembered for
-# teardown in LB_DIRS (or LB_CGROUPS with LB_CG=1).
-lb_mkdir() {
-	local d=$1 missing=()
-	while [ ! -e "$d" ]; do
-		missing=("$d" "${missing[@]}")
-		d=$(dirname "$d")
-	done
-	for d in "${missing[@]}"; do
-		mkdir "$d" || return 1
-		if [ "${LB_CG:-0}" = 1 ]; then
-			LB_CGROUPS+=("$d")
-		else
-			LB_DIRS+=("$d")
-		fi
-	done
-}
-
-# lb_hierarchy NAME: the mount point of cgroup hierarchy NAME (a v1
-# controller, or "unified" for cgroup2); fails if the host has none.
-lb_hierarchy() {
-	local m
-	if [ "$1" = unified ]; then
-		m=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
-	else
-		m=$(awk -v c="$1" '$3 == "cgroup" && ("," $4 ",") ~ ("," c ",") { print $2; exit }' /proc/self/mounts)
-	fi
-	[ -n "$m" ] || { fail "no $1 cgroup hierarchy mounted"; return 1; }
-	echo "$m"
-}
-
 # lb_script FILE PATH HIERARCHIES...: a script that runs `unshare -n true`
 # outside, then inside cgroup PATH of each hierarchy, writing each caller's
 # pid (unshare execs in place) to $W/out.pid and $W/in.pid.
@@ -90,7 +59,7 @@ lb_script() {
 	{
 		echo 'sh -c '\''echo $$ >"$0"; exec unshare -n true'\'' "$1/out.pid"'
 		for h in "$@"; do
-			echo "echo \$\$ >$(lb_hierarchy "$h")$path/cgroup.procs"
+			echo "echo \$\$ >$(cgroup_hierarchy "$h")$path/cgroup.procs"
 		done
 		echo 'sh -c '\''echo $$ >"$0"; exec unshare -n true'\'' "$1/in.pid"'
 	} >"$f"
@@ -122,7 +91,7 @@ lb_docker_cgroup() {
 	local id h
 	id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	for h in "$@"; do
-		LB_CG=1 lb_mkdir "$(lb_hierarchy "$h")/docker/$id" || return 1
+		mkdir_recorded LB_CGROUPS "$(cgroup_hierarchy "$h")/docker/$id" || return 1
 	done
 	lb_script "$W/cg.sh" "/docker/$id" "$@"
 	nsw_trace --json -- sh "$W/cg.sh" "$W"
@@ -142,10 +111,10 @@ lb_docker_cgroup() {
 	local ns id h
 	ns="nswt$$" id="ctr-$BATS_TEST_NUMBER-$$"
 	for h in unified pids; do
-		LB_CG=1 lb_mkdir "$(lb_hierarchy "$h")/$ns/$id" || return 1
-		LB_CG=1 lb_mkdir "$(lb_hierarchy "$h")/$ns/$id-notask" || return 1
+		mkdir_recorded LB_CGROUPS "$(cgroup_hierarchy "$h")/$ns/$id" || return 1
+		mkdir_recorded LB_CGROUPS "$(cgroup_hierarchy "$h")/$ns/$id-notask" || return 1
 	done
-	lb_mkdir "/run/containerd/io.containerd.runtime.v2.task/$ns/$id"
+	mkdir_recorded LB_DIRS "/run/containerd/io.containerd.runtime.v2.task/$ns/$id"
 	lb_script "$W/cg.sh" "/$ns/$id" unified pids
 	nsw_trace --json -- sh "$W/cg.sh" "$W"
 	assert_trace_ok
@@ -170,7 +139,7 @@ lb_runc() {
 			"$LB_BUNDLE/config.json" >"$LB_BUNDLE/c.json"
 		mv "$LB_BUNDLE/c.json" "$LB_BUNDLE/config.json"
 	fi
-	lb_mkdir "$1"
+	mkdir_recorded LB_DIRS "$1"
 	LB_RUNC+=("$1 $2")
 	if [ "${3:-}" = create ]; then
 		set -- "$1" "$2" create
@@ -243,8 +212,8 @@ lb_join_script() {
 	[ -n "$v2" ] || { fail "no cgroup v2 line for $pid: $(cat "/proc/$pid/cgroup")"; return 1; }
 	{
 		echo 'sh -c '\''echo $$ >"$0"; exec unshare -n true'\'' "$1/out.pid"'
-		echo "echo \$\$ >$(lb_hierarchy unified)$v2/cgroup.procs"
-		[ -z "$v1" ] || echo "echo \$\$ >$(lb_hierarchy pids)$v1/cgroup.procs"
+		echo "echo \$\$ >$(cgroup_hierarchy unified)$v2/cgroup.procs"
+		[ -z "$v1" ] || echo "echo \$\$ >$(cgroup_hierarchy pids)$v1/cgroup.procs"
 		echo 'sh -c '\''echo $$ >"$0"; exec unshare -n true'\'' "$1/in.pid"'
 	} >"$f"
 }
@@ -434,7 +403,7 @@ lb_containerd_stop() {
 	awk '$3 == "cgroup" && ("," $4 ",") ~ /,pids,/ { found = 1 } END { exit !found }' /proc/self/mounts &&
 		hs+=(pids)
 	for h in "${hs[@]}"; do
-		LB_CG=1 lb_mkdir "$(lb_hierarchy "$h")/$ns/$id-notask"
+		mkdir_recorded LB_CGROUPS "$(cgroup_hierarchy "$h")/$ns/$id-notask"
 	done
 	lb_script "$W/notask.sh" "/$ns/$id-notask" "${hs[@]}"
 	mkdir "$W/notask"
@@ -464,7 +433,7 @@ lb_kubepods() {
 	cgroupfs) path="/kubepods/burstable/pod$uid/$id" ;;
 	systemd) path="/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod${uid//-/_}.slice/cri-containerd-$id.scope" ;;
 	esac
-	LB_CG=1 lb_mkdir "$(lb_hierarchy "$2")$path" || return 1
+	mkdir_recorded LB_CGROUPS "$(cgroup_hierarchy "$2")$path" || return 1
 	lb_script "$W/cg.sh" "$path" "$2"
 	nsw_trace --json -- sh "$W/cg.sh" "$W"
 	assert_trace_ok

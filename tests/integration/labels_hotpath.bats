@@ -97,32 +97,11 @@ hp_wait_handled() {
 	fail "nswatch handled $got of the $((2 * n)) unshare and ns_empty lines of flood $1"
 }
 
-# hp_hierarchy: the cgroup2 mount point.
-hp_hierarchy() {
-	local m
-	m=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
-	[ -n "$m" ] || { fail "no cgroup2 hierarchy mounted"; return 1; }
-	echo "$m"
-}
-
-# hp_mkcg DIR: make cgroup DIR and its missing parents, remembered for teardown.
-hp_mkcg() {
-	local d=$1 missing=()
-	while [ ! -e "$d" ]; do
-		missing=("$d" "${missing[@]}")
-		d=$(dirname "$d")
-	done
-	for d in "${missing[@]}"; do
-		mkdir "$d" || return 1
-		HP_CGROUPS+=("$d")
-	done
-}
-
 @test "labels hot path: an unshare flood from one process makes the reporter read nothing under /proc or /run, its namespaces still labelled; the first record of a new docker cgroup is a lookup the same count sees (control)" {
 	local id cg n=200 made reads
 	id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	cg="$(hp_hierarchy)/docker/$id"
-	hp_mkcg "$cg"
+	cg="$(cgroup_hierarchy unified)/docker/$id"
+	mkdir_recorded HP_CGROUPS "$cg"
 	nsw_trace_bg --json
 	nsw_wait_tracing
 	# What the first records of the test's own cgroup cost, before counting.

@@ -21,13 +21,13 @@ setup() {
 }
 
 teardown() {
-	local st=0 p d
+	local st=0 p i
 	for p in "${LS_PIDS[@]}"; do
 		kill -KILL "$p" 2>/dev/null
 		wait "$p" 2>/dev/null
 	done
-	for d in "${LS_CGROUPS[@]}"; do
-		rmdir "$d" || st=1
+	for ((i = ${#LS_CGROUPS[@]} - 1; i >= 0; i--)); do
+		rmdir "${LS_CGROUPS[i]}" || st=1
 	done
 	runc_teardown || st=1
 	rt_teardown || st=1
@@ -415,18 +415,13 @@ ls_pod_sleeper() {
 }
 
 @test "ls: POD (pod) is the Kubernetes pod's uid for a namespace whose process is in its kubepods cgroup; null for the same process outside" {
-	local uid id hier d in out e
+	local uid id hier in out e
 	uid=$(cat /proc/sys/kernel/random/uuid)
 	id=$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')
-	hier=$(awk '$3 == "cgroup" && ("," $4 ",") ~ /,pids,/ { print $2; exit }' /proc/self/mounts)
-	[ -n "$hier" ] || hier=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
-	[ -n "$hier" ] || { fail "no cgroup hierarchy mounted"; return 1; }
-	# Make only what is not there; teardown removes it, deepest first.
-	for d in kubepods kubepods/burstable "kubepods/burstable/pod$uid" "kubepods/burstable/pod$uid/$id"; do
-		[ -d "$hier/$d" ] && continue
-		mkdir "$hier/$d" || { fail "cannot make cgroup $hier/$d"; return 1; }
-		LS_CGROUPS=("$hier/$d" "${LS_CGROUPS[@]}")
-	done
+	hier=$(cgroup_hierarchy pids 2>/dev/null) || hier=$(cgroup_hierarchy unified) || return 1
+	# Made where missing; teardown removes them, deepest first.
+	mkdir_recorded LS_CGROUPS "$hier/kubepods/burstable/pod$uid/$id" ||
+		{ fail "cannot make the kubepods cgroups under $hier"; return 1; }
 	ls_pod_sleeper "$hier/kubepods/burstable/pod$uid/$id" "$BATS_TEST_TMPDIR/in" || return 1
 	ls_pod_sleeper "" "$BATS_TEST_TMPDIR/out" || return 1
 	in=$(cat "$BATS_TEST_TMPDIR/in") out=$(cat "$BATS_TEST_TMPDIR/out")
