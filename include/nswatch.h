@@ -88,6 +88,11 @@ enum nsw_counter {
 	NSW_LOST_RINGBUF, /* bpf_ringbuf_reserve() failed: ring buffer full */
 	NSW_LOST_PENDING, /* the table of in-flight syscalls was full */
 	NSW_LOST_PROC,    /* a fork, exec or exit record: ring buffer full */
+	/*
+	 * A record the reporter got but could not read (trace/ring.h): counted
+	 * by the reporter, never by the kernel, whose slot stays 0.
+	 */
+	NSW_LOST_UNREAD,
 	NSW_COUNTER_MAX,
 };
 

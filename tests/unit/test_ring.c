@@ -7,7 +7,9 @@
  * position never published past a record before its callback has run.
  * And the kernel's record of a namespace operation (struct nsw_nsop_wire)
  * handed on as the struct nsw_event it stands for, field by field, with and
- * without the parts a kernel may not have, and dropped when it is cut short.
+ * without the parts a kernel may not have; a record the reader cannot read
+ * (cut short, of no known kind) is counted, under its operation where it
+ * holds one, and never handed on.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -319,6 +321,7 @@ struct big_ring {
 	__u32 kind;
 	size_t size;
 	struct nsw_event ev;
+	struct nsw_ring_reader reader;
 };
 
 static void big_put(struct big_ring *r, const void *rec, unsigned int len)
@@ -343,6 +346,25 @@ static void on_big(void *ctx, const void *data, size_t size)
 		memcpy(&r->ev, data, size);
 }
 
+static void big_init(struct big_ring *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->v = (struct nsw_ring_view){
+		.consumer_pos = &r->consumer_pos,
+		.producer_pos = &r->producer_pos,
+		.data = r->data,
+		.mask = BIG_RING_SIZE - 1,
+		.release_bytes = BIG_RING_SIZE,
+	};
+	r->reader = (struct nsw_ring_reader){ .fn = on_big, .ctx = r };
+}
+
+/* Through the reader, as the tracer consumes: records read, or counted. */
+static int big_consume(struct big_ring *r)
+{
+	return nsw_ring_view_consume(&r->v, nsw_ring_read, &r->reader);
+}
+
 static void test_consumer_hands_on_nsop_as_nsw_event(void **state)
 {
 	static struct big_ring r;
@@ -350,24 +372,140 @@ static void test_consumer_hands_on_nsop_as_nsw_event(void **state)
 	size_t size = wire_setns(&w, NSW_WIRE_IDS);
 
 	(void)state;
-	memset(&r, 0, sizeof(r));
-	r.v = (struct nsw_ring_view){
-		.consumer_pos = &r.consumer_pos,
-		.producer_pos = &r.producer_pos,
-		.data = r.data,
-		.mask = BIG_RING_SIZE - 1,
-		.release_bytes = BIG_RING_SIZE,
-	};
+	big_init(&r);
 	big_put(&r, &w, (unsigned int)size);
-	/* Cut short: dropped, not handed on as something else. */
+	/* Cut short: not handed on as something else. */
 	big_put(&r, &w, (unsigned int)size - 8);
-	assert_int_equal(nsw_ring_view_consume(&r.v, on_big, &r), 1);
+	assert_int_equal(big_consume(&r), 2);
 	assert_int_equal(r.calls, 1);
 	assert_int_equal(r.kind, NSW_KIND_NSOP);
 	assert_int_equal(r.size, sizeof(struct nsw_event));
 	assert_int_equal(r.ev.target_ns_id, 17821677ULL);
 	assert_int_equal(r.ev.ns_after[NSW_SLOT_UTS], 4026531830U + NSW_SLOT_UTS + 347);
 	assert_int_equal(r.consumer_pos, r.producer_pos);
+	/* ... but counted, under its operation. */
+	assert_int_equal(r.reader.unread.count, 1);
+	assert_int_equal(r.reader.unread.op[NSW_OP_SETNS], 1);
+}
+
+/* Put one record of size bytes and consume it: whether it was handed on. */
+static bool big_one(struct big_ring *r, const void *rec, size_t size)
+{
+	int calls = r->calls;
+
+	big_put(r, rec, (unsigned int)size);
+	assert_int_equal(big_consume(r), 1);
+	assert_int_equal(r->consumer_pos, r->producer_pos);
+	return r->calls > calls;
+}
+
+/*
+ * A namespace operation the reader cannot read is lost like one the ring
+ * had no room for: counted under its op where the record holds one, so
+ * that delivered + throttled + lost = performed still holds.
+ */
+static void test_unreadable_nsop_counted_under_its_op(void **state)
+{
+	static struct big_ring r;
+	const struct nsw_ring_unread *u = &r.reader.unread;
+	struct nsw_nsop_wire w;
+	struct nsw_event ev = { .kind = NSW_KIND_NSOP, .op = NSW_OP_CLONE3 };
+	size_t size = wire_setns(&w, NSW_WIRE_IDS | NSW_WIRE_V1);
+
+	(void)state;
+	big_init(&r);
+	/* Control: whole, it is read and nothing is counted. */
+	assert_true(big_one(&r, &w, size));
+	assert_int_equal(r.kind, NSW_KIND_NSOP);
+	assert_int_equal(u->count, 0);
+
+	/* Shorter than its wire bits say. */
+	w.op = NSW_OP_UNSHARE;
+	assert_false(big_one(&r, &w, size - sizeof(w.tail[0])));
+	assert_int_equal(u->count, 1);
+	assert_int_equal(u->op[NSW_OP_UNSHARE], 1);
+	assert_int_equal(u->first_kind, NSW_KIND_NSOP_WIRE);
+	assert_int_equal(u->first_size, size - sizeof(w.tail[0]));
+
+	/* Shorter than the head, still holding op. */
+	w.op = NSW_OP_CLONE;
+	assert_false(big_one(&r, &w, offsetof(struct nsw_nsop_wire, op) + sizeof(w.op)));
+	assert_int_equal(u->op[NSW_OP_CLONE], 1);
+
+	/* A decoded-kind record cut short, the same. */
+	assert_false(big_one(&r, &ev, sizeof(ev) - 1));
+	assert_int_equal(u->op[NSW_OP_CLONE3], 1);
+
+	/* Too short for op, or an op that is none: counted, under no operation. */
+	assert_false(big_one(&r, &w, offsetof(struct nsw_nsop_wire, op)));
+	w.op = NSW_OP_MAX;
+	assert_false(big_one(&r, &w, size - sizeof(w.tail[0])));
+	assert_int_equal(u->op[0], 2);
+	assert_int_equal(u->op[NSW_OP_SETNS], 0);
+	assert_int_equal(u->count, 5);
+	/* The first is still the one a warning names. */
+	assert_int_equal(u->first_size, size - sizeof(w.tail[0]));
+
+	/* Control again: a whole record after them is read. */
+	w.op = NSW_OP_SETNS;
+	assert_true(big_one(&r, &w, size));
+	assert_int_equal(r.ev.op, NSW_OP_SETNS);
+	assert_int_equal(u->count, 5);
+}
+
+/*
+ * Fork, exec and exit records, throttled records and records of no kind
+ * this build knows: handed on only whole, else counted, under no
+ * operation (a throttled record's calls come again with the next one).
+ */
+static void test_unreadable_proc_and_other_records_counted(void **state)
+{
+	static struct big_ring r;
+	const struct nsw_ring_unread *u = &r.reader.unread;
+	struct nsw_proc_event p = { .kind = NSW_KIND_FORK, .pid = 4242 };
+	struct nsw_throttled_event th = {
+		.kind = NSW_KIND_THROTTLED, .op = NSW_OP_SETNS, .total = 3,
+	};
+	__u32 unknown[8] = { NSW_KIND_NSOP_WIRE + 1 };
+
+	(void)state;
+	big_init(&r);
+	/* Controls: whole, they are handed on as they are. */
+	assert_true(big_one(&r, &p, sizeof(p)));
+	assert_int_equal(r.kind, NSW_KIND_FORK);
+	assert_int_equal(r.size, sizeof(p));
+	assert_true(big_one(&r, &th, sizeof(th)));
+	assert_int_equal(r.kind, NSW_KIND_THROTTLED);
+	assert_int_equal(u->count, 0);
+
+	p.kind = NSW_KIND_EXIT;
+	assert_false(big_one(&r, &p, sizeof(p) - 1));
+	assert_int_equal(u->count, 1);
+	assert_int_equal(u->first_kind, NSW_KIND_EXIT);
+	assert_int_equal(u->first_size, sizeof(p) - 1);
+	assert_false(big_one(&r, &th, sizeof(th) - sizeof(th.last_ts)));
+	assert_false(big_one(&r, unknown, sizeof(unknown)));
+	assert_false(big_one(&r, unknown, sizeof(__u32) - 1));
+	assert_int_equal(u->count, 4);
+	assert_int_equal(u->op[0], 4);
+	for (unsigned int op = 1; op < NSW_OP_MAX; op++)
+		assert_int_equal(u->op[op], 0);
+	assert_int_equal(u->first_kind, NSW_KIND_EXIT);
+	assert_int_equal(r.calls, 2);
+}
+
+/* A record too short to hold a kind: kind 0 (no kind) in the warning. */
+static void test_record_shorter_than_a_kind_counted(void **state)
+{
+	static struct big_ring r;
+
+	(void)state;
+	big_init(&r);
+	assert_false(big_one(&r, "ab", 2));
+	assert_int_equal(r.reader.unread.count, 1);
+	assert_int_equal(r.reader.unread.first_kind, 0);
+	assert_int_equal(r.reader.unread.first_size, 2);
+	assert_int_equal(r.reader.unread.op[0], 1);
 }
 
 int main(void)
@@ -382,6 +520,9 @@ int main(void)
 		cmocka_unit_test(test_nsop_clone_and_pidfd_fields),
 		cmocka_unit_test(test_nsop_cut_short_is_refused),
 		cmocka_unit_test(test_consumer_hands_on_nsop_as_nsw_event),
+		cmocka_unit_test(test_unreadable_nsop_counted_under_its_op),
+		cmocka_unit_test(test_unreadable_proc_and_other_records_counted),
+		cmocka_unit_test(test_record_shorter_than_a_kind_counted),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

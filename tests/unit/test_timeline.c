@@ -310,6 +310,55 @@ static void test_not_freed_none(void **state)
 	json_object_put(j);
 }
 
+/* The summary's lost counts (text line and JSON object) as the timeline was told them. */
+static void finish_lost(struct out *o, __u64 unread, __u64 *lost, __u64 *lost_unreadable)
+{
+	struct json_object *j, *v;
+
+	nsw_timeline_set_lost(o->tl, 2, 1);
+	if (unread)
+		nsw_timeline_set_unread(o->tl, unread);
+	nsw_timeline_finish(o->tl);
+	fflush(o->tf);
+	fflush(o->jf);
+	j = json_tokener_parse(o->json);
+	assert_non_null(j);
+	assert_true(json_object_object_get_ex(j, "lost", &v));
+	*lost = json_object_get_int64(v);
+	assert_true(json_object_object_get_ex(j, "lost_unreadable", &v));
+	*lost_unreadable = json_object_get_int64(v);
+	json_object_put(j);
+}
+
+/*
+ * Records the reporter could not read are part of lost, and have their
+ * own cause in the line only when there are some: the usual line is what
+ * scripts parse.
+ */
+static void test_unreadable_in_summary_only_when_some(void **state)
+{
+	struct out *o = *state;
+	__u64 lost, unreadable;
+
+	finish_lost(o, 4, &lost, &unreadable);
+	assert_non_null(strstr(o->text, "\nSummary: events=0 lost=7 (ring buffer full: 2, "
+				       "in-flight table full: 1, unreadable records: 4)\n"));
+	assert_int_equal(lost, 7);
+	assert_int_equal(unreadable, 4);
+}
+
+static void test_no_unreadable_keeps_the_usual_summary(void **state)
+{
+	struct out *o = *state;
+	__u64 lost, unreadable;
+
+	finish_lost(o, 0, &lost, &unreadable);
+	assert_non_null(strstr(o->text, "\nSummary: events=0 lost=3 (ring buffer full: 2, "
+				       "in-flight table full: 1)\n"));
+	assert_int_equal(lost, 3);
+	assert_int_equal(unreadable, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -322,6 +371,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_steps, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_freed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_not_freed_none, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unreadable_in_summary_only_when_some, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_no_unreadable_keeps_the_usual_summary, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -231,12 +231,17 @@ static void print_summary(struct tracer *t)
 
 	nsw_session_check_loss(t->session);
 	nsw_session_stats(t->session, &st);
-	fprintf(stderr, "Summary: events=%llu lost=%llu (ring buffer full: %llu, in-flight table full: %llu) "
-			"ns_empty=%llu lifecycle_lost=%llu ns_held=%llu",
+	fprintf(stderr, "Summary: events=%llu lost=%llu (ring buffer full: %llu, in-flight table full: %llu",
 		(unsigned long long)st.ops,
-		(unsigned long long)(st.lost[NSW_LOST_RINGBUF] + st.lost[NSW_LOST_PENDING]),
+		(unsigned long long)(st.lost[NSW_LOST_RINGBUF] + st.lost[NSW_LOST_PENDING] +
+				     st.lost[NSW_LOST_UNREAD]),
 		(unsigned long long)st.lost[NSW_LOST_RINGBUF],
-		(unsigned long long)st.lost[NSW_LOST_PENDING],
+		(unsigned long long)st.lost[NSW_LOST_PENDING]);
+	/* Only when there are some: the usual line stays what scripts parse. */
+	if (st.lost[NSW_LOST_UNREAD])
+		fprintf(stderr, ", unreadable records: %llu",
+			(unsigned long long)st.lost[NSW_LOST_UNREAD]);
+	fprintf(stderr, ") ns_empty=%llu lifecycle_lost=%llu ns_held=%llu",
 		(unsigned long long)st.ns_empty,
 		(unsigned long long)st.lost[NSW_LOST_PROC],
 		(unsigned long long)st.ns_held);

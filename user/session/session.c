@@ -189,16 +189,31 @@ __u64 nsw_session_pending_since(struct nsw_session *s)
 	return nsw_pipeline_pending_since(s->pipeline);
 }
 
+/* Room for nsw_tracer_unread_warning(). */
+#define UNREAD_WARNING_LEN 512
+
+/* Unreadable records get one warning, naming the first: the summary has the count. */
+static void warn_unread_once(struct nsw_session *s, const __u64 now[NSW_COUNTER_MAX])
+{
+	char note[UNREAD_WARNING_LEN];
+
+	if (!now[NSW_LOST_UNREAD] || s->warned[NSW_LOST_UNREAD])
+		return;
+	nsw_tracer_unread_warning(s->tracer, note, sizeof(note));
+	fprintf(stderr, "nswatch: warning: %s\n", note);
+}
+
 void nsw_session_check_loss(struct nsw_session *s)
 {
 	__u64 now[NSW_COUNTER_MAX];
 
 	nsw_tracer_lost(s->tracer, now);
 	for (int i = 0; i < NSW_COUNTER_MAX; i++)
-		if (now[i] > s->warned[i])
+		if (now[i] > s->warned[i] && i != NSW_LOST_UNREAD)
 			fprintf(stderr, "nswatch: warning: %llu %s\n",
 				(unsigned long long)(now[i] - s->warned[i]),
 				nsw_tracer_loss_reason(i));
+	warn_unread_once(s, now);
 	memcpy(s->warned, now, sizeof(now));
 	/* A source held back and silent since is reported within a second too. */
 	nsw_tracer_flush_throttled(s->tracer);

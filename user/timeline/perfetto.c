@@ -422,9 +422,10 @@ static void other_data(struct nsw_json *w, const struct nsw_timeline *tl)
 		nsw_json_key(w, "time_zero_us");
 		nsw_json_decimal(w, nsw_timeline_start_ns(tl), 3);
 		nsw_json_kv_uint(w, "events", c.events);
-		nsw_json_kv_uint(w, "lost", c.lost_ring + c.lost_inflight);
+		nsw_json_kv_uint(w, "lost", c.lost_ring + c.lost_inflight + c.lost_unread);
 		nsw_json_kv_uint(w, "lost_ring_buffer", c.lost_ring);
 		nsw_json_kv_uint(w, "lost_in_flight", c.lost_inflight);
+		nsw_json_kv_uint(w, "lost_unreadable", c.lost_unread);
 		not_freed(w, tl);
 	}
 	nsw_json_object_end(w);

@@ -60,6 +60,7 @@ struct nsw_timeline {
 	struct nsw_timeline_sink sink;
 	struct tl_ns_ref *not_freed;
 	size_t n_not_freed, cap_not_freed;
+	__u64 lost_unread;
 };
 
 static const char *const source_names[] = {
@@ -288,6 +289,11 @@ void nsw_timeline_set_lost(struct nsw_timeline *tl, __u64 ring_full,
 	tl->lost_inflight = inflight_full;
 }
 
+void nsw_timeline_set_unread(struct nsw_timeline *tl, __u64 unread)
+{
+	tl->lost_unread = unread;
+}
+
 void nsw_timeline_await_runtime(struct nsw_timeline *tl, bool on)
 {
 	/* Every runtime item before now is in: the monitor adds its own at once. */
@@ -370,11 +376,15 @@ static void summary_text(const struct nsw_timeline *tl, FILE *f)
 	for (size_t i = 0; i < tl->n_not_freed; i++)
 		fprintf(f, " %s=%llu", tl->not_freed[i].type, tl->not_freed[i].inode);
 	fputs(tl->n_not_freed ? " (ns_empty not waited for)\n" : " none\n", f);
-	fprintf(f, "Summary: events=%llu lost=%llu (ring buffer full: %llu, in-flight table full: %llu)\n",
+	fprintf(f, "Summary: events=%llu lost=%llu (ring buffer full: %llu, in-flight table full: %llu",
 		(unsigned long long)tl->events,
-		(unsigned long long)(tl->lost_ring + tl->lost_inflight),
+		(unsigned long long)(tl->lost_ring + tl->lost_inflight + tl->lost_unread),
 		(unsigned long long)tl->lost_ring,
 		(unsigned long long)tl->lost_inflight);
+	/* Only when there are some, as `nswatch trace` says it. */
+	if (tl->lost_unread)
+		fprintf(f, ", unreadable records: %llu", (unsigned long long)tl->lost_unread);
+	fputs(")\n", f);
 }
 
 static void summary_json(const struct nsw_timeline *tl, FILE *f)
@@ -414,9 +424,10 @@ static void summary_json(const struct nsw_timeline *tl, FILE *f)
 	}
 	nsw_json_array_end(&w);
 	nsw_json_kv_uint(&w, "events", tl->events);
-	nsw_json_kv_uint(&w, "lost", tl->lost_ring + tl->lost_inflight);
+	nsw_json_kv_uint(&w, "lost", tl->lost_ring + tl->lost_inflight + tl->lost_unread);
 	nsw_json_kv_uint(&w, "lost_ring_buffer", tl->lost_ring);
 	nsw_json_kv_uint(&w, "lost_in_flight", tl->lost_inflight);
+	nsw_json_kv_uint(&w, "lost_unreadable", tl->lost_unread);
 	nsw_json_object_end(&w);
 	nsw_json_newline(&w);
 	fflush(f);
@@ -452,6 +463,7 @@ void nsw_timeline_counts(const struct nsw_timeline *tl, struct nsw_timeline_coun
 		.events = tl->events,
 		.lost_ring = tl->lost_ring,
 		.lost_inflight = tl->lost_inflight,
+		.lost_unread = tl->lost_unread,
 	};
 }
 

@@ -85,6 +85,8 @@ __u64 nsw_timeline_drained_mark(__u64 started);
 /* Records the tracer lost: ring buffer full, in-flight table full. */
 void nsw_timeline_set_lost(struct nsw_timeline *tl, __u64 ring_full,
 			   __u64 inflight_full);
+/* ... and records it could not read (NSW_LOST_UNREAD), part of lost too. */
+void nsw_timeline_set_unread(struct nsw_timeline *tl, __u64 unread);
 
 /*
  * On: runtime items now come late (the init reports its steps), so
@@ -117,7 +119,7 @@ void nsw_timeline_set_namespaces(struct nsw_timeline *tl, __u64 clone_flags,
  * Flush, then the summary: on text, "Namespaces:", "Step times (ms):" and
  * "Summary: events=N lost=N ..." lines; on json, a last object
  * {"what":"summary","namespaces":[{"type","inode"}],"steps":[{"name",
- * "ms"}],"events":N,"lost":N}.
+ * "ms"}],"events":N,"lost":N,...}.
  */
 void nsw_timeline_finish(struct nsw_timeline *tl);
 
@@ -139,6 +141,7 @@ void nsw_timeline_set_sink(struct nsw_timeline *tl, const struct nsw_timeline_si
 /* The summary's counts: kernel records on the timeline, records lost. */
 struct nsw_timeline_counts {
 	__u64 events, lost_ring, lost_inflight;
+	__u64 lost_unread;
 };
 void nsw_timeline_counts(const struct nsw_timeline *tl, struct nsw_timeline_counts *c);
 

@@ -39,9 +39,12 @@ static inline void store_release(unsigned long *p, unsigned long v)
 
 bool nsw_nsop_decode(const struct nsw_nsop_wire *w, size_t size, struct nsw_event *ev)
 {
-	size_t n = ((w->wire & NSW_WIRE_IDS) ? NSW_WIRE_IDS_COUNT : 0) +
-		   ((w->wire & NSW_WIRE_V1) ? 1 : 0);
+	size_t n;
 
+	/* wire is read only from a record that holds it. */
+	if (size < offsetof(struct nsw_nsop_wire, tail))
+		return false;
+	n = ((w->wire & NSW_WIRE_IDS) ? NSW_WIRE_IDS_COUNT : 0) + ((w->wire & NSW_WIRE_V1) ? 1 : 0);
 	if (size < offsetof(struct nsw_nsop_wire, tail) + n * sizeof(w->tail[0]))
 		return false;
 	memset(ev, 0, sizeof(*ev));
@@ -83,19 +86,77 @@ bool nsw_nsop_decode(const struct nsw_nsop_wire *w, size_t size, struct nsw_even
 	return true;
 }
 
-/* The record as its reader sees it (a namespace operation decoded); false if dropped. */
-static bool hand_on(nsw_ring_fn fn, void *ctx, const void *data, size_t size)
+/* The struct a record of kind fills; 0 for a kind read otherwise, or unknown. */
+static size_t kind_size(__u32 kind)
 {
-	struct nsw_event ev;
-
-	if (size < sizeof(__u32) || *(const __u32 *)data != NSW_KIND_NSOP_WIRE) {
-		fn(ctx, data, size);
-		return true;
+	switch (kind) {
+	case NSW_KIND_NSOP:
+		return sizeof(struct nsw_event);
+	case NSW_KIND_FORK:
+	case NSW_KIND_EXEC:
+	case NSW_KIND_EXIT:
+		return sizeof(struct nsw_proc_event);
+	case NSW_KIND_THROTTLED:
+		return sizeof(struct nsw_throttled_event);
+	default:
+		return 0;
 	}
-	if (!nsw_nsop_decode(data, size, &ev))
-		return false;
-	fn(ctx, &ev, sizeof(ev));
-	return true;
+}
+
+#define HOLDS(size, type, field) ((size) >= offsetof(type, field) + sizeof(((type *)0)->field))
+
+/* The operation of a namespace record that holds one, else 0. */
+static __u32 record_op(__u32 kind, const void *data, size_t size)
+{
+	__u32 op = 0;
+
+	if (kind == NSW_KIND_NSOP_WIRE && HOLDS(size, struct nsw_nsop_wire, op))
+		op = ((const struct nsw_nsop_wire *)data)->op;
+	else if (kind == NSW_KIND_NSOP && HOLDS(size, struct nsw_event, op))
+		op = ((const struct nsw_event *)data)->op;
+	return op < NSW_OP_MAX ? op : 0;
+}
+
+/*
+ * A namespace operation is counted under its op as well, which the tracer
+ * adds to that op's lost count: delivered + throttled + lost = performed
+ * still holds. A throttled record's calls are not lost: its total is
+ * cumulative, and the next record or the flush at the end
+ * (nsw_tracer_flush_throttled()) carries them.
+ */
+static void count_unread(struct nsw_ring_unread *u, const void *data, size_t size)
+{
+	__u32 kind = size >= sizeof(__u32) ? *(const __u32 *)data : 0;
+
+	if (!u->count) {
+		u->first_kind = kind;
+		u->first_size = size;
+	}
+	u->count++;
+	u->op[record_op(kind, data, size)]++;
+}
+
+void nsw_ring_read(void *reader, const void *data, size_t size)
+{
+	struct nsw_ring_reader *r = reader;
+	struct nsw_event ev;
+	__u32 kind;
+
+	if (size < sizeof(kind))
+		goto unread;
+	kind = *(const __u32 *)data;
+	if (kind == NSW_KIND_NSOP_WIRE) {
+		if (!nsw_nsop_decode(data, size, &ev))
+			goto unread;
+		r->fn(r->ctx, &ev, sizeof(ev));
+		return;
+	}
+	if (!kind_size(kind) || size < kind_size(kind))
+		goto unread;
+	r->fn(r->ctx, data, size);
+	return;
+unread:
+	count_unread(&r->unread, data, size);
 }
 
 int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *ctx)
@@ -115,9 +176,10 @@ int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *c
 			/* Reserved, not committed yet: it and what follows wait. */
 			if (len & BPF_RINGBUF_BUSY_BIT)
 				goto out;
-			if (!(len & BPF_RINGBUF_DISCARD_BIT) &&
-			    hand_on(fn, ctx, (const unsigned char *)hdr + BPF_RINGBUF_HDR_SZ, size))
+			if (!(len & BPF_RINGBUF_DISCARD_BIT)) {
+				fn(ctx, (const unsigned char *)hdr + BPF_RINGBUF_HDR_SZ, size);
 				n++;
+			}
 			cons += (size + BPF_RINGBUF_HDR_SZ + RING_ALIGN - 1) & ~(RING_ALIGN - 1UL);
 			/* The record's bytes are read: the producer may have them back. */
 			if (cons - published >= v->release_bytes) {

@@ -17,10 +17,9 @@
 #include "lib/error.h"
 
 /*
- * One record: its bytes, valid until the callback returns. A namespace
- * operation arrives as the kernel writes it (struct nsw_nsop_wire) and is
- * handed on as a struct nsw_event (kind NSW_KIND_NSOP); one that does not
- * decode is dropped.
+ * One record: its bytes, valid until the callback returns. The consumer
+ * hands on every committed record as it is; nsw_ring_read() below reads
+ * them as the tracer's sink does.
  */
 typedef void (*nsw_ring_fn)(void *ctx, const void *data, size_t size);
 
@@ -46,6 +45,36 @@ int nsw_ring_view_consume(const struct nsw_ring_view *v, nsw_ring_fn fn, void *c
  * if size does not hold what w says it has.
  */
 bool nsw_nsop_decode(const struct nsw_nsop_wire *w, size_t size, struct nsw_event *ev);
+
+/*
+ * Records the reader got but could not read: shorter than a kind or than
+ * their kind's struct (a wire record shorter than its wire bits say), or
+ * of a kind this build does not know. The kernel side of the same build
+ * never sends one: each is a bug or a BPF object of another build, and is
+ * counted as lost, never dropped unseen.
+ */
+struct nsw_ring_unread {
+	__u64 count;
+	/* By enum nsw_op: namespace operations long enough to hold their op; [0] the rest. */
+	__u64 op[NSW_OP_MAX];
+	__u32 first_kind; /* the first one's kind, 0 if it was too short to hold one */
+	__u32 first_size; /* ... and its size in bytes */
+};
+
+/*
+ * Records as the tracer's sink reads them, handed to fn: a namespace
+ * operation arrives as the kernel writes it (struct nsw_nsop_wire) and is
+ * handed on decoded, as a struct nsw_event (kind NSW_KIND_NSOP); the other
+ * kinds as they are. Each is whole for its kind; the rest go to unread.
+ */
+struct nsw_ring_reader {
+	nsw_ring_fn fn;
+	void *ctx;
+	struct nsw_ring_unread unread;
+};
+
+/* An nsw_ring_fn whose ctx is a struct nsw_ring_reader. */
+void nsw_ring_read(void *reader, const void *data, size_t size);
 
 struct nsw_ring;
 

@@ -29,6 +29,7 @@ struct nsw_tracer {
 	struct nsw_ring *rb;
 	struct nsw_sink sink;
 	struct nsw_throttle_seen *seen; /* held-back totals reported so far */
+	struct nsw_ring_reader reader;  /* reads the ring's records for on_record() */
 };
 
 /*
@@ -132,7 +133,7 @@ out_close:
 }
 
 static void configure_rate_limit(struct nswatch_bpf *s, __u32 rate);
-static void on_throttled_record(struct nsw_tracer *t, const void *data, size_t size);
+static void hand_on(struct nsw_tracer *t, const struct nsw_throttled_event *rec);
 
 /*
  * bpf/nswatch.bpf.c has each syscall program twice: the btf set reads the
@@ -286,23 +287,22 @@ static int load_and_attach(struct nsw_tracer *t, const struct nsw_tracer_setting
 	return 0;
 }
 
+/* Whole for its kind: nsw_ring_read() counted the rest as unreadable. */
 static void on_record(void *ctx, const void *data, size_t size)
 {
 	struct nsw_tracer *t = ctx;
 	const __u32 *kind = data;
 
-	if (size < sizeof(*kind))
-		return;
+	(void)size;
 	if (*kind == NSW_KIND_THROTTLED) {
-		on_throttled_record(t, data, size);
+		hand_on(t, data);
 		return;
 	}
-	if (*kind == NSW_KIND_NSOP && size >= sizeof(struct nsw_event)) {
+	if (*kind == NSW_KIND_NSOP) {
 		if (t->sink.nsop)
 			t->sink.nsop(t->sink.ctx, data);
-	} else if (size >= sizeof(struct nsw_proc_event)) {
-		if (t->sink.proc)
-			t->sink.proc(t->sink.ctx, data);
+	} else if (t->sink.proc) {
+		t->sink.proc(t->sink.ctx, data);
 	}
 }
 
@@ -320,6 +320,7 @@ int nsw_tracer_open(struct nsw_tracer **tp, const struct nsw_tracer_settings *se
 	if (!t)
 		return nsw_error(err, ENOMEM, "allocating the tracer");
 	t->sink = *sink;
+	t->reader = (struct nsw_ring_reader){ .fn = on_record, .ctx = t };
 	t->seen = nsw_throttle_seen_new();
 	if (!t->seen) {
 		nsw_error(err, ENOMEM, "allocating the tracer");
@@ -328,7 +329,8 @@ int nsw_tracer_open(struct nsw_tracer **tp, const struct nsw_tracer_settings *se
 	if (load_and_attach(t, settings, err) < 0)
 		goto out_close;
 	if (nsw_ring_open(&t->rb, bpf_map__fd(t->skel->maps.events),
-			  bpf_map__max_entries(t->skel->maps.events), on_record, t, err) < 0)
+			  bpf_map__max_entries(t->skel->maps.events), nsw_ring_read, &t->reader,
+			  err) < 0)
 		goto out_close;
 	*tp = t;
 	return 0;
@@ -526,13 +528,14 @@ void nsw_tracer_lost(struct nsw_tracer *t, __u64 lost[NSW_COUNTER_MAX])
 
 	for (__u32 i = 0; i < NSW_COUNTER_MAX; i++) {
 		lost[i] = 0;
-		if (ncpus <= 0 ||
+		if (i == NSW_LOST_UNREAD || ncpus <= 0 ||
 		    bpf_map__lookup_elem(t->skel->maps.counters, &i, sizeof(i), vals,
 					 sizeof(vals), 0))
 			continue;
 		for (int c = 0; c < ncpus; c++)
 			lost[i] += vals[c];
 	}
+	lost[NSW_LOST_UNREAD] = t->reader.unread.count;
 }
 
 static const char *const loss_reason[NSW_COUNTER_MAX] = {
@@ -540,11 +543,42 @@ static const char *const loss_reason[NSW_COUNTER_MAX] = {
 	[NSW_LOST_PENDING] = "events lost: too many operations in flight",
 	[NSW_LOST_PROC] = "fork/exec/exit records lost: ring buffer full; "
 			  "the namespace table may miss members (try --ring-size)",
+	[NSW_LOST_UNREAD] = "records lost: the reporter could not read them",
 };
 
 const char *nsw_tracer_loss_reason(enum nsw_counter c)
 {
 	return c < NSW_COUNTER_MAX ? loss_reason[c] : "records lost";
+}
+
+/* Why the first unreadable record could not be read. */
+static const char *unread_why(__u32 kind, __u32 size)
+{
+	if (size < sizeof(kind))
+		return "too short to hold a kind";
+	switch (kind) {
+	case NSW_KIND_NSOP:
+	case NSW_KIND_NSOP_WIRE:
+		return "too short for a namespace operation";
+	case NSW_KIND_FORK:
+	case NSW_KIND_EXEC:
+	case NSW_KIND_EXIT:
+		return "too short for a fork, exec or exit record";
+	case NSW_KIND_THROTTLED:
+		return "too short for a throttled record";
+	default:
+		return "of a kind this build does not know";
+	}
+}
+
+void nsw_tracer_unread_warning(struct nsw_tracer *t, char *buf, size_t len)
+{
+	const struct nsw_ring_unread *u = &t->reader.unread;
+
+	snprintf(buf, len,
+		 "%llu ring buffer record(s) the reporter could not read, counted as lost (the first: kind %u, %u bytes, %s); a bug, or a BPF object of another build",
+		 (unsigned long long)u->count, u->first_kind, u->first_size,
+		 unread_why(u->first_kind, u->first_size));
 }
 
 /*
@@ -568,12 +602,6 @@ static void hand_on(struct nsw_tracer *t, const struct nsw_throttled_event *rec)
 
 	if (nsw_throttle_seen_update(t->seen, rec, &th) && t->sink.throttled)
 		t->sink.throttled(t->sink.ctx, &th);
-}
-
-static void on_throttled_record(struct nsw_tracer *t, const void *data, size_t size)
-{
-	if (size >= sizeof(struct nsw_throttled_event))
-		hand_on(t, data);
 }
 
 static void flush_bucket(struct nsw_tracer *t, const struct nsw_rl_key *key,
@@ -626,7 +654,7 @@ void nsw_tracer_op_counts(struct nsw_tracer *t, struct nsw_tracer_op_counts *c)
 	}
 	memset(c, 0, sizeof(*c));
 	for (__u32 op = 1; op < NSW_OP_MAX; op++)
-		c->lost[op] = sum[op];
+		c->lost[op] = sum[op] + t->reader.unread.op[op];
 	c->untracked = sum[NSW_RL_UNTRACKED];
 	c->report_retries = sum[NSW_RL_REPORT_LOST];
 }

@@ -70,10 +70,18 @@ int nsw_tracer_poll(struct nsw_tracer *t, int timeout_ms);
 /* Consume everything waiting, without waiting. */
 int nsw_tracer_drain(struct nsw_tracer *t);
 
-/* Records the kernel side could not report, per enum nsw_counter, since open. */
+/*
+ * Records the kernel side could not report, and those the reporter could
+ * not read (NSW_LOST_UNREAD), per enum nsw_counter, since open.
+ */
 void nsw_tracer_lost(struct nsw_tracer *t, __u64 lost[NSW_COUNTER_MAX]);
 /* Why records of a counter were lost, for a warning: "events lost: ...". */
 const char *nsw_tracer_loss_reason(enum nsw_counter c);
+/*
+ * The warning for NSW_LOST_UNREAD, given once (each such record is a bug or
+ * a mismatched build): how many, and the first one's kind and size.
+ */
+void nsw_tracer_unread_warning(struct nsw_tracer *t, char *buf, size_t len);
 
 /* Calls the rate limit held back, as the tracer hands them on. */
 struct nsw_throttled {
@@ -95,7 +103,7 @@ void nsw_tracer_flush_throttled(struct nsw_tracer *t);
 
 /* Per-operation accounting since open, indexed by enum nsw_op. */
 struct nsw_tracer_op_counts {
-	__u64 lost[NSW_OP_MAX];   /* seen, not reported: ring or in-flight table full */
+	__u64 lost[NSW_OP_MAX];   /* seen, not reported: ring or in-flight table full, unreadable */
 	__u64 untracked;          /* let through unlimited: the source table was full */
 	__u64 report_retries;     /* throttled records the ring had no room for, sent later */
 };
