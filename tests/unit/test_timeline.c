@@ -191,7 +191,7 @@ static void test_json_lines(void **state)
 	nsw_timeline_kernel(o->tl, T0 + 1 * MS, "clone3", "x", NULL);
 	nsw_timeline_step(o->tl, "mounts", T0, T0 + 2500000);
 	nsw_timeline_set_namespaces(o->tl, CLONE_NEWNET | CLONE_NEWNS, inodes);
-	nsw_timeline_set_lost(o->tl, 2, 1);
+	nsw_timeline_set_lost(o->tl, 2, 1, 0);
 	nsw_timeline_finish(o->tl);
 	fflush(o->jf);
 	assert_int_equal(count_lines(o->json), 3);
@@ -315,9 +315,7 @@ static void finish_lost(struct out *o, __u64 unread, __u64 *lost, __u64 *lost_un
 {
 	struct json_object *j, *v;
 
-	nsw_timeline_set_lost(o->tl, 2, 1);
-	if (unread)
-		nsw_timeline_set_unread(o->tl, unread);
+	nsw_timeline_set_lost(o->tl, 2, 1, unread);
 	nsw_timeline_finish(o->tl);
 	fflush(o->tf);
 	fflush(o->jf);

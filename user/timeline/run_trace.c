@@ -260,8 +260,7 @@ static void on_loss(void *ctx, const __u64 lost[NSW_COUNTER_MAX])
 	struct nsw_run_trace *rt = ctx;
 
 	nsw_timeline_set_lost(rt->tl, lost[NSW_LOST_RINGBUF] + lost[NSW_LOST_PROC],
-			      lost[NSW_LOST_PENDING]);
-	nsw_timeline_set_unread(rt->tl, lost[NSW_LOST_UNREAD]);
+			      lost[NSW_LOST_PENDING], lost[NSW_LOST_UNREAD]);
 }
 
 int nsw_run_trace_start(struct nsw_run_trace **rtp, struct nsw_timeline *tl,

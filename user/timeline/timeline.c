@@ -283,14 +283,10 @@ void nsw_timeline_kernel_sync(struct nsw_timeline *tl, __u64 ts)
 }
 
 void nsw_timeline_set_lost(struct nsw_timeline *tl, __u64 ring_full,
-			   __u64 inflight_full)
+			   __u64 inflight_full, __u64 unread)
 {
 	tl->lost_ring = ring_full;
 	tl->lost_inflight = inflight_full;
-}
-
-void nsw_timeline_set_unread(struct nsw_timeline *tl, __u64 unread)
-{
 	tl->lost_unread = unread;
 }
 

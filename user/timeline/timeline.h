@@ -82,11 +82,12 @@ void nsw_timeline_kernel_sync(struct nsw_timeline *tl, __u64 ts);
 /* The kernel mark after a drain that started at started. */
 __u64 nsw_timeline_drained_mark(__u64 started);
 
-/* Records the tracer lost: ring buffer full, in-flight table full. */
+/*
+ * Records the tracer lost: ring buffer full, in-flight table full, and
+ * records it could not read (NSW_LOST_UNREAD).
+ */
 void nsw_timeline_set_lost(struct nsw_timeline *tl, __u64 ring_full,
-			   __u64 inflight_full);
-/* ... and records it could not read (NSW_LOST_UNREAD), part of lost too. */
-void nsw_timeline_set_unread(struct nsw_timeline *tl, __u64 unread);
+			   __u64 inflight_full, __u64 unread);
 
 /*
  * On: runtime items now come late (the init reports its steps), so
