@@ -550,25 +550,6 @@ static bool is_own(const struct bench *b, __u32 id)
 	return false;
 }
 
-static int count_foreign_tracers(const struct bench *b)
-{
-	struct bpf_prog_info info;
-	__u32 id = 0;
-	int n = 0;
-
-	while (!bpf_prog_get_next_id(id, &id)) {
-		int fd = bpf_prog_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;
-		if (prog_info(fd, &info) && is_tracing_type(info.type) &&
-		    !is_own(b, id))
-			n++;
-		close(fd);
-	}
-	return n;
-}
-
 /* A program that is not ours and of a tracing type. */
 static bool is_foreign_tracer(const struct bench *b, __u32 prog_id)
 {
@@ -581,6 +562,18 @@ static bool is_foreign_tracer(const struct bench *b, __u32 prog_id)
 	foreign = prog_info(fd, &info) && is_tracing_type(info.type) && !is_own(b, prog_id);
 	close(fd);
 	return foreign;
+}
+
+/* Others' tracing programs that are loaded, attached or not. */
+static int count_foreign_tracers(const struct bench *b)
+{
+	__u32 id = 0;
+	int n = 0;
+
+	while (!bpf_prog_get_next_id(id, &id))
+		if (is_foreign_tracer(b, id))
+			n++;
+	return n;
 }
 
 /*
